@@ -1,0 +1,42 @@
+// The port every run log store implements (file-system, chunked-fs, minio, chunked-minio).
+// Stores only ever read: browsing never writes to a store.
+import type { Run, RunSummary } from '../runlog/model';
+
+export type StoreType = 'file-system' | 'chunked-fs' | 'minio' | 'chunked-minio' | 'buffered' | (string & {});
+
+export interface StoreDescriptor {
+  /** Stable id: type + resolved location (+ endpoint/bucket for S3). Two configs naming the same store share it. */
+  id: string;
+  type: StoreType;
+  /** Absolute folder for local stores; `s3://bucket` (with endpoint) for remote ones. */
+  location: string;
+  /** Config files (absolute) that point at this store; the first is used for retry. */
+  configFiles: string[];
+  /** Label for the tree root: config name + store type. */
+  label: string;
+  catalog: { type: string; location: string } | undefined;
+  /** Store settings from the config (secrets masked). */
+  settings: Record<string, unknown>;
+}
+
+export interface RunLogStore {
+  readonly descriptor: StoreDescriptor;
+  /** Newest first. A run that cannot be read is returned with `error` set, never thrown. */
+  listRuns(signal?: AbortSignal): Promise<RunSummary[]>;
+  /** Full, normalised run (branch logs merged). Throws RunLogError with a clear message. */
+  getRun(runId: string, signal?: AbortSignal): Promise<Run>;
+  /** The whole run log as runnable would return it with full=True (branch logs merged), for "Open Run Log". */
+  getRawRunLog(runId: string, signal?: AbortSignal): Promise<Record<string, unknown>>;
+  /** Files in the run's catalog folder (names relative to `<catalog>/<run_id>/`). */
+  listCatalog(runId: string, signal?: AbortSignal): Promise<string[]>;
+  readCatalogFile(runId: string, name: string, signal?: AbortSignal): Promise<Buffer | undefined>;
+  /** Local folder to watch for changes (local stores only). */
+  readonly watchPath?: string;
+}
+
+export class RunLogError extends Error {
+  constructor(message: string, readonly file?: string) {
+    super(message);
+    this.name = 'RunLogError';
+  }
+}

@@ -1,0 +1,33 @@
+// activate/deactivate only: logger, services, then each feature registers itself.
+import * as vscode from 'vscode';
+import { createLogger } from './vscode/logger';
+import { createRunsModel } from './vscode/explorer/register';
+import { registerExplorer } from './vscode/explorer/register';
+import { registerRetry } from './vscode/debug/register';
+import { registerLanguage } from './vscode/language/register';
+import { registerDetails } from './vscode/details/register';
+import { registerReplay } from './vscode/replay/register';
+import type { Services } from './vscode/services';
+
+export async function activate(context: vscode.ExtensionContext): Promise<Services> {
+  const log = createLogger(context);
+  try {
+    const runs = createRunsModel(context, log);
+    const services: Services = { context, log, runs };
+    registerExplorer(services);
+    registerRetry(services);
+    registerLanguage(services);
+    registerDetails(services);
+    registerReplay(services);
+    log.info(`Runnable extension activated (VS Code ${vscode.version})`);
+    return services;
+  } catch (e) {
+    log.error(`Activation failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+    void vscode.window.showErrorMessage(`Runnable could not start: ${e instanceof Error ? e.message : String(e)}`);
+    throw e;
+  }
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

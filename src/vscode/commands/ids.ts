@@ -1,0 +1,26 @@
+// Every command id in one place; test/unit/manifest.test.ts checks these against package.json.
+export const Commands = {
+  // run explorer
+  refresh: 'runnable.refresh',
+  setFilter: 'runnable.setFilter',
+  clearFilter: 'runnable.clearFilter',
+  openRunLog: 'runnable.openRunLog',
+  showStepOutput: 'runnable.showStepOutput',
+  copyRunId: 'runnable.copyRunId',
+  // retry
+  retryLocally: 'runnable.retryLocally',
+  retryWithoutDebugging: 'runnable.retryWithoutDebugging',
+  retryRun: 'runnable.retryRun',
+  copyRetryCommand: 'runnable.copyRetryCommand',
+  pickFailedRun: 'runnable.pickFailedRun',
+  // remote stores
+  pullRun: 'runnable.pullRun',
+  setCredentials: 'runnable.setCredentials',
+  // details webview
+  openRunDetails: 'runnable.openRunDetails',
+  compareRuns: 'runnable.compareRuns',
+  // replay
+  replayRun: 'runnable.replayRun',
+  // language server
+  restartLanguageServer: 'runnable.restartLanguageServer',
+} as const;

@@ -1,0 +1,6 @@
+// Placeholder until the feature lands; the feature's owner replaces this file.
+import type { Services } from '../services';
+
+export function registerRetry(_services: Services): void {
+  // not yet implemented
+}

@@ -1,0 +1,42 @@
+// What the VS Code features share: built once in activate() and passed down (no module-level singletons).
+import type * as vscode from 'vscode';
+import type { Run, RunSummary } from '../core/runlog/model';
+import type { RunLogStore, StoreDescriptor } from '../core/stores/runLogStore';
+import type { Logger } from './logger';
+
+/** Identifies a run (and optionally one of its steps) across the features: tree nodes, commands, webviews. */
+export interface RunRef {
+  storeId: string;
+  runId: string;
+  /** Internal name of a step, when the action is about one step. */
+  stepInternalName?: string;
+}
+
+/** The run explorer's model, as the other features see it. Implemented by vscode/explorer/runsModel.ts. */
+export interface RunsService {
+  /** Fires when stores or runs changed (refresh, file watcher, poll). */
+  readonly onDidChange: vscode.Event<void>;
+  /** The stores found among the workspace's runnable configs (one per distinct store). */
+  descriptors(): Promise<StoreDescriptor[]>;
+  store(storeId: string): RunLogStore | undefined;
+  listRuns(storeId: string): Promise<RunSummary[]>;
+  getRun(ref: RunRef): Promise<Run>;
+  refresh(): void;
+  /** Lets the user pick a run (quick pick); `failedOnly` narrows to failed runs. */
+  pickRun(options?: { failedOnly?: boolean; title?: string }): Promise<RunRef | undefined>;
+}
+
+export interface Services {
+  context: vscode.ExtensionContext;
+  log: Logger;
+  runs: RunsService;
+}
+
+/** Commands get a RunRef, a tree node carrying `ref`, or nothing. */
+export function toRunRef(arg: unknown): RunRef | undefined {
+  if (!arg || typeof arg !== 'object') return undefined;
+  const a = arg as { ref?: unknown; storeId?: unknown; runId?: unknown };
+  if (typeof a.storeId === 'string' && typeof a.runId === 'string') return a as RunRef;
+  if (a.ref && typeof a.ref === 'object') return toRunRef(a.ref);
+  return undefined;
+}
