@@ -7,6 +7,7 @@ import { registerRetry } from './vscode/debug/register';
 import { registerLanguage } from './vscode/language/register';
 import { registerDetails } from './vscode/details/register';
 import { registerReplay } from './vscode/replay/register';
+import { registerRemote } from './vscode/remote/register';
 import type { Services } from './vscode/services';
 
 export async function activate(context: vscode.ExtensionContext): Promise<Services> {
@@ -15,6 +16,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Servic
     const runs = createRunsModel(context, log);
     const services: Services = { context, log, runs };
     registerExplorer(services);
+    registerRemote(services);
     registerRetry(services);
     registerLanguage(services);
     registerDetails(services);
