@@ -1,0 +1,180 @@
+// The rules other features need from a normalised run: walking steps, the first failed task, the
+// next retry indicator and which steps a retry would skip (runnable's executor rule).
+
+import type { Attempt, Branch, FirstFailedTask, Run, Step } from './model';
+
+export interface WalkedStep {
+  step: Step;
+  /** Enclosing branches, outermost first ([] at the top level). */
+  branchPath: Branch[];
+  depth: number;
+}
+
+const TERMINAL_TYPES = new Set(['success', 'fail']);
+const COMPOSITE_TYPES = new Set(['parallel', 'map', 'conditional', 'loop']);
+
+/** Every step, depth-first in execution order (a composite before the steps of its branches). */
+export function walkSteps(run: Run): WalkedStep[] {
+  const out: WalkedStep[] = [];
+  const visit = (steps: Step[], branchPath: Branch[]): void => {
+    for (const step of steps) {
+      out.push({ step, branchPath, depth: branchPath.length });
+      for (const branch of step.branches) {
+        visit(branch.steps, [...branchPath, branch]);
+      }
+    }
+  };
+  visit(run.steps, []);
+  return out;
+}
+
+export function findStep(run: Run, internalName: string): Step | undefined {
+  return walkSteps(run).find((w) => w.step.internalName === internalName)?.step;
+}
+
+/** runnable reads `attempts[-1]` (extensions/pipeline_executor/__init__.py, _should_skip_step_in_retry). */
+export function lastAttempt(step: Step): Attempt | undefined {
+  return step.attempts[step.attempts.length - 1];
+}
+
+export function isTerminal(step: Step): boolean {
+  return TERMINAL_TYPES.has(step.type);
+}
+
+/** Composite nodes have no attempts of their own; their status is consolidated from their branches. */
+export function isComposite(step: Step): boolean {
+  return COMPOSITE_TYPES.has(step.type) || (step.branches.length > 0 && step.attempts.length === 0);
+}
+
+/**
+ * The failed task leaf that failed earliest (by its failing attempt's end, then start, then walk
+ * order), descending into branches; terminal success/fail nodes and composites are never it.
+ * For a job: its last attempt, when the job failed.
+ */
+export function firstFailedTask(run: Run): FirstFailedTask | null {
+  if (run.kind === 'job') {
+    return jobFailure(run);
+  }
+  let best: { task: FirstFailedTask; when: number; order: number } | null = null;
+  walkSteps(run).forEach(({ step }, order) => {
+    if (isTerminal(step) || isComposite(step) || step.status !== 'FAIL') {
+      return;
+    }
+    const attempt = lastAttempt(step);
+    if (!attempt) {
+      return;
+    }
+    const when = Number.isFinite(attempt.endMs) ? attempt.endMs : Number.isFinite(attempt.startMs) ? attempt.startMs : Infinity;
+    if (!best || when < best.when || (when === best.when && order < best.order)) {
+      best = {
+        task: { internalName: step.internalName, name: step.name, command: step.command, commandType: step.commandType, step, attempt },
+        when,
+        order,
+      };
+    }
+  });
+  return best ? (best as { task: FirstFailedTask }).task : null;
+}
+
+/**
+ * A job has no steps: the failure is reported on a stand-in step named `job` carrying the job's
+ * attempts, so callers handle pipelines and jobs alike.
+ */
+function jobFailure(run: Run): FirstFailedTask | null {
+  const job = run.job;
+  if (!job || job.status !== 'FAIL') {
+    return null;
+  }
+  const attempt = job.attempts[job.attempts.length - 1];
+  if (!attempt) {
+    return null;
+  }
+  const step: Step = {
+    internalName: 'job',
+    name: 'job',
+    type: 'job',
+    status: job.status,
+    message: job.message,
+    mock: false,
+    attempts: job.attempts,
+    branches: [],
+    catalog: job.catalog,
+    command: job.command,
+    commandType: job.commandType,
+    parentBranch: '',
+  };
+  return { internalName: step.internalName, name: step.name, command: job.command, commandType: job.commandType, step, attempt };
+}
+
+/**
+ * RUNNABLE_RETRY_INDICATOR for the next retry: one more than the highest indicator used so far, the
+ * original execution ("") counting as 1 — original "" -> "2"; after retries "2" and "3" -> "4".
+ * Non-numeric indicators count as executions too, so the result is never one already used.
+ */
+export function nextRetryIndicator(run: Run): string {
+  const used = new Set<string>();
+  const collect = (attempts: Attempt[]): void => {
+    for (const a of attempts) {
+      used.add(a.retryIndicator);
+    }
+  };
+  for (const { step } of walkSteps(run)) {
+    collect(step.attempts);
+  }
+  if (run.job) {
+    collect(run.job.attempts);
+  }
+  let highest = 1;
+  for (const indicator of used) {
+    if (/^\d+$/.test(indicator)) {
+      highest = Math.max(highest, Number(indicator));
+    }
+  }
+  let next = Math.max(highest, used.size) + 1;
+  while (used.has(String(next))) {
+    next++;
+  }
+  return String(next);
+}
+
+export interface RetrySkipPlan {
+  /** Steps a retry would not execute (internal names, execution order). */
+  skipped: string[];
+  /** Task/stub steps in the log that a retry would execute again (terminal nodes, which always run, are not listed). */
+  rerun: string[];
+}
+
+/**
+ * runnable's rule (extensions/pipeline_executor/__init__.py, _should_skip_step_in_retry): a composite
+ * whose status is SUCCESS is skipped whole; a terminal node always runs; any other step is skipped
+ * when its last attempt succeeded. A failed composite is entered, so inside a failed map only the
+ * failed iterations' steps run again (observed: composite-chunked-fs-retried). Steps not in the log
+ * (never reached) also run but cannot be listed from the log. Jobs have no steps: both lists empty.
+ */
+export function retrySkipPlan(run: Run): RetrySkipPlan {
+  const plan: RetrySkipPlan = { skipped: [], rerun: [] };
+  const visit = (steps: Step[]): void => {
+    for (const step of steps) {
+      if (isComposite(step)) {
+        if (step.status === 'SUCCESS') {
+          plan.skipped.push(step.internalName);
+        } else {
+          for (const branch of step.branches) {
+            visit(branch.steps);
+          }
+        }
+        continue;
+      }
+      if (isTerminal(step)) {
+        continue;
+      }
+      if (lastAttempt(step)?.status === 'SUCCESS') {
+        plan.skipped.push(step.internalName);
+      } else {
+        plan.rerun.push(step.internalName);
+      }
+    }
+  };
+  visit(run.steps);
+  return plan;
+}

@@ -1,0 +1,274 @@
+// What the Runs list needs, read from the first few KB of a run log file without parsing it whole:
+// a tiny scanner over the top-level keys (runnable writes run_id, dag_hash, tag, status, steps, job, ...).
+
+import type { Run, RunSummary } from './model';
+import { formatRunnableTime, parseRunnableTime } from './time';
+
+/** How much of a run log file the list reads. */
+export const SUMMARY_HEAD_BYTES = 4096;
+
+const WANTED = new Set(['run_id', 'tag', 'status', 'steps', 'job']);
+const START_TIME_RE = /"start_time"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+
+/**
+ * Reads run_id, status, tag, job vs pipeline and the first attempt's start time from `head` (the
+ * file's first bytes, possibly cut anywhere). The end falls back to the file's mtime: runnable
+ * rewrites the run log after every step. Never throws: an unreadable head gives `error`.
+ * Also reads minio's double-encoded body (a JSON string holding the run log).
+ */
+export function summaryFromHead(head: string, source: string, fileMtimeMs: number): RunSummary {
+  const base: RunSummary = {
+    runId: runIdFromSource(source),
+    status: '',
+    tag: '',
+    kind: 'pipeline',
+    startTime: undefined,
+    endTime: formatRunnableTime(fileMtimeMs),
+    startMs: NaN,
+    endMs: Number.isFinite(fileMtimeMs) ? fileMtimeMs : NaN,
+    source,
+  };
+  let text = head.charCodeAt(0) === 0xfeff ? head.slice(1) : head;
+  let i = skipWs(text, 0);
+  if (i >= text.length) {
+    return { ...base, error: `${source}: the file is empty (runnable may still be creating it); refresh in a moment or delete the file.` };
+  }
+  if (text[i] === '"') {
+    text = decodeStringPrefix(text, i + 1);
+    i = skipWs(text, 0);
+  }
+  if (text[i] !== '{') {
+    return { ...base, error: `${source}: not a runnable run log: the file does not start with a JSON object.` };
+  }
+  try {
+    return scanTopLevel(text, i + 1, base);
+  } catch (e) {
+    return { ...base, error: `${source}: not a runnable run log: ${e instanceof Error ? e.message : String(e)}.` };
+  }
+}
+
+export function summaryFromRun(run: Run, source: string): RunSummary {
+  return {
+    runId: run.runId,
+    status: run.status,
+    tag: run.tag,
+    kind: run.kind,
+    startTime: run.startTime,
+    endTime: run.endTime,
+    startMs: run.startMs,
+    endMs: run.endMs,
+    source,
+  };
+}
+
+/** `<store>/<id>.json`, `<store>/<id>/RunLog.json`, minio `<id>/<id>.json` or `<id>/RunLog`: the run id a file stands for. */
+export function runIdFromSource(source: string): string {
+  const parts = source.split(/[\\/]/).filter(Boolean);
+  const last = parts[parts.length - 1] ?? '';
+  if (/^RunLog(\.json)?$/.test(last)) {
+    return parts[parts.length - 2] ?? '';
+  }
+  return last.replace(/\.json$/, '');
+}
+
+class Truncated extends Error {}
+
+function scanTopLevel(text: string, from: number, base: RunSummary): RunSummary {
+  const found: { runId?: string; status?: string; tag?: string; kind?: 'pipeline' | 'job'; start?: string } = {};
+  let i = from;
+  let closed = false;
+  try {
+    for (;;) {
+      i = skipWs(text, i);
+      if (i >= text.length) {
+        throw new Truncated();
+      }
+      if (text[i] === '}') {
+        closed = true;
+        break;
+      }
+      if (text[i] === ',') {
+        i++;
+        continue;
+      }
+      if (text[i] !== '"') {
+        throw new Error(`unexpected ${JSON.stringify(text[i])} at position ${i}`);
+      }
+      const keyEnd = stringEnd(text, i);
+      const key = text.slice(i + 1, keyEnd);
+      i = skipWs(text, keyEnd + 1);
+      if (text[i] !== ':') {
+        if (i >= text.length) {
+          throw new Truncated();
+        }
+        throw new Error(`expected ":" after ${JSON.stringify(key)} at position ${i}`);
+      }
+      i = skipWs(text, i + 1);
+      if (i >= text.length) {
+        throw new Truncated();
+      }
+      if (WANTED.has(key)) {
+        const ch = text[i];
+        if (key === 'steps' || key === 'job') {
+          if (ch === '{') {
+            const inner = skipWs(text, i + 1);
+            const empty = text[inner] === '}';
+            if (!empty && inner < text.length) {
+              found.kind = key === 'job' ? 'job' : 'pipeline';
+              if (found.start === undefined) {
+                START_TIME_RE.lastIndex = inner;
+                const m = START_TIME_RE.exec(text);
+                if (m) {
+                  found.start = JSON.parse(`"${m[1]}"`) as string;
+                }
+              }
+            }
+          }
+        } else if (ch === '"') {
+          const end = stringEnd(text, i);
+          const value = JSON.parse(text.slice(i, end + 1)) as string;
+          if (key === 'run_id') {
+            found.runId = value;
+          } else if (key === 'status') {
+            found.status = value;
+          } else {
+            found.tag = value;
+          }
+        } else if (key === 'tag' && text.startsWith('null', i)) {
+          found.tag = '';
+        } else {
+          throw new Error(`"${key}" is not a string`);
+        }
+      }
+      // Everything the list needs is known: stop before reading through the steps.
+      if (found.runId !== undefined && found.status !== undefined && found.tag !== undefined && found.kind !== undefined) {
+        break;
+      }
+      i = skipValue(text, i);
+    }
+  } catch (e) {
+    if (!(e instanceof Truncated)) {
+      throw e;
+    }
+  }
+  if (found.runId === undefined) {
+    return { ...base, error: `${base.source}: no run_id in the first ${SUMMARY_HEAD_BYTES} bytes; the file is not a runnable run log or is still being written.` };
+  }
+  // pydantic defaults apply only when the whole object was seen (status "FAIL", tag "").
+  const status = found.status ?? (closed ? 'FAIL' : undefined);
+  if (status === undefined) {
+    return { ...base, runId: found.runId, error: `${base.source}: no status in the first ${SUMMARY_HEAD_BYTES} bytes; open the run to read it.` };
+  }
+  const startMs = found.start !== undefined ? parseRunnableTime(found.start) : NaN;
+  return {
+    ...base,
+    runId: found.runId,
+    status,
+    tag: found.tag ?? '',
+    kind: found.kind ?? 'pipeline',
+    startTime: found.start || undefined,
+    startMs,
+  };
+}
+
+function skipWs(text: string, i: number): number {
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) {
+      break;
+    }
+    i++;
+  }
+  return i;
+}
+
+/** Index of the quote closing the string that opens at `i`. */
+function stringEnd(text: string, i: number): number {
+  let j = i + 1;
+  for (;;) {
+    const q = text.indexOf('"', j);
+    if (q === -1) {
+      throw new Truncated();
+    }
+    let backslashes = 0;
+    for (let k = q - 1; k > i && text.charCodeAt(k) === 92; k--) {
+      backslashes++;
+    }
+    if (backslashes % 2 === 0) {
+      return q;
+    }
+    j = q + 1;
+  }
+}
+
+/** Index just past the JSON value starting at `i`; throws Truncated when the head ends inside it. */
+function skipValue(text: string, i: number): number {
+  const c = text[i];
+  if (c === '"') {
+    return stringEnd(text, i) + 1;
+  }
+  if (c === '{' || c === '[') {
+    let depth = 0;
+    let j = i;
+    while (j < text.length) {
+      const ch = text.charCodeAt(j);
+      if (ch === 34) {
+        j = stringEnd(text, j) + 1;
+        continue;
+      }
+      if (ch === 123 || ch === 91) {
+        depth++;
+      } else if (ch === 125 || ch === 93) {
+        depth--;
+        if (depth === 0) {
+          return j + 1;
+        }
+      }
+      j++;
+    }
+    throw new Truncated();
+  }
+  let j = i;
+  while (j < text.length && !/[,}\]\s]/.test(text[j])) {
+    j++;
+  }
+  if (j >= text.length) {
+    throw new Truncated();
+  }
+  return j;
+}
+
+const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+
+/** Decodes a JSON string literal from `from` up to its closing quote or the end of a cut head. */
+function decodeStringPrefix(text: string, from: number): string {
+  let out = '';
+  let i = from;
+  while (i < text.length) {
+    const slash = text.indexOf('\\', i);
+    const quote = text.indexOf('"', i);
+    if (quote !== -1 && (slash === -1 || quote < slash)) {
+      return out + text.slice(i, quote);
+    }
+    if (slash === -1) {
+      return out + text.slice(i);
+    }
+    out += text.slice(i, slash);
+    const e = text[slash + 1];
+    if (e === undefined) {
+      return out;
+    }
+    if (e === 'u') {
+      const hex = text.slice(slash + 2, slash + 6);
+      if (hex.length < 4) {
+        return out;
+      }
+      out += String.fromCharCode(parseInt(hex, 16));
+      i = slash + 6;
+    } else {
+      out += ESCAPES[e] ?? e;
+      i = slash + 2;
+    }
+  }
+  return out;
+}
