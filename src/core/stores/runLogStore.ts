@@ -17,6 +17,9 @@ export interface StoreDescriptor {
   catalog: { type: string; location: string } | undefined;
   /** Store settings from the config (secrets masked). */
   settings: Record<string, unknown>;
+  /** Set when the config could not be used (unknown store type, invalid YAML, missing file): the store lists
+   * one error item with this sentence instead of runs. */
+  problem?: string;
 }
 
 export interface RunLogStore {

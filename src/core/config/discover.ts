@@ -1,0 +1,198 @@
+// Which run log stores a workspace uses, as runnable resolves configuration: the primary config (setting, else
+// RUNNABLE_CONFIGURATION_FILE, else runnable-config.yaml, else runnable's defaults) plus every other runnable config
+// among the workspace's YAML files; one StoreDescriptor per distinct store. Never throws for bad configs.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { StoreDescriptor } from '../stores/runLogStore';
+import { ConfigError, type LoadedConfig, loadConfigFile, parseConfigText, RUN_LOG_STORE_KEY } from './configFile';
+import { DEFAULT_CONFIG_GLOBS, findConfigFiles } from './findConfigFiles';
+import { attachSecrets } from './secrets';
+import { KNOWN_STORE_TYPES, resolveCatalog, resolveRunLogStore, serviceKwargs } from './storeSettings';
+import { gatherVariables } from './templating';
+
+/** runnable's defaults.USER_CONFIG_FILE and the env var naming the config (defaults.RUNNABLE_CONFIGURATION_FILE). */
+export const USER_CONFIG_FILE = 'runnable-config.yaml';
+export const CONFIG_ENV = 'RUNNABLE_CONFIGURATION_FILE';
+export const DEFAULTS_LABEL = 'runnable defaults';
+// Bigger YAML files are data, not configs.
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+export interface DiscoverOptions {
+  /** Workspace folder: config paths and store paths resolve against it (runnable resolves them against its cwd). */
+  cwd: string;
+  /** The `runnable.configFile` setting / CLI `--config`. */
+  configFile?: string;
+  env: Record<string, string | undefined>;
+  /** The `runnable.variables` setting / CLI `--var`, over RUNNABLE_VAR_* from `env`. */
+  variables?: Record<string, string>;
+  /** Globs (relative to cwd) of the YAML files to look at for more configs; default every .yaml/.yml. */
+  globs?: string[];
+  signal?: AbortSignal;
+}
+
+export interface ConfigProblem {
+  file: string;
+  message: string;
+}
+
+export interface Discovery {
+  stores: StoreDescriptor[];
+  problems: ConfigProblem[];
+  /** The config runnable itself would use from this folder (undefined: runnable's defaults). */
+  primaryConfig: string | undefined;
+}
+
+/** The config runnable would pick. Here the explicit setting wins over the environment: in VS Code the setting is
+ * the user's deliberate choice, while the environment is whatever VS Code was started with. */
+export async function primaryConfigFile(cwd: string, configFile: string | undefined, env: Record<string, string | undefined>): Promise<string | undefined> {
+  if (configFile) return path.resolve(cwd, configFile);
+  const fromEnv = env[CONFIG_ENV];
+  if (fromEnv) return path.resolve(cwd, fromEnv);
+  const user = path.join(cwd, USER_CONFIG_FILE);
+  try {
+    if ((await fs.stat(user)).isFile()) return user;
+  } catch {
+    /* no runnable-config.yaml: runnable's defaults */
+  }
+  return undefined;
+}
+
+interface Entry {
+  file: string | undefined;
+  config: LoadedConfig | undefined;
+  error: string | undefined;
+}
+
+function configName(file: string | undefined): string {
+  return file ? path.basename(file) : DEFAULTS_LABEL;
+}
+
+function errorDescriptor(file: string, type: string, message: string): StoreDescriptor {
+  return {
+    id: `error:${type}:${file}`,
+    type,
+    location: '',
+    configFiles: [file],
+    label: `${configName(file)} · ${type}`,
+    catalog: undefined,
+    settings: {},
+    problem: message,
+  };
+}
+
+export async function discoverStores(opts: DiscoverOptions): Promise<Discovery> {
+  const cwd = path.resolve(opts.cwd);
+  const variables = gatherVariables(opts.env, opts.variables ?? {});
+  const problems: ConfigProblem[] = [];
+  const entries: Entry[] = [];
+
+  const primary = await primaryConfigFile(cwd, opts.configFile, opts.env);
+  if (primary) {
+    try {
+      entries.push({ file: primary, config: await loadConfigFile(primary, variables), error: undefined });
+    } catch (e) {
+      entries.push({ file: primary, config: undefined, error: (e as Error).message });
+    }
+  } else {
+    entries.push({ file: undefined, config: { file: '', runLogStore: undefined, catalog: undefined, missingVariables: [] }, error: undefined });
+  }
+
+  // Don't walk into the primary store's folders: a chunked store can hold many thousand folders.
+  const skip: string[] = [];
+  const primaryCfg = entries[0].config;
+  if (primaryCfg) {
+    const s = primaryCfg.runLogStore;
+    skip.push(resolveRunLogStore(s?.type ?? 'file-system', s ? serviceKwargs(s.raw) : {}, cwd).location);
+    const c = primaryCfg.catalog;
+    skip.push(resolveCatalog(c?.type ?? 'file-system', c ? serviceKwargs(c.raw) : {}, cwd).location);
+  }
+  const candidates = await findConfigFiles(cwd, opts.globs?.length ? opts.globs : DEFAULT_CONFIG_GLOBS, skip.filter(Boolean), opts.signal);
+  for (const file of candidates) {
+    if (file === primary) continue;
+    opts.signal?.throwIfAborted();
+    let text: string;
+    try {
+      const st = await fs.stat(file);
+      if (st.size > MAX_CONFIG_BYTES) continue;
+      text = await fs.readFile(file, 'utf8');
+    } catch {
+      continue; // unreadable YAML we were not asked for: not ours to report
+    }
+    if (!RUN_LOG_STORE_KEY.test(text)) continue;
+    try {
+      entries.push({ file, config: parseConfigText(text, file, variables), error: undefined });
+    } catch (e) {
+      entries.push({ file, config: undefined, error: e instanceof ConfigError ? e.message : String(e) });
+    }
+  }
+
+  const byId = new Map<string, StoreDescriptor>();
+  const names = new Map<string, string[]>();
+  const add = (d: StoreDescriptor, file: string | undefined): void => {
+    const existing = byId.get(d.id);
+    if (!existing) {
+      byId.set(d.id, d);
+      names.set(d.id, [configName(file)]);
+      return;
+    }
+    // Same store named by another config: one root listing every config that points at it.
+    if (file && !existing.configFiles.includes(file)) existing.configFiles.push(file);
+    const n = names.get(d.id)!;
+    if (!n.includes(configName(file))) n.push(configName(file));
+    existing.label = `${n.join(', ')} · ${existing.type}`;
+  };
+
+  for (const entry of entries) {
+    if (entry.error !== undefined || !entry.config) {
+      const file = entry.file ?? cwd;
+      problems.push({ file, message: entry.error ?? 'unreadable config' });
+      add(errorDescriptor(file, 'invalid-config', entry.error ?? 'unreadable config'), file);
+      continue;
+    }
+    const cfg = entry.config;
+    const name = configName(entry.file);
+    const storeType = cfg.runLogStore?.type ?? 'file-system';
+    if (!(KNOWN_STORE_TYPES as readonly string[]).includes(storeType)) {
+      const file = entry.file ?? cwd;
+      const message = `${file}: unknown run log store type "${storeType}": runnable knows ${KNOWN_STORE_TYPES.join(', ')}. Fix \`run-log-store.type\`.`;
+      problems.push({ file, message });
+      add(errorDescriptor(file, storeType, message), file);
+      continue;
+    }
+    if (cfg.missingVariables.length && entry.file) {
+      const names = cfg.missingVariables.map((n) => '${' + n + '}').join(', ');
+      problems.push({
+        file: entry.file,
+        message: `${entry.file}: no value for ${names}, left as written (as runnable does): set RUNNABLE_VAR_${cfg.missingVariables[0]} or add it to runnable.variables.`,
+      });
+    }
+    const store = resolveRunLogStore(storeType, cfg.runLogStore ? serviceKwargs(cfg.runLogStore.raw) : {}, cwd);
+    const catalogType = cfg.catalog?.type ?? 'file-system';
+    const catalog = resolveCatalog(catalogType, cfg.catalog ? serviceKwargs(cfg.catalog.raw) : {}, cwd);
+    const d: StoreDescriptor = {
+      id: store.id,
+      type: store.type,
+      location: store.location,
+      configFiles: entry.file ? [entry.file] : [],
+      label: `${name} · ${store.type}`,
+      catalog: { type: catalog.type, location: catalog.location },
+      settings: store.settings,
+    };
+    attachSecrets(d, { runLogStore: store.secrets, catalog: catalog.secrets });
+    add(d, entry.file);
+  }
+  let stores = [...byId.values()];
+  // Without any config runnable would use its defaults; when the default folder does not exist and the workspace
+  // has other configs, that root would only ever be empty, so it is left out.
+  if (!primary && stores.length > 1 && !(await exists(stores[0].location))) stores = stores.slice(1);
+  return { stores, problems, primaryConfig: primary };
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await fs.stat(p);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,147 @@
+// runnable's `chunked-fs` run log store, read-only: `<log_folder>/<run_id>/RunLog.json` plus one
+// `BranchLog-<internal branch name>.json` per branch (extensions/run_log_store/chunked_fs.py + generic_chunked.py;
+// branch names contain dots and spaces, e.g. `BranchLog-score_all.2.json`, `BranchLog-train.large.json`).
+import * as path from 'node:path';
+import type { Run, RunSummary } from '../runlog/model';
+import { normaliseRun } from '../runlog/normalise';
+import { parseBranchLogText, parseRunLogText } from '../runlog/parse';
+import { mergeBranchLogsRaw } from '../runlog/rawMerge';
+import type { RawBranchLog, RawRunLog } from '../runlog/schema';
+import { FileCatalog } from './fileCatalog';
+import { checkRunId, errnoReason, mapLimit, readdir, readText, stat } from './localFiles';
+import { fileIdentity, RunCache } from './runCache';
+import { errorSummary, type ListedRun, type RunFile, summariseRunFiles } from './runFileSummaries';
+import { RunLogError, type RunLogStore, type StoreDescriptor } from './runLogStore';
+
+export const RUN_LOG_FILE = 'RunLog.json';
+export const BRANCH_LOG_PREFIX = 'BranchLog-';
+const MAX_CACHED_RUNS = 16;
+
+interface ChunkedRead {
+  raw: RawRunLog;
+  branchLogs: RawBranchLog[];
+  /** Branch log files that could not be read: the run still opens, with these as warnings. */
+  warnings: string[];
+}
+
+export class ChunkedFsRunLogStore implements RunLogStore {
+  readonly watchPath: string;
+  private readonly summaries = new RunCache<ListedRun>();
+  private readonly runs = new RunCache<Run>(MAX_CACHED_RUNS);
+  private readonly catalog: FileCatalog | undefined;
+
+  constructor(readonly descriptor: StoreDescriptor) {
+    this.watchPath = descriptor.location;
+    this.catalog = descriptor.catalog?.type === 'file-system' ? new FileCatalog(descriptor.catalog.location) : undefined;
+  }
+
+  async listRuns(signal?: AbortSignal): Promise<RunSummary[]> {
+    const folder = this.descriptor.location;
+    let entries;
+    try {
+      entries = await readdir(folder);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      return [errorSummary(path.basename(folder), folder, `Cannot list the run log folder ${folder}: ${errnoReason(e)}. Check \`log_folder\` in ${this.descriptor.configFiles[0] ?? 'the config'}.`)];
+    }
+    const runDirs = entries.filter((e) => e.isDirectory());
+    // Which run folders have a RunLog.json: one readdir per run would double the cost, so stat the file instead
+    // and let summariseRunFiles report a missing one.
+    const files: RunFile[] = runDirs.map((e) => ({ runId: e.name, file: path.join(folder, e.name, RUN_LOG_FILE) }));
+    const summaries = await summariseRunFiles(files, this.summaries, signal);
+    return summaries.map((s) =>
+      s.error && /does not exist/.test(s.error)
+        ? { ...s, source: path.dirname(s.source), error: `Run folder ${path.dirname(s.source)} has no ${RUN_LOG_FILE}: runnable writes it first, so the run was interrupted or copied incompletely.` }
+        : s,
+    );
+  }
+
+  async getRun(runId: string, signal?: AbortSignal): Promise<Run> {
+    const dir = await this.runDir(runId);
+    const { identity, branchFiles } = await this.identity(dir);
+    const hit = this.runs.get(dir, identity);
+    if (hit) return hit;
+    const read = await this.read(dir, branchFiles, signal);
+    const run = normaliseRun(read.raw, read.branchLogs);
+    run.warnings.push(...read.warnings);
+    this.runs.set(dir, identity, run);
+    return run;
+  }
+
+  async getRawRunLog(runId: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    const dir = await this.runDir(runId);
+    const { branchFiles } = await this.identity(dir);
+    const read = await this.read(dir, branchFiles, signal);
+    return mergeBranchLogsRaw(read.raw, read.branchLogs);
+  }
+
+  listCatalog(runId: string, signal?: AbortSignal): Promise<string[]> {
+    return this.catalog ? this.catalog.list(runId, signal) : Promise.resolve([]);
+  }
+
+  readCatalogFile(runId: string, name: string, signal?: AbortSignal): Promise<Buffer | undefined> {
+    return this.catalog ? this.catalog.read(runId, name, signal) : Promise.resolve(undefined);
+  }
+
+  private async runDir(runId: string): Promise<string> {
+    checkRunId(runId);
+    const dir = path.join(this.descriptor.location, runId);
+    const file = path.join(dir, RUN_LOG_FILE);
+    let st;
+    try {
+      st = await stat(file);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') {
+        let dirExists = false;
+        try {
+          dirExists = (await stat(dir)).isDirectory();
+        } catch {
+          /* no such run */
+        }
+        if (dirExists) throw new RunLogError(`Run folder ${dir} has no ${RUN_LOG_FILE}: runnable writes it first, so the run was interrupted or copied incompletely.`, dir);
+        throw new RunLogError(`No run "${runId}" in ${this.descriptor.label} (${dir} does not exist): check the run id, \`runnable-runs list\` shows the runs.`, dir);
+      }
+      throw new RunLogError(`Cannot read ${file}: ${errnoReason(e)}.`, file);
+    }
+    if (!st.isFile()) throw new RunLogError(`${file} is not a regular file: runnable writes the run log as a JSON file.`, file);
+    return dir;
+  }
+
+  /** Identity of the whole run: RunLog.json and every branch log file (a branch finishing changes the run). */
+  private async identity(dir: string): Promise<{ identity: string; branchFiles: string[] }> {
+    const entries = await readdir(dir);
+    const branchFiles = entries
+      .filter((e) => !e.isDirectory() && e.name.startsWith(BRANCH_LOG_PREFIX) && e.name.endsWith('.json'))
+      .map((e) => e.name)
+      .sort();
+    const parts = await mapLimit([RUN_LOG_FILE, ...branchFiles], 16, async (name) => {
+      try {
+        return `${name}@${fileIdentity(await stat(path.join(dir, name)))}`;
+      } catch {
+        return `${name}@?`;
+      }
+    });
+    return { identity: parts.join('|'), branchFiles };
+  }
+
+  private async read(dir: string, branchFiles: string[], signal?: AbortSignal): Promise<ChunkedRead> {
+    const runFile = path.join(dir, RUN_LOG_FILE);
+    signal?.throwIfAborted();
+    const raw = parseRunLogText(await readText(runFile), runFile);
+    const warnings: string[] = [];
+    const branchLogs: RawBranchLog[] = [];
+    const results = await mapLimit(branchFiles, 16, async (name) => {
+      const file = path.join(dir, name);
+      try {
+        if (!(await stat(file)).isFile()) throw new RunLogError(`${file} is not a regular file.`, file);
+        return parseBranchLogText(await readText(file), file);
+      } catch (e) {
+        warnings.push(e instanceof RunLogError ? e.message : `Cannot read ${file}: ${errnoReason(e)}.`);
+        return undefined;
+      }
+    }, signal);
+    for (const r of results) if (r) branchLogs.push(r);
+    return { raw, branchLogs, warnings };
+  }
+}

@@ -1,0 +1,94 @@
+// runnable's `file-system` run log store, read-only: one `<log_folder>/<run_id>.json` per run
+// (extensions/run_log_store/file_system.py writes `json.dump(run_log.model_dump(), indent=4)`).
+import * as path from 'node:path';
+import type { Run, RunSummary } from '../runlog/model';
+import { normaliseRun } from '../runlog/normalise';
+import { decodeJsonText, parseRunLogText, parseRunLogValue } from '../runlog/parse';
+import { FileCatalog } from './fileCatalog';
+import { checkRunId, errnoReason, readdir, readText, stat } from './localFiles';
+import { fileIdentity, RunCache } from './runCache';
+import { errorSummary, type ListedRun, type RunFile, summariseRunFiles } from './runFileSummaries';
+import { RunLogError, type RunLogStore, type StoreDescriptor } from './runLogStore';
+
+// Full runs are big (a 1,000-iteration map is megabytes): keep only the few the user is looking at.
+const MAX_CACHED_RUNS = 16;
+
+export class FileSystemRunLogStore implements RunLogStore {
+  readonly watchPath: string;
+  private readonly summaries = new RunCache<ListedRun>();
+  private readonly runs = new RunCache<Run>(MAX_CACHED_RUNS);
+  private readonly catalog: FileCatalog | undefined;
+
+  constructor(readonly descriptor: StoreDescriptor) {
+    this.watchPath = descriptor.location;
+    this.catalog = descriptor.catalog?.type === 'file-system' ? new FileCatalog(descriptor.catalog.location) : undefined;
+  }
+
+  async listRuns(signal?: AbortSignal): Promise<RunSummary[]> {
+    const folder = this.descriptor.location;
+    let entries;
+    try {
+      entries = await readdir(folder);
+    } catch (e) {
+      // No folder yet: runnable creates it with the first run.
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      return [errorSummary(path.basename(folder), folder, `Cannot list the run log folder ${folder}: ${errnoReason(e)}. Check \`log_folder\` in ${this.configName()}.`)];
+    }
+    const files: RunFile[] = [];
+    for (const e of entries) {
+      if (e.isDirectory() || !e.name.endsWith('.json')) continue;
+      files.push({ runId: e.name.slice(0, -'.json'.length), file: path.join(folder, e.name) });
+    }
+    return summariseRunFiles(files, this.summaries, signal);
+  }
+
+  async getRun(runId: string, signal?: AbortSignal): Promise<Run> {
+    const file = await this.runFile(runId);
+    const st = await stat(file);
+    const identity = fileIdentity(st);
+    const hit = this.runs.get(file, identity);
+    if (hit) return hit;
+    signal?.throwIfAborted();
+    const run = normaliseRun(parseRunLogText(await readText(file), file));
+    this.runs.set(file, identity, run);
+    return run;
+  }
+
+  async getRawRunLog(runId: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    const file = await this.runFile(runId);
+    signal?.throwIfAborted();
+    const value = decodeJsonText(await readText(file), file);
+    // Validate (clear errors for a bad file) but hand back the JSON as runnable wrote it, every field kept.
+    parseRunLogValue(value, file);
+    return value as Record<string, unknown>;
+  }
+
+  listCatalog(runId: string, signal?: AbortSignal): Promise<string[]> {
+    return this.catalog ? this.catalog.list(runId, signal) : Promise.resolve([]);
+  }
+
+  readCatalogFile(runId: string, name: string, signal?: AbortSignal): Promise<Buffer | undefined> {
+    return this.catalog ? this.catalog.read(runId, name, signal) : Promise.resolve(undefined);
+  }
+
+  /** The run's file, after checking the id cannot escape the folder and the file is a readable regular file. */
+  private async runFile(runId: string): Promise<string> {
+    checkRunId(runId);
+    const file = path.join(this.descriptor.location, `${runId}.json`);
+    let st;
+    try {
+      st = await stat(file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new RunLogError(`No run "${runId}" in ${this.descriptor.label} (${file} does not exist): check the run id, \`runnable-runs list\` shows the runs.`, file);
+      }
+      throw new RunLogError(`Cannot read ${file}: ${errnoReason(e)}.`, file);
+    }
+    if (!st.isFile()) throw new RunLogError(`${file} is not a regular file: runnable writes each run log as a JSON file.`, file);
+    return file;
+  }
+
+  private configName(): string {
+    return this.descriptor.configFiles[0] ?? 'runnable-config.yaml';
+  }
+}

@@ -1,0 +1,23 @@
+// StoreDescriptor -> RunLogStore. One switch on the store type: the remote-store work replaces the minio cases
+// with its S3 stores here, nothing else changes.
+import { ChunkedFsRunLogStore } from './chunkedFsStore';
+import { FileSystemRunLogStore } from './fileSystemStore';
+import { MessageStore } from './messageStore';
+import type { RunLogStore, StoreDescriptor } from './runLogStore';
+
+export function openStore(d: StoreDescriptor): RunLogStore {
+  if (d.problem) return new MessageStore(d, d.problem);
+  switch (d.type) {
+    case 'file-system':
+      return new FileSystemRunLogStore(d);
+    case 'chunked-fs':
+      return new ChunkedFsRunLogStore(d);
+    case 'minio':
+    case 'chunked-minio':
+      return new MessageStore(d, `${d.label}: reading ${d.type} stores (${d.location}) is not supported yet.`);
+    case 'buffered':
+      return new MessageStore(d, `${d.label}: the buffered run log store keeps runs in memory only, so there is nothing to list after the run ends. Use file-system or chunked-fs to keep runs.`);
+    default:
+      return new MessageStore(d, `${d.label}: unknown run log store type "${d.type}": runnable knows file-system, chunked-fs, minio, chunked-minio and buffered.`);
+  }
+}
