@@ -1,0 +1,121 @@
+// Resolves a task's `module.function` to its file, `def` line and first body line (where the
+// debugger should stop): by importing it with the project's interpreter, else by reading the source.
+import * as path from 'node:path';
+import { runPython } from './runPython';
+import { locateStatically } from './staticLocate';
+import type { SignatureParam } from './signature';
+
+export interface FunctionLocation {
+  /** Relative to the workspace (cwd) when inside it, else absolute. */
+  file: string;
+  absFile: string;
+  /** Line of `def` (decorators sit above it). */
+  defLine: number;
+  /** First line of the body after the signature and docstring (the code object's first body line). */
+  line: number;
+  params: SignatureParam[];
+  /** How it was found: `python` (import + inspect) or `static` (source text only). */
+  via: 'python' | 'static';
+}
+
+export interface LocateOptions {
+  cwd: string;
+  /** `module.function` as recorded in the dag (`functions.deploy_model`). */
+  command: string;
+  /** Interpreter; default `python3`. */
+  python?: string;
+  /** Only a trusted workspace may import user code. Untrusted: source text only. */
+  trusted: boolean;
+  env?: Record<string, string | undefined>;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+// Imports the module (workspace first on sys.path, as runnable's tasks.py does), unwraps decorators
+// and reads the def's body from the AST of the defining file. Prints one JSON object.
+export const LOCATE_SCRIPT = String.raw`
+import ast, argparse, importlib, inspect, json, os, sys
+def main():
+    cwd, command = sys.argv[1], sys.argv[2]
+    os.chdir(cwd)
+    sys.path.insert(0, cwd)
+    module_name, _, func_name = command.rpartition(".")
+    f = getattr(importlib.import_module(module_name), func_name)
+    f = inspect.unwrap(f)
+    src_file = os.path.abspath(inspect.getsourcefile(f))
+    first = f.__code__.co_firstlineno
+    with open(src_file, encoding="utf-8") as fh:
+        tree = ast.parse(fh.read())
+    target = None
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == f.__name__:
+            starts = [d.lineno for d in node.decorator_list] + [node.lineno]
+            if first in starts:
+                target = node
+                break
+    if target is None:
+        raise LookupError("def %s not found in %s" % (f.__name__, src_file))
+    body = target.body
+    stmt = body[0]
+    is_doc = isinstance(stmt, ast.Expr) and isinstance(getattr(stmt, "value", None), ast.Constant) and isinstance(stmt.value.value, str)
+    if is_doc and len(body) > 1:
+        stmt = body[1]
+    line = min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", [])])
+    kinds = {0: "positional_only", 1: "positional_or_keyword", 2: "var_positional", 3: "keyword_only", 4: "var_keyword"}
+    params = []
+    for p in inspect.signature(f).parameters.values():
+        params.append({"name": p.name, "kind": kinds[int(p.kind)], "hasDefault": p.default is not inspect.Parameter.empty,
+                       "namespace": p.annotation is argparse.Namespace})
+    print(json.dumps({"absFile": src_file, "defLine": target.lineno, "line": line, "params": params}))
+try:
+    main()
+except BaseException as e:
+    print(json.dumps({"error": "%s: %s" % (type(e).__name__, e)}))
+`;
+
+/** Imports and inspects the function with `python`; `{error}` when that fails. */
+export async function locateWithPython(opts: LocateOptions): Promise<FunctionLocation | { error: string }> {
+  const res = await runPython({
+    python: opts.python ?? 'python3',
+    args: ['-c', LOCATE_SCRIPT, opts.cwd, opts.command],
+    cwd: opts.cwd,
+    env: opts.env,
+    timeoutMs: opts.timeoutMs ?? 15000,
+    signal: opts.signal,
+  });
+  if (res.error) return { error: res.error };
+  const lastLine = res.stdout.trim().split('\n').pop() ?? '';
+  let parsed: { error?: string; absFile?: string; defLine?: number; line?: number; params?: SignatureParam[] };
+  try {
+    parsed = JSON.parse(lastLine);
+  } catch {
+    return { error: `The interpreter printed no location for ${opts.command} (stderr: ${res.stderr.trim().slice(-300)})` };
+  }
+  if (parsed.error || !parsed.absFile) return { error: `Importing ${opts.command} failed: ${parsed.error ?? 'no file'}` };
+  const rel = path.relative(opts.cwd, parsed.absFile);
+  return {
+    absFile: parsed.absFile,
+    file: rel.startsWith('..') || path.isAbsolute(rel) ? parsed.absFile : rel,
+    defLine: parsed.defLine!,
+    line: parsed.line!,
+    params: parsed.params ?? [],
+    via: 'python',
+  };
+}
+
+/**
+ * Python first when trusted, the static reader otherwise or when importing fails.
+ * `notes` says why the fallback was used (surfaced as plan warnings by the caller when useful).
+ */
+export async function locateFunction(opts: LocateOptions): Promise<{ location?: FunctionLocation; notes: string[] }> {
+  const notes: string[] = [];
+  if (opts.trusted) {
+    const viaPython = await locateWithPython(opts);
+    if ('absFile' in viaPython) return { location: viaPython, notes };
+    notes.push(`${viaPython.error}; found the function by reading the source instead.`);
+  }
+  const viaSource = await locateStatically(opts.cwd, opts.command);
+  if ('absFile' in viaSource) return { location: viaSource, notes };
+  notes.push(viaSource.error);
+  return { notes };
+}

@@ -1,0 +1,49 @@
+// Finds a run by id across the stores a workspace's configs name (primary config first), and says
+// which config reads it: that config is what the retry must hand to runnable.
+import { discoverStores } from '../config/discover';
+import { openStore } from '../stores/openStore';
+import type { Run } from '../runlog/model';
+import type { StoreDescriptor } from '../stores/runLogStore';
+
+export interface FoundRun {
+  run: Run;
+  store: StoreDescriptor;
+  /** Absolute config file whose store holds the run; undefined when it is runnable's default store. */
+  configFile: string | undefined;
+}
+
+export interface FindRunOptions {
+  cwd: string;
+  runId: string;
+  configFile?: string;
+  variables?: Record<string, string>;
+  env: Record<string, string | undefined>;
+  signal?: AbortSignal;
+}
+
+// The stores' "not here" sentence (fileSystemStore/chunkedFsStore): anything else is a real read error.
+const NOT_FOUND = /^No run "/;
+
+/** The run, or a sentence saying why it cannot be read (not found anywhere / found but unreadable). */
+export async function findRun(opts: FindRunOptions): Promise<FoundRun | { error: string }> {
+  const discovery = await discoverStores({ cwd: opts.cwd, configFile: opts.configFile, env: opts.env, variables: opts.variables, signal: opts.signal });
+  const readErrors: string[] = [];
+  const looked: string[] = [];
+  for (const d of discovery.stores) {
+    if (d.problem) continue;
+    looked.push(d.label);
+    try {
+      const run = await openStore(d).getRun(opts.runId, opts.signal);
+      return { run, store: d, configFile: d.configFiles[0] };
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (!NOT_FOUND.test(msg)) readErrors.push(msg);
+    }
+  }
+  if (readErrors.length) return { error: `The run log of ${opts.runId} cannot be read: ${readErrors.join(' ')}` };
+  const where = looked.length ? looked.join('; ') : 'no usable run log store';
+  const problems = discovery.problems.map((p) => p.message).join(' ');
+  return {
+    error: `Run ${opts.runId} is not in any run log store this workspace's configs name (looked in: ${where}). Pick the config whose store holds it (--config / runnable.configFile).${problems ? ' Config problems: ' + problems : ''}`,
+  };
+}

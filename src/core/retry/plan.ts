@@ -1,0 +1,223 @@
+// planRetry: run id -> RetryPlan. Reads the run through the workspace's configs, applies runnable's
+// retry rules (skip / re-run, next indicator), locates the failed function, and runs the pre-flight.
+import * as path from 'node:path';
+import { findRun } from './findRun';
+import { launchFor } from './launch';
+import { mapLevels, pyLiteral } from './mapLevels';
+import { checkDag } from './dagCheck';
+import { parametersFileWarning } from './paramsWarning';
+import type { FirstFailed, RetryBreakpoint, RetryInput, RetryPlan } from './types';
+import { firstFailedTask, nextRetryIndicator, retrySkipPlan, walkSteps } from '../runlog/rules';
+import type { ParamValue, Run, Step } from '../runlog/model';
+import type { StoreDescriptor } from '../stores/runLogStore';
+import { locateFunction } from '../python/locate';
+import { bindParameters } from '../python/signature';
+
+export interface PlanRetryOptions {
+  /** The workspace folder the run was started from (its relative paths resolve here). */
+  cwd: string;
+  runId: string;
+  /** Config to read the run through (else runnable's resolution order, then every config in cwd). */
+  configFile?: string;
+  /** RUNNABLE_VAR_* values for config templating (also passed on to the retry). */
+  variables?: Record<string, string>;
+  /** The environment the retry will inherit (RUNNABLE_PRM_* etc. are checked here). */
+  env: Record<string, string | undefined>;
+  /** Interpreter used to locate the function and compute the current dag; default `python3`. */
+  python?: string;
+  /** Default: the next unused indicator. */
+  retryIndicator?: string;
+  /** Untrusted (false): nothing is imported or run; the function is found from its source text. Default true. */
+  trusted?: boolean;
+  signal?: AbortSignal;
+}
+
+const PARAMETER_PREFIX = 'RUNNABLE_PRM_';
+// Statuses of a run still being written (runnable/defaults.py).
+const RUNNING = new Set(['PROCESSING', 'CREATED', 'TRIGGERED']);
+
+function emptyPlan(opts: PlanRetryOptions, cwd: string): RetryPlan {
+  return {
+    runId: opts.runId,
+    retryIndicator: opts.retryIndicator ?? '',
+    cwd,
+    env: {},
+    argv: [],
+    skipped: [],
+    rerun: [],
+    firstFailed: null,
+    breakpoints: [],
+    warnings: [],
+    blocked: null,
+  };
+}
+
+function relOrAbs(cwd: string, p: string): string {
+  const rel = path.relative(cwd, p);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
+}
+
+/** Where runnable's pickler left an object parameter: `<catalog>/<run_id>/<name><ext>`. */
+function catalogFile(store: StoreDescriptor, runId: string, p: ParamValue, cwd: string, ext: string): string | undefined {
+  const name = p.catalogFile ?? `${String(p.value)}${ext}`;
+  const loc = store.catalog?.location;
+  if (!loc) return undefined;
+  if (/^[a-z0-9]+:\/\//i.test(loc)) return `${loc.replace(/\/$/, '')}/${runId}/${name}`;
+  return relOrAbs(cwd, path.join(loc, runId, name));
+}
+
+function toInput(p: ParamValue, store: StoreDescriptor, run: Run, cwd: string): RetryInput {
+  if (p.kind === 'object') {
+    const cf = catalogFile(store, run.runId, p, cwd, run.pickleExtension);
+    return cf ? { kind: 'object', catalogFile: cf } : { kind: 'object' };
+  }
+  return { kind: p.kind, value: p.value };
+}
+
+/** Other steps of the run that call the same function (they may hit the same breakpoint). */
+function sameFunctionElsewhere(run: Run, failed: Step): Step[] {
+  if (!failed.command) return [];
+  return walkSteps(run)
+    .map((w) => w.step)
+    .filter((s) => s !== failed && s.command === failed.command && s.commandType === failed.commandType);
+}
+
+export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
+  const cwd = path.resolve(opts.cwd);
+  const trusted = opts.trusted ?? true;
+  const python = opts.python ?? 'python3';
+  const plan = emptyPlan(opts, cwd);
+
+  const found = await findRun({ cwd, runId: opts.runId, configFile: opts.configFile, variables: opts.variables, env: opts.env, signal: opts.signal });
+  if ('error' in found) {
+    plan.blocked = found.error;
+    return plan;
+  }
+  const { run, store } = found;
+
+  // env: only what the retry needs; the launcher lays it over the user's environment.
+  plan.retryIndicator = opts.retryIndicator ?? nextRetryIndicator(run);
+  plan.env.RUNNABLE_RETRY_RUN_ID = run.runId;
+  plan.env.RUNNABLE_RETRY_INDICATOR = plan.retryIndicator;
+  // The config whose store holds the run. A run read from runnable's defaults (no config file) gets none:
+  // runnable then falls back to the same defaults (discovery only uses the defaults when no
+  // RUNNABLE_CONFIGURATION_FILE or runnable-config.yaml applies).
+  if (found.configFile) plan.env.RUNNABLE_CONFIGURATION_FILE = relOrAbs(cwd, found.configFile);
+  for (const [k, v] of Object.entries(opts.variables ?? {})) plan.env[`RUNNABLE_VAR_${k}`] = v;
+
+  const skip = retrySkipPlan(run);
+  plan.skipped = skip.skipped;
+  plan.rerun = skip.rerun;
+
+  const launch = await launchFor(run, cwd);
+  plan.argv = launch.argv;
+
+  const blockers: string[] = [];
+  if (RUNNING.has(run.status)) {
+    blockers.push(`Run ${run.runId} is still ${run.status}: wait for it to finish (or fail) before retrying it.`);
+  }
+  if (run.kind === 'job') {
+    // extensions/job_executor: _set_up_run_log has no retry path and raises RunLogExistsError for a known run id.
+    blockers.push(`Run ${run.runId} is a job: runnable retries pipelines only (a job re-run with the same run id is refused). Run the job again instead.`);
+  }
+  if (launch.problem) blockers.push(launch.problem);
+
+  // warnings that do not depend on the failed step
+  const prm = Object.keys(opts.env).filter((k) => k.startsWith(PARAMETER_PREFIX) && opts.env[k] !== undefined);
+  if (prm.length) {
+    plan.warnings.push(`${prm.join(', ')} will be ignored: a retry uses the parameters of the original run.`);
+  }
+  if (opts.env.RUNNABLE_PARAMETERS_FILE) {
+    plan.warnings.push(`RUNNABLE_PARAMETERS_FILE (${opts.env.RUNNABLE_PARAMETERS_FILE}) will be ignored: a retry uses the parameters of the original run.`);
+  }
+  const pw = await parametersFileWarning(run, cwd, launch.definitionPath);
+  if (pw) plan.warnings.push(pw);
+
+  const failed = firstFailedTask(run);
+  if (!failed) {
+    if (run.status === 'SUCCESS') blockers.push(`Run ${run.runId} succeeded: there is nothing to retry.`);
+    else if (!RUNNING.has(run.status)) blockers.push(`Run ${run.runId} has no failed task in its log: there is no step to retry.`);
+  } else {
+    plan.firstFailed = await describeFailed(run, store, failed.step, failed.attempt.inputs, cwd, { trusted, python, env: opts.env, signal: opts.signal }, plan);
+  }
+
+  // DAG unchanged? Only with the project's own runnable, only when trusted (it imports the pipeline module).
+  if (run.kind === 'pipeline' && run.dagHash && !blockers.length) {
+    if (!trusted) {
+      plan.warnings.push('Not checked whether the pipeline changed since the run: the workspace is not trusted, so its code was not imported.');
+    } else {
+      const dag = await checkDag({ run, cwd, python, env: { ...opts.env, ...plan.env }, signal: opts.signal });
+      if (dag.blocked) blockers.push(dag.blocked);
+      if (dag.warning) plan.warnings.push(dag.warning);
+    }
+  }
+
+  plan.blocked = blockers.length ? blockers.join(' ') : null;
+  return plan;
+}
+
+async function describeFailed(
+  run: Run,
+  store: StoreDescriptor,
+  step: Step,
+  recorded: Record<string, ParamValue>,
+  cwd: string,
+  py: { trusted: boolean; python: string; env: Record<string, string | undefined>; signal?: AbortSignal },
+  plan: RetryPlan,
+): Promise<FirstFailed> {
+  const ff: FirstFailed = {
+    internalName: step.internalName,
+    command: step.command ?? null,
+    commandType: step.commandType ?? null,
+    file: null,
+    defLine: null,
+    line: null,
+    inputs: {},
+  };
+  const all = (names: string[]) => {
+    for (const n of names) ff.inputs[n] = toInput(recorded[n], store, run, cwd);
+  };
+  const type = step.commandType ?? 'python';
+  if (type !== 'python') {
+    plan.warnings.push(`The failed step ${step.internalName} is a ${type} task: there is no Python line to stop at; the retry runs it again without a breakpoint.`);
+    all(Object.keys(recorded));
+    return ff;
+  }
+  if (!step.command) {
+    plan.warnings.push(`The run log does not say which function ${step.internalName} calls: no breakpoint.`);
+    all(Object.keys(recorded));
+    return ff;
+  }
+  const { location, notes } = await locateFunction({ cwd, command: step.command, python: py.python, trusted: py.trusted, env: py.env, signal: py.signal });
+  if (!location) {
+    plan.warnings.push(`Could not find ${step.command}: ${notes.join(' ')} No breakpoint is set.`);
+    all(Object.keys(recorded));
+    return ff;
+  }
+  if (py.trusted && notes.length) plan.warnings.push(notes.join(' '));
+  ff.file = location.file;
+  ff.defLine = location.defLine;
+  ff.line = location.line;
+  const { bound, missing } = bindParameters(location.params, Object.keys(recorded));
+  all(bound);
+  if (missing.length) {
+    plan.warnings.push(
+      `${step.command} requires ${missing.join(', ')}, which the failed attempt's recorded inputs do not hold: runnable will fail before calling it.`,
+    );
+  }
+
+  const bp: RetryBreakpoint = { file: location.file, line: location.line };
+  const others = sameFunctionElsewhere(run, step);
+  if (others.length) {
+    const levels = mapLevels(run, step);
+    if (levels.length) {
+      bp.condition = levels
+        .map((l) => `${l.iterateAs} == ${pyLiteral(recorded[l.iterateAs] && recorded[l.iterateAs].kind !== 'object' ? recorded[l.iterateAs].value : l.branchValue)}`)
+        .join(' and ');
+    } else {
+      plan.warnings.push(`${step.command} is also called by ${others.map((s) => s.internalName).join(', ')}: the debugger may stop there too.`);
+    }
+  }
+  plan.breakpoints.push(bp);
+  return ff;
+}

@@ -1,0 +1,54 @@
+// The retry plan: everything needed to launch "Retry locally" (or print it with `plan-retry --json`).
+// The JSON shape is the one the issue fixes; the debug glue and the CLI both read it.
+
+export interface RetryInput {
+  kind: 'json' | 'object' | 'metric';
+  /** json/metric: the recorded value. Absent for objects (the value is a pickle in the catalog). */
+  value?: unknown;
+  /** Objects: the catalog file the retry unpickles, `<catalog>/<run_id>/<name><ext>` (relative to cwd when local). */
+  catalogFile?: string;
+}
+
+export interface RetryBreakpoint {
+  /** Relative to cwd when inside it, else absolute. */
+  file: string;
+  line: number;
+  /** A Python expression: set when the function also runs for other steps/iterations of the run. */
+  condition?: string;
+}
+
+export interface FirstFailed {
+  internalName: string;
+  command: string | null;
+  commandType: string | null;
+  /** Python tasks only (null when the function could not be located or the task is shell/notebook). */
+  file: string | null;
+  defLine: number | null;
+  /** First body line: where the debugger stops. */
+  line: number | null;
+  /** The failed attempt's inputs that the function's signature takes (all of them when the signature is unknown). */
+  inputs: Record<string, RetryInput>;
+}
+
+export interface RetryPlan {
+  runId: string;
+  /** RUNNABLE_RETRY_INDICATOR for this retry (the next unused one unless given). */
+  retryIndicator: string;
+  /** Absolute folder to run in (the workspace the run's relative paths resolve against). */
+  cwd: string;
+  /** Variables to set on top of the user's environment (RUNNABLE_RETRY_RUN_ID, RUNNABLE_RETRY_INDICATOR,
+   * RUNNABLE_CONFIGURATION_FILE when the run's store comes from a config file, RUNNABLE_VAR_* given). */
+  env: Record<string, string>;
+  /** What goes after the Python interpreter: `-c <code>` for SDK pipelines, `-m runnable.cli execute <yaml>` for YAML. */
+  argv: string[];
+  /** Internal names a retry skips (last attempt succeeded / composite succeeded). */
+  skipped: string[];
+  /** Internal names of the task/stub steps it runs again. */
+  rerun: string[];
+  firstFailed: FirstFailed | null;
+  breakpoints: RetryBreakpoint[];
+  /** Things that will not stop the retry but the user should know. */
+  warnings: string[];
+  /** Why the retry cannot work as things stand; null when it can. */
+  blocked: string | null;
+}
