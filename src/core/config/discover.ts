@@ -182,9 +182,13 @@ export async function discoverStores(opts: DiscoverOptions): Promise<Discovery> 
     add(d, entry.file);
   }
   let stores = [...byId.values()];
-  // Without any config runnable would use its defaults; when the default folder does not exist and the workspace
-  // has other configs, that root would only ever be empty, so it is left out.
-  if (!primary && stores.length > 1 && !(await exists(stores[0].location))) stores = stores.slice(1);
+  // Without any config runnable would use its defaults. When the workspace has other configs and the default
+  // folder does not exist (or is another config's store, e.g. chunked-fs in .run_log_store), that root would only
+  // ever be empty or wrong, so it is left out.
+  if (!primary && stores.length > 1) {
+    const d = stores[0];
+    if (stores.slice(1).some((o) => o.location === d.location) || !(await exists(d.location))) stores = stores.slice(1);
+  }
   return { stores, problems, primaryConfig: primary };
 }
 

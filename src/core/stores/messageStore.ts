@@ -5,7 +5,7 @@ import { errorSummary } from './runFileSummaries';
 import { RunLogError, type RunLogStore, type StoreDescriptor } from './runLogStore';
 
 export class MessageStore implements RunLogStore {
-  constructor(readonly descriptor: StoreDescriptor, private readonly message: string) {}
+  constructor(readonly descriptor: StoreDescriptor, readonly message: string) {}
 
   listRuns(): Promise<RunSummary[]> {
     return Promise.resolve([errorSummary(this.descriptor.type || 'store', this.descriptor.configFiles[0] ?? this.descriptor.location, this.message)]);

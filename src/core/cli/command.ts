@@ -1,0 +1,108 @@
+// What every `runnable-runs` command shares: the command shape (the table in src/cli.ts lists them), the common
+// options (--cwd --config --var --json), and opening the workspace's stores as runnable resolves them.
+import * as path from 'node:path';
+import type { ParseArgsConfig } from 'node:util';
+import { discoverStores } from '../config/discover';
+import { MessageStore } from '../stores/messageStore';
+import { openStore } from '../stores/openStore';
+import type { RunLogStore } from '../stores/runLogStore';
+
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  env: Record<string, string | undefined>;
+  /** Process working directory: `--cwd` resolves against it. */
+  cwd: string;
+}
+
+export interface CommonOptions {
+  /** Workspace folder (absolute). */
+  cwd: string;
+  config: string | undefined;
+  vars: Record<string, string>;
+  json: boolean;
+}
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+export interface CommandInput {
+  positionals: string[];
+  /** Values of the common options (read them with commonOptions()) and of the command's own `options`, as node:util parseArgs returns them. */
+  values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+}
+
+/** One `runnable-runs <name>` command. Returns the exit code; throws CliError for bad input (exit 2). */
+export interface CliCommand {
+  name: string;
+  /** e.g. `show RUN_ID [--cwd DIR] [--config FILE] [--var NAME=VALUE]... [--json]` */
+  usage: string;
+  summary: string;
+  /** Options beyond the common ones. */
+  options?: OptionSpec;
+  run(input: CommandInput, io: CliIo): Promise<number>;
+}
+
+/** Bad input (unknown run, unreadable config, bad option): one line on stderr, exit code 2. */
+export class CliError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export const COMMON_OPTIONS: OptionSpec = {
+  cwd: { type: 'string' },
+  config: { type: 'string' },
+  var: { type: 'string', multiple: true },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+};
+
+export function commonOptions(values: CommandInput['values'], io: CliIo): CommonOptions {
+  const vars: Record<string, string> = {};
+  for (const v of (values.var as string[] | undefined) ?? []) {
+    const eq = v.indexOf('=');
+    if (eq <= 0) throw new CliError(`--var expects NAME=VALUE, got "${v}".`);
+    vars[v.slice(0, eq)] = v.slice(eq + 1);
+  }
+  const cwd = path.resolve(io.cwd, (values.cwd as string | undefined) ?? '.');
+  return { cwd, config: values.config as string | undefined, vars, json: values.json === true };
+}
+
+export interface WorkspaceStores {
+  /** Stores to read, the primary config's first. */
+  stores: RunLogStore[];
+  /** Sentences about configs/stores that were skipped (printed on stderr; they do not fail the command). */
+  warnings: string[];
+}
+
+/**
+ * The stores of the workspace: every distinct store among its runnable configs, or, with `--config`, only that
+ * config's store. A problem with the config runnable itself would use (the --config file,
+ * RUNNABLE_CONFIGURATION_FILE or runnable-config.yaml) is bad input: CliError.
+ */
+export async function openWorkspaceStores(options: CommonOptions, io: CliIo): Promise<WorkspaceStores> {
+  const discovery = await discoverStores({ cwd: options.cwd, configFile: options.config, env: io.env, variables: options.vars });
+  const primary = discovery.primaryConfig;
+  const warnings: string[] = [];
+  const stores: RunLogStore[] = [];
+  for (const d of discovery.stores) {
+    const isPrimary = primary !== undefined && d.configFiles.includes(primary);
+    if (options.config && !isPrimary) continue;
+    if (d.problem) {
+      if (isPrimary) throw new CliError(d.problem);
+      warnings.push(d.problem);
+      continue;
+    }
+    const store = openStore(d);
+    if (store instanceof MessageStore) {
+      warnings.push(store.message);
+      continue;
+    }
+    stores.push(store);
+  }
+  for (const p of discovery.problems) {
+    if (!warnings.includes(p.message) && (!options.config || p.file === primary)) warnings.push(p.message);
+  }
+  return { stores, warnings };
+}

@@ -1,0 +1,71 @@
+// `runnable-runs list`: every run of the workspace's stores, newest first (JSON or a table).
+import type { RunSummary } from '../runlog/model';
+import { firstFailedTask } from '../runlog/rules';
+import type { RunLogStore } from '../stores/runLogStore';
+import { type CliCommand, commonOptions, openWorkspaceStores } from './command';
+import { mapLimit } from '../stores/localFiles';
+import { formatDuration, shortTime, table } from './format';
+import { listEntryJson } from './runJson';
+
+interface Row {
+  summary: RunSummary;
+  store: RunLogStore;
+}
+
+function when(s: RunSummary): number {
+  if (s.error) return -Infinity;
+  return Number.isFinite(s.startMs) ? s.startMs : Number.isFinite(s.endMs) ? s.endMs : -Infinity;
+}
+
+const FULL_PARSE_LIMIT = 200;
+
+export const listCommand: CliCommand = {
+  name: 'list',
+  usage: 'list [--cwd DIR] [--config FILE] [--var NAME=VALUE]... [--json]',
+  summary: 'List the runs of the workspace\'s run log stores, newest first (--config: only that config\'s store).',
+  async run(input, io) {
+    const options = commonOptions(input.values, io);
+    const { stores, warnings } = await openWorkspaceStores(options, io);
+    warnings.forEach((w) => io.err(`warning: ${w}`));
+    const rows: Row[] = [];
+    for (const store of stores) {
+      for (const summary of await store.listRuns()) rows.push({ summary, store });
+    }
+    rows.sort((a, b) => {
+      const d = when(b.summary) - when(a.summary);
+      return (Number.isNaN(d) ? 0 : d) || a.summary.runId.localeCompare(b.summary.runId);
+    });
+    if (options.json) {
+      io.out(JSON.stringify(rows.map((r) => listEntryJson(r.summary, r.store.descriptor)), null, 2));
+      return 0;
+    }
+    if (!rows.length) {
+      io.out(stores.length ? `No runs yet in ${stores.map((s) => s.descriptor.location).join(', ')}.` : 'No run log store found: add runnable-config.yaml or pass --config.');
+      return 0;
+    }
+    const multi = stores.length > 1;
+    // The table shows what a person asks first (how long, which step failed), which needs the whole run; the
+    // list's own end time is the file's mtime, which copies of a store do not keep. Big stores fall back to it.
+    const parseAll = rows.length <= FULL_PARSE_LIMIT;
+    const body = await mapLimit(rows, 8, async ({ summary: s, store }) => {
+      let failed = s.error ?? '';
+      let duration = Number.isFinite(s.startMs) && Number.isFinite(s.endMs) ? formatDuration(s.endMs - s.startMs) : '';
+      if (!s.error && (parseAll || s.status === 'FAIL')) {
+        try {
+          const run = await store.getRun(s.runId);
+          duration = formatDuration(run.endMs - run.startMs);
+          if (run.status === 'FAIL') failed = firstFailedTask(run)?.internalName ?? '';
+        } catch (e) {
+          failed = (e as Error).message;
+        }
+      }
+      const row = [s.error ? 'ERROR' : s.status, s.runId, s.tag, shortTime(s.startTime), duration];
+      if (multi) row.push(store.descriptor.label);
+      row.push(failed);
+      return row;
+    });
+    const header = ['STATUS', 'RUN ID', 'TAG', 'STARTED', 'DURATION', ...(multi ? ['STORE'] : []), 'FAILED STEP / ERROR'];
+    io.out(table(header, body));
+    return 0;
+  },
+};

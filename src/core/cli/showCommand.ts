@@ -1,0 +1,90 @@
+// `runnable-runs show RUN_ID`: one run, fully parsed (JSON or a readable outline of steps and attempts).
+import type { Run, Step } from '../runlog/model';
+import { firstFailedTask, nextRetryIndicator } from '../runlog/rules';
+import type { RunLogStore } from '../stores/runLogStore';
+import { RunLogError } from '../stores/runLogStore';
+import { checkRunId } from '../stores/localFiles';
+import { CliError, type CliCommand, commonOptions, openWorkspaceStores } from './command';
+import { formatDuration, shortTime } from './format';
+import { showJson } from './runJson';
+
+/** The run from the first store (primary config first) that has it. */
+export async function findRun(stores: RunLogStore[], runId: string): Promise<{ run: Run; store: RunLogStore }> {
+  try {
+    checkRunId(runId);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  const misses: string[] = [];
+  for (const store of stores) {
+    try {
+      return { run: await store.getRun(runId), store };
+    } catch (e) {
+      // "No run" means: try the next store; any other error is about this run's files and is the answer.
+      if (e instanceof RunLogError && /^No run "/.test(e.message)) misses.push(`${store.descriptor.label} (${store.descriptor.location})`);
+      else throw new CliError(e instanceof Error ? e.message : String(e));
+    }
+  }
+  throw new CliError(
+    misses.length
+      ? `No run "${runId}" in ${misses.join(', ')}: check the run id (runnable-runs list shows the runs) or pass --cwd/--config.`
+      : 'No run log store found: add runnable-config.yaml or pass --config.',
+  );
+}
+
+function mark(status: string): string {
+  return status === 'SUCCESS' ? '✓' : status === 'FAIL' ? '✗' : status === 'PROCESSING' ? '…' : '·';
+}
+
+function outline(steps: Step[], indent: string, lines: string[]): void {
+  for (const s of steps) {
+    lines.push(`${indent}${mark(s.status)} ${s.name} [${s.type}] ${s.status}`);
+    for (const a of s.attempts) {
+      const ind = a.retryIndicator ? ` retry ${a.retryIndicator}` : '';
+      const msg = a.message ? `: ${a.message.split('\n')[0]}` : '';
+      lines.push(`${indent}    attempt ${a.number}${ind} ${a.status} ${shortTime(a.startTime)} ${formatDuration(a.durationMs)}${msg}`.trimEnd());
+    }
+    for (const b of s.branches) {
+      lines.push(`${indent}  ${mark(b.status)} branch ${b.name} ${b.status}`);
+      outline(b.steps, indent + '    ', lines);
+    }
+  }
+}
+
+export const showCommand: CliCommand = {
+  name: 'show',
+  usage: 'show RUN_ID [--cwd DIR] [--config FILE] [--var NAME=VALUE]... [--json]',
+  summary: 'Show one run: steps in execution order, branches, attempts, first failed task, next retry indicator.',
+  async run(input, io) {
+    const runId = input.positionals[0];
+    if (!runId) throw new CliError('show needs a RUN_ID: runnable-runs show RUN_ID (runnable-runs list shows the runs).');
+    if (input.positionals.length > 1) throw new CliError(`show takes one RUN_ID, got ${input.positionals.length}: ${input.positionals.join(' ')}.`);
+    const options = commonOptions(input.values, io);
+    const { stores, warnings } = await openWorkspaceStores(options, io);
+    const { run, store } = await findRun(stores, runId);
+    if (options.json) {
+      warnings.forEach((w) => io.err(`warning: ${w}`));
+      io.out(JSON.stringify(showJson(run), null, 2));
+      return 0;
+    }
+    const failed = firstFailedTask(run);
+    const lines = [
+      `Run        ${run.runId}  ${mark(run.status)} ${run.status}${run.kind === 'job' ? '  (job)' : ''}`,
+      `Store      ${store.descriptor.label}  ${store.descriptor.location}`,
+      `Tag        ${run.tag}`,
+      `Definition ${run.definitionFile}  (${run.executionMode})`,
+      `DAG hash   ${run.dagHash}`,
+      `Started    ${shortTime(run.startTime)}   duration ${formatDuration(run.endMs - run.startMs)}`,
+      `First failed task  ${failed ? `${failed.internalName}${failed.command ? ` (${failed.commandType ?? 'python'}: ${failed.command})` : ''}` : '-'}`,
+      `Next retry indicator  ${nextRetryIndicator(run)}`,
+      '',
+    ];
+    if (run.job) {
+      lines.push(`${mark(run.job.status)} job ${run.job.status}`);
+      for (const a of run.job.attempts) lines.push(`    attempt ${a.number} ${a.status} ${shortTime(a.startTime)} ${formatDuration(a.durationMs)}${a.message ? `: ${a.message.split('\n')[0]}` : ''}`);
+    } else outline(run.steps, '', lines);
+    for (const w of [...run.warnings, ...warnings]) lines.push(`warning: ${w}`);
+    io.out(lines.join('\n'));
+    return 0;
+  },
+};
