@@ -3,6 +3,7 @@
 
 import type { ZodError, ZodIssue, ZodType, ZodTypeDef } from 'zod';
 import { RunLogError } from '../stores/runLogStore';
+import { locateJsonError } from './jsonErrorLocation';
 import { BranchLogSchema, RunLogSchema, type RawBranchLog, type RawRunLog } from './schema';
 
 export function parseRunLogText(text: string, file: string): RawRunLog {
@@ -39,15 +40,16 @@ export function decodeJsonText(text: string, file: string): unknown {
 }
 
 function describeJsonError(body: string, file: string, message: string): string {
-  const posMatch = /position (\d+)/.exec(message);
-  const end = body.trimEnd().length;
-  const pos = posMatch ? Number(posMatch[1]) : end;
-  const truncated = /end of (JSON|data)/i.test(message) || pos >= end;
-  const where = lineColumn(body, Math.min(pos, body.length));
-  if (truncated) {
+  const located = locateJsonError(body);
+  if (!located) {
+    return `${file}: invalid JSON: ${message}. Fix or remove the file.`;
+  }
+  const pos = located.position;
+  const where = lineColumn(body, pos);
+  if (located.truncated) {
     return `${file}: truncated JSON: the file ends at line ${where.line}, column ${where.column} (position ${pos}) before the run log is complete; runnable may still be writing it, refresh in a moment.`;
   }
-  const reason = message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/^JSON\.parse:\s*/, '');
+  const reason = located.reason || message;
   return `${file}: invalid JSON at line ${where.line}, column ${where.column} (position ${pos}): ${reason}. Fix or remove the file.`;
 }
 
