@@ -30,6 +30,8 @@ export interface Services {
   context: vscode.ExtensionContext;
   log: Logger;
   runs: RunsService;
+  /** The Runs view, set by registerExplorer (tests and other features reveal / read nodes through it). */
+  explorer?: { treeView: vscode.TreeView<unknown>; provider: vscode.TreeDataProvider<unknown> };
 }
 
 /** Commands get a RunRef, a tree node carrying `ref`, or nothing. */

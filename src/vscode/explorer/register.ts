@@ -1,12 +1,39 @@
-// Placeholder until the run explorer lands; its owner replaces this file.
+// Wires the Runs view: the model (shared with the other features as RunsService), the tree, its documents and commands.
 import * as vscode from 'vscode';
+import { registerExplorerCommands } from '../commands/explorerCommands';
 import type { Logger } from '../logger';
 import type { RunsService, Services } from '../services';
+import { RunDocumentsProvider } from './runDocuments';
+import { describeFilter, isFilterActive } from './runFilter';
+import { RunsModel } from './runsModel';
+import { RunsTreeProvider } from './runsTreeProvider';
 
-export function createRunsModel(_context: vscode.ExtensionContext, _log: Logger): RunsService {
-  throw new Error('run explorer not yet implemented');
+export const RUNS_VIEW_ID = 'runnable.runs';
+
+export function createRunsModel(context: vscode.ExtensionContext, log: Logger): RunsService {
+  const model = new RunsModel(log);
+  context.subscriptions.push(model);
+  return model;
 }
 
-export function registerExplorer(_services: Services): void {
-  // not yet implemented
+export function registerExplorer(services: Services): void {
+  const { context, log } = services;
+  if (!(services.runs instanceof RunsModel)) throw new Error('The Runs view needs the RunsModel made by createRunsModel.');
+  const model = services.runs;
+  const provider = new RunsTreeProvider(model);
+  const treeView = vscode.window.createTreeView(RUNS_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
+  const showFilter = () => {
+    const f = model.filter;
+    treeView.description = isFilterActive(f) ? `filtered: ${describeFilter(f)}` : undefined;
+    treeView.message = isFilterActive(f) ? `Showing runs matching ${describeFilter(f)}. Clear the filter to see every run.` : undefined;
+  };
+  void vscode.commands.executeCommand('setContext', 'runnable.filterActive', false);
+  context.subscriptions.push(
+    provider,
+    treeView,
+    model.onDidChange(showFilter),
+    RunDocumentsProvider.register(model),
+    registerExplorerCommands(model, log),
+  );
+  services.explorer = { treeView: treeView as vscode.TreeView<unknown>, provider: provider as vscode.TreeDataProvider<unknown> };
 }

@@ -1,0 +1,116 @@
+// Pure text for the Runs view: status symbols, relative times, durations, compact parameter values.
+// No `vscode` import, so the wording is unit-tested under plain Node.
+import type { Attempt, ParamValue, RunSummary, Status } from '../../core/runlog/model';
+
+/** `success` / `failed` / `processing` / `created` / `triggered` / lower-cased other: used in contextValue. */
+export function statusKey(status: Status): string {
+  switch (status) {
+    case 'SUCCESS': return 'success';
+    case 'FAIL': return 'failed';
+    case 'PROCESSING': return 'processing';
+    case 'CREATED': return 'created';
+    case 'TRIGGERED': return 'triggered';
+    default: return String(status || 'unknown').toLowerCase().replace(/[^a-z0-9_-]/g, '');
+  }
+}
+
+export function statusSymbol(status: Status): string {
+  switch (status) {
+    case 'SUCCESS': return '✓';
+    case 'FAIL': return '✗';
+    case 'PROCESSING': return '⟳';
+    case 'CREATED': case 'TRIGGERED': return '○';
+    default: return '?';
+  }
+}
+
+/** ThemeIcon id (and theme colour) for a status. */
+export function statusIcon(status: Status): { id: string; color?: string } {
+  switch (status) {
+    case 'SUCCESS': return { id: 'testing-passed-icon', color: 'testing.iconPassed' };
+    case 'FAIL': return { id: 'testing-failed-icon', color: 'testing.iconFailed' };
+    case 'PROCESSING': return { id: 'sync~spin' };
+    case 'CREATED': case 'TRIGGERED': return { id: 'circle-outline' };
+    default: return { id: 'question' };
+  }
+}
+
+export function formatDuration(ms: number | undefined): string | undefined {
+  if (ms === undefined || !Number.isFinite(ms) || ms < 0) return undefined;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s < 10 ? s.toFixed(1) : Math.round(s)} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${Math.round(s - m * 60)} s`;
+  const h = Math.floor(m / 60);
+  return `${h} h ${m - h * 60} min`;
+}
+
+/** "just now", "5 min ago", "3 h ago", "2 days ago", else the date. */
+export function formatRelative(thenMs: number, nowMs: number): string | undefined {
+  if (!Number.isFinite(thenMs)) return undefined;
+  const d = nowMs - thenMs;
+  if (d < 0) return new Date(thenMs).toLocaleString();
+  const min = Math.floor(d / 60_000);
+  if (min < 1) return 'just now';
+  if (min < 60) return `${min} min ago`;
+  const h = Math.floor(min / 60);
+  if (h < 24) return `${h} h ago`;
+  const days = Math.floor(h / 24);
+  if (days < 30) return days === 1 ? 'yesterday' : `${days} days ago`;
+  return new Date(thenMs).toISOString().slice(0, 10);
+}
+
+/** `tag · 3 h ago · 1.2 s`, led by `✗ <failed step>` for failed runs when it is known. */
+export function runDescription(run: RunSummary, nowMs: number, failedStep?: string): string {
+  const parts: string[] = [];
+  if (failedStep) parts.push(`✗ ${failedStep}`);
+  if (run.kind === 'job') parts.push('job');
+  if (run.tag) parts.push(run.tag);
+  const when = formatRelative(run.startMs, nowMs);
+  if (when) parts.push(when);
+  const dur = formatDuration(run.endMs - run.startMs);
+  if (dur) parts.push(dur);
+  return parts.join(' · ');
+}
+
+/** Label and description of an attempt: `#1 ✗ FAIL`, `retry 2 · 84 ms · <first line of the message>`. */
+export function attemptText(a: Attempt): { label: string; description: string } {
+  const parts: string[] = [];
+  if (a.retryIndicator) parts.push(`retry ${a.retryIndicator}`);
+  const dur = formatDuration(a.durationMs);
+  if (dur) parts.push(dur);
+  const firstLine = a.message.trim().split('\n')[0];
+  if (firstLine) parts.push(firstLine);
+  return { label: `#${a.number} ${statusSymbol(a.status)} ${a.status}`, description: parts.join(' · ') };
+}
+
+/** JSON on one line with a space after `,` and `:` (readable yet compact); strings keep their quotes. */
+export function compactJson(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? String(value);
+  if (Array.isArray(value)) return `[${value.map(compactJson).join(', ')}]`;
+  return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)}: ${compactJson(v)}`).join(', ')}}`;
+}
+
+export const MAX_VALUE_CHARS = 80;
+
+export function truncate(text: string, max = MAX_VALUE_CHARS): { text: string; truncated: boolean } {
+  const oneLine = text.replace(/\s*\n\s*/g, ' ');
+  if (oneLine.length <= max) return { text: oneLine, truncated: oneLine !== text };
+  return { text: oneLine.slice(0, max - 1) + '…', truncated: true };
+}
+
+/**
+ * `name = value` for json and metric parameters, `name → model.dill (pickled in catalog)` for objects.
+ * `full` is the untruncated value for the tooltip.
+ */
+export function paramText(name: string, p: ParamValue, pickleExtension = '.dill'): { label: string; full: string; truncated: boolean } {
+  if (p.kind === 'object') {
+    const file = p.catalogFile ?? `${String(p.value)}${pickleExtension}`;
+    return { label: `${name} → ${file} (pickled in catalog)`, full: file, truncated: false };
+  }
+  const full = compactJson(p.value);
+  const t = truncate(full);
+  return { label: `${name} = ${t.text}`, full: JSON.stringify(p.value, null, 2) ?? full, truncated: t.truncated };
+}

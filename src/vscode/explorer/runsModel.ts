@@ -1,0 +1,346 @@
+// The Runs view's model: finds the stores of every workspace folder, opens them, lists and reads runs (cached,
+// concurrent reads shared), watches stores and config files (debounced, no polling), holds the filter.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { discoverStores } from '../../core/config/discover';
+import type { Run, RunSummary } from '../../core/runlog/model';
+import { firstFailedTask } from '../../core/runlog/rules';
+import type { RunLogStore, StoreDescriptor } from '../../core/stores/runLogStore';
+import { MessageStore } from '../../core/stores/messageStore';
+import { openStore } from '../../core/stores/openStore';
+import type { Logger } from '../logger';
+import type { RunRef, RunsService } from '../services';
+import { affectsStoreDiscovery, readSettings } from '../settings';
+import { ConcurrencyGate } from './concurrency';
+import { formatRelative, statusIcon } from './labels';
+import {
+  isFilterActive, matchesSummary, normaliseFilter, runIdMatchesText, stepNamesMatchText, type RunFilter,
+} from './runFilter';
+
+const DEBOUNCE_MS = 300;
+const REMOTE_TYPES = new Set(['minio', 'chunked-minio']);
+
+/** One root of the view: a store, and why it cannot be listed when it cannot. */
+export interface StoreRoot {
+  descriptor: StoreDescriptor;
+  store?: RunLogStore;
+  unavailable?: { kind: 'unsupported' | 'memory' | 'error'; message: string };
+}
+
+export interface DiscoveryState {
+  roots: StoreRoot[];
+  /** Config files that could not be used, and invalid settings (file = the settings scope). */
+  problems: { file: string; message: string }[];
+  /** No folder on disk is open: nothing to discover. */
+  noFolder: boolean;
+}
+
+/** `storeId` undefined = everything (rediscovery, refresh, filter). */
+export interface ModelChange { storeId?: string }
+
+export class RunsModel implements RunsService, vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly changed = new vscode.EventEmitter<ModelChange>();
+  /** Fine-grained: which store changed (the tree refreshes only that root). */
+  readonly onDidChangeStore = this.changed.event;
+  readonly onDidChange: vscode.Event<void> = (listener, thisArgs, disposables) =>
+    this.changed.event(() => listener.call(thisArgs), undefined, disposables);
+
+  private discovery: Promise<DiscoveryState> | undefined;
+  private discoveryKey = '';
+  private readonly lists = new Map<string, Promise<RunSummary[]>>();
+  private readonly runs = new Map<string, Promise<Run>>();
+  private readonly settled = new Map<string, Run>();
+  private storeWatchers: vscode.Disposable[] = [];
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private abort = new AbortController();
+  private readonly gate = new ConcurrencyGate(4);
+  private filterState: RunFilter = {};
+
+  constructor(private readonly log: Logger) {
+    this.disposables.push(this.changed);
+    this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (affectsStoreDiscovery(e)) this.rediscover('settings changed');
+    }));
+    this.disposables.push(vscode.workspace.onDidChangeWorkspaceFolders(() => this.rediscover('workspace folders changed')));
+    // Config files: any YAML may become (or stop being) a runnable config. Rediscovery keeps caches when the stores are unchanged.
+    const yaml = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}');
+    const onYaml = (uri: vscode.Uri) => {
+      if (!uri.fsPath.split(path.sep).some((seg) => seg === 'node_modules' || seg === '.git')) this.schedule('config', () => this.rediscover(`config ${uri.fsPath} changed`));
+    };
+    this.disposables.push(yaml, yaml.onDidChange(onYaml), yaml.onDidCreate(onYaml), yaml.onDidDelete(onYaml));
+  }
+
+  dispose(): void {
+    this.abort.abort();
+    for (const t of this.timers.values()) clearTimeout(t);
+    for (const d of [...this.storeWatchers, ...this.disposables]) d.dispose();
+  }
+
+  // --- discovery -------------------------------------------------------------------------------------------------
+
+  state(): Promise<DiscoveryState> {
+    this.discovery ??= this.discover(this.abort.signal).catch((e: unknown) => {
+      const message = `Could not look for runnable configs: ${e instanceof Error ? e.message : String(e)}`;
+      this.log.error(message);
+      return { roots: [], problems: [{ file: '', message }], noFolder: false };
+    });
+    return this.discovery;
+  }
+
+  async descriptors(): Promise<StoreDescriptor[]> {
+    return (await this.state()).roots.map((r) => r.descriptor);
+  }
+
+  /** A store by id; undefined until discovery has run or when the store cannot be opened. */
+  store(storeId: string): RunLogStore | undefined {
+    return this.currentRoots.find((r) => r.descriptor.id === storeId)?.store;
+  }
+
+  private currentRoots: StoreRoot[] = [];
+
+  private async discover(signal: AbortSignal): Promise<DiscoveryState> {
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
+    const problems: DiscoveryState['problems'] = [];
+    const byId = new Map<string, StoreDescriptor>();
+    for (const folder of folders) {
+      const { settings, problems: settingProblems } = readSettings(folder.uri);
+      for (const message of settingProblems) problems.push({ file: `${folder.name} settings`, message });
+      const cwd = folder.uri.fsPath;
+      const result = await discoverStores({
+        cwd,
+        configFile: settings.configFile ? path.resolve(cwd, settings.configFile) : undefined,
+        env: process.env,
+        variables: settings.variables,
+        globs: settings.configGlobs.length ? settings.configGlobs : undefined,
+        signal,
+      });
+      problems.push(...result.problems);
+      for (const d of result.stores) {
+        const seen = byId.get(d.id);
+        if (seen) seen.configFiles = [...new Set([...seen.configFiles, ...d.configFiles])];
+        else byId.set(d.id, { ...d, configFiles: [...d.configFiles] });
+      }
+    }
+    const descriptors = [...byId.values()];
+    // Same stores as before: keep the opened stores and their caches (a YAML edit elsewhere must not reload everything).
+    const key = JSON.stringify(descriptors);
+    if (key === this.discoveryKey && this.currentRoots.length) {
+      return { roots: this.currentRoots, problems, noFolder: folders.length === 0 };
+    }
+    const roots = descriptors.map((d) => this.openRoot(d));
+    this.discoveryKey = key;
+    this.currentRoots = roots;
+    this.lists.clear();
+    this.runs.clear();
+    this.settled.clear();
+    this.watchStores(roots);
+    this.log.info(`Runs view: ${roots.length} store(s) found (${roots.map((r) => `${r.descriptor.type} ${r.descriptor.location}`).join('; ')}), ${problems.length} problem(s)`);
+    for (const p of problems) this.log.warn(`${p.file}: ${p.message}`);
+    return { roots, problems, noFolder: folders.length === 0 };
+  }
+
+  private openRoot(descriptor: StoreDescriptor): StoreRoot {
+    if (descriptor.type === 'buffered') {
+      return { descriptor, unavailable: { kind: 'memory', message: 'In memory only: a buffered run log store keeps runs in the running process; nothing to list.' } };
+    }
+    if (descriptor.problem) return { descriptor, unavailable: { kind: 'error', message: descriptor.problem } };
+    try {
+      const store = openStore(descriptor);
+      // openStore answers store types it cannot read yet with a MessageStore (one sentence, no runs).
+      if (store instanceof MessageStore && REMOTE_TYPES.has(descriptor.type)) {
+        return { descriptor, unavailable: { kind: 'unsupported', message: `Reading ${descriptor.type} stores (${descriptor.location}) is not supported yet.` } };
+      }
+      return { descriptor, store };
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      if (REMOTE_TYPES.has(descriptor.type)) {
+        return { descriptor, unavailable: { kind: 'unsupported', message: `${descriptor.type} stores are not supported yet (${message}).` } };
+      }
+      return { descriptor, unavailable: { kind: 'error', message } };
+    }
+  }
+
+  private watchStores(roots: StoreRoot[]): void {
+    for (const d of this.storeWatchers) d.dispose();
+    this.storeWatchers = [];
+    for (const root of roots) {
+      const watchPath = root.store?.watchPath;
+      if (!watchPath) continue;
+      const storeId = root.descriptor.id;
+      // Watch from the parent so a store folder created by the first run is seen too.
+      const pattern = new vscode.RelativePattern(vscode.Uri.file(path.dirname(watchPath)), `${path.basename(watchPath)}/**`);
+      const watcher = vscode.workspace.createFileSystemWatcher(pattern);
+      const onChange = (uri: vscode.Uri) => {
+        const rel = path.relative(watchPath, uri.fsPath);
+        const runId = rel && !rel.startsWith('..') ? rel.split(path.sep)[0].replace(/\.json$/, '') : undefined;
+        if (runId) this.forgetRun(storeId, runId);
+        this.schedule(`store:${storeId}`, () => this.refreshStore(storeId));
+      };
+      this.storeWatchers.push(watcher, watcher.onDidChange(onChange), watcher.onDidCreate(onChange), watcher.onDidDelete(onChange));
+    }
+  }
+
+  private schedule(key: string, fn: () => void): void {
+    clearTimeout(this.timers.get(key));
+    this.timers.set(key, setTimeout(() => { this.timers.delete(key); fn(); }, DEBOUNCE_MS));
+  }
+
+  private rediscover(why: string): void {
+    this.log.debug(`Runs view: looking for stores again (${why})`);
+    this.discovery = undefined;
+    this.changed.fire({});
+  }
+
+  // --- refresh -----------------------------------------------------------------------------------------------------
+
+  /** Re-reads everything: stores are rediscovered, lists and runs re-read on the next request. */
+  refresh(): void {
+    this.abort.abort();
+    this.abort = new AbortController();
+    this.discovery = undefined;
+    this.discoveryKey = '';
+    this.lists.clear();
+    this.runs.clear();
+    this.settled.clear();
+    this.changed.fire({});
+  }
+
+  private refreshStore(storeId: string): void {
+    this.lists.delete(storeId);
+    this.changed.fire({ storeId });
+  }
+
+  private forgetRun(storeId: string, runId: string): void {
+    const key = runKey(storeId, runId);
+    this.runs.delete(key);
+    this.settled.delete(key);
+  }
+
+  // --- reads -------------------------------------------------------------------------------------------------------
+
+  /** Every run of a store, newest first (unfiltered). Concurrent callers share one read. */
+  listRuns(storeId: string): Promise<RunSummary[]> {
+    let p = this.lists.get(storeId);
+    if (!p) {
+      const store = this.store(storeId);
+      p = store ? store.listRuns(this.abort.signal) : Promise.reject(new Error(`No open store with id ${storeId}; refresh the Runs view.`));
+      this.lists.set(storeId, p);
+      p.catch(() => { if (this.lists.get(storeId) === p) this.lists.delete(storeId); });
+    }
+    return p;
+  }
+
+  /** The full run; concurrent callers share one read; a failed read is retried next time. */
+  getRun(ref: RunRef): Promise<Run> {
+    const key = runKey(ref.storeId, ref.runId);
+    let p = this.runs.get(key);
+    if (!p) {
+      const store = this.store(ref.storeId);
+      p = store ? store.getRun(ref.runId, this.abort.signal) : Promise.reject(new Error(`No open store with id ${ref.storeId}; refresh the Runs view.`));
+      this.runs.set(key, p);
+      p.then((run) => { if (this.runs.get(key) === p) this.settled.set(key, run); },
+        () => { if (this.runs.get(key) === p) this.runs.delete(key); });
+    }
+    return p;
+  }
+
+  /** The run when it has already been read (no I/O). */
+  peekRun(ref: RunRef): Run | undefined {
+    return this.settled.get(runKey(ref.storeId, ref.runId));
+  }
+
+  /** Reads a run in the background, a few at a time. */
+  loadRunInBackground(ref: RunRef): Promise<Run> {
+    return this.runs.get(runKey(ref.storeId, ref.runId)) ?? this.gate.run(() => this.getRun(ref));
+  }
+
+  // --- filter ------------------------------------------------------------------------------------------------------
+
+  get filter(): RunFilter { return this.filterState; }
+
+  setFilter(f: RunFilter): void {
+    this.filterState = normaliseFilter(f);
+    void vscode.commands.executeCommand('setContext', 'runnable.filterActive', isFilterActive(this.filterState));
+    this.changed.fire({});
+  }
+
+  clearFilter(): void { this.setFilter({}); }
+
+  /** The runs the filter lets through; a text filter also looks at step names (reads those runs, a few at a time). */
+  async filteredRuns(storeId: string): Promise<RunSummary[]> {
+    const all = await this.listRuns(storeId);
+    const f = this.filterState;
+    if (!isFilterActive(f)) return all;
+    const byStatusTag = all.filter((r) => matchesSummary(r, f));
+    if (!f.text) return byStatusTag;
+    const keep = await Promise.all(byStatusTag.map(async (r) => {
+      if (runIdMatchesText(r, f)) return true;
+      if (r.error || r.kind === 'job') return false;
+      try {
+        return stepNamesMatchText(await this.loadRunInBackground({ storeId, runId: r.runId }), f.text!);
+      } catch {
+        return false;
+      }
+    }));
+    return byStatusTag.filter((_, i) => keep[i]);
+  }
+
+  // --- picking -----------------------------------------------------------------------------------------------------
+
+  async pickRun(options: { failedOnly?: boolean; title?: string } = {}): Promise<RunRef | undefined> {
+    type Item = vscode.QuickPickItem & { ref: RunRef; failed: boolean };
+    const qp = vscode.window.createQuickPick<Item>();
+    qp.title = options.title ?? (options.failedOnly ? 'Pick a failed run' : 'Pick a run');
+    qp.placeholder = 'Run id, tag or store';
+    qp.matchOnDescription = true;
+    qp.matchOnDetail = true;
+    qp.busy = true;
+    qp.show();
+    const now = Date.now();
+    const items: Item[] = [];
+    try {
+      const { roots } = await this.state();
+      for (const root of roots) {
+        if (!root.store) continue;
+        let runs: RunSummary[];
+        try { runs = await this.listRuns(root.descriptor.id); } catch (e) {
+          this.log.warn(`Could not list ${root.descriptor.label}: ${e instanceof Error ? e.message : String(e)}`);
+          continue;
+        }
+        for (const r of runs) {
+          if (r.error || (options.failedOnly && r.status !== 'FAIL')) continue;
+          const icon = statusIcon(r.status).id;
+          items.push({
+            label: `$(${icon}) ${r.runId}`,
+            description: [r.tag, formatRelative(r.startMs, now), root.descriptor.label].filter(Boolean).join(' · '),
+            ref: { storeId: root.descriptor.id, runId: r.runId },
+            failed: r.status === 'FAIL',
+          });
+        }
+      }
+    } finally {
+      qp.busy = false;
+    }
+    qp.items = items;
+    if (!items.length) qp.placeholder = options.failedOnly ? 'No failed runs found in the workspace’s run log stores' : 'No runs found in the workspace’s run log stores';
+    // The failed step, as it becomes known (reads a few runs at a time while the pick is open).
+    let open = true;
+    for (const item of items.filter((i) => i.failed).slice(0, 200)) {
+      void this.loadRunInBackground(item.ref).then((run) => {
+        const failed = firstFailedTask(run);
+        if (!open || !failed) return;
+        item.detail = `✗ ${failed.internalName}`;
+        qp.items = [...items];
+      }, () => undefined);
+    }
+    return new Promise((resolve) => {
+      qp.onDidAccept(() => { resolve(qp.selectedItems[0]?.ref); qp.hide(); });
+      qp.onDidHide(() => { open = false; resolve(undefined); qp.dispose(); });
+    });
+  }
+}
+
+function runKey(storeId: string, runId: string): string {
+  return `${storeId}\u0000${runId}`;
+}

@@ -1,0 +1,436 @@
+// Maps the RunsModel to TreeItems: store roots, runs, steps, branches, attempts, parameter groups and values.
+// Reads go through the model; this file only builds nodes, labels, tooltips and contextValues.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { Attempt, Run, Step } from '../../core/runlog/model';
+import { firstFailedTask } from '../../core/runlog/rules';
+import {
+  attemptText, formatDuration, formatRelative, paramText, runDescription, statusIcon, statusKey, statusSymbol,
+} from './labels';
+import {
+  ids, type AttemptNode, type BranchNode, type ExplorerNode, type GroupNode, type InfoNode, type ParamGroup,
+  type RunNode, type StepNode, type StoreNode,
+} from './nodes';
+import { isFilterActive } from './runFilter';
+import type { RunsModel } from './runsModel';
+import { iterateAsOf } from './stepOutput';
+
+const GROUP_LABEL: Record<ParamGroup | 'catalog', string> = { inputs: 'Inputs', outputs: 'Outputs', metrics: 'Metrics', catalog: 'Catalog' };
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function md(): vscode.MarkdownString {
+  const m = new vscode.MarkdownString('', true);
+  m.supportThemeIcons = true;
+  return m;
+}
+
+/** `**name** text` line with the text escaped. */
+function line(m: vscode.MarkdownString, name: string, value: string | undefined): void {
+  if (value === undefined || value === '') return;
+  m.appendMarkdown(`**${name}** `);
+  m.appendText(value);
+  m.appendMarkdown('  \n');
+}
+
+export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  /** Node objects by id: VS Code matches changed elements by identity, so a node is reused across reads. */
+  private readonly nodes = new Map<string, ExplorerNode>();
+  private readonly parents = new Map<string, ExplorerNode | undefined>();
+  /** First failed step of failed runs, once read; null when there is none or the run cannot be read. */
+  private readonly failedStep = new Map<string, string | null>();
+  private readonly pending = new Set<ExplorerNode>();
+  private pendingTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly model: RunsModel, private readonly now: () => number = Date.now) {
+    this.disposables.push(model.onDidChangeStore((c) => {
+      const storeNode = c.storeId ? this.nodes.get(ids.store(c.storeId)) : undefined;
+      if (storeNode) {
+        for (const k of [...this.failedStep.keys()]) if (k.startsWith(ids.run(c.storeId!, ''))) this.failedStep.delete(k);
+        this.changed.fire(storeNode);
+      } else {
+        this.failedStep.clear();
+        this.changed.fire(undefined);
+      }
+    }));
+  }
+
+  dispose(): void {
+    clearTimeout(this.pendingTimer);
+    for (const d of this.disposables) d.dispose();
+  }
+
+  /** Reuses the node object with this id (updated in place) so change events and reveal find it. */
+  private node<T extends ExplorerNode>(fresh: T, parent: ExplorerNode | undefined): T {
+    const seen = this.nodes.get(fresh.id) as T | undefined;
+    const n = seen && seen.kind === fresh.kind ? Object.assign(seen, fresh) : fresh;
+    this.nodes.set(n.id, n);
+    this.parents.set(n.id, parent);
+    return n;
+  }
+
+  private info(parent: ExplorerNode | undefined, key: string, message: string, severity: InfoNode['severity'] = 'info', detail?: string): InfoNode {
+    return this.node({ kind: 'info', id: ids.child(parent?.id ?? 'root', `info:${key}`), message, severity, detail }, parent);
+  }
+
+  getParent(element: ExplorerNode): ExplorerNode | undefined {
+    return this.parents.get(element.id);
+  }
+
+  // --- children ----------------------------------------------------------------------------------------------------
+
+  async getChildren(element?: ExplorerNode): Promise<ExplorerNode[]> {
+    try {
+      return await this.children(element);
+    } catch (e) {
+      // Never throw out of the view: the failure becomes an item that says what went wrong.
+      return [this.info(element, 'error', errorMessage(e), 'error')];
+    }
+  }
+
+  private async children(element?: ExplorerNode): Promise<ExplorerNode[]> {
+    if (!element) return this.roots();
+    switch (element.kind) {
+      case 'store': return this.storeChildren(element);
+      case 'run': return this.runChildren(element);
+      case 'step': return this.stepChildren(element);
+      case 'branch': return element.branch.steps.map((s) => this.stepNode(element, s, element.pickleExtension));
+      case 'attempt': return this.attemptChildren(element);
+      case 'group': return this.groupChildren(element);
+      default: return [];
+    }
+  }
+
+  private async roots(): Promise<ExplorerNode[]> {
+    const state = await this.model.state();
+    const problems = state.problems.map((p, i) => this.node({ kind: 'problem' as const, id: `problem:${i}:${p.file}`, file: p.file, message: p.message }, undefined));
+    const stores = state.roots.map((root) => this.node({ kind: 'store' as const, id: ids.store(root.descriptor.id), root }, undefined));
+    // No runs anywhere (and nothing wrong): an empty tree lets the view's welcome text explain what to do.
+    let empty = !problems.length;
+    if (empty) {
+      for (const s of stores) {
+        if (!s.root.store) { empty = false; break; }
+        try {
+          if ((await this.model.listRuns(s.root.descriptor.id)).length) { empty = false; break; }
+        } catch { empty = false; break; }
+      }
+    }
+    void vscode.commands.executeCommand('setContext', 'runnable.noRuns', empty);
+    void vscode.commands.executeCommand('setContext', 'runnable.noFolder', state.noFolder);
+    return empty ? [] : [...problems, ...stores];
+  }
+
+  private async storeChildren(element: StoreNode): Promise<ExplorerNode[]> {
+    const { root } = element;
+    if (root.unavailable) return [this.info(element, root.unavailable.kind, root.unavailable.message, root.unavailable.kind === 'error' ? 'error' : 'info')];
+    const storeId = root.descriptor.id;
+    const all = await this.model.listRuns(storeId);
+    if (!all.length) return [this.info(element, 'empty', 'No runs yet: run a pipeline with this config and it appears here.')];
+    const runs = await this.model.filteredRuns(storeId);
+    if (!runs.length && isFilterActive(this.model.filter)) return [this.info(element, 'filtered', `No runs match the filter (${all.length} hidden).`)];
+    return runs.map((summary) => this.node({ kind: 'run' as const, id: ids.run(storeId, summary.runId), ref: { storeId, runId: summary.runId }, summary }, element));
+  }
+
+  private async runChildren(element: RunNode): Promise<ExplorerNode[]> {
+    if (element.summary.error) return [];
+    let run: Run;
+    try {
+      run = await this.model.getRun(element.ref);
+    } catch (e) {
+      return [this.info(element, 'read-error', errorMessage(e), 'error')];
+    }
+    const warnings = run.warnings.map((w, i) => this.info(element, `warning${i}`, w, 'warning'));
+    if (run.kind === 'job') {
+      if (!run.job) return [...warnings, this.info(element, 'nojob', 'This job run has no job log yet.')];
+      const job = run.job;
+      return [...warnings, ...job.attempts.map((a) => this.node({
+        kind: 'attempt' as const, id: ids.attempt(`${element.id}/job`, a.number), ref: element.ref, attempt: a, catalog: job.catalog, pickleExtension: run.pickleExtension,
+      }, element))];
+    }
+    if (!run.steps.length) return [...warnings, this.info(element, 'nosteps', 'No steps recorded yet.')];
+    return [...warnings, ...run.steps.map((s) => this.stepNode(element, s, run.pickleExtension, run))];
+  }
+
+  private stepNode(parent: RunNode | BranchNode, step: Step, pickleExtension: string, run?: Run): StepNode {
+    const runNodeId = ids.run(parent.ref.storeId, parent.ref.runId);
+    const fullRun = run ?? this.model.peekRun(parent.ref);
+    const iterateAs = step.type === 'map' && fullRun ? iterateAsOf(fullRun, step) : undefined;
+    return this.node({
+      kind: 'step' as const, id: ids.step(runNodeId, step.internalName),
+      ref: { storeId: parent.ref.storeId, runId: parent.ref.runId, stepInternalName: step.internalName }, step, pickleExtension, iterateAs,
+    }, parent);
+  }
+
+  private stepChildren(element: StepNode): ExplorerNode[] {
+    const { step } = element;
+    const runNodeId = ids.run(element.ref.storeId, element.ref.runId);
+    const branches: ExplorerNode[] = step.branches.map((b) => this.node({
+      kind: 'branch' as const, id: ids.branch(runNodeId, b.internalName), ref: { storeId: element.ref.storeId, runId: element.ref.runId, stepInternalName: step.internalName },
+      branch: b, parent: step, pickleExtension: element.pickleExtension, iterateAs: element.iterateAs,
+    }, element));
+    const attempts: ExplorerNode[] = step.attempts.map((a) => this.node({
+      kind: 'attempt' as const, id: ids.attempt(element.id, a.number), ref: element.ref, attempt: a, catalog: step.catalog, pickleExtension: element.pickleExtension, step,
+    }, element));
+    return [...branches, ...attempts];
+  }
+
+  private attemptChildren(element: AttemptNode): ExplorerNode[] {
+    const a = element.attempt;
+    const groups: (ParamGroup | 'catalog')[] = [];
+    if (Object.keys(a.inputs).length) groups.push('inputs');
+    if (Object.keys(a.outputs).length) groups.push('outputs');
+    if (Object.keys(a.metrics).length) groups.push('metrics');
+    if (element.catalog.length) groups.push('catalog');
+    if (!groups.length) return [this.info(element, 'nothing', 'No inputs, outputs, metrics or catalog items recorded.')];
+    return groups.map((g) => this.node({
+      kind: 'group' as const, id: ids.group(element.id, g), ref: element.ref, group: g, attempt: a, catalog: element.catalog, pickleExtension: element.pickleExtension,
+    }, element));
+  }
+
+  private groupChildren(element: GroupNode): ExplorerNode[] {
+    if (element.group === 'catalog') {
+      return element.catalog.map((item, i) => this.node({ kind: 'catalogItem' as const, id: ids.child(element.id, `${i}:${item.name}`), ref: element.ref, item }, element));
+    }
+    const group = element.group;
+    return Object.entries(element.attempt[group]).map(([name, value]) => this.node({
+      kind: 'param' as const, id: ids.child(element.id, name), ref: element.ref, name, value, pickleExtension: element.pickleExtension, group,
+    }, element));
+  }
+
+  // --- tree items --------------------------------------------------------------------------------------------------
+
+  getTreeItem(element: ExplorerNode): vscode.TreeItem {
+    try {
+      const item = this.treeItem(element);
+      item.id = element.id;
+      return item;
+    } catch (e) {
+      const item = new vscode.TreeItem(`Could not show this item: ${errorMessage(e)}`);
+      item.id = element.id;
+      item.iconPath = new vscode.ThemeIcon('error');
+      return item;
+    }
+  }
+
+  private treeItem(element: ExplorerNode): vscode.TreeItem {
+    const None = vscode.TreeItemCollapsibleState.None;
+    const Collapsed = vscode.TreeItemCollapsibleState.Collapsed;
+    switch (element.kind) {
+      case 'store': return this.storeItem(element);
+      case 'problem': {
+        const item = new vscode.TreeItem(path.basename(element.file) || 'Configuration', None);
+        item.description = element.message;
+        item.tooltip = new vscode.MarkdownString().appendMarkdown('**Problem in** ').appendText(element.file).appendMarkdown('\n\n').appendText(element.message);
+        item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+        item.contextValue = 'problem';
+        if (path.isAbsolute(element.file)) item.resourceUri = vscode.Uri.file(element.file);
+        if (path.isAbsolute(element.file)) item.command = { command: 'vscode.open', title: 'Open Config', arguments: [vscode.Uri.file(element.file)] };
+        return item;
+      }
+      case 'info': {
+        const item = new vscode.TreeItem(element.message, None);
+        item.tooltip = element.detail ?? element.message;
+        item.iconPath = new vscode.ThemeIcon(element.severity === 'error' ? 'error' : element.severity === 'warning' ? 'warning' : 'info',
+          element.severity === 'error' ? new vscode.ThemeColor('problemsErrorIcon.foreground') : element.severity === 'warning' ? new vscode.ThemeColor('problemsWarningIcon.foreground') : undefined);
+        item.contextValue = element.severity === 'error' ? 'error' : 'info';
+        return item;
+      }
+      case 'run': return this.runItem(element);
+      case 'step': return this.stepItem(element);
+      case 'branch': {
+        const b = element.branch;
+        const label = element.parent.type === 'map' && element.iterateAs ? `${element.iterateAs} = ${b.name}` : b.name;
+        const item = new vscode.TreeItem(label, b.steps.length ? Collapsed : None);
+        item.description = `${statusSymbol(b.status)} ${b.status} · ${b.steps.length} step${b.steps.length === 1 ? '' : 's'}`;
+        item.iconPath = this.icon(b.status);
+        const tip = md();
+        tip.appendMarkdown(`$(${element.parent.type === 'map' ? 'list-ordered' : 'git-branch'}) **${element.parent.type} branch** `).appendText(b.internalName).appendMarkdown('\n\n');
+        line(tip, 'Status', b.status);
+        line(tip, 'Steps', b.steps.map((s) => s.name).join(', '));
+        item.tooltip = tip;
+        item.contextValue = `branch.${statusKey(b.status)}`;
+        return item;
+      }
+      case 'attempt': {
+        const a = element.attempt;
+        const t = attemptText(a);
+        const item = new vscode.TreeItem(t.label, Collapsed);
+        item.description = t.description;
+        item.iconPath = this.icon(a.status);
+        item.tooltip = this.attemptTooltip(a, element.step);
+        item.contextValue = `attempt.${element.step ? 'step' : 'job'}.${statusKey(a.status)}`;
+        return item;
+      }
+      case 'group': {
+        const count = element.group === 'catalog' ? element.catalog.length : Object.keys(element.attempt[element.group]).length;
+        const item = new vscode.TreeItem(GROUP_LABEL[element.group], Collapsed);
+        item.description = String(count);
+        item.iconPath = new vscode.ThemeIcon({ inputs: 'arrow-right', outputs: 'arrow-left', metrics: 'graph', catalog: 'archive' }[element.group]);
+        item.contextValue = `group.${element.group}`;
+        return item;
+      }
+      case 'param': {
+        const t = paramText(element.name, element.value, element.pickleExtension);
+        const item = new vscode.TreeItem(t.label, None);
+        item.description = element.value.kind === 'json' ? undefined : element.value.kind;
+        const tip = md();
+        tip.appendMarkdown('**').appendText(element.name).appendMarkdown(`** · ${element.value.kind} ${element.group === 'inputs' ? 'input' : element.group === 'outputs' ? 'output' : 'metric'}\n\n`);
+        if (element.value.kind === 'object') {
+          tip.appendText(`A pickled object; runnable stores it in the run's catalog as ${t.full}.`);
+        } else {
+          tip.appendCodeblock(t.full, 'json');
+        }
+        item.tooltip = tip;
+        item.iconPath = new vscode.ThemeIcon(element.value.kind === 'object' ? 'package' : element.value.kind === 'metric' ? 'graph-line' : 'symbol-variable');
+        item.contextValue = `param.${element.value.kind}`;
+        return item;
+      }
+      case 'catalogItem': {
+        const c = element.item;
+        const item = new vscode.TreeItem(c.name, None);
+        item.description = [c.stage, c.dataHash.slice(0, 8)].filter(Boolean).join(' · ');
+        const tip = md();
+        line(tip, 'Catalog item', c.name);
+        line(tip, 'Stage', c.stage);
+        line(tip, 'Path', c.catalogRelativePath);
+        line(tip, 'Location', c.catalogHandlerLocation);
+        line(tip, 'Hash', c.dataHash);
+        item.tooltip = tip;
+        item.iconPath = new vscode.ThemeIcon('file');
+        item.contextValue = 'catalogItem';
+        return item;
+      }
+    }
+  }
+
+  private icon(status: string): vscode.ThemeIcon {
+    const i = statusIcon(status);
+    return new vscode.ThemeIcon(i.id, i.color ? new vscode.ThemeColor(i.color) : undefined);
+  }
+
+  private storeItem(element: StoreNode): vscode.TreeItem {
+    const d = element.root.descriptor;
+    const item = new vscode.TreeItem(d.label, vscode.TreeItemCollapsibleState.Expanded);
+    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(d.location));
+    item.description = element.root.unavailable?.kind === 'unsupported' ? 'not supported yet'
+      : element.root.unavailable?.kind === 'memory' ? 'in memory only'
+        : folder && path.isAbsolute(d.location) ? path.relative(folder.uri.fsPath, d.location) || '.' : d.location;
+    item.iconPath = new vscode.ThemeIcon(element.root.unavailable?.kind === 'error' ? 'error' : d.type.includes('minio') ? 'cloud' : 'database');
+    const tip = md();
+    tip.appendMarkdown('$(database) **').appendText(d.label).appendMarkdown('**\n\n');
+    line(tip, 'Store type', d.type);
+    line(tip, 'Location', d.location);
+    if (d.catalog) line(tip, 'Catalog', `${d.catalog.type} · ${d.catalog.location}`);
+    if (d.configFiles.length) {
+      tip.appendMarkdown('**Config files**\n');
+      for (const f of d.configFiles) tip.appendMarkdown('- ').appendText(f).appendMarkdown('\n');
+    } else {
+      tip.appendMarkdown('No config file: runnable\'s defaults.\n');
+    }
+    if (element.root.unavailable) tip.appendMarkdown('\n').appendText(element.root.unavailable.message);
+    item.tooltip = tip;
+    item.contextValue = element.root.unavailable ? `store.${element.root.unavailable.kind}` : `store.${d.type}`;
+    return item;
+  }
+
+  private runItem(element: RunNode): vscode.TreeItem {
+    const r = element.summary;
+    const item = new vscode.TreeItem(r.runId, r.error ? vscode.TreeItemCollapsibleState.None : vscode.TreeItemCollapsibleState.Collapsed);
+    if (r.error) {
+      item.description = r.error;
+      item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+      item.tooltip = new vscode.MarkdownString().appendMarkdown('**Could not read run** ').appendText(r.runId).appendMarkdown('\n\n').appendText(r.error).appendMarkdown('\n\n').appendText(r.source);
+      item.contextValue = 'run.error';
+      return item;
+    }
+    const failed = r.status === 'FAIL' ? this.failedStepOf(element) : undefined;
+    item.description = runDescription(r, this.now(), failed);
+    item.iconPath = this.icon(r.status);
+    const tip = md();
+    tip.appendMarkdown(`$(${statusIcon(r.status).id}) **`).appendText(r.runId).appendMarkdown(`** — ${r.status}${r.kind === 'job' ? ' (job)' : ''}\n\n`);
+    line(tip, 'Tag', r.tag);
+    line(tip, 'Started', r.startTime ? `${r.startTime} (${formatRelative(r.startMs, this.now()) ?? ''})` : undefined);
+    line(tip, 'Ended', r.endTime);
+    line(tip, 'Duration', formatDuration(r.endMs - r.startMs));
+    line(tip, 'First failed step', failed);
+    line(tip, 'Source', r.source);
+    item.tooltip = tip;
+    item.contextValue = `run.${statusKey(r.status)}${r.kind === 'job' ? '.job' : ''}`;
+    return item;
+  }
+
+  /** The failed step's name when known; otherwise reads the run in the background and refreshes this item. */
+  private failedStepOf(element: RunNode): string | undefined {
+    const known = this.failedStep.get(element.id);
+    if (known !== undefined) return known ?? undefined;
+    const run = this.model.peekRun(element.ref);
+    if (run) {
+      const name = failedName(run);
+      this.failedStep.set(element.id, name ?? null);
+      return name;
+    }
+    void this.model.loadRunInBackground(element.ref).then(
+      (r) => { this.failedStep.set(element.id, failedName(r) ?? null); },
+      () => { this.failedStep.set(element.id, null); },
+    ).then(() => this.fireSoon(element));
+    return undefined;
+  }
+
+  /** Coalesces the many per-run updates of a freshly listed store into one event. */
+  private fireSoon(node: ExplorerNode): void {
+    this.pending.add(node);
+    this.pendingTimer ??= setTimeout(() => {
+      this.pendingTimer = undefined;
+      const nodes = [...this.pending];
+      this.pending.clear();
+      for (const n of nodes) this.changed.fire(n);
+    }, 50);
+  }
+
+  private stepItem(element: StepNode): vscode.TreeItem {
+    const s = element.step;
+    const hasChildren = s.branches.length > 0 || s.attempts.length > 0;
+    const item = new vscode.TreeItem(s.name, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const last = s.attempts[s.attempts.length - 1];
+    const parts = [`${statusSymbol(s.status)} ${s.status}`];
+    if (s.type !== 'task') parts.push(s.type);
+    if (s.branches.length) parts.push(`${s.branches.length} branch${s.branches.length === 1 ? '' : 'es'}`);
+    if (s.attempts.length > 1) parts.push(`${s.attempts.length} attempts`);
+    const dur = formatDuration(last?.durationMs);
+    if (dur) parts.push(dur);
+    item.description = parts.join(' · ');
+    item.iconPath = this.icon(s.status);
+    const tip = md();
+    tip.appendMarkdown(`$(${statusIcon(s.status).id}) **`).appendText(s.name).appendMarkdown(`** — ${s.type}, ${s.status}\n\n`);
+    line(tip, 'Internal name', s.internalName);
+    line(tip, 'Command', s.command ? `${s.command}${s.commandType ? ` (${s.commandType})` : ''}` : undefined);
+    line(tip, 'Attempts', s.attempts.length ? String(s.attempts.length) : undefined);
+    if (s.mock) line(tip, 'Mocked', 'yes');
+    const message = s.message || (last?.status === 'FAIL' ? last.message : '');
+    if (message.trim()) tip.appendCodeblock(message.trim(), 'text');
+    item.tooltip = tip;
+    item.contextValue = `step.${statusKey(s.type)}.${statusKey(s.status)}`;
+    return item;
+  }
+
+  private attemptTooltip(a: Attempt, step: Step | undefined): vscode.MarkdownString {
+    const tip = md();
+    tip.appendMarkdown(`$(${statusIcon(a.status).id}) **Attempt ${a.number}** of `).appendText(step ? step.name : 'the job').appendMarkdown(` — ${a.status}\n\n`);
+    line(tip, 'Retry indicator', a.retryIndicator || '(original run)');
+    line(tip, 'Started', a.startTime);
+    line(tip, 'Ended', a.endTime);
+    line(tip, 'Duration', formatDuration(a.durationMs));
+    if (a.message.trim()) tip.appendCodeblock(a.message.trim(), 'text');
+    return tip;
+  }
+}
+
+function failedName(run: Run): string | undefined {
+  if (run.kind === 'job') return undefined;
+  return firstFailedTask(run)?.internalName;
+}
