@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { type CliCommand, CliError, type CliIo, COMMON_OPTIONS } from './core/cli/command';
 import { listCommand } from './core/cli/listCommand';
 import { showCommand } from './core/cli/showCommand';
+import { planRetryCommand } from './core/retry/planRetryCommand';
 import { RunLogError } from './core/stores/runLogStore';
 
 /**
@@ -13,7 +14,7 @@ import { RunLogError } from './core/stores/runLogStore';
  * core/retry/planRetryCli.ts or `pullCommand` from core/stores/s3/pullCli.ts. Common options (--cwd --config --var
  * --json) are parsed for every command; `commonOptions()` + `openWorkspaceStores()` give it the stores.
  */
-export const COMMANDS: CliCommand[] = [listCommand, showCommand];
+export const COMMANDS: CliCommand[] = [listCommand, showCommand, planRetryCommand];
 
 function usage(commands: CliCommand[]): string {
   return [

@@ -30,7 +30,12 @@ export async function findRun(opts: FindRunOptions): Promise<FoundRun | { error:
   const readErrors: string[] = [];
   const looked: string[] = [];
   for (const d of discovery.stores) {
-    if (d.problem) continue;
+    // an explicit config means: read the run through that config only (as runnable will on retry)
+    if (opts.configFile && !(discovery.primaryConfig && d.configFiles.includes(discovery.primaryConfig))) continue;
+    if (d.problem) {
+      if (opts.configFile) readErrors.push(d.problem);
+      continue;
+    }
     looked.push(d.label);
     try {
       const run = await openStore(d).getRun(opts.runId, opts.signal);

@@ -23,7 +23,7 @@ export function sdkArgv(definition: string): string[] {
   const dot = definition.lastIndexOf('.');
   const mod = definition.slice(0, dot);
   const fn = definition.slice(dot + 1);
-  return ['-c', `import importlib, sys; sys.path.insert(0, ''); getattr(importlib.import_module(${JSON.stringify(mod)}), ${JSON.stringify(fn)})()`];
+  return ['-c', `import importlib, os, sys; sys.path.insert(0, os.getcwd()); getattr(importlib.import_module(${JSON.stringify(mod)}), ${JSON.stringify(fn)})()`];
 }
 
 /**

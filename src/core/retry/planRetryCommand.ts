@@ -1,0 +1,62 @@
+// `runnable-runs plan-retry RUN_ID`: the retry plan "Retry locally" would launch, as text or JSON.
+// Exit 0 when the retry can run, 3 when the plan is blocked (the plan is still printed), 2 on bad input.
+import { CliError, type CliCommand, commonOptions } from '../cli/command';
+import { planRetry } from './plan';
+import type { RetryPlan } from './types';
+
+export const BLOCKED_EXIT = 3;
+
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The plan as a few readable lines (the --json form is the plan object itself). */
+export function formatPlan(plan: RetryPlan, python: string): string[] {
+  const lines: string[] = [];
+  lines.push(`Retry of ${plan.runId} (indicator ${plan.retryIndicator}) in ${plan.cwd}`);
+  if (plan.blocked) lines.push(`BLOCKED: ${plan.blocked}`);
+  const env = Object.entries(plan.env).map(([k, v]) => `${k}=${shellQuote(v)}`);
+  if (plan.argv.length) lines.push(`Command: ${[...env, python, ...plan.argv.map(shellQuote)].join(' ')}`);
+  lines.push(`Skipped: ${plan.skipped.join(', ') || '(none)'}`);
+  lines.push(`Re-run:  ${plan.rerun.join(', ') || '(none)'}`);
+  const ff = plan.firstFailed;
+  if (ff) {
+    lines.push(`First failed: ${ff.internalName} (${ff.commandType ?? '?'}: ${ff.command ?? '?'})${ff.file ? ` at ${ff.file}:${ff.defLine}` : ''}`);
+    for (const [name, input] of Object.entries(ff.inputs)) {
+      lines.push(`  ${name} [${input.kind}] = ${input.kind === 'object' ? `<pickle ${input.catalogFile ?? '?'}>` : JSON.stringify(input.value)}`);
+    }
+  }
+  for (const bp of plan.breakpoints) lines.push(`Breakpoint: ${bp.file}:${bp.line}${bp.condition ? ` if ${bp.condition}` : ''}`);
+  for (const w of plan.warnings) lines.push(`Warning: ${w}`);
+  return lines;
+}
+
+export const planRetryCommand: CliCommand = {
+  name: 'plan-retry',
+  usage: 'plan-retry RUN_ID [--cwd DIR] [--config FILE] [--var NAME=VALUE]... [--python PATH] [--retry-indicator N] [--no-import] [--json]',
+  summary: 'The retry "Retry locally" would run: env, command, skipped/re-run steps, where it stops, restored inputs, pre-flight (exit 3 when blocked).',
+  options: {
+    python: { type: 'string' },
+    'retry-indicator': { type: 'string' },
+    'no-import': { type: 'boolean', default: false },
+  },
+  async run(input, io) {
+    const common = commonOptions(input.values, io);
+    const runId = input.positionals[0];
+    if (!runId || input.positionals.length > 1) throw new CliError(`expected one RUN_ID (usage: runnable-runs ${this.usage}).`);
+    const python = (input.values.python as string | undefined) ?? 'python3';
+    const plan = await planRetry({
+      cwd: common.cwd,
+      runId,
+      configFile: common.config,
+      variables: common.vars,
+      env: io.env,
+      python,
+      retryIndicator: input.values['retry-indicator'] as string | undefined,
+      trusted: input.values['no-import'] !== true,
+    });
+    if (common.json) io.out(JSON.stringify(plan, null, 2));
+    else io.out(formatPlan(plan, python).join('\n'));
+    return plan.blocked ? BLOCKED_EXIT : 0;
+  },
+};

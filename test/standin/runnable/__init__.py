@@ -1,0 +1,9 @@
+"""TEST STAND-IN for runnable (AstraZeneca/runnable) -- not the real library.
+
+Tests put this folder on PYTHONPATH only when the real runnable is not importable. It implements just
+what the fixture pipelines use, for RETRY only (see ../README.md).
+"""
+from runnable.sdk import Conditional, Map, Parallel, Pipeline, PythonJob, PythonTask, ShellTask, Stub, metric, pickled
+
+__all__ = ["Conditional", "Map", "Parallel", "Pipeline", "PythonJob", "PythonTask", "ShellTask", "Stub", "metric", "pickled"]
+STANDIN = True

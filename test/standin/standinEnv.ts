@@ -1,0 +1,27 @@
+// Test helper: the environment under which the retry tests run Python. Adds the runnable stand-in
+// (test/standin) to PYTHONPATH only when the real runnable is not importable by `python`.
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+
+export const STANDIN_DIR = path.resolve(__dirname, '../../../test/standin');
+
+export interface PythonEnv {
+  env: Record<string, string | undefined>;
+  /** true when the stand-in is used, false when the real runnable is importable. */
+  standin: boolean;
+}
+
+export function pythonEnv(python = 'python3', base: Record<string, string | undefined> = process.env): PythonEnv {
+  const probe = spawnSync(python, ['-c', 'import runnable, sys; sys.exit(0 if not getattr(runnable, "STANDIN", False) else 3)'], { env: stripStandin(base), encoding: 'utf8' });
+  if (probe.status === 0) return { env: stripStandin(base), standin: false };
+  const prior = stripStandin(base).PYTHONPATH;
+  return { env: { ...base, PYTHONPATH: prior ? `${STANDIN_DIR}${path.delimiter}${prior}` : STANDIN_DIR }, standin: true };
+}
+
+function stripStandin(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const pp = (env.PYTHONPATH ?? '').split(path.delimiter).filter((p) => p && path.resolve(p) !== STANDIN_DIR);
+  const out = { ...env };
+  if (pp.length) out.PYTHONPATH = pp.join(path.delimiter);
+  else delete out.PYTHONPATH;
+  return out;
+}
