@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The real VS Code tier, offline: code-server (npm, VS Code 1.100) + Debian Chromium + debugpy in a venv.
+# 1) the mocha integration suite inside the node extension host, 2) the UI tests (test/e2e/*.mjs).
+# Prints `vscode: N passed, N failed`; exits non-zero on any failure.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+t0=$(date +%s)
+
+bash tools/code-server/install.sh
+
+# debugpy for the Retry-locally / launch-config tests; PyYAML for test/standin (the runnable stand-in). --retries 0: the default index is unreachable
+# here; pip then uses the configured local mirror instead of wasting 10-15 s per retry.
+VENV="$ROOT/.vscode-test/venv"
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import debugpy, yaml' 2>/dev/null; then
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check --retries 0 debugpy pyyaml
+fi
+export RUNNABLE_TEST_PYTHON="$VENV/bin/python"
+
+# Standalone `npm run test:vscode` after an edit: rebuild whatever is older than its sources.
+# (`npm test` has just built both, so this finds nothing.)
+if [ ! -f dist/extension.js ] || [ -n "$(find src package.json -newer dist/extension.js -type f -print -quit)" ]; then
+  npm run --silent build
+fi
+if [ ! -f out/test/integration/index.js ] || [ -n "$(find src test -name '*.ts' -newer out/test/integration/index.js -print -quit)" ]; then
+  npm run --silent compile-tests || echo "[vscode] compile-tests reported type errors (see above); running what was emitted"
+fi
+
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+rc=0
+node scripts/run-integration.mjs 2>&1 | tee -a "$log" || rc=1
+node scripts/e2e-ui.mjs 2>&1 | tee -a "$log" || rc=1
+read -r p f < <(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | awk '{p+=$1; f+=$3} END {print p+0, f+0}')
+[ "$p" -gt 0 ] || rc=1
+[ "$f" -eq 0 ] || rc=1
+echo "vscode: $p passed, $f failed ($(( $(date +%s) - t0 ))s)"
+exit $rc

@@ -1,0 +1,106 @@
+// Shared helpers for the integration suite that runs inside the VS Code extension host (code-server or test-electron).
+// log() goes to $VSCT_TEST_LOG because the extension host pins console.log; waits are on events, never sleeps.
+import * as fs from 'fs';
+import * as path from 'path';
+import * as util from 'util';
+import * as vscode from 'vscode';
+import type { Services } from '../../src/vscode/services';
+
+export const EXTENSION_ID = 'runnable-tools.runnable-retry';
+
+const origLog = console.log.bind(console);
+
+/** One line to the runner's log file (printed by scripts/run-integration.mjs) and to the host console. */
+export function log(...args: unknown[]): void {
+  const line = util.format(...args);
+  if (process.env.VSCT_TEST_LOG) fs.appendFileSync(process.env.VSCT_TEST_LOG, line + '\n');
+  origLog(line);
+}
+
+/** Rejects with `what` in the message when `promise` does not settle within `ms`. */
+export function withTimeout<T>(promise: Thenable<T>, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+    Promise.resolve(promise).then(
+      (v) => { clearTimeout(timer); resolve(v); },
+      (e: unknown) => { clearTimeout(timer); reject(e instanceof Error ? e : new Error(String(e))); },
+    );
+  });
+}
+
+/**
+ * Resolves with the first value `event` fires that satisfies `predicate` (default: any).
+ * Subscribe BEFORE triggering the action that fires the event.
+ */
+export function waitFor<T>(
+  event: vscode.Event<T>,
+  predicate: (value: T) => boolean = () => true,
+  ms = 30_000,
+  what = 'an event',
+): Promise<T> {
+  let sub: vscode.Disposable | undefined;
+  const fired = new Promise<T>((resolve) => {
+    sub = event((value) => {
+      if (predicate(value)) resolve(value);
+    });
+  });
+  return withTimeout(fired, ms, what).finally(() => sub?.dispose());
+}
+
+/**
+ * Resolves once `check` returns a truthy value, re-checking whenever one of `events` fires
+ * (and on a coarse interval as a fallback for state VS Code exposes without an event).
+ */
+export async function waitUntil<T>(
+  check: () => T | undefined | false | null | Promise<T | undefined | false | null>,
+  opts: { events?: vscode.Event<unknown>[]; ms?: number; what?: string } = {},
+): Promise<T> {
+  const { events = [], ms = 30_000, what = 'a condition' } = opts;
+  const first = await check();
+  if (first) return first;
+  const subs: vscode.Disposable[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await withTimeout(new Promise<T>((resolve, reject) => {
+      const recheck = (): void => {
+        Promise.resolve(check()).then((v) => { if (v) resolve(v); }, reject);
+      };
+      for (const e of events) subs.push(e(recheck));
+      timer = setInterval(recheck, 200);
+    }), ms, what);
+  } finally {
+    if (timer) clearInterval(timer);
+    for (const s of subs) s.dispose();
+  }
+}
+
+export function getExtension(): vscode.Extension<Services> {
+  const ext = vscode.extensions.getExtension<Services>(EXTENSION_ID);
+  if (!ext) throw new Error(`extension ${EXTENSION_ID} is not loaded (is extensionDevelopmentPath the repo root?)`);
+  return ext;
+}
+
+/** Activates the extension under test (if not yet) and returns what activate() returned. */
+export async function getApi(): Promise<Services> {
+  const ext = getExtension();
+  const api = await withTimeout(ext.activate(), 60_000, `activation of ${EXTENSION_ID}`);
+  if (!api) throw new Error(`${EXTENSION_ID} activated but returned no Services object`);
+  return api;
+}
+
+/** The opened workspace folder (examples/ in the repo). */
+export function workspaceRoot(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('no workspace folder is open (the runner opens examples/)');
+  return folder.uri.fsPath;
+}
+
+/** The repository root (the extension under development). */
+export function repoRoot(): string {
+  return getExtension().extensionPath ?? path.resolve(__dirname, '..', '..', '..');
+}
+
+/** Python with debugpy installed (scripts/test-vscode.sh makes a venv), else python3. */
+export function testPython(): string {
+  return process.env.RUNNABLE_TEST_PYTHON || 'python3';
+}
