@@ -64,6 +64,7 @@ export class ChunkedFsRunLogStore implements RunLogStore {
     const read = await this.read(dir, branchFiles, signal);
     const run = normaliseRun(read.raw, read.branchLogs);
     run.warnings.push(...read.warnings);
+    if (run.runId !== runId) run.warnings.push(`${dir} holds run "${run.runId}", not "${runId}": runnable finds runs by folder name, so this is a renamed copy.`);
     this.runs.set(dir, identity, run);
     return run;
   }

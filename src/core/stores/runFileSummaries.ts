@@ -43,9 +43,15 @@ export async function summariseRunFiles(files: RunFile[], cache: RunCache<Listed
     let value: Listed;
     try {
       const head = await readHead(f.file);
-      const summary = summaryFromHead(head, f.file, st.mtimeMs);
-      // runnable keys runs by file name; a head naming another run id would mislead every later action.
-      value = { summary: summary.runId ? summary : { ...summary, runId: f.runId }, sortMs: Number.isFinite(summary.startMs) ? summary.startMs : st.mtimeMs };
+      let summary = summaryFromHead(head, f.file, st.mtimeMs);
+      // runnable finds a run by its file name, so the list keys runs by it; a file holding another run id was
+      // renamed or copied and would mislead every later action (retry, show).
+      if (summary.runId !== f.runId) {
+        summary = summary.error
+          ? { ...summary, runId: f.runId }
+          : { ...summary, runId: f.runId, error: `${f.file} holds run "${summary.runId}", not "${f.runId}": runnable finds runs by file name, so rename it or remove the copy.` };
+      }
+      value = { summary, sortMs: Number.isFinite(summary.startMs) ? summary.startMs : st.mtimeMs };
     } catch (e) {
       value = { summary: errorSummary(f.runId, f.file, `Cannot read ${f.file}: ${errnoReason(e)}.`), sortMs: st.mtimeMs };
     }
