@@ -1,6 +1,29 @@
-// Placeholder until the feature lands; the feature's owner replaces this file.
+// The retry feature: the `runnable` debug type (configuration provider, debugpy adapter, banner tracker),
+// the session bookkeeping (our breakpoints) and the retry commands.
+import * as vscode from 'vscode';
+import { registerRetryCommands } from '../commands/retryCommands';
+import { EnvironmentChecker } from '../python/environmentCheck';
+import { readPythonPathSetting } from '../python/interpreter';
 import type { Services } from '../services';
+import { DebugpyAdapterFactory } from './adapterFactory';
+import { BannerTrackerFactory } from './bannerTracker';
+import { initialConfiguration, RetryConfigurationProvider } from './configProvider';
+import { DEBUG_TYPE } from './launchArgs';
+import { RetryPreparation } from './retryPreparation';
+import { RetrySessions } from './retrySessions';
 
-export function registerRetry(_services: Services): void {
-  // not yet implemented
+export function registerRetry(services: Services): void {
+  const { context, log } = services;
+  const sessions = new RetrySessions(log);
+  const checker = new EnvironmentChecker(log);
+  const preparation = new RetryPreparation(services, checker, sessions);
+  context.subscriptions.push(
+    sessions,
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new RetryConfigurationProvider(preparation)),
+    // Listed in Run and Debug's dropdown without a launch.json; only provides, so resolution runs once.
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, { provideDebugConfigurations: () => [{ ...initialConfiguration }] }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new DebugpyAdapterFactory(() => readPythonPathSetting(undefined) ?? 'python3')),
+    vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, new BannerTrackerFactory(sessions)),
+    ...registerRetryCommands(services, preparation, sessions),
+  );
 }

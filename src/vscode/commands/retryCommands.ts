@@ -1,0 +1,100 @@
+// Retry commands: Retry locally, Retry Without Debugging, Runnable: Retry Run, Copy Retry Command, and
+// runnable.pickFailedRun (the `${command:…}` of launch configurations). Each takes a tree node, a RunRef or nothing.
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import { DEBUG_TYPE, SESSION_KEY } from '../debug/launchArgs';
+import { argoResubmitLine, retryShellLine } from '../debug/retryCommandLine';
+import type { RetryPreparation } from '../debug/retryPreparation';
+import type { RetryOutcome, RetrySessions } from '../debug/retrySessions';
+import { toRunRef, type RunRef, type Services } from '../services';
+import { Commands } from './ids';
+
+/** Extra launch attributes a caller may pass as the second argument (e.g. `cwd`, `configFile`, `env`, `python`). */
+export type RetryOverrides = Record<string, unknown>;
+
+export interface RetryCommandResult extends RetryOutcome {
+  runId?: string;
+  started: boolean;
+}
+
+export function registerRetryCommands(services: Services, preparation: RetryPreparation, sessions: RetrySessions): vscode.Disposable[] {
+  const pick = async (arg: unknown, title: string): Promise<RunRef | undefined> =>
+    toRunRef(arg) ?? (await services.runs.pickRun({ failedOnly: true, title }));
+
+  const start = async (ref: RunRef, noDebug: boolean, overrides: RetryOverrides | undefined): Promise<RetryCommandResult> => {
+    const token = randomUUID();
+    const store = services.runs.store(ref.storeId);
+    const configFile = store?.descriptor.configFiles[0];
+    const anchor = configFile ?? store?.descriptor.location;
+    const folder = (anchor && vscode.workspace.getWorkspaceFolder(vscode.Uri.file(anchor))) || vscode.workspace.workspaceFolders?.[0];
+    const config: vscode.DebugConfiguration = {
+      type: DEBUG_TYPE,
+      request: 'launch',
+      name: `Retry ${ref.runId}`,
+      runId: ref.runId,
+      storeId: ref.storeId,
+      ...(configFile ? { configFile } : {}),
+      ...(overrides ?? {}),
+      [SESSION_KEY]: token,
+    };
+    if (ref.stepInternalName) services.log.info(`Retry of ${ref.runId} asked from step ${ref.stepInternalName}: runnable resumes at the run's first failed step.`);
+    try {
+      const started = await vscode.debug.startDebugging(folder, config, { noDebug });
+      const outcome = sessions.outcome(token) ?? { banner: [], warnings: [] };
+      return { ...outcome, runId: ref.runId, started };
+    } finally {
+      // The session keeps its breakpoints until it ends; only a launch that never started releases them now.
+      const outcome = sessions.outcome(token);
+      if (outcome && !outcome.sessionId) sessions.release(token);
+    }
+  };
+
+  const retry = (noDebug: boolean, title: string) => async (arg?: unknown, overrides?: RetryOverrides): Promise<RetryCommandResult | undefined> => {
+    const ref = await pick(arg, title);
+    return ref ? start(ref, noDebug, overrides) : undefined;
+  };
+
+  const copyRetryCommand = async (arg?: unknown, overrides?: RetryOverrides): Promise<string | undefined> => {
+    const ref = await pick(arg, 'Copy the retry command of a failed run');
+    if (!ref) return undefined;
+    const store = services.runs.store(ref.storeId);
+    const args = preparation.parseArgs({
+      type: DEBUG_TYPE, request: 'launch', name: 'copy', runId: ref.runId, storeId: ref.storeId,
+      ...(store?.descriptor.configFiles[0] ? { configFile: store.descriptor.configFiles[0] } : {}),
+      ...(overrides ?? {}),
+    });
+    if (typeof args === 'string') {
+      void vscode.window.showErrorMessage(args);
+      return undefined;
+    }
+    try {
+      const { plan, interpreter } = await preparation.plan(args, vscode.workspace.workspaceFolders?.[0]);
+      if (plan.blocked) void vscode.window.showWarningMessage(`Run ${ref.runId} cannot be retried as it is: ${plan.blocked}`);
+      const lines = [retryShellLine(plan, interpreter.path, { cd: true })];
+      const run = await services.runs.getRun(ref).catch(() => undefined);
+      if (run?.executor === 'argo') lines.push(argoResubmitLine(plan.runId, plan.retryIndicator));
+      const text = lines.join('\n');
+      await vscode.env.clipboard.writeText(text);
+      services.log.info(`Copied the retry command of ${ref.runId} (env keys: ${Object.keys(plan.env).sort().join(', ')})`);
+      void vscode.window.showInformationMessage(`Copied the retry command of ${ref.runId}${lines.length > 1 ? ' (and the argo resubmit line)' : ''}.`);
+      return text;
+    } catch (e) {
+      void vscode.window.showErrorMessage(`The retry command of ${ref.runId} could not be built: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+  };
+
+  const pickFailedRun = async (): Promise<string | undefined> => {
+    const ref = await services.runs.pickRun({ failedOnly: true, title: 'Pick the failed run to retry' });
+    if (ref) preparation.lastPicked = ref;
+    return ref?.runId;
+  };
+
+  return [
+    vscode.commands.registerCommand(Commands.retryLocally, retry(false, 'Retry a failed run locally')),
+    vscode.commands.registerCommand(Commands.retryWithoutDebugging, retry(true, 'Retry a failed run without debugging')),
+    vscode.commands.registerCommand(Commands.retryRun, retry(false, 'Runnable: Retry Run')),
+    vscode.commands.registerCommand(Commands.copyRetryCommand, copyRetryCommand),
+    vscode.commands.registerCommand(Commands.pickFailedRun, pickFailedRun),
+  ];
+}

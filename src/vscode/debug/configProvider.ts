@@ -1,0 +1,52 @@
+// The `runnable` debug type's DebugConfigurationProvider, resolved in two phases like vscode-python-debugger:
+// defaults first (before `${...}` substitution), then the retry plan and the debugpy launch.
+import * as vscode from 'vscode';
+import { Commands } from '../commands/ids';
+import { DEBUG_TYPE, SESSION_KEY } from './launchArgs';
+import type { RetryPreparation } from './retryPreparation';
+
+export const initialConfiguration: vscode.DebugConfiguration = {
+  type: DEBUG_TYPE,
+  request: 'launch',
+  name: 'Runnable: Retry a failed run',
+  runId: `\${command:${Commands.pickFailedRun}}`,
+  stopAtFailedStep: true,
+};
+
+export class RetryConfigurationProvider implements vscode.DebugConfigurationProvider {
+  constructor(private readonly preparation: RetryPreparation) {}
+
+  provideDebugConfigurations(): vscode.DebugConfiguration[] {
+    return [{ ...initialConfiguration }];
+  }
+
+  resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration {
+    // F5 with no launch.json: behave like the initial configuration (pick a failed run).
+    const base = !config.type && !config.request && !config.name ? { ...initialConfiguration } : config;
+    // Child sessions that debugpy starts for subprocesses arrive as `attach` requests: pass them through.
+    if (base.request === 'attach') return base;
+    return {
+      ...base,
+      type: DEBUG_TYPE,
+      request: base.request ?? 'launch',
+      name: base.name ?? initialConfiguration.name,
+      runId: base.runId ?? initialConfiguration.runId,
+      cwd: base.cwd ?? folder?.uri.fsPath,
+      stopAtFailedStep: base.stopAtFailedStep ?? true,
+      justMyCode: base.justMyCode ?? true,
+      console: base.console ?? 'internalConsole',
+    };
+  }
+
+  async resolveDebugConfigurationWithSubstitutedVariables(
+    folder: vscode.WorkspaceFolder | undefined,
+    config: vscode.DebugConfiguration,
+    token?: vscode.CancellationToken,
+  ): Promise<vscode.DebugConfiguration | undefined> {
+    if (config.request === 'attach' || config.subProcessId !== undefined) return config;
+    // A cancelled `${command:runnable.pickFailedRun}` leaves no run id: stop quietly.
+    if (config.runId === undefined || config.runId === null) return undefined;
+    if (typeof config[SESSION_KEY] !== 'string') config = { ...config };
+    return this.preparation.toDebugpyLaunch(folder, config, token);
+  }
+}

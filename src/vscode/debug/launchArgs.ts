@@ -1,0 +1,48 @@
+// The `runnable` launch configuration: the typed mirror of package.json contributes.debuggers[0]
+// .configurationAttributes.launch, validated at the boundary so a typo reads as a sentence, not a crash.
+import * as path from 'node:path';
+import { z } from 'zod';
+
+export const DEBUG_TYPE = 'runnable';
+
+export const consoleKinds = ['internalConsole', 'integratedTerminal', 'externalTerminal'] as const;
+
+const stringMap = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String));
+
+export const launchArgsSchema = z
+  .object({
+    type: z.literal(DEBUG_TYPE),
+    request: z.literal('launch'),
+    name: z.string(),
+    runId: z.string().trim().min(1, 'runId is empty: give the id of a failed run or use ${command:runnable.pickFailedRun}'),
+    configFile: z.string().optional(),
+    cwd: z.string().optional(),
+    python: z.string().optional(),
+    env: stringMap.optional(),
+    envFile: z.string().optional(),
+    retryIndicator: z.string().optional(),
+    stopAtFailedStep: z.boolean().default(true),
+    justMyCode: z.boolean().default(true),
+    console: z.enum(consoleKinds).default('internalConsole'),
+    variables: stringMap.optional(),
+    noDebug: z.boolean().optional(),
+  })
+  .passthrough();
+
+export type RunnableLaunchArgs = z.infer<typeof launchArgsSchema>;
+
+/** One sentence per problem, naming the attribute. */
+export function describeLaunchArgsError(error: z.ZodError): string {
+  return error.issues.map((i) => `\`${i.path.join('.') || 'configuration'}\`: ${i.message}`).join('; ');
+}
+
+/** Key in the configuration that ties a started session back to its plan and breakpoints. */
+export const SESSION_KEY = 'runnableRetrySession';
+
+/** plan.argv holds the arguments after the interpreter: `-c code …`, `-m module …` or `script.py …` (debugpy's code/module/program). */
+export function argvToLaunch(argv: string[], cwd: string): { program?: string; module?: string; code?: string; args: string[] } {
+  if (argv[0] === '-m' && argv[1]) return { module: argv[1], args: argv.slice(2) };
+  if (argv[0] === '-c' && argv[1] !== undefined) return { code: argv[1], args: argv.slice(2) };
+  if (!argv.length) throw new Error('the retry plan has nothing to run');
+  return { program: path.resolve(cwd, argv[0]), args: argv.slice(1) };
+}

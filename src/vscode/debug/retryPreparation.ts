@@ -1,0 +1,203 @@
+// Turns a `runnable` launch configuration into a debugpy launch: finds the run's store and config, computes the
+// retry plan (core/retry), checks the interpreter, adds the failed step's breakpoints and writes the banner.
+// Shared by the DebugConfigurationProvider (F5, launch.json) and the commands (Retry locally, Copy Retry Command).
+import * as path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import * as vscode from 'vscode';
+import { planRetry } from '../../core/retry/plan';
+import type { RetryPlan } from '../../core/retry/types';
+import type { RunLogStore } from '../../core/stores/runLogStore';
+import type { RunRef, Services } from '../services';
+import type { EnvironmentChecker } from '../python/environmentCheck';
+import { resolveInterpreter, type Interpreter } from '../python/interpreter';
+import { readSettings } from '../settings';
+import { readEnvFile } from './envFile';
+import { argvToLaunch, describeLaunchArgsError, launchArgsSchema, SESSION_KEY, type RunnableLaunchArgs } from './launchArgs';
+import { readOriginalFailure } from './originalFailure';
+import { retryBanner } from './retryBanner';
+import type { RetryOutcome, RetrySessions } from './retrySessions';
+
+const VARIABLE_PREFIX = 'RUNNABLE_VAR_';
+
+export interface Located {
+  store: RunLogStore | undefined;
+  configFile: string | undefined;
+  cwd: string;
+}
+
+export interface PlannedRetry {
+  args: RunnableLaunchArgs;
+  located: Located;
+  plan: RetryPlan;
+  interpreter: Interpreter;
+  /** What the user asked for: the envFile's values, and the configuration's env + RUNNABLE_VAR_* from `variables`. */
+  userEnv: { fromFile: Record<string, string>; explicit: Record<string, string> };
+  planMs: number;
+}
+
+export class RetryPreparation {
+  /** The run last chosen through `${command:runnable.pickFailedRun}`: tells which store a bare runId came from. */
+  lastPicked: RunRef | undefined;
+
+  constructor(
+    private readonly services: Services,
+    private readonly checker: EnvironmentChecker,
+    private readonly sessions: RetrySessions,
+  ) {}
+
+  /** Validates a substituted configuration; a string is the user-facing reason it is wrong. */
+  parseArgs(config: vscode.DebugConfiguration): RunnableLaunchArgs | string {
+    const parsed = launchArgsSchema.safeParse(config);
+    if (!parsed.success) return `The runnable launch configuration "${config.name ?? ''}" is not valid: ${describeLaunchArgsError(parsed.error)}.`;
+    return parsed.data;
+  }
+
+  /** Which store holds the run, which config reads it, and where runnable should run. */
+  async locate(args: RunnableLaunchArgs, folder: vscode.WorkspaceFolder | undefined): Promise<Located> {
+    const given = args as RunnableLaunchArgs & { storeId?: string };
+    const baseDir = args.cwd ?? folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
+    const configFile = args.configFile ? path.resolve(baseDir, args.configFile) : undefined;
+    let store: RunLogStore | undefined;
+    const storeId = given.storeId ?? (this.lastPicked?.runId === args.runId ? this.lastPicked.storeId : undefined);
+    if (storeId) store = this.services.runs.store(storeId);
+    if (!store) {
+      const descriptors = await this.services.runs.descriptors();
+      const byConfig = configFile ? descriptors.find((d) => d.configFiles.includes(configFile)) : undefined;
+      if (byConfig) store = this.services.runs.store(byConfig.id);
+      for (const d of byConfig ? [] : descriptors) {
+        try {
+          if ((await this.services.runs.listRuns(d.id)).some((r) => r.runId === args.runId)) {
+            store = this.services.runs.store(d.id);
+            break;
+          }
+        } catch {
+          // A store that cannot be listed just does not hold the run.
+        }
+      }
+    }
+    const chosenConfig = configFile ?? store?.descriptor.configFiles[0];
+    // runnable resolves a config's relative paths from its working directory: the workspace folder holding the config.
+    const anchor = chosenConfig ?? store?.descriptor.location;
+    const anchorFolder = anchor ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(anchor)) : undefined;
+    const cwd = args.cwd ? path.resolve(baseDir, args.cwd) : (anchorFolder?.uri.fsPath ?? folder?.uri.fsPath ?? (chosenConfig ? path.dirname(chosenConfig) : baseDir));
+    return { store, configFile: chosenConfig, cwd };
+  }
+
+  async userEnv(args: RunnableLaunchArgs, cwd: string): Promise<PlannedRetry['userEnv']> {
+    const fromFile = args.envFile ? await readEnvFile(path.resolve(cwd, args.envFile)) : {};
+    const vars = Object.fromEntries(Object.entries(args.variables ?? {}).map(([k, v]) => [VARIABLE_PREFIX + k, v]));
+    return { fromFile, explicit: { ...(args.env ?? {}), ...vars } };
+  }
+
+  async plan(args: RunnableLaunchArgs, folder: vscode.WorkspaceFolder | undefined, signal?: AbortSignal): Promise<PlannedRetry> {
+    const t0 = performance.now();
+    const located = await this.locate(args, folder);
+    const userEnv = await this.userEnv(args, located.cwd);
+    const interpreter = await resolveInterpreter(folder?.uri, args.python, this.services.log);
+    const plan = await planRetry({
+      cwd: located.cwd,
+      runId: args.runId,
+      configFile: located.configFile,
+      // The same templating values the Runs view used to find the store (setting, then the configuration's).
+      variables: { ...readSettings(folder?.uri).settings.variables, ...(args.variables ?? {}) },
+      env: { ...process.env, ...userEnv.fromFile, ...userEnv.explicit },
+      python: interpreter.path,
+      retryIndicator: args.retryIndicator,
+      trusted: vscode.workspace.isTrusted,
+      signal,
+    });
+    return { args, located, plan, interpreter, userEnv, planMs: performance.now() - t0 };
+  }
+
+  /**
+   * Second resolve phase: the debugpy launch configuration, or undefined (after telling the user why) when the
+   * retry cannot work. Adds the session's breakpoints when it returns a configuration.
+   */
+  async toDebugpyLaunch(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration, cancel?: vscode.CancellationToken): Promise<vscode.DebugConfiguration | undefined> {
+    const token = typeof config[SESSION_KEY] === 'string' ? (config[SESSION_KEY] as string) : randomUUID();
+    const refuse = (reason: string): undefined => {
+      this.sessions.refuse(token, reason);
+      this.services.log.warn(`Retry refused: ${reason}`);
+      void vscode.window.showErrorMessage(reason);
+      return undefined;
+    };
+    if (!vscode.workspace.isTrusted) {
+      return refuse('Retry locally runs the pipeline\'s code, so it is disabled in an untrusted workspace. Trust this workspace (Manage Workspace Trust) to retry runs.');
+    }
+    const args = this.parseArgs(config);
+    if (typeof args === 'string') return refuse(args);
+
+    const t0 = performance.now();
+    const abort = new AbortController();
+    const sub = cancel?.onCancellationRequested(() => abort.abort());
+    let planned: PlannedRetry;
+    try {
+      planned = await this.plan(args, folder, abort.signal);
+    } catch (e) {
+      return refuse(`The retry of run ${args.runId} could not be planned: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      sub?.dispose();
+    }
+    const { plan, interpreter, located, userEnv } = planned;
+    if (plan.blocked) return refuse(`Run ${plan.runId} cannot be retried: ${plan.blocked}`);
+
+    // The launch's env, lowest first: envFile, the plan's retry variables, the configuration's env, RUNNABLE_VAR_*.
+    const launchEnv: Record<string, string> = { ...userEnv.fromFile, ...plan.env, ...userEnv.explicit };
+    const t1 = performance.now();
+    const [ready, failure] = await Promise.all([
+      this.checker.ensureReady(interpreter, { ...process.env, ...launchEnv }, plan.cwd, true),
+      located.store && plan.firstFailed
+        ? this.services.runs.getRun({ storeId: located.store.descriptor.id, runId: plan.runId })
+            .then((run) => readOriginalFailure(located.store!, run, plan.firstFailed!.internalName))
+            .catch((e: unknown) => {
+              this.services.log.warn(`Could not read the original failure of ${plan.runId}: ${e instanceof Error ? e.message : String(e)}`);
+              return {};
+            })
+        : Promise.resolve({}),
+    ]);
+    const preflightMs = performance.now() - t1;
+    if (!ready.ok) return refuse(ready.problem ?? 'The Python interpreter is not ready.');
+
+    const warnings = [...plan.warnings.map(String), ...(ready.warning ? [ready.warning] : [])];
+    for (const w of warnings) void vscode.window.showWarningMessage(`Retry of ${plan.runId}: ${w}`);
+
+    const launch: vscode.DebugConfiguration = {
+      ...config,
+      ...argvToLaunch(plan.argv, plan.cwd),
+      type: config.type,
+      request: 'launch',
+      name: config.name,
+      python: interpreter.path,
+      cwd: plan.cwd,
+      env: launchEnv,
+      justMyCode: args.justMyCode,
+      console: args.console,
+      stopAtFailedStep: args.stopAtFailedStep,
+      retryIndicator: plan.retryIndicator,
+      [SESSION_KEY]: token,
+    };
+    // debugpy does not read envFile: it is already merged into env.
+    delete launch.envFile;
+    delete launch.variables;
+
+    const breakpoints = args.stopAtFailedStep && !args.noDebug
+      ? plan.breakpoints.map((b) => new vscode.SourceBreakpoint(
+          new vscode.Location(vscode.Uri.file(path.resolve(plan.cwd, b.file)), new vscode.Position(b.line - 1, 0)),
+          true,
+          b.condition || undefined,
+        ))
+      : [];
+    const outcome: RetryOutcome = {
+      plan,
+      python: interpreter.path,
+      banner: retryBanner(plan, failure, interpreter.path),
+      warnings,
+      timings: { planMs: planned.planMs, preflightMs, totalMs: performance.now() - t0 },
+    };
+    this.sessions.prepare(token, outcome, breakpoints);
+
+    const spawned = [interpreter.path, ...plan.argv].join(' ');
+    this.services.log.info(`Retry ${plan.runId} (indicator ${plan.retryIndicator}) in ${plan.cwd}: ${spawned} under debugpy${args.noDebug ? ' (no debugging)' : ''}; env keys: ${Object.keys(launchEnv).sort().join(', ')}; breakpoints: ${plan.breakpoints.map((b) => `${b.file}:${b.line}${b.condition ? ` if ${b.condition}` : ''}`).join(', ') || 'none'}; prepared in ${outcome.timings!.totalMs.toFixed(0)} ms`);
+    return launch;
+  }
+}

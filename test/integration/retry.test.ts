@@ -1,0 +1,296 @@
+// Retry locally in a real VS Code: the `runnable` debug session stops in the first failed step's function with the
+// restored inputs, through the tree command, "Runnable: Retry Run" and a launch.json-style configuration.
+// Retries write into the run log store, so every test runs on a fresh temporary copy of examples/ (passed as
+// `cwd` + `configFile`); examples/ itself is never written. When runnable is not importable in the test
+// interpreter, the stand-in under test/standin is put on PYTHONPATH through the launch `env`.
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { RetryCommandResult } from '../../src/vscode/commands/retryCommands';
+import type { RunRef, Services } from '../../src/vscode/services';
+import { getApi, log, repoRoot, testPython, withTimeout, workspaceRoot } from './helpers';
+
+interface Stop {
+  session: vscode.DebugSession;
+  threadId: number;
+  reason: string;
+}
+
+interface Frame {
+  id: number;
+  name: string;
+  line: number;
+  source?: { path?: string };
+}
+
+/** Watches `runnable` sessions: every stop, and the end of the root session. */
+function watchSessions(): { stops: Stop[]; nextStop: () => Promise<Stop>; ended: Promise<vscode.DebugSession>; started: vscode.DebugSession[]; dispose(): void } {
+  const stops: Stop[] = [];
+  const started: vscode.DebugSession[] = [];
+  const waiters: ((s: Stop) => void)[] = [];
+  let seen = 0;
+  const disposables: vscode.Disposable[] = [];
+  const ended = new Promise<vscode.DebugSession>((resolve) => {
+    disposables.push(vscode.debug.onDidTerminateDebugSession((s) => { if (s.type === 'runnable' && !s.parentSession) resolve(s); }));
+  });
+  disposables.push(
+    vscode.debug.onDidStartDebugSession((s) => { if (s.type === 'runnable') started.push(s); }),
+    vscode.debug.registerDebugAdapterTrackerFactory('runnable', {
+      createDebugAdapterTracker(session) {
+        return {
+          onDidSendMessage(m: { type: string; event?: string; body?: { reason: string; threadId: number } }) {
+            if (m.type === 'event' && m.event === 'stopped' && m.body) {
+              const stop = { session, threadId: m.body.threadId, reason: m.body.reason };
+              stops.push(stop);
+              waiters.shift()?.(stop);
+            }
+          },
+        };
+      },
+    }),
+  );
+  return {
+    stops,
+    started,
+    ended,
+    nextStop: () => {
+      if (stops.length > seen) return Promise.resolve(stops[seen++]);
+      seen++;
+      return new Promise<Stop>((r) => waiters.push(r));
+    },
+    dispose: () => disposables.forEach((d) => d.dispose()),
+  };
+}
+
+async function topFrame(stop: Stop): Promise<Frame> {
+  const st = await stop.session.customRequest('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 20 });
+  return st.stackFrames[0] as Frame;
+}
+
+async function locals(stop: Stop, frame: Frame): Promise<Record<string, string>> {
+  const { scopes } = await stop.session.customRequest('scopes', { frameId: frame.id });
+  const scope = scopes.find((s: { name: string }) => /^locals$/i.test(s.name));
+  assert.ok(scope, `a Locals scope (got ${scopes.map((s: { name: string }) => s.name).join(', ')})`);
+  const { variables } = await stop.session.customRequest('variables', { variablesReference: scope.variablesReference });
+  return Object.fromEntries(variables.map((v: { name: string; value: string }) => [v.name, v.value]));
+}
+
+/** Continues until the root session ends (later stops, e.g. on a raised exception, are continued too). */
+async function continueToEnd(w: ReturnType<typeof watchSessions>, first: Stop): Promise<void> {
+  let stop: Stop | undefined = first;
+  const ended = w.ended.then(() => undefined);
+  while (stop) {
+    await stop.session.customRequest('continue', { threadId: stop.threadId }).then(undefined, () => undefined);
+    stop = await withTimeout(Promise.race([w.nextStop(), ended]), 60_000, 'the next stop or the end of the session');
+    if (stop) log(`    continued past a further stop (${stop.reason})`);
+  }
+}
+
+function ourBreakpointsAt(file: string, line: number): vscode.SourceBreakpoint[] {
+  return vscode.debug.breakpoints.filter((b): b is vscode.SourceBreakpoint =>
+    b instanceof vscode.SourceBreakpoint && b.location.uri.fsPath === file && b.location.range.start.line === line - 1);
+}
+
+describe('Retry locally (runnable debug type)', function () {
+  this.timeout(180_000);
+  let api: Services;
+  let python: string;
+  /** Extra env for every retry: the stand-in when runnable is not importable. */
+  let pyEnv: Record<string, string> = {};
+  const temps: string[] = [];
+
+  before(async () => {
+    api = await getApi();
+    python = testPython();
+    let realRunnable = false;
+    try {
+      execFileSync(python, ['-c', 'import runnable'], { stdio: 'ignore' });
+      realRunnable = true;
+    } catch {
+      realRunnable = false;
+    }
+    if (!realRunnable) pyEnv = { PYTHONPATH: path.join(repoRoot(), 'test', 'standin') };
+    log(`    interpreter ${python}; ${realRunnable ? 'real runnable' : 'stand-in test/standin (runnable not importable)'}`);
+    // Global (user) settings: the workspace's .vscode folder is never written.
+    await vscode.workspace.getConfiguration('runnable').update('pythonPath', python, vscode.ConfigurationTarget.Global);
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('runnable').update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
+    for (const t of temps) fs.rmSync(t, { recursive: true, force: true });
+  });
+
+  /** A fresh copy of examples/ to retry in. */
+  function copyExamples(): string {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-retry-'));
+    temps.push(tmp);
+    fs.cpSync(workspaceRoot(), tmp, { recursive: true, filter: (src) => !src.includes(`${path.sep}.vscode`) });
+    return tmp;
+  }
+
+  async function refFor(runId: string): Promise<RunRef> {
+    for (const d of await api.runs.descriptors()) {
+      const runs = await api.runs.listRuns(d.id).catch(() => []);
+      if (runs.some((r) => r.runId === runId)) return { storeId: d.id, runId };
+    }
+    throw new Error(`no store in examples/ lists ${runId}`);
+  }
+
+  /** Launch overrides pointing the retry at the copy: same config, relative to the copy. */
+  function overridesFor(ref: RunRef, tmp: string, env: Record<string, string>): Record<string, unknown> {
+    const config = api.runs.store(ref.storeId)?.descriptor.configFiles[0];
+    return {
+      cwd: tmp,
+      ...(config ? { configFile: path.join(tmp, path.relative(workspaceRoot(), config)) } : {}),
+      env: { ...pyEnv, ...env },
+    };
+  }
+
+  async function expectDeployStop(w: ReturnType<typeof watchSessions>, tmp: string): Promise<Stop> {
+    const stop = await withTimeout(w.nextStop(), 90_000, 'the debugger to stop in the failed step');
+    assert.strictEqual(stop.reason, 'breakpoint');
+    const frame = await topFrame(stop);
+    log(`    stopped at ${frame.name} ${frame.source?.path}:${frame.line}`);
+    assert.strictEqual(frame.name, 'deploy_model');
+    assert.strictEqual(frame.line, 16, 'the first line of deploy_model\'s body, after its docstring');
+    assert.strictEqual(path.posix.basename(frame.source?.path ?? ''), 'functions.py');
+    assert.ok(decodeURIComponent(frame.source?.path ?? '').includes(path.basename(tmp)), 'the copy\'s functions.py, not examples/');
+    const vars = await locals(stop, frame);
+    log(`    locals ${JSON.stringify(vars)}`);
+    assert.strictEqual(vars.model, "{'weights': [0.0, 0.5, 1.0], 'trained_on': 6}", 'the pickled model, restored from the catalog');
+    assert.strictEqual(vars.endpoint, "'churn-model'");
+    assert.strictEqual(vars.score, '0.91');
+    return stop;
+  }
+
+  it('Retry locally on prod-failure-001 stops in deploy_model with its restored inputs, then cleans up', async () => {
+    const tmp = copyExamples();
+    const ref = await refFor('prod-failure-001');
+    const userFile = path.join(workspaceRoot(), 'functions.py');
+    const userBp = new vscode.SourceBreakpoint(new vscode.Location(vscode.Uri.file(userFile), new vscode.Position(9, 0)));
+    vscode.debug.addBreakpoints([userBp]);
+    const w = watchSessions();
+    try {
+      // DEPLOY_URL lets the step succeed once continued, so the retried run completes.
+      const result = await vscode.commands.executeCommand<RetryCommandResult>('runnable.retryLocally', { ref }, overridesFor(ref, tmp, { DEPLOY_URL: 'http://deploy.test' }));
+      assert.ok(result, 'the command returns its outcome');
+      assert.strictEqual(result.blocked, undefined, `not blocked: ${result.blocked}`);
+      assert.strictEqual(result.started, true);
+      assert.strictEqual(result.plan?.retryIndicator, '2');
+      assert.deepStrictEqual(result.plan?.skipped, ['load_data', 'train_model']);
+      log(`    prepared in ${result.timings?.totalMs.toFixed(0)} ms (plan ${result.timings?.planMs.toFixed(0)}, pre-flight ${result.timings?.preflightMs.toFixed(0)})`);
+      const banner = result.banner.join('\n');
+      assert.match(banner, /retrying run prod-failure-001 with retry indicator 2/);
+      assert.match(banner, /skipped.*load_data, train_model/);
+      assert.match(banner, /Call to the function functions\.deploy_model did not succeed/, 'the original failure message');
+      assert.match(banner, /deploy[A-Z0-9]{3}\.execution\.log/, 'the tail of the step\'s captured output from the catalog');
+
+      const ours = path.join(tmp, 'functions.py');
+      const stop = await expectDeployStop(w, tmp);
+      assert.strictEqual(ourBreakpointsAt(ours, 16).length, 1, 'our breakpoint is set while the session runs');
+      await continueToEnd(w, stop);
+      await withTimeout(w.ended, 60_000, 'the session to end');
+      assert.deepStrictEqual(ourBreakpointsAt(ours, 16), [], 'our breakpoint is removed when the session ends');
+      assert.ok(vscode.debug.breakpoints.includes(userBp), 'the user\'s own breakpoint stays');
+      // The retry really ran in the copy: the run log there records the new attempt, examples/ does not.
+      const copied = fs.readFileSync(path.join(tmp, '.run_log_store', 'prod-failure-001.json'), 'utf8');
+      assert.match(copied, /"retry_indicator": "2"/);
+      const original = fs.readFileSync(path.join(workspaceRoot(), '.run_log_store', 'prod-failure-001.json'), 'utf8');
+      assert.doesNotMatch(original, /"retry_indicator": "2"/);
+    } finally {
+      w.dispose();
+      vscode.debug.removeBreakpoints([userBp]);
+    }
+  });
+
+  it('Runnable: Retry Run and a launch.json-style configuration stop at the same place', async () => {
+    const ref = await refFor('prod-failure-001');
+    for (const how of ['retryRun', 'launch.json'] as const) {
+      const tmp = copyExamples();
+      const w = watchSessions();
+      try {
+        const overrides = overridesFor(ref, tmp, { DEPLOY_URL: 'http://deploy.test' });
+        if (how === 'retryRun') {
+          const result = await vscode.commands.executeCommand<RetryCommandResult>('runnable.retryRun', ref, overrides);
+          assert.strictEqual(result?.started, true, `started (blocked: ${result?.blocked})`);
+        } else {
+          const folder = vscode.workspace.workspaceFolders?.[0];
+          const started = await vscode.debug.startDebugging(folder, {
+            type: 'runnable', request: 'launch', name: 'Retry prod-failure-001', runId: 'prod-failure-001', ...overrides,
+          });
+          assert.strictEqual(started, true);
+        }
+        const stop = await expectDeployStop(w, tmp);
+        assert.strictEqual(w.started[0]?.configuration.env.RUNNABLE_RETRY_RUN_ID, 'prod-failure-001');
+        await continueToEnd(w, stop);
+        await withTimeout(w.ended, 60_000, 'the session to end');
+        assert.deepStrictEqual(ourBreakpointsAt(path.join(tmp, 'functions.py'), 16), [], `${how}: our breakpoint is removed`);
+      } finally {
+        w.dispose();
+      }
+    }
+  });
+
+  it('the map run map-fail-0001 stops in score_chunk on the failed iteration (chunk == 2)', async () => {
+    const tmp = copyExamples();
+    const ref = await refFor('map-fail-0001');
+    const w = watchSessions();
+    try {
+      const result = await vscode.commands.executeCommand<RetryCommandResult>('runnable.retryLocally', ref, overridesFor(ref, tmp, { ALLOW_CHUNK_TWO: '1' }));
+      assert.strictEqual(result?.started, true, `started (blocked: ${result?.blocked})`);
+      const stop = await withTimeout(w.nextStop(), 90_000, 'the stop in score_chunk');
+      assert.strictEqual(stop.reason, 'breakpoint');
+      const frame = await topFrame(stop);
+      log(`    stopped at ${frame.name}:${frame.line}`);
+      assert.strictEqual(frame.name, 'score_chunk');
+      assert.strictEqual(frame.line, 10);
+      assert.strictEqual((await locals(stop, frame)).chunk, '2');
+      await continueToEnd(w, stop);
+      await withTimeout(w.ended, 60_000, 'the session to end');
+      assert.strictEqual(w.stops.filter((s) => s.reason === 'breakpoint').length, 1, 'the conditional breakpoint fires only for the failed iteration');
+    } finally {
+      w.dispose();
+    }
+  });
+
+  it('a run that is still PROCESSING is refused with the reason and starts no session', async () => {
+    const tmp = copyExamples();
+    const file = path.join(tmp, '.run_log_store', 'prod-failure-001.json');
+    const raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    raw.status = 'PROCESSING';
+    fs.writeFileSync(file, JSON.stringify(raw, null, 2));
+    const ref = await refFor('prod-failure-001');
+    const w = watchSessions();
+    try {
+      const before = vscode.debug.breakpoints.length;
+      const result = await vscode.commands.executeCommand<RetryCommandResult>('runnable.retryLocally', ref, overridesFor(ref, tmp, {}));
+      assert.strictEqual(result?.started, false);
+      assert.match(result?.blocked ?? '', /prod-failure-001 cannot be retried: .*(running|PROCESSING)/i);
+      assert.deepStrictEqual(w.started, [], 'no debug session started');
+      assert.strictEqual(vscode.debug.breakpoints.length, before, 'no breakpoint left behind');
+    } finally {
+      w.dispose();
+    }
+  });
+
+  it('Copy Retry Command gives a shell line that retries the run outside VS Code', async () => {
+    const tmp = copyExamples();
+    const ref = await refFor('prod-failure-001');
+    const text = await vscode.commands.executeCommand<string>('runnable.copyRetryCommand', ref, { ...overridesFor(ref, tmp, {}), env: {} });
+    log(`    ${text}`);
+    assert.ok(text);
+    assert.match(text, /RUNNABLE_RETRY_RUN_ID=prod-failure-001 RUNNABLE_RETRY_INDICATOR=2 RUNNABLE_CONFIGURATION_FILE=\S+ \S+ -c '.*"pipeline".*"main".*'$/);
+    const out = execFileSync('sh', ['-c', text], { env: { ...process.env, ...pyEnv, DEPLOY_URL: 'http://deploy.test' }, encoding: 'utf8' });
+    log(`    its output ends: ${out.trim().split('\n').slice(-1)[0]}`);
+    assert.match(fs.readFileSync(path.join(tmp, '.run_log_store', 'prod-failure-001.json'), 'utf8'), /"retry_indicator": "2"/);
+  });
+
+  it('the runnable debug type offers an initial configuration that picks a failed run', () => {
+    const pkg = vscode.extensions.getExtension('runnable-tools.runnable-retry')?.packageJSON as { contributes: { debuggers: { type: string; initialConfigurations: { runId: string }[] }[] } };
+    const dbg = pkg.contributes.debuggers.find((d) => d.type === 'runnable');
+    assert.strictEqual(dbg?.initialConfigurations[0].runId, '${command:runnable.pickFailedRun}');
+  });
+});
