@@ -1,0 +1,161 @@
+// The built CLI (dist/cli.js, as `runnable-runs` runs it), spawned: list/show JSON shapes over the fixtures and
+// examples, human output, templating via --var, and exit code 2 with one stderr line for bad input.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const CLI = path.join(ROOT, 'dist/cli.js');
+const FIXTURES = path.join(ROOT, 'test/fixtures/runnable');
+const temps: string[] = [];
+after(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+function cli(args: string[], env: Record<string, string> = {}): { code: number | null; stdout: string; stderr: string } {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('RUNNABLE_')));
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: ROOT, env: { ...clean, ...env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function json<T>(args: string[], env?: Record<string, string>): T {
+  const r = cli([...args, '--json'], env);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as T;
+}
+
+interface ListEntry { runId: string; status: string; tag: string; startTime: string | null; endTime: string | null; kind: string; store: { type: string; location: string }; error?: string }
+interface StepJson { internalName: string; name: string; type: string; status: string; attempts: AttemptJson[]; branches: { internalName: string; status: string; steps: StepJson[] }[] }
+interface AttemptJson { number: number; status: string; retryIndicator: string; startTime: string; endTime: string; message: string; inputs: Record<string, { kind: string; value: unknown }>; outputs: Record<string, unknown>; metrics: Record<string, unknown> }
+interface ShowJson { runId: string; status: string; tag: string; dagHash: string; executionMode: string; definitionFile: string; steps: StepJson[]; firstFailedTask: { internalName: string; command: string; commandType: string } | null; nextRetryIndicator: string }
+
+before(() => assert.ok(fs.existsSync(CLI), `${CLI} missing: run \`npm run build\` first`));
+
+describe('runnable-runs list', () => {
+  it('--json over examples/: every run of the three stores, newest first, in the contract shape', () => {
+    const list = json<ListEntry[]>(['list', '--cwd', 'examples']);
+    assert.equal(list.length, 8);
+    for (const e of list) {
+      assert.deepEqual(Object.keys(e).sort(), ['endTime', 'kind', 'runId', 'startTime', 'status', 'store', 'tag']);
+      assert.deepEqual(Object.keys(e.store).sort(), ['location', 'type']);
+    }
+    const starts = list.map((e) => e.startTime!);
+    assert.deepEqual(starts, [...starts].sort().reverse());
+    assert.deepEqual(new Set(list.map((e) => `${e.store.type} ${path.relative(path.join(ROOT, 'examples'), e.store.location)}`)),
+      new Set(['file-system .run_log_store', 'chunked-fs composite-run-logs', 'chunked-fs prod-run-logs']));
+    assert.equal(list.find((e) => e.runId === 'backfill-job-0007')?.kind, 'job');
+    assert.equal(list.find((e) => e.runId === 'etl-usd-0100')?.tag, 'nightly');
+  });
+
+  it('--config narrows to that config\'s store; --cwd resolves its paths', () => {
+    const list = json<ListEntry[]>(['list', '--cwd', 'examples', '--config', 'configs/prod-chunked.yaml']);
+    assert.deepEqual(list.map((e) => [e.runId, e.status, e.store.type]), [['nightly-train-0412', 'FAIL', 'chunked-fs']]);
+  });
+
+  it('RUNNABLE_CONFIGURATION_FILE in the environment picks the config, as runnable does', () => {
+    const list = json<ListEntry[]>(['list', '--cwd', path.join(FIXTURES, 'ml-chunked-fs')], { RUNNABLE_CONFIGURATION_FILE: 'chunked.yaml' });
+    assert.deepEqual(list.map((e) => e.runId), ['nightly-train-0412']);
+  });
+
+  it('--var fills ${name} in the config like RUNNABLE_VAR_name', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-cli-'));
+    temps.push(dir);
+    fs.cpSync(path.join(FIXTURES, 'yaml-etl/.run_log_store'), path.join(dir, 'logs-prod'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'runnable-config.yaml'), 'run-log-store:\n  type: file-system\n  config:\n    log_folder: logs-${env}\n');
+    assert.deepEqual(json<ListEntry[]>(['list', '--cwd', dir, '--var', 'env=prod']).map((e) => e.runId).sort(), ['etl-usd-0100', 'shell-exit-3']);
+    assert.deepEqual(json<ListEntry[]>(['list', '--cwd', dir], { RUNNABLE_VAR_env: 'prod' }).map((e) => e.runId).sort(), ['etl-usd-0100', 'shell-exit-3']);
+    assert.deepEqual(json<ListEntry[]>(['list', '--cwd', dir, '--var', 'env=dev']), []);
+  });
+
+  it('a bad run lists with `error`, the others still list (exit 0)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-cli-'));
+    temps.push(dir);
+    fs.cpSync(path.join(FIXTURES, 'yaml-etl'), dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, '.run_log_store/broken.json'), '[]');
+    const list = json<ListEntry[]>(['list', '--cwd', dir]);
+    assert.equal(list.length, 3);
+    assert.match(list.find((e) => e.runId === 'broken')?.error ?? '', /broken\.json/);
+    assert.equal(list.filter((e) => e.error).length, 1);
+  });
+
+  it('without --json prints a table: status, run id, tag, started, duration, failed step', () => {
+    const r = cli(['list', '--cwd', path.join(FIXTURES, 'composite-chunked-fs')]);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.match(lines[0], /^STATUS\s+RUN ID\s+TAG\s+STARTED\s+DURATION\s+FAILED STEP/);
+    const map = lines.find((l) => l.includes('map-fail-0001'))!;
+    assert.match(map, /^FAIL\s+map-fail-0001\s+2026-11-24 22:26:20\s+\d+ ms\s+score_all\.2\.score chunk$/);
+  });
+});
+
+describe('runnable-runs show', () => {
+  const keys = (o: object): string[] => Object.keys(o).sort();
+
+  it('--json of a map run: contract shape, branches per iteration, first failed task, next retry indicator', () => {
+    const s = json<ShowJson>(['show', 'map-fail-0001', '--cwd', path.join(FIXTURES, 'composite-chunked-fs')]);
+    assert.deepEqual(keys(s), ['dagHash', 'definitionFile', 'executionMode', 'firstFailedTask', 'nextRetryIndicator', 'runId', 'status', 'steps', 'tag']);
+    assert.equal(s.dagHash, 'b4d3146d161f4e66ef68210c7950f6394320ca34');
+    assert.deepEqual(s.steps.map((x) => x.internalName), ['make_chunks', 'score_all', 'fail']);
+    const map = s.steps[1];
+    assert.deepEqual(keys(map), ['attempts', 'branches', 'internalName', 'name', 'status', 'type']);
+    assert.deepEqual(map.branches.map((b) => [b.internalName, b.status]), [['score_all.1', 'SUCCESS'], ['score_all.2', 'FAIL'], ['score_all.3', 'SUCCESS']]);
+    assert.deepEqual(keys(map.branches[0]), ['internalName', 'status', 'steps']);
+    const failedStep = map.branches[1].steps[0];
+    assert.equal(failedStep.internalName, 'score_all.2.score chunk');
+    assert.deepEqual(keys(failedStep.attempts[0]), ['endTime', 'inputs', 'message', 'metrics', 'number', 'outputs', 'retryIndicator', 'startTime', 'status']);
+    assert.deepEqual(s.firstFailedTask, { internalName: 'score_all.2.score chunk', command: 'steps.score_chunk', commandType: 'python' });
+    assert.equal(s.nextRetryIndicator, '2');
+  });
+
+  it('--json inputs carry kind and value (json, object, metric)', () => {
+    const s = json<ShowJson>(['show', 'prod-failure-001', '--cwd', path.join(FIXTURES, 'ml-file-system')]);
+    const deploy = s.steps.find((x) => x.internalName === 'deploy')!;
+    const inputs = deploy.attempts[0].inputs;
+    assert.deepEqual(inputs.endpoint, { kind: 'json', value: 'churn-model' });
+    assert.deepEqual(inputs.score, { kind: 'metric', value: 0.91 });
+    assert.equal(inputs.model.kind, 'object');
+    assert.deepEqual(s.firstFailedTask, { internalName: 'deploy', command: 'functions.deploy_model', commandType: 'python' });
+  });
+
+  it('human output names the run, the first failed task and the retry indicator', () => {
+    const r = cli(['show', 'prod-failure-001', '--cwd', path.join(FIXTURES, 'ml-file-system-retried')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Run\s+prod-failure-001/);
+    assert.match(r.stdout, /Next retry indicator\s+4/);
+    assert.match(r.stdout, /attempt 3 retry 3 SUCCESS/);
+  });
+});
+
+describe('bad input: exit 2, one line on stderr, nothing on stdout', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['unknown run', ['show', 'no-such-run', '--cwd', 'examples'], /No run "no-such-run" in runnable-config\.yaml · file-system/],
+    ['run id escaping the store', ['show', '../outside', '--cwd', 'examples'], /Refusing run id "\.\.\/outside"/],
+    ['missing config', ['list', '--cwd', 'examples', '--config', 'nope.yaml'], /nope\.yaml does not exist/],
+    ['unknown command', ['frobnicate'], /unknown command "frobnicate"/],
+    ['unknown option', ['list', '--bogus'], /bogus/],
+    ['bad --var', ['list', '--var', 'novalue'], /--var expects NAME=VALUE/],
+    ['show without a run id', ['show', '--cwd', 'examples'], /needs a RUN_ID/],
+    ['corrupt run log', ['show', 'broken', '--cwd', '<broken>'], /broken\.json/],
+    ['config with an unknown store type', ['list', '--cwd', '<mongo>'], /unknown run log store type "mongo"/],
+  ];
+  for (const [what, args, re] of cases) {
+    it(what, () => {
+      let argv = args;
+      if (args.includes('<broken>') || args.includes('<mongo>')) {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-cli-'));
+        temps.push(dir);
+        if (args.includes('<broken>')) {
+          fs.mkdirSync(path.join(dir, '.run_log_store'));
+          fs.writeFileSync(path.join(dir, '.run_log_store/broken.json'), '{"run_id": "broken", "status": "FA');
+        } else fs.writeFileSync(path.join(dir, 'runnable-config.yaml'), 'run-log-store:\n  type: mongo\n');
+        argv = args.map((a) => (a.startsWith('<') ? dir : a));
+      }
+      const r = cli([...argv, '--json'].filter((a, i, all) => !(a === '--json' && all.indexOf('--json') !== i)));
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stdout, '');
+      assert.equal(r.stderr.split('\n').filter(Boolean).length, 1, r.stderr);
+      assert.match(r.stderr, re);
+    });
+  }
+});
