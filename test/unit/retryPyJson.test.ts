@@ -22,7 +22,7 @@ function runLogFiles(): string[] {
   return out;
 }
 
-test('every fixture run log: sha1(pyDumps(run_config.dag)) equals the recorded dag_hash', () => {
+void test('every fixture run log: sha1(pyDumps(run_config.dag)) equals the recorded dag_hash', () => {
   const files = runLogFiles();
   let checked = 0;
   for (const f of files) {
@@ -37,14 +37,14 @@ test('every fixture run log: sha1(pyDumps(run_config.dag)) equals the recorded d
   assert.ok(checked >= 10, `checked ${checked} run logs`);
 });
 
-test('matches Python byte for byte on tricky values', () => {
+void test('matches Python byte for byte on tricky values', () => {
   const text = '{"b": [1.0, 1, 0.1, 1e-05, 1.5e300, 123456789012345678901234567890, -0, -0.0, 100000000000000000.0, 1e16, 12345.678], "a": "caf\\u00e9 \\ud83d\\ude00 \\u007f tab\\t \\"q\\" \\\\", "\\u00e9": null, "Z": {"y": true, "x": false}, "e": []}';
   const py = spawnSync('python3', ['-c', 'import json,sys; print(json.dumps(json.loads(sys.stdin.read()), sort_keys=True, ensure_ascii=True), end="")'], { input: text, encoding: 'utf8' });
   assert.equal(py.status, 0, py.stderr);
   assert.equal(pyDumps(parsePyJson(text)), py.stdout);
 });
 
-test('floats that JSON.parse would turn into ints keep their .0', () => {
+void test('floats that JSON.parse would turn into ints keep their .0', () => {
   assert.equal(pyDumps(parsePyJson('{"x": 2.0}')), '{"x": 2.0}');
   assert.notEqual(dagHash(parsePyJson('{"x": 2.0}')), dagHash(parsePyJson('{"x": 2}')));
 });

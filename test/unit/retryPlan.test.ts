@@ -1,0 +1,190 @@
+// planRetry over every fixture case (case.json holds the observed facts), the blocked and warning
+// cases, and the plan actually run: Python with the plan's env/argv on a temp copy (real runnable when
+// importable, else the test stand-in) calls the failed function with the restored inputs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { planRetry } from '../../src/core/retry/plan';
+import { pythonEnv } from '../standin/standinEnv';
+
+const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/runnable');
+const PY = pythonEnv();
+
+function caseJson(name: string): any {
+  return JSON.parse(fs.readFileSync(path.join(FIXTURES, name, 'case.json'), 'utf8'));
+}
+
+function tempCopy(name: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `retry-${name}-`));
+  fs.cpSync(path.join(FIXTURES, name), dir, { recursive: true });
+  return dir;
+}
+
+// Local-store cases with a failed task recorded in case.json (s3-minio needs a live endpoint: not here).
+const LOCAL_CASES = ['ml-file-system', 'ml-chunked-fs', 'composite-chunked-fs', 'yaml-etl'];
+
+for (const caseName of LOCAL_CASES) {
+  const c = caseJson(caseName);
+  for (const [runId, run] of Object.entries<any>(c.runs)) {
+    void test(`${caseName}/${runId}: plan matches case.json`, async () => {
+      const cwd = path.join(FIXTURES, caseName);
+      const plan = await planRetry({ cwd, runId, env: PY.env });
+      const ff = run.first_failed_task;
+      assert.equal(plan.retryIndicator, run.next_retry_indicator);
+      assert.equal(plan.env.RUNNABLE_RETRY_RUN_ID, runId);
+      assert.equal(plan.env.RUNNABLE_RETRY_INDICATOR, run.next_retry_indicator);
+      // the config whose store holds the run; none for runnable's defaults (yaml-etl)
+      assert.equal(plan.env.RUNNABLE_CONFIGURATION_FILE, c.config ?? undefined);
+      if (run.retry?.env) for (const [k, v] of Object.entries(run.retry.env)) assert.equal(plan.env[k], v, k);
+      assert.equal(plan.firstFailed?.internalName, ff.internal_name);
+      assert.equal(plan.firstFailed?.command, ff.command);
+      assert.equal(plan.firstFailed?.commandType, ff.command_type);
+      if (ff.command_type === 'python') {
+        assert.equal(plan.firstFailed?.file, ff.file);
+        assert.equal(plan.firstFailed?.defLine, ff.def_line);
+        assert.equal(plan.firstFailed?.line, ff.break_line);
+        assert.equal(plan.breakpoints[0].file, ff.file);
+        assert.equal(plan.breakpoints[0].line, ff.break_line);
+      } else {
+        assert.deepEqual(plan.breakpoints, []);
+        assert.ok(plan.warnings.some((w) => w.includes(`${ff.command_type} task`)), plan.warnings.join('|'));
+      }
+      assert.deepEqual(Object.keys(plan.firstFailed!.inputs).sort(), Object.keys(ff.inputs).sort());
+      for (const [name, exp] of Object.entries<any>(ff.inputs)) {
+        const got = plan.firstFailed!.inputs[name];
+        assert.equal(got.kind, exp.kind, name);
+        if (exp.kind === 'object') assert.equal(got.catalogFile, path.join(c.catalog.location, runId, exp.catalog_file));
+        else assert.deepEqual(got.value, exp.value, name);
+      }
+      if (ff.map_iteration) assert.equal(plan.breakpoints[0].condition, `${ff.map_iteration.iterate_as} == ${ff.map_iteration.value}`);
+      else assert.equal(plan.breakpoints[0]?.condition, undefined);
+      if (run.retry?.skipped_on_retry) assert.deepEqual(plan.skipped, run.retry.skipped_on_retry);
+      if (run.retry?.reruns) assert.deepEqual(plan.rerun, run.retry.reruns);
+      assert.ok(plan.rerun.includes(ff.internal_name));
+      if (c.runs[runId].execution_mode === 'yaml') assert.deepEqual(plan.argv, ['-m', 'runnable.cli', 'execute', run.definition_file]);
+      else assert.match(plan.argv[1], new RegExp(`import_module\\("${run.definition_file.split('.')[0]}"\\), "main"`));
+      // the dag check ran (stand-in or real runnable) and found the pipeline unchanged
+      assert.equal(plan.blocked, null);
+      assert.ok(!plan.warnings.some((w) => /pipeline changed/.test(w)), plan.warnings.join('|'));
+    });
+  }
+}
+
+void test('retried runs: next indicator per case.json; a succeeded run is blocked', async () => {
+  for (const caseName of ['ml-file-system-retried', 'composite-chunked-fs-retried', 'yaml-etl-retried']) {
+    for (const [runId, run] of Object.entries<any>(caseJson(caseName).runs)) {
+      if (!run.next_retry_indicator) continue;
+      const plan = await planRetry({ cwd: path.join(FIXTURES, caseName), runId, env: PY.env, trusted: false });
+      assert.equal(plan.retryIndicator, run.next_retry_indicator, `${caseName}/${runId}`);
+      if (run.status === 'SUCCESS') assert.match(plan.blocked ?? '', /succeeded/);
+    }
+  }
+});
+
+void test('job: the failed function is located, but runnable does not retry jobs: blocked', async () => {
+  const ff = caseJson('job').runs['backfill-job-0007'].failed_function;
+  const plan = await planRetry({ cwd: path.join(FIXTURES, 'job'), runId: 'backfill-job-0007', env: PY.env });
+  assert.equal(plan.firstFailed?.file, ff.file);
+  assert.equal(plan.firstFailed?.line, ff.break_line);
+  assert.deepEqual(plan.firstFailed?.inputs, { days: { kind: 'json', value: 7 } });
+  assert.match(plan.blocked ?? '', /job/);
+});
+
+void test('blocked: a run that is still PROCESSING', async () => {
+  const dir = tempCopy('ml-file-system');
+  const f = path.join(dir, '.run_log_store/prod-failure-001.json');
+  fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('"status": "FAIL"', '"status": "PROCESSING"'));
+  const plan = await planRetry({ cwd: dir, runId: 'prod-failure-001', env: PY.env });
+  assert.match(plan.blocked ?? '', /still PROCESSING/);
+});
+
+void test('blocked: an unreadable run log names the file; an unknown run says where it looked', async () => {
+  const dir = tempCopy('ml-file-system');
+  fs.writeFileSync(path.join(dir, '.run_log_store/prod-failure-001.json'), '{"run_id": "prod-failure-001", ');
+  const plan = await planRetry({ cwd: dir, runId: 'prod-failure-001', env: PY.env });
+  assert.match(plan.blocked ?? '', /cannot be read.*prod-failure-001\.json/s);
+  const missing = await planRetry({ cwd: dir, runId: 'no-such-run', env: PY.env });
+  assert.match(missing.blocked ?? '', /not in any run log store/);
+});
+
+void test('blocked: the pipeline changed since the run (dag computed without running it), steps named', async () => {
+  const dir = tempCopy('ml-chunked-fs');
+  const p = path.join(dir, 'pipeline.py');
+  // as in case.json's dag_changed_retry: a step appended after notify
+  fs.writeFileSync(p, fs.readFileSync(p, 'utf8').replace(
+    'PythonTask(function=send_notification, name="notify"),',
+    'PythonTask(function=send_notification, name="notify"),\n            PythonTask(function=run_tests, name="smoke"),',
+  ));
+  const marker = path.join(dir, 'prod-run-logs/nightly-train-0412/RunLog.json');
+  const before = fs.readFileSync(marker, 'utf8');
+  const plan = await planRetry({ cwd: dir, runId: 'nightly-train-0412', env: PY.env });
+  const expected = /Current hash: (\w+)/.exec(caseJson('ml-chunked-fs').runs['nightly-train-0412'].dag_changed_retry.error)![1];
+  assert.match(plan.blocked ?? '', /pipeline changed/);
+  assert.match(plan.blocked ?? '', /added smoke/);
+  assert.match(plan.blocked ?? '', /changed notify/);
+  assert.ok(plan.blocked!.includes(expected), `current hash ${expected} (observed with real runnable) in: ${plan.blocked}`);
+  assert.equal(fs.readFileSync(marker, 'utf8'), before, 'nothing ran: the run log is untouched');
+});
+
+void test('untrusted: nothing imported; the dag is not checked (warning), lines come from the source', async () => {
+  const plan = await planRetry({ cwd: path.join(FIXTURES, 'ml-file-system'), runId: 'prod-failure-001', env: PY.env, trusted: false });
+  assert.equal(plan.firstFailed?.line, 16);
+  assert.equal(plan.blocked, null);
+  assert.ok(plan.warnings.some((w) => /not trusted/.test(w)));
+});
+
+void test('warnings: RUNNABLE_PRM_* ignored, changed parameters file, required parameter missing', async () => {
+  const dir = tempCopy('ml-file-system');
+  fs.writeFileSync(path.join(dir, 'parameters.yaml'), 'rows: 6\nlearning_rate: 0.7\nendpoint: churn-model\n');
+  const fn = path.join(dir, 'functions.py');
+  fs.writeFileSync(fn, fs.readFileSync(fn, 'utf8').replace('def deploy_model(model: dict, endpoint: str, score: float):', 'def deploy_model(model: dict, endpoint: str, score: float, region: str):'));
+  const plan = await planRetry({ cwd: dir, runId: 'prod-failure-001', env: { ...PY.env, RUNNABLE_PRM_rows: '10' } });
+  assert.ok(plan.warnings.some((w) => w.includes('RUNNABLE_PRM_rows') && /ignored/.test(w)), plan.warnings.join('|'));
+  assert.ok(plan.warnings.some((w) => w.includes('parameters.yaml') && w.includes('learning_rate')), plan.warnings.join('|'));
+  assert.ok(plan.warnings.some((w) => w.includes('region') && /fail before calling/.test(w)), plan.warnings.join('|'));
+  assert.equal(plan.blocked, null);
+});
+
+function runPlan(plan: Awaited<ReturnType<typeof planRetry>>, extraEnv: Record<string, string> = {}) {
+  return spawnSync('python3', plan.argv, { cwd: plan.cwd, env: { ...PY.env, ...plan.env, ...extraEnv } as NodeJS.ProcessEnv, encoding: 'utf8' });
+}
+
+void test('run the plan (SDK, file-system): deploy_model is called with the restored inputs, fails again, attempt 2 appended', async () => {
+  const dir = tempCopy('ml-file-system');
+  const plan = await planRetry({ cwd: dir, runId: 'prod-failure-001', env: PY.env });
+  const r = runPlan(plan);
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /RuntimeError: no deployment url for churn-model/);
+  if (PY.standin) assert.match(r.stdout, /calling functions\.deploy_model\(model=\{'weights': \[0\.0, 0\.5, 1\.0\], 'trained_on': 6\}, endpoint='churn-model', score=0\.91\)/);
+  const log = JSON.parse(fs.readFileSync(path.join(dir, '.run_log_store/prod-failure-001.json'), 'utf8'));
+  assert.deepEqual(log.steps.deploy.attempts.map((a: any) => [a.attempt_number, a.status, a.retry_indicator]), [[1, 'FAIL', ''], [2, 'FAIL', '2']]);
+  assert.equal(log.steps.load_data.attempts.length, 1, 'skipped');
+  assert.equal(log.steps.train_model.attempts.length, 1, 'skipped');
+});
+
+void test('run the plan (map, chunked-fs): only chunk 2 re-runs; fixed, it succeeds and the run goes on', async () => {
+  const dir = tempCopy('composite-chunked-fs');
+  const plan = await planRetry({ cwd: dir, runId: 'map-fail-0001', env: PY.env });
+  const r = runPlan(plan, { ALLOW_CHUNK_TWO: '1' });
+  const branch = (v: number) => JSON.parse(fs.readFileSync(path.join(dir, `.run_log_store/map-fail-0001/BranchLog-score_all.${v}.json`), 'utf8'));
+  assert.deepEqual(branch(2).steps['score_all.2.score chunk'].attempts.map((a: any) => [a.attempt_number, a.status, a.retry_indicator]), [[1, 'FAIL', ''], [2, 'SUCCESS', '2']]);
+  assert.deepEqual(branch(2).steps['score_all.2.score chunk'].attempts[1].input_parameters.chunk.value, 2);
+  assert.equal(branch(1).steps['score_all.1.score chunk'].attempts.length, 1);
+  assert.equal(branch(3).steps['score_all.3.score chunk'].attempts.length, 1);
+  if (PY.standin) assert.match(r.stdout, /calling steps\.score_chunk\(chunk=2\)/);
+});
+
+void test('run the plan (YAML via -m runnable.cli execute): transform gets records and currency back', async () => {
+  const dir = tempCopy('yaml-etl');
+  const plan = await planRetry({ cwd: dir, runId: 'etl-usd-0100', env: PY.env });
+  const r = runPlan(plan);
+  assert.match(r.stderr, /ValueError: unsupported currency USD/);
+  const log = JSON.parse(fs.readFileSync(path.join(dir, '.run_log_store/etl-usd-0100.json'), 'utf8'));
+  const a = log.steps.transform.attempts;
+  assert.deepEqual([a.length, a[1].status, a[1].retry_indicator], [2, 'FAIL', '2']);
+  assert.equal(a[1].input_parameters.currency.value, 'USD');
+  assert.equal(log.steps.extract.attempts.length, 1);
+});
