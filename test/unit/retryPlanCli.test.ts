@@ -1,0 +1,40 @@
+// `runnable-runs plan-retry` through the CLI's command table: --json plan, text form, exit codes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { main } from '../../src/cli';
+import { pythonEnv } from '../standin/standinEnv';
+
+const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/runnable');
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t), env: pythonEnv().env, cwd: FIXTURES });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+void test('plan-retry --json prints the plan (map run: conditional breakpoint), exit 0', async () => {
+  const r = await cli(['plan-retry', 'map-fail-0001', '--cwd', 'composite-chunked-fs', '--json']);
+  assert.equal(r.code, 0, r.err);
+  const plan = JSON.parse(r.out);
+  assert.deepEqual(plan.breakpoints, [{ file: 'steps.py', line: 10, condition: 'chunk == 2' }]);
+  assert.equal(plan.env.RUNNABLE_CONFIGURATION_FILE, 'chunked.yaml');
+});
+
+void test('plan-retry text form names the command, skipped steps and the stop; --config picks the store', async () => {
+  const r = await cli(['plan-retry', 'prod-failure-001', '--cwd', 'ml-file-system', '--config', 'local.yaml']);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /RUNNABLE_RETRY_RUN_ID=prod-failure-001 RUNNABLE_RETRY_INDICATOR=2 RUNNABLE_CONFIGURATION_FILE=local\.yaml python3 -c/);
+  assert.match(r.out, /Skipped: load_data, train_model/);
+  assert.match(r.out, /Breakpoint: functions\.py:16/);
+});
+
+void test('plan-retry exits 3 when blocked (succeeded run) and 2 without a run id', async () => {
+  const blocked = await cli(['plan-retry', 'prod-failure-001', '--cwd', 'ml-file-system-retried', '--json']);
+  assert.equal(blocked.code, 3);
+  assert.match(JSON.parse(blocked.out).blocked, /succeeded/);
+  const bad = await cli(['plan-retry', '--cwd', 'ml-file-system']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /RUN_ID/);
+});
