@@ -187,6 +187,7 @@ describe('Retry locally (runnable debug type)', function () {
       assert.match(banner, /skipped.*load_data, train_model/);
       assert.match(banner, /Call to the function functions\.deploy_model did not succeed/, 'the original failure message');
       assert.match(banner, /deploy[A-Z0-9]{3}\.execution\.log/, 'the tail of the step\'s captured output from the catalog');
+      assert.match(banner, /RuntimeError: no deployment url for churn-model/, 'the original exception, from the captured output');
 
       const ours = path.join(tmp, 'functions.py');
       const stop = await expectDeployStop(w, tmp);

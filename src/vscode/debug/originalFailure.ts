@@ -6,11 +6,18 @@ import type { RunLogStore } from '../../core/stores/runLogStore';
 import { executionLogCandidates, pickLogForAttempt } from '../explorer/stepOutput';
 import type { OriginalFailure } from './retryBanner';
 
-const TAIL_LINES = 12;
+const TAIL_LINES = 8;
 
-/** The last `lines` non-blank lines (trailing blanks trimmed). */
+/**
+ * The last `lines` non-blank lines, without the frames of rich's boxed tracebacks (they hold source excerpts,
+ * while the exception lines -- `RuntimeError: …` -- sit outside the boxes).
+ */
 export function tailLines(text: string, lines: number): string[] {
-  return text.split(/\r?\n/).map((l) => l.replace(/\s+$/, '')).filter((l) => l.trim() !== '').slice(-lines);
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.replace(/\s+$/, ''))
+    .filter((l) => l.trim() !== '' && !/^\s*[│╭╰┃┏┗╷╵]/.test(l))
+    .slice(-lines);
 }
 
 export async function readOriginalFailure(store: RunLogStore, run: Run, internalName: string, signal?: AbortSignal): Promise<OriginalFailure> {

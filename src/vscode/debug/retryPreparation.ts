@@ -94,6 +94,8 @@ export class RetryPreparation {
     const located = await this.locate(args, folder);
     const userEnv = await this.userEnv(args, located.cwd);
     const interpreter = await resolveInterpreter(folder?.uri, args.python, this.services.log);
+    // Probe the interpreter while the plan is computed; the pre-flight later reads the cached answer.
+    this.checker.facts(interpreter.path, { ...process.env, ...userEnv.fromFile, ...userEnv.explicit }, located.cwd).catch(() => undefined);
     const plan = await planRetry({
       cwd: located.cwd,
       runId: args.runId,
@@ -145,7 +147,7 @@ export class RetryPreparation {
     const launchEnv: Record<string, string> = { ...userEnv.fromFile, ...plan.env, ...userEnv.explicit };
     const t1 = performance.now();
     const [ready, failure] = await Promise.all([
-      this.checker.ensureReady(interpreter, { ...process.env, ...launchEnv }, plan.cwd, true),
+      this.checker.ensureReady(interpreter, { ...process.env, ...launchEnv }, located.cwd, true),
       located.store && plan.firstFailed
         ? this.services.runs.getRun({ storeId: located.store.descriptor.id, runId: plan.runId })
             .then((run) => readOriginalFailure(located.store!, run, plan.firstFailed!.internalName))
