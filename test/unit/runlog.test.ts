@@ -11,6 +11,7 @@ import { normaliseRun } from '../../src/core/runlog/normalise';
 import { parseBranchLogText, parseRunLogText, parseRunLogValue } from '../../src/core/runlog/parse';
 import { mergeBranchLogsRaw } from '../../src/core/runlog/rawMerge';
 import { findStep, firstFailedTask, lastAttempt, nextRetryIndicator, retrySkipPlan, walkSteps } from '../../src/core/runlog/rules';
+import { BranchLogSchema, RunLogSchema } from '../../src/core/runlog/schema';
 import { summaryFromHead, summaryFromRun, SUMMARY_HEAD_BYTES } from '../../src/core/runlog/summary';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/runnable');
@@ -129,6 +130,17 @@ describe('runlog: every fixture run matches its case.json', () => {
     describe(`${r.caseName}/${r.runId}`, () => {
       const run = load(r);
       const e = r.expected;
+
+      it('the fast shape check and the zod schema give the same raw log', () => {
+        const decode = (f: string): unknown => {
+          const v = JSON.parse(fs.readFileSync(f, 'utf8')) as unknown;
+          return typeof v === 'string' ? JSON.parse(v) : v;
+        };
+        assert.deepEqual(parseRunLogText(fs.readFileSync(r.file, 'utf8'), r.file), RunLogSchema.parse(decode(r.file)));
+        for (const f of r.branchFiles) {
+          assert.deepEqual(parseBranchLogText(fs.readFileSync(f, 'utf8'), f), BranchLogSchema.parse(decode(f)));
+        }
+      });
 
       it('run-level facts', () => {
         assert.equal(run.runId, r.runId);

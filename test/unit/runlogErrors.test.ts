@@ -10,6 +10,7 @@ import { parseBranchLogText, parseRunLogText, parseRunLogValue } from '../../src
 import { mergeBranchLogsRaw } from '../../src/core/runlog/rawMerge';
 import { walkSteps } from '../../src/core/runlog/rules';
 import { summaryFromHead } from '../../src/core/runlog/summary';
+import { RunLogSchema } from '../../src/core/runlog/schema';
 import { RunLogError } from '../../src/core/stores/runLogStore';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/runnable');
@@ -75,6 +76,14 @@ describe('runlog: bad input', () => {
     rejects(() => parseRunLogValue(badKind, ML_FILE), ML_FILE, 'parameters.rows.kind: expected kind "json" | "object" | "metric"');
 
     rejects(() => parseRunLogValue([1, 2], 'list.json'), 'list.json', '(top level): expected object, received array');
+
+    const nullCatalog = JSON.parse(read(ML_FILE));
+    nullCatalog.steps.load_data.data_catalog = [{ stage: 'get' }];
+    rejects(() => parseRunLogValue(nullCatalog, ML_FILE), ML_FILE, 'steps.load_data.data_catalog[0].name: required string is missing');
+
+    const badJob = JSON.parse(read(path.join(FIXTURES, 'job/.run_log_store/backfill-job-0007.json')));
+    badJob.job.attempts[0].attempt_number = 1.5;
+    rejects(() => parseRunLogValue(badJob, 'job.json'), 'job.json', 'job.attempts[0].attempt_number: expected integer, received float');
   });
 
   it('a wrong shape inside a branch log names the quoted step key', () => {
@@ -84,7 +93,9 @@ describe('runlog: bad input', () => {
     rejects(() => parseBranchLogText(JSON.stringify(raw), file), file, 'not a runnable branch log', 'steps["score_all.2.score chunk"].attempts[0].attempt_number: expected number, received string');
   });
 
-  it('extra fields are tolerated and missing ones take runnable defaults', () => {
+  it('extra fields are tolerated and missing ones take runnable defaults (fast path and zod alike)', () => {
+    const minimal = () => ({ run_id: 'r1', surprise: { x: 1 }, steps: { a: { name: 'a', internal_name: 'a', attempts: [{}] } } });
+    assert.deepEqual(parseRunLogValue(minimal(), 'r1.json'), RunLogSchema.parse(minimal()));
     const raw = parseRunLogValue({ run_id: 'r1', surprise: { x: 1 }, steps: { a: { name: 'a', internal_name: 'a', attempts: [{}] } } }, 'r1.json');
     assert.equal(raw.status, 'FAIL');
     assert.equal(raw.tag, '');

@@ -11,7 +11,7 @@ import type {
   Run,
   Step,
 } from './model';
-import { nestBranchLogs } from './rawMerge';
+import { attachBranchLogs, branchesOf, type BranchAttachments } from './rawMerge';
 import type {
   RawBranchLog,
   RawCodeIdentity,
@@ -45,23 +45,27 @@ interface Context {
   pickleExtension: string;
   /** Earliest attempt start of a step or any step below it (composites have no attempts of their own). */
   earliest: Map<Step, number>;
+  /** Chunked stores: branch logs read from their own files, by parent step. */
+  attachments: BranchAttachments | undefined;
 }
 
 const DEFAULT_PICKLE_EXTENSION = '.dill';
 const DEFAULT_COMMAND_TYPE = 'python';
 
 export function normaliseRun(raw: RawRunLog, branchLogs: RawBranchLog[] = []): Run {
-  const { run: nested, warnings } = branchLogs.length > 0 ? nestBranchLogs(raw, branchLogs) : { run: raw, warnings: [] as string[] };
-  const runConfig = (nested.run_config ?? {}) as Record<string, unknown>;
+  const attachments = branchLogs.length > 0 ? attachBranchLogs(raw, branchLogs) : undefined;
+  const warnings = attachments ? [...attachments.warnings] : [];
+  
+  const runConfig = (raw.run_config ?? {}) as Record<string, unknown>;
   const pickler = asRecord(runConfig.pickler);
   const pickleExtension = typeof pickler?.extension === 'string' ? pickler.extension : DEFAULT_PICKLE_EXTENSION;
-  const ctx: Context = { pickleExtension, earliest: new Map() };
+  const ctx: Context = { pickleExtension, earliest: new Map(), attachments };
 
-  const steps = normaliseSteps(nested.steps ?? {}, asGraph(runConfig.dag), '', ctx);
-  const job = nested.job ? normaliseJob(nested.job, asRecord(runConfig.job), ctx) : undefined;
+  const steps = normaliseSteps(raw.steps ?? {}, asGraph(runConfig.dag), '', ctx);
+  const job = raw.job ? normaliseJob(raw.job, asRecord(runConfig.job), ctx) : undefined;
   const isJob = job !== undefined || typeof runConfig.job_definition_file === 'string';
 
-  const attempts = [...allAttempts(steps), ...(job?.attempts ?? [])];
+  const attempts = collectAttempts(steps, job ? [...job.attempts] : []);
   let first: Attempt | undefined;
   let last: Attempt | undefined;
   for (const a of attempts) {
@@ -76,10 +80,10 @@ export function normaliseRun(raw: RawRunLog, branchLogs: RawBranchLog[] = []): R
   const lastEndTime = last ? last.endTime || last.startTime : undefined;
 
   return {
-    runId: nested.run_id,
-    status: nested.status,
-    tag: nested.tag ?? '',
-    dagHash: nested.dag_hash ?? '',
+    runId: raw.run_id,
+    status: raw.status,
+    tag: raw.tag ?? '',
+    dagHash: raw.dag_hash ?? '',
     kind: isJob ? 'job' : 'pipeline',
     executionMode: typeof runConfig.execution_mode === 'string' ? runConfig.execution_mode : '',
     definitionFile: str(isJob ? runConfig.job_definition_file ?? runConfig.pipeline_definition_file : runConfig.pipeline_definition_file) ?? '',
@@ -89,7 +93,7 @@ export function normaliseRun(raw: RawRunLog, branchLogs: RawBranchLog[] = []): R
     endMs: lastEndTime !== undefined ? parseRunnableTime(lastEndTime) : NaN,
     steps,
     job,
-    parameters: normaliseParams(nested.parameters, ctx),
+    parameters: normaliseParams(raw.parameters, ctx),
     executor: str(asRecord(runConfig.pipeline_executor)?.service_name) ?? str(asRecord(runConfig.job_executor)?.service_name) ?? '',
     pickleExtension,
     runConfig,
@@ -126,7 +130,7 @@ function normaliseSteps(rawSteps: Record<string, RawStepLog>, graph: DagGraph | 
 function normaliseStep(raw: RawStepLog, key: string, name: string, node: DagNode | undefined, parentBranch: string, ctx: Context): Step {
   const internalName = raw.internal_name || key;
   const attempts = (raw.attempts ?? []).map((a) => normaliseAttempt(a, ctx));
-  const branches = normaliseBranches(raw.branches ?? {}, internalName, node, ctx);
+  const branches = normaliseBranches(branchesOf(raw, ctx.attachments), internalName, node, ctx);
   const step: Step = {
     internalName,
     name,
@@ -200,7 +204,7 @@ function normaliseBranches(rawBranches: Record<string, RawBranchLog>, stepName: 
     if (fa !== fb) {
       return fa ? -1 : 1;
     }
-    return a.dag - b.dag || a.branch.name.localeCompare(b.branch.name, undefined, { numeric: true }) || a.recorded - b.recorded;
+    return a.dag - b.dag || naturalCompare(a.branch.name, b.branch.name) || a.recorded - b.recorded;
   });
   return entries.map((e) => e.branch);
 }
@@ -316,13 +320,26 @@ function graphOrder(graph: DagGraph | undefined): Map<string, number> {
   return order;
 }
 
-function* allAttempts(steps: Step[]): Generator<Attempt> {
+function collectAttempts(steps: Step[], out: Attempt[] = []): Attempt[] {
   for (const s of steps) {
-    yield* s.attempts;
+    for (const a of s.attempts) {
+      out.push(a);
+    }
     for (const b of s.branches) {
-      yield* allAttempts(b.steps);
+      collectAttempts(b.steps, out);
     }
   }
+  return out;
+}
+
+/** Map iteration values in value order: numbers numerically, anything else as text. */
+function naturalCompare(a: string, b: string): number {
+  const na = Number(a);
+  const nb = Number(b);
+  if (a !== '' && b !== '' && Number.isFinite(na) && Number.isFinite(nb) && na !== nb) {
+    return na - nb;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function lastSegment(name: string): string {

@@ -3,6 +3,7 @@
 
 import type { ZodError, ZodIssue, ZodType, ZodTypeDef } from 'zod';
 import { RunLogError } from '../stores/runLogStore';
+import * as fastCheck from './fastCheck';
 import { locateJsonError } from './jsonErrorLocation';
 import { BranchLogSchema, RunLogSchema, type RawBranchLog, type RawRunLog } from './schema';
 
@@ -17,13 +18,14 @@ export function parseBranchLogText(text: string, file: string): RawBranchLog {
 /**
  * Validates already-decoded JSON. A string is decoded once more: runnable's minio store writes
  * `json.dumps(run_log.model_dump_json())`, a JSON string whose content is the run log.
+ * The value is adopted: runnable's defaults are filled into it in place (no copy of a large log).
  */
 export function parseRunLogValue(value: unknown, file: string): RawRunLog {
-  return validate(unwrapDoubleEncoded(value, file), RunLogSchema, file, 'run log');
+  return validate(unwrapDoubleEncoded(value, file), fastCheck.runLog, RunLogSchema, file, 'run log');
 }
 
 export function parseBranchLogValue(value: unknown, file: string): RawBranchLog {
-  return validate(unwrapDoubleEncoded(value, file), BranchLogSchema, file, 'branch log');
+  return validate(unwrapDoubleEncoded(value, file), fastCheck.branchLog, BranchLogSchema, file, 'branch log');
 }
 
 /** JSON.parse with a message naming the file, the position (line/column) and whether the file looks cut short. */
@@ -67,7 +69,10 @@ function unwrapDoubleEncoded(value: unknown, file: string): unknown {
   return typeof value === 'string' ? decodeJsonText(value, file) : value;
 }
 
-function validate<T>(value: unknown, schema: ZodType<T, ZodTypeDef, unknown>, file: string, what: string): T {
+function validate<T>(value: unknown, fast: (v: unknown) => boolean, schema: ZodType<T, ZodTypeDef, unknown>, file: string, what: string): T {
+  if (fast(value)) {
+    return value as T;
+  }
   const result = schema.safeParse(value);
   if (result.success) {
     return result.data;

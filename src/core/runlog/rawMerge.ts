@@ -3,40 +3,42 @@
 
 import type { RawBranchLog, RawRunLog, RawStepLog } from './schema';
 
-export interface NestedRunLog {
-  /** A copy of the run log with every branch log attached to its parent step (inputs are not modified). */
-  run: RawRunLog;
+export interface BranchAttachments {
+  /** Branch logs to add to a step's own `branches`, keyed by the parent step object (inputs untouched). */
+  byStep: Map<RawStepLog, RawBranchLog[]>;
   /** Branch logs that could not be attached, as sentences. */
   warnings: string[];
 }
+
+const LEAF_TYPES = new Set(['task', 'stub', 'success', 'fail']);
 
 /**
  * A branch `score_all.2` belongs to the step `score_all`; `outer.a.inner.x` to the step `outer.a.inner`
  * (which itself sits in branch `outer.a`): the parent step is the branch name minus its last segment,
  * at any depth. runnable forbids `.` in step names but a map iteration value may contain one
  * (`m.0.5`), so when that step is missing the longest shorter prefix naming a composite step is used.
+ * Nothing is copied or modified: large maps (1,000s of iterations) stay cheap.
  */
-export function nestBranchLogs(raw: RawRunLog, branchLogs: RawBranchLog[]): NestedRunLog {
-  const run = structuredClone(raw);
-  const branches = branchLogs.map((b) => structuredClone(b));
-  const warnings: string[] = [];
-
+export function attachBranchLogs(raw: RawRunLog, branchLogs: RawBranchLog[]): BranchAttachments {
   const stepsByName = new Map<string, RawStepLog>();
   const index = (steps: Record<string, RawStepLog>): void => {
-    for (const [key, step] of Object.entries(steps)) {
+    for (const key in steps) {
+      const step = steps[key];
       stepsByName.set(step.internal_name || key, step);
-      for (const branch of Object.values(step.branches ?? {})) {
-        index(branch.steps ?? {});
+      for (const branchKey in step.branches ?? {}) {
+        index(step.branches[branchKey].steps ?? {});
       }
     }
   };
-  index(run.steps);
-  for (const branch of branches) {
+  index(raw.steps ?? {});
+  for (const branch of branchLogs) {
     index(branch.steps ?? {});
   }
 
+  const byStep = new Map<RawStepLog, RawBranchLog[]>();
+  const warnings: string[] = [];
   const seen = new Set<string>();
-  for (const branch of branches) {
+  for (const branch of branchLogs) {
     const name = branch.internal_name;
     if (seen.has(name)) {
       warnings.push(`Branch log "${name}" appears more than once; the last one read is shown.`);
@@ -50,14 +52,50 @@ export function nestBranchLogs(raw: RawRunLog, branchLogs: RawBranchLog[]): Nest
       );
       continue;
     }
-    parent.branches = { ...(parent.branches ?? {}), [name]: branch };
+    const list = byStep.get(parent);
+    if (list) {
+      list.push(branch);
+    } else {
+      byStep.set(parent, [branch]);
+    }
   }
-  return { run, warnings };
+  return { byStep, warnings };
 }
 
-/** The whole run as runnable's get_run_log_by_id(full=True) returns it, for a read-only JSON document. */
+/** A step's branches: its own plus those attached from branch log files (a later one with the same name wins). */
+export function branchesOf(step: RawStepLog, attachments: BranchAttachments | undefined): Record<string, RawBranchLog> {
+  const extra = attachments?.byStep.get(step);
+  if (!extra) {
+    return step.branches ?? {};
+  }
+  const out: Record<string, RawBranchLog> = { ...(step.branches ?? {}) };
+  for (const b of extra) {
+    out[b.internal_name] = b;
+  }
+  return out;
+}
+
+/**
+ * The whole run as runnable's get_run_log_by_id(full=True) returns it, for a read-only JSON document.
+ * Steps and branches on the way to an attached branch are new objects; everything else is shared
+ * with the inputs, which are not modified.
+ */
 export function mergeBranchLogsRaw(raw: RawRunLog, branchLogs: RawBranchLog[]): Record<string, unknown> {
-  return nestBranchLogs(raw, branchLogs).run as Record<string, unknown>;
+  const attachments = attachBranchLogs(raw, branchLogs);
+  const steps = (source: Record<string, RawStepLog>): Record<string, RawStepLog> => {
+    const out: Record<string, RawStepLog> = {};
+    for (const key in source) {
+      const step = source[key];
+      const branches: Record<string, RawBranchLog> = {};
+      const all = branchesOf(step, attachments);
+      for (const name in all) {
+        branches[name] = { ...all[name], steps: steps(all[name].steps ?? {}) };
+      }
+      out[key] = { ...step, branches };
+    }
+    return out;
+  };
+  return { ...raw, steps: steps(raw.steps ?? {}) };
 }
 
 function parentStepName(branchName: string): string {
@@ -72,7 +110,7 @@ function findParentStep(branchName: string, steps: Map<string, RawStepLog>): Raw
   }
   for (let name = parentStepName(parentStepName(branchName)); name; name = parentStepName(name)) {
     const step = steps.get(name);
-    if (step && step.step_type !== 'task' && step.step_type !== 'stub' && step.step_type !== 'success' && step.step_type !== 'fail') {
+    if (step && !LEAF_TYPES.has(step.step_type)) {
       return step;
     }
   }

@@ -22,7 +22,7 @@ export const ParameterSchema = z.discriminatedUnion('kind', [
 ]);
 export type RawParameter = z.infer<typeof ParameterSchema>;
 
-const ParametersSchema = z.record(z.string(), ParameterSchema).default({});
+const ParametersSchema = z.record(z.string(), ParameterSchema).default(() => ({}));
 
 export const CodeIdentitySchema = z
   .object({
@@ -57,7 +57,7 @@ export const StepAttemptSchema = z
     output_parameters: ParametersSchema,
     user_defined_metrics: ParametersSchema,
     retry_indicator: z.string().default(''),
-    code_identities: z.array(CodeIdentitySchema).default([]),
+    code_identities: z.array(CodeIdentitySchema).default(() => []),
   })
   .passthrough();
 export type RawStepAttempt = z.infer<typeof StepAttemptSchema>;
@@ -86,41 +86,43 @@ export interface RawBranchLog {
   [extra: string]: unknown;
 }
 
-export const StepLogSchema: z.ZodType<RawStepLog, z.ZodTypeDef, unknown> = z.lazy(() =>
-  z
-    .object({
-      name: z.string(),
-      internal_name: z.string(),
-      status: z.string().default('FAIL'),
-      step_type: z.string().default('task'),
-      message: z.string().default(''),
-      mock: z.boolean().default(false),
-      attempts: z.array(StepAttemptSchema).default([]),
-      branches: z.record(z.string(), BranchLogSchema).default({}),
-      data_catalog: z.array(DataCatalogSchema).default([]),
-    })
-    .passthrough(),
-);
+// The object schemas are built once; only the recursive references are lazy (a lazy getter that
+// built the object schema would rebuild it for every step parsed).
+const StepLogObjectSchema = z
+  .object({
+    name: z.string(),
+    internal_name: z.string(),
+    status: z.string().default('FAIL'),
+    step_type: z.string().default('task'),
+    message: z.string().default(''),
+    mock: z.boolean().default(false),
+    attempts: z.array(StepAttemptSchema).default(() => []),
+    branches: z.record(z.string(), z.lazy(() => BranchLogSchema)).default(() => ({})),
+    data_catalog: z.array(DataCatalogSchema).default(() => []),
+  })
+  .passthrough();
 
-export const BranchLogSchema: z.ZodType<RawBranchLog, z.ZodTypeDef, unknown> = z.lazy(() =>
-  z
-    .object({
-      internal_name: z.string(),
-      status: z.string().default('FAIL'),
-      steps: z.record(z.string(), StepLogSchema).default({}),
-      parameters: ParametersSchema,
-    })
-    .passthrough(),
-);
+export const StepLogSchema: z.ZodType<RawStepLog, z.ZodTypeDef, unknown> = StepLogObjectSchema as unknown as z.ZodType<RawStepLog, z.ZodTypeDef, unknown>;
+
+const BranchLogObjectSchema = z
+  .object({
+    internal_name: z.string(),
+    status: z.string().default('FAIL'),
+    steps: z.record(z.string(), z.lazy(() => StepLogSchema)).default(() => ({})),
+    parameters: ParametersSchema,
+  })
+  .passthrough();
+
+export const BranchLogSchema: z.ZodType<RawBranchLog, z.ZodTypeDef, unknown> = BranchLogObjectSchema as unknown as z.ZodType<RawBranchLog, z.ZodTypeDef, unknown>;
 
 export const JobLogSchema = z
   .object({
     status: z.string().default('FAIL'),
     message: z.string().default(''),
     mock: z.boolean().default(false),
-    code_identities: z.array(CodeIdentitySchema).default([]),
-    attempts: z.array(StepAttemptSchema).default([]),
-    data_catalog: z.array(DataCatalogSchema).default([]),
+    code_identities: z.array(CodeIdentitySchema).default(() => []),
+    attempts: z.array(StepAttemptSchema).default(() => []),
+    data_catalog: z.array(DataCatalogSchema).default(() => []),
   })
   .passthrough();
 export type RawJobLog = z.infer<typeof JobLogSchema>;
@@ -131,10 +133,10 @@ export const RunLogSchema = z
     dag_hash: z.string().nullable().default(null),
     tag: z.string().nullable().default(''),
     status: z.string().default('FAIL'),
-    steps: z.record(z.string(), StepLogSchema).default({}),
+    steps: z.record(z.string(), StepLogSchema).default(() => ({})),
     job: JobLogSchema.nullable().default(null),
     parameters: ParametersSchema,
-    run_config: z.record(z.string(), z.unknown()).default({}),
+    run_config: z.record(z.string(), z.unknown()).default(() => ({})),
   })
   .passthrough();
 export type RawRunLog = z.infer<typeof RunLogSchema>;

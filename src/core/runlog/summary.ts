@@ -71,7 +71,8 @@ export function runIdFromSource(source: string): string {
   return last.replace(/\.json$/, '');
 }
 
-class Truncated extends Error {}
+/** Thrown (without a stack: it is control flow) when the head ends inside the value being read. */
+const TRUNCATED: unique symbol = Symbol('truncated');
 
 function scanTopLevel(text: string, from: number, base: RunSummary): RunSummary {
   const found: { runId?: string; status?: string; tag?: string; kind?: 'pipeline' | 'job'; start?: string } = {};
@@ -81,7 +82,7 @@ function scanTopLevel(text: string, from: number, base: RunSummary): RunSummary 
     for (;;) {
       i = skipWs(text, i);
       if (i >= text.length) {
-        throw new Truncated();
+        throw TRUNCATED;
       }
       if (text[i] === '}') {
         closed = true;
@@ -99,13 +100,13 @@ function scanTopLevel(text: string, from: number, base: RunSummary): RunSummary 
       i = skipWs(text, keyEnd + 1);
       if (text[i] !== ':') {
         if (i >= text.length) {
-          throw new Truncated();
+          throw TRUNCATED;
         }
         throw new Error(`expected ":" after ${JSON.stringify(key)} at position ${i}`);
       }
       i = skipWs(text, i + 1);
       if (i >= text.length) {
-        throw new Truncated();
+        throw TRUNCATED;
       }
       if (WANTED.has(key)) {
         const ch = text[i];
@@ -147,7 +148,7 @@ function scanTopLevel(text: string, from: number, base: RunSummary): RunSummary 
       i = skipValue(text, i);
     }
   } catch (e) {
-    if (!(e instanceof Truncated)) {
+    if (e !== TRUNCATED) {
       throw e;
     }
   }
@@ -188,7 +189,7 @@ function stringEnd(text: string, i: number): number {
   for (;;) {
     const q = text.indexOf('"', j);
     if (q === -1) {
-      throw new Truncated();
+      throw TRUNCATED;
     }
     let backslashes = 0;
     for (let k = q - 1; k > i && text.charCodeAt(k) === 92; k--) {
@@ -201,7 +202,7 @@ function stringEnd(text: string, i: number): number {
   }
 }
 
-/** Index just past the JSON value starting at `i`; throws Truncated when the head ends inside it. */
+/** Index just past the JSON value starting at `i`; throws TRUNCATED when the head ends inside it. */
 function skipValue(text: string, i: number): number {
   const c = text[i];
   if (c === '"') {
@@ -226,49 +227,45 @@ function skipValue(text: string, i: number): number {
       }
       j++;
     }
-    throw new Truncated();
+    throw TRUNCATED;
   }
   let j = i;
   while (j < text.length && !/[,}\]\s]/.test(text[j])) {
     j++;
   }
   if (j >= text.length) {
-    throw new Truncated();
+    throw TRUNCATED;
   }
   return j;
 }
 
-const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-
-/** Decodes a JSON string literal from `from` up to its closing quote or the end of a cut head. */
+/**
+ * Decodes a JSON string literal from `from` (just after its opening quote) to its closing quote, or
+ * to the end of a cut head (an escape cut in half is dropped). JSON.parse does the decoding. Only the
+ * last few characters are inspected, so this stays cheap for a 4 KB head.
+ */
 function decodeStringPrefix(text: string, from: number): string {
-  let out = '';
-  let i = from;
-  while (i < text.length) {
-    const slash = text.indexOf('\\', i);
-    const quote = text.indexOf('"', i);
-    if (quote !== -1 && (slash === -1 || quote < slash)) {
-      return out + text.slice(i, quote);
+  let body = text.slice(from).trimEnd();
+  const backslashesBefore = (end: number): number => {
+    let k = end - 1;
+    while (k >= 0 && body.charCodeAt(k) === 92) {
+      k--;
     }
-    if (slash === -1) {
-      return out + text.slice(i);
-    }
-    out += text.slice(i, slash);
-    const e = text[slash + 1];
-    if (e === undefined) {
-      return out;
-    }
-    if (e === 'u') {
-      const hex = text.slice(slash + 2, slash + 6);
-      if (hex.length < 4) {
-        return out;
-      }
-      out += String.fromCharCode(parseInt(hex, 16));
-      i = slash + 6;
-    } else {
-      out += ESCAPES[e] ?? e;
-      i = slash + 2;
+    return end - 1 - k;
+  };
+  if (body.endsWith('"') && backslashesBefore(body.length - 1) % 2 === 0) {
+    body = body.slice(0, -1); // the closing quote: the whole body was read
+  } else {
+    const u = body.lastIndexOf('\\u');
+    if (u !== -1 && u >= body.length - 5 && backslashesBefore(u) % 2 === 0) {
+      body = body.slice(0, u); // a \uXXXX escape cut short
+    } else if (backslashesBefore(body.length) % 2 === 1) {
+      body = body.slice(0, -1); // a lone backslash at the cut
     }
   }
-  return out;
+  try {
+    return JSON.parse(`"${body}"`) as string;
+  } catch {
+    return '';
+  }
 }
