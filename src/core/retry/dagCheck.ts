@@ -56,11 +56,15 @@ export async function currentDag(opts: { run: Run; cwd: string; python: string; 
   if (res.error) return { error: res.error };
   const line = res.stdout.split('\n').reverse().find((l) => l.startsWith(DAG_MARK));
   if (!line) return { error: `the helper printed nothing (exit ${res.code}; ${res.stderr.trim().split('\n').pop() ?? ''})` };
-  const out = JSON.parse(line.slice(DAG_MARK.length)) as { hash?: string; dag?: string; error?: string };
-  if (out.error || !out.hash || out.dag === undefined) return { error: out.error ?? 'no dag' };
-  // The hash is sha1 of exactly the text Python printed.
-  const hash = createHash('sha1').update(out.dag, 'utf8').digest('hex');
-  return { hash, dag: JSON.parse(out.dag) };
+  try {
+    const out = JSON.parse(line.slice(DAG_MARK.length)) as { hash?: string; dag?: string; error?: string };
+    if (out.error || !out.hash || out.dag === undefined) return { error: out.error ?? 'no dag' };
+    // The hash is sha1 of exactly the text Python printed.
+    const hash = createHash('sha1').update(out.dag, 'utf8').digest('hex');
+    return { hash, dag: JSON.parse(out.dag) };
+  } catch (e) {
+    return { error: `the helper's output was not JSON (${(e as Error).message})` };
+  }
 }
 
 type Graph = { nodes?: Record<string, Node> };

@@ -130,26 +130,37 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
   if (opts.env.RUNNABLE_PARAMETERS_FILE) {
     plan.warnings.push(`RUNNABLE_PARAMETERS_FILE (${opts.env.RUNNABLE_PARAMETERS_FILE}) will be ignored: a retry uses the parameters of the original run.`);
   }
-  const pw = await parametersFileWarning(run, cwd, launch.definitionPath);
-  if (pw) plan.warnings.push(pw);
-
   const failed = firstFailedTask(run);
   if (!failed) {
     if (run.status === 'SUCCESS') blockers.push(`Run ${run.runId} succeeded: there is nothing to retry.`);
     else if (!RUNNING.has(run.status)) blockers.push(`Run ${run.runId} has no failed task in its log: there is no step to retry.`);
-  } else {
-    plan.firstFailed = await describeFailed(run, store, failed.step, failed.attempt.inputs, cwd, { trusted, python, env: opts.env, signal: opts.signal }, plan);
   }
 
+  // The dag check (a Python process) runs while the failed function is located.
   // DAG unchanged? Only with the project's own runnable, only when trusted (it imports the pipeline module).
+  let dagCheck: Promise<{ blocked?: string; warning?: string }> | undefined;
   if (run.kind === 'pipeline' && run.dagHash && !blockers.length) {
     if (!trusted) {
       plan.warnings.push('Not checked whether the pipeline changed since the run: the workspace is not trusted, so its code was not imported.');
     } else {
-      const dag = await checkDag({ run, cwd, python, env: { ...opts.env, ...plan.env }, signal: opts.signal });
-      if (dag.blocked) blockers.push(dag.blocked);
-      if (dag.warning) plan.warnings.push(dag.warning);
+      dagCheck = checkDag({ run, cwd, python, env: { ...opts.env, ...plan.env }, signal: opts.signal });
     }
+  }
+
+  let paramNames: string[] = [];
+  if (failed) {
+    const described = await describeFailed(run, store, failed.step, failed.attempt.inputs, cwd, { trusted, python, env: opts.env, signal: opts.signal }, plan);
+    plan.firstFailed = described.ff;
+    paramNames = described.paramNames;
+  }
+
+  const pw = await parametersFileWarning(run, cwd, launch.definitionPath, new Set(paramNames));
+  if (pw) plan.warnings.push(pw);
+
+  if (dagCheck) {
+    const dag = await dagCheck;
+    if (dag.blocked) blockers.push(dag.blocked);
+    if (dag.warning) plan.warnings.push(dag.warning);
   }
 
   plan.blocked = blockers.length ? blockers.join(' ') : null;
@@ -164,7 +175,7 @@ async function describeFailed(
   cwd: string,
   py: { trusted: boolean; python: string; env: Record<string, string | undefined>; signal?: AbortSignal },
   plan: RetryPlan,
-): Promise<FirstFailed> {
+): Promise<{ ff: FirstFailed; paramNames: string[] }> {
   const ff: FirstFailed = {
     internalName: step.internalName,
     command: step.command ?? null,
@@ -181,18 +192,18 @@ async function describeFailed(
   if (type !== 'python') {
     plan.warnings.push(`The failed step ${step.internalName} is a ${type} task: there is no Python line to stop at; the retry runs it again without a breakpoint.`);
     all(Object.keys(recorded));
-    return ff;
+    return { ff, paramNames: [] };
   }
   if (!step.command) {
     plan.warnings.push(`The run log does not say which function ${step.internalName} calls: no breakpoint.`);
     all(Object.keys(recorded));
-    return ff;
+    return { ff, paramNames: [] };
   }
   const { location, notes } = await locateFunction({ cwd, command: step.command, python: py.python, trusted: py.trusted, env: py.env, signal: py.signal });
   if (!location) {
     plan.warnings.push(`Could not find ${step.command}: ${notes.join(' ')} No breakpoint is set.`);
     all(Object.keys(recorded));
-    return ff;
+    return { ff, paramNames: [] };
   }
   if (py.trusted && notes.length) plan.warnings.push(notes.join(' '));
   ff.file = location.file;
@@ -219,5 +230,5 @@ async function describeFailed(
     }
   }
   plan.breakpoints.push(bp);
-  return ff;
+  return { ff, paramNames: location.params.map((p) => p.name) };
 }
