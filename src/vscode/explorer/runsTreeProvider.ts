@@ -35,6 +35,12 @@ function line(m: vscode.MarkdownString, name: string, value: string | undefined)
   m.appendMarkdown('  \n');
 }
 
+/** A path or id as inline code (no markdown escapes inside, so it reads and copies as written). */
+function code(text: string): string {
+  const fence = text.includes('`') ? '``' : '`';
+  return `${fence}${text.replace(/\n/g, ' ')}${fence}`;
+}
+
 export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -324,11 +330,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     const tip = md();
     tip.appendMarkdown('$(database) **').appendText(d.label).appendMarkdown('**\n\n');
     line(tip, 'Store type', d.type);
-    line(tip, 'Location', d.location);
-    if (d.catalog) line(tip, 'Catalog', `${d.catalog.type} · ${d.catalog.location}`);
+    tip.appendMarkdown(`**Location** ${code(d.location)}  \n`);
+    if (d.catalog) tip.appendMarkdown(`**Catalog** ${code(d.catalog.type)} ${code(d.catalog.location)}  \n`);
     if (d.configFiles.length) {
       tip.appendMarkdown('**Config files**\n');
-      for (const f of d.configFiles) tip.appendMarkdown('- ').appendText(f).appendMarkdown('\n');
+      for (const f of d.configFiles) tip.appendMarkdown(`- ${code(f)}\n`);
     } else {
       tip.appendMarkdown('No config file: runnable\'s defaults.\n');
     }
@@ -358,7 +364,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     line(tip, 'Ended', r.endTime);
     line(tip, 'Duration', formatDuration(r.endMs - r.startMs));
     line(tip, 'First failed step', failed);
-    line(tip, 'Source', r.source);
+    if (r.source) tip.appendMarkdown(`**Source** ${code(r.source)}  \n`);
     item.tooltip = tip;
     item.contextValue = `run.${statusKey(r.status)}${r.kind === 'job' ? '.job' : ''}`;
     return item;

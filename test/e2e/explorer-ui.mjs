@@ -1,0 +1,40 @@
+// Through the real UI: open the Runnable container, expand prod-failure-001 → deploy → its attempt → Inputs,
+// and check the failed step and the input values are on screen.
+import assert from 'node:assert/strict';
+
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export default async function ({ page, screenshot, ui }) {
+  const pane = await ui.openRunnable();
+  const row = (label) => pane.getByRole('treeitem', { name: new RegExp(`^${escape(label)}`) }).first();
+  const expand = async (label) => {
+    const r = row(label);
+    await r.waitFor({ state: 'visible', timeout: 30_000 });
+    if ((await r.getAttribute('aria-expanded')) !== 'true') await r.click();
+    await page.waitForFunction((el) => el.getAttribute('aria-expanded') === 'true', await r.elementHandle(), { timeout: 15_000 });
+    return r;
+  };
+
+  // Three roots, one per store found among examples/' configs.
+  for (const root of ['runnable-config.yaml · file-system', 'prod-chunked.yaml · chunked-fs', 'composite.yaml · chunked-fs']) {
+    await row(root).waitFor({ state: 'visible', timeout: 30_000 });
+  }
+  // The failed run names its failed step without being expanded.
+  const run = row('prod-failure-001');
+  await run.waitFor({ state: 'visible', timeout: 30_000 });
+  await page.waitForFunction((el) => el.textContent.includes('✗ deploy'), await run.elementHandle(), { timeout: 30_000 });
+  await screenshot('runs');
+
+  await expand('prod-failure-001');
+  await expand('deploy');
+  await expand('#1 ✗ FAIL');
+  await expand('Inputs');
+  for (const label of ['endpoint = "churn-model"', 'model → model.dill (pickled in catalog)', 'score = 0.91']) {
+    await row(label).waitFor({ state: 'visible', timeout: 15_000 });
+  }
+  const text = await pane.innerText();
+  assert.match(text, /Call to the function functions\.deploy_model did not succeed/, 'the attempt shows its failure');
+  await row('endpoint = "churn-model"').hover();
+  await page.locator('.monaco-hover', { hasText: 'churn-model' }).first().waitFor({ state: 'visible', timeout: 15_000 }).catch(() => { /* the hover is a nicety for the screenshot */ });
+  await screenshot('failed-run-inputs');
+}

@@ -1,0 +1,180 @@
+// The Runs view in a real VS Code on examples/: roots and runs from the recorded stores, a failed run down to its
+// inputs, map iterations, the filter, Open Run Log, Show Step Output and Copy Run ID.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { Commands } from '../../src/vscode/commands/ids';
+import type { ExplorerNode } from '../../src/vscode/explorer/nodes';
+import type { Services } from '../../src/vscode/services';
+import { getApi, log, waitUntil, workspaceRoot } from './helpers';
+
+type Provider = vscode.TreeDataProvider<ExplorerNode> & { onDidChangeTreeData: vscode.Event<unknown> };
+
+function labelOf(item: vscode.TreeItem): string {
+  return typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+}
+
+/** Run ids as the stores hold them on disk: `<id>.json` (file-system) or `<id>/RunLog.json` (chunked-fs). */
+function runIdsOnDisk(folder: string, layout: 'file-system' | 'chunked-fs'): string[] {
+  const dir = path.join(workspaceRoot(), folder);
+  return fs.readdirSync(dir).filter((f) => layout === 'file-system' ? f.endsWith('.json') : fs.existsSync(path.join(dir, f, 'RunLog.json')))
+    .map((f) => f.replace(/\.json$/, '')).sort();
+}
+
+describe('Runs explorer', function () {
+  this.timeout(60_000);
+  let api: Services;
+  let provider: Provider;
+  let view: vscode.TreeView<ExplorerNode>;
+
+  const children = async (node?: ExplorerNode) => (await provider.getChildren(node)) ?? [];
+  const label = async (node: ExplorerNode) => labelOf(await provider.getTreeItem(node));
+  const item = async (node: ExplorerNode) => provider.getTreeItem(node);
+  async function child(parent: ExplorerNode | undefined, match: string | RegExp): Promise<ExplorerNode> {
+    const kids = await children(parent);
+    const labels: string[] = [];
+    for (const k of kids) {
+      const l = await label(k);
+      labels.push(l);
+      if (typeof match === 'string' ? l === match : match.test(l)) return k;
+    }
+    throw new Error(`no child ${String(match)} under ${parent ? await label(parent) : 'the root'}; children: ${labels.join(' | ')}`);
+  }
+  async function labels(parent?: ExplorerNode): Promise<string[]> {
+    return Promise.all((await children(parent)).map(label));
+  }
+  /** treeView.reveal right after the view opens can fail until the workbench has the tree: retry on its events. */
+  async function reveal(node: ExplorerNode): Promise<void> {
+    await waitUntil(async () => {
+      try { await view.reveal(node, { select: true, focus: true, expand: true }); return true; } catch { return false; }
+    }, { events: [view.onDidChangeVisibility as vscode.Event<unknown>, provider.onDidChangeTreeData], what: 'reveal in the Runs view' });
+  }
+
+  before(async () => {
+    api = await getApi();
+    assert.ok(api.explorer, 'registerExplorer exposes the Runs view on Services');
+    provider = api.explorer.provider as Provider;
+    view = api.explorer.treeView as vscode.TreeView<ExplorerNode>;
+    await vscode.commands.executeCommand(Commands.clearFilter);
+    await vscode.commands.executeCommand('workbench.view.extension.runnable');
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand(Commands.clearFilter);
+  });
+
+  it('shows one root per store with the runs of each, newest first', async () => {
+    const roots = await labels();
+    log(`    roots: ${roots.join(' | ')}`);
+    assert.deepStrictEqual([...roots].sort(), ['composite.yaml · chunked-fs', 'prod-chunked.yaml · chunked-fs', 'runnable-config.yaml · file-system']);
+    const expected: [string, string, 'file-system' | 'chunked-fs'][] = [
+      ['runnable-config.yaml · file-system', '.run_log_store', 'file-system'],
+      ['prod-chunked.yaml · chunked-fs', 'prod-run-logs', 'chunked-fs'],
+      ['composite.yaml · chunked-fs', 'composite-run-logs', 'chunked-fs'],
+    ];
+    for (const [rootLabel, folder, layout] of expected) {
+      const root = await child(undefined, rootLabel);
+      const runs = await children(root);
+      assert.deepStrictEqual((await Promise.all(runs.map(label))).sort(), runIdsOnDisk(folder, layout), `runs of ${rootLabel}`);
+      const starts = runs.map((r) => (r.kind === 'run' ? r.summary.startMs : NaN));
+      assert.deepStrictEqual(starts, [...starts].sort((a, b) => b - a), `${rootLabel} lists newest first`);
+      const tip = (await item(root)).tooltip as vscode.MarkdownString;
+      assert.ok(tip.value.includes(path.join(workspaceRoot(), folder)), `tooltip names the store location: ${tip.value}`);
+    }
+  });
+
+  it('a failed run names its failed step, and expands to the step, its attempt and its inputs with values', async () => {
+    const root = await child(undefined, 'runnable-config.yaml · file-system');
+    const run = await child(root, 'prod-failure-001');
+    const runItem = await waitUntil(async () => {
+      const i = await item(run);
+      return typeof i.description === 'string' && i.description.startsWith('✗ deploy') ? i : undefined;
+    }, { events: [provider.onDidChangeTreeData], what: 'the failed step in the run description' });
+    assert.strictEqual(runItem.contextValue, 'run.failed');
+    assert.strictEqual((runItem.iconPath as vscode.ThemeIcon).id, 'testing-failed-icon');
+
+    assert.deepStrictEqual(await labels(run), ['load_data', 'train_model', 'deploy', 'fail']);
+    const deploy = await child(run, 'deploy');
+    assert.strictEqual((await item(deploy)).contextValue, 'step.task.failed');
+    const attempt = await child(deploy, '#1 ✗ FAIL');
+    assert.match(String((await item(attempt)).description), /did not succeed/);
+    assert.deepStrictEqual(await labels(attempt), ['Inputs']);
+    const inputs = await child(attempt, 'Inputs');
+    const values = await labels(inputs);
+    log(`    inputs: ${values.join(' | ')}`);
+    for (const v of ['endpoint = "churn-model"', 'model → model.dill (pickled in catalog)', 'score = 0.91']) {
+      assert.ok(values.includes(v), `inputs show ${v}: ${values.join(' | ')}`);
+    }
+    const endpoint = await child(inputs, 'endpoint = "churn-model"');
+    // Reveal the run first: a deep reveal straight after the view opens can land before the workbench has the roots.
+    await reveal(run);
+    await reveal(endpoint);
+    assert.strictEqual(view.visible, true, 'the Runs view is visible');
+    // The selection reaches the extension host after the reveal resolves: wait on its event.
+    await waitUntil(() => view.selection.some((n) => n.id === endpoint.id), { events: [view.onDidChangeSelection as vscode.Event<unknown>], what: 'the revealed input to be selected' });
+  });
+
+  it('a map step expands into one branch per iteration, labelled with the iteration value', async () => {
+    const root = await child(undefined, 'composite.yaml · chunked-fs');
+    const run = await child(root, 'map-fail-0001');
+    const map = await child(run, 'score_all');
+    assert.deepStrictEqual(await labels(map), ['chunk = 1', 'chunk = 2', 'chunk = 3']);
+    const failed = await child(map, 'chunk = 2');
+    assert.strictEqual((await item(failed)).contextValue, 'branch.failed');
+    const step = await child(failed, 'score chunk');
+    assert.strictEqual((await item(step)).contextValue, 'step.task.failed');
+    assert.deepStrictEqual(await labels(await child(await child(step, '#1 ✗ FAIL'), 'Inputs')), ['chunk = 2']);
+  });
+
+  it('the filter narrows the runs (text in step names, status) and clears', async () => {
+    await vscode.commands.executeCommand(Commands.setFilter, { text: 'deploy' });
+    assert.match(view.description ?? '', /deploy/);
+    const local = await child(undefined, 'runnable-config.yaml · file-system');
+    assert.deepStrictEqual(await labels(local), ['prod-failure-001'], 'only the run with a deploy step');
+    assert.deepStrictEqual(await labels(await child(undefined, 'prod-chunked.yaml · chunked-fs')), ['nightly-train-0412']);
+    assert.match((await labels(await child(undefined, 'composite.yaml · chunked-fs')))[0], /^No runs match the filter/);
+
+    await vscode.commands.executeCommand(Commands.setFilter, { text: '', statuses: ['SUCCESS'] });
+    assert.match((await labels(local))[0], /^No runs match the filter/);
+
+    await vscode.commands.executeCommand(Commands.clearFilter);
+    assert.strictEqual(view.description, undefined);
+    assert.deepStrictEqual((await labels(local)).sort(), runIdsOnDisk('.run_log_store', 'file-system'));
+  });
+
+  it('Open Run Log shows the whole run as JSON, branch logs of the chunked store merged in', async () => {
+    const run = await child(await child(undefined, 'composite.yaml · chunked-fs'), 'map-fail-0001');
+    const uri = await vscode.commands.executeCommand<vscode.Uri>(Commands.openRunLog, run);
+    assert.ok(uri, 'the command returns the document it opened');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    assert.strictEqual(doc.languageId, 'json');
+    assert.strictEqual(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString());
+    const json = JSON.parse(doc.getText()) as { run_id: string; steps: { score_all: { branches: Record<string, { steps: Record<string, unknown> }> } } };
+    assert.strictEqual(json.run_id, 'map-fail-0001');
+    assert.deepStrictEqual(Object.keys(json.steps.score_all.branches).sort(), ['score_all.1', 'score_all.2', 'score_all.3']);
+    assert.ok(json.steps.score_all.branches['score_all.2'].steps['score_all.2.score chunk'], 'the branch log of iteration 2 is merged');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('Show Step Output opens the captured output of the failed deploy attempt', async () => {
+    const run = await child(await child(undefined, 'runnable-config.yaml · file-system'), 'prod-failure-001');
+    const attempt = await child(await child(run, 'deploy'), '#1 ✗ FAIL');
+    const uri = await vscode.commands.executeCommand<vscode.Uri>(Commands.showStepOutput, attempt);
+    assert.ok(uri, 'the command returns the document it opened');
+    assert.match(uri.path, /\/prod-failure-001\/deploy[A-Z0-9]{3}\.execution\.log$/);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const onDisk = fs.readFileSync(path.join(workspaceRoot(), '.catalog', 'prod-failure-001', path.posix.basename(uri.path)), 'utf8');
+    assert.strictEqual(doc.getText(), onDisk);
+    assert.match(doc.getText(), /RuntimeError: no deployment url for churn-model/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('Copy Run ID puts the run id on the clipboard', async () => {
+    const run = await child(await child(undefined, 'prod-chunked.yaml · chunked-fs'), 'nightly-train-0412');
+    await vscode.env.clipboard.writeText('something else');
+    const copied = await vscode.commands.executeCommand<string>(Commands.copyRunId, run);
+    assert.strictEqual(copied, 'nightly-train-0412');
+    assert.strictEqual(await vscode.env.clipboard.readText(), 'nightly-train-0412');
+  });
+});
