@@ -1,0 +1,301 @@
+// What minio and chunked-minio share: listing runs from a bucket prefix newest first, summaries from the first KB of
+// each run log (cached by ETag), run detail on demand, the minio catalog, and a cheap change check for polling.
+import type { Run, RunSummary } from '../../runlog/model';
+import { summaryFromHead } from '../../runlog/summary';
+import { RunLogError, type RunLogStore, type StoreDescriptor } from '../runLogStore';
+import type { S3Credentials } from './credentials';
+import { mapLimit } from './mapLimit';
+import { MinioCatalog } from './minioCatalog';
+import { S3Access, type S3ObjectInfo } from './s3Access';
+import { classifyS3Error, S3StoreError } from './s3Errors';
+import { describeLocation } from './s3Settings';
+import { resolveCatalogS3, resolveRunLogS3, type ResolvedS3, type S3StoreOptions } from './s3StoreConfig';
+
+/** One run as the listing sees it: its objects, newest LastModified first. */
+export interface RemoteRunEntry {
+  runId: string;
+  /** The run log object (`<id>/<id>.json` or `<id>/RunLog`). */
+  main: S3ObjectInfo | undefined;
+  /** chunked-minio: the `BranchLog-*` objects. */
+  branches: S3ObjectInfo[];
+  /** Latest LastModified over the run's objects (runnable rewrites them after every step). */
+  lastModifiedMs: number;
+}
+
+export interface S3ListProgress {
+  phase: 'listing' | 'summaries';
+  done: number;
+  total?: number;
+}
+
+/** Bytes of a run log read for its summary (runnable writes run_id, dag_hash, tag, status first). */
+const HEAD_BYTES = 4096;
+
+export abstract class S3RunLogStore implements RunLogStore {
+  protected access: S3Access;
+  protected resolved: ResolvedS3;
+  private catalogPromise: Promise<MinioCatalog | undefined> | undefined;
+  private readonly summaries = new Map<string, { etag: string; summary: RunSummary }>();
+  private fingerprint: string | undefined;
+  private entries: RemoteRunEntry[] | undefined;
+  /** Progress of long listings; the view sets it. */
+  onProgress: ((p: S3ListProgress) => void) | undefined;
+  /** Non-fatal config findings (wrong keys, half-set credentials), as sentences. */
+  readonly warnings: string[];
+
+  constructor(
+    readonly descriptor: StoreDescriptor,
+    protected readonly options: S3StoreOptions = {},
+  ) {
+    this.resolved = resolveRunLogS3(descriptor, options);
+    this.warnings = this.resolved.settings.warnings;
+    this.access = this.makeAccess(this.resolved);
+  }
+
+  /** Where the runs are, for labels and messages (no credentials). */
+  get displayLocation(): string {
+    return describeLocation(this.resolved.settings);
+  }
+
+  /** Which credentials are in use, described without values. */
+  get credentialSource(): string {
+    return this.resolved.credentials.source;
+  }
+
+  /** Secrets this store knows of, for callers that must redact their own messages. */
+  get secrets(): readonly string[] {
+    return this.resolved.secrets;
+  }
+
+  /** Uses credentials the user entered; drops caches so the next listing reads with them. */
+  setEnteredCredentials(entered: S3Credentials | undefined): void {
+    this.options.entered = entered;
+    this.access.dispose();
+    this.resolved = resolveRunLogS3(this.descriptor, this.options);
+    this.access = this.makeAccess(this.resolved);
+    this.catalogPromise = undefined;
+    this.fingerprint = undefined;
+  }
+
+  private makeAccess(r: ResolvedS3): S3Access {
+    return new S3Access({
+      location: r.settings,
+      credentials: r.credentials,
+      secrets: r.secrets,
+      configFile: this.descriptor.configFiles[0],
+      timeoutMs: this.options.timeoutMs,
+      maxAttempts: this.options.maxAttempts,
+      baseDelayMs: this.options.baseDelayMs,
+    });
+  }
+
+  /** Requests sent so far (listing pages, GETs, retries). */
+  get requestCount(): number {
+    return this.access.requestCount;
+  }
+
+  protected get prefix(): string {
+    return this.resolved.settings.prefix;
+  }
+
+  protected source(key: string): string {
+    return `s3://${this.resolved.settings.bucket}/${key}`;
+  }
+
+  /** Sorts one listed object into its run; returns false for keys that are not part of a run log. */
+  protected abstract classify(runId: string, file: string): 'main' | 'branch' | undefined;
+  abstract mainKey(runId: string): string;
+  protected abstract readRun(runId: string, signal?: AbortSignal): Promise<{ run: Run; raw: Record<string, unknown>; etag: string }>;
+
+  /**
+   * Every run under the prefix with its objects. One ListObjectsV2 pass over the prefix (no delimiter): a delimiter
+   * listing names the run folders but not their LastModified, which the newest-first order needs; for minio it is
+   * one key per run, so the same number of pages.
+   */
+  async listEntries(signal?: AbortSignal): Promise<RemoteRunEntry[]> {
+    const { objects } = await this.access.list(this.prefix, {
+      signal,
+      onPage: (p) => this.onProgress?.({ phase: 'listing', done: p.keys }),
+    });
+    const byRun = new Map<string, RemoteRunEntry>();
+    for (const o of objects) {
+      const rel = o.key.slice(this.prefix.length);
+      const slash = rel.indexOf('/');
+      if (slash <= 0) continue;
+      const runId = rel.slice(0, slash);
+      const kind = this.classify(runId, rel.slice(slash + 1));
+      if (!kind) continue;
+      let e = byRun.get(runId);
+      if (!e) {
+        e = { runId, main: undefined, branches: [], lastModifiedMs: -Infinity };
+        byRun.set(runId, e);
+      }
+      if (kind === 'main') e.main = o;
+      else e.branches.push(o);
+      if (o.lastModifiedMs > e.lastModifiedMs) e.lastModifiedMs = o.lastModifiedMs;
+    }
+    const entries = [...byRun.values()].sort((a, b) => b.lastModifiedMs - a.lastModifiedMs || (a.runId < b.runId ? -1 : 1));
+    this.entries = entries;
+    this.fingerprint = fingerprintOf(entries);
+    return entries;
+  }
+
+  async listRuns(signal?: AbortSignal): Promise<RunSummary[]> {
+    const entries = await this.listEntries(signal);
+    const limit = this.options.summaryLimit ?? 500;
+    const todo = entries.slice(0, limit).filter((e) => e.main && this.summaries.get(e.runId)?.etag !== e.main.etag);
+    let done = 0;
+    await mapLimit(todo, this.options.concurrency ?? 8, async (e) => {
+      const summary = await this.readSummary(e, signal);
+      if (summary) this.summaries.set(e.runId, { etag: e.main!.etag, summary });
+      this.onProgress?.({ phase: 'summaries', done: ++done, total: todo.length });
+    });
+    const seen = new Set(entries.map((e) => e.runId));
+    for (const id of [...this.summaries.keys()]) if (!seen.has(id)) this.summaries.delete(id);
+    return entries.map((e, i) => this.summaryOf(e, i < limit));
+  }
+
+  private summaryOf(e: RemoteRunEntry, read: boolean): RunSummary {
+    const source = this.source(e.main?.key ?? `${this.prefix}${e.runId}/`);
+    const cached = e.main ? this.summaries.get(e.runId) : undefined;
+    if (cached && cached.etag === e.main!.etag) return cached.summary;
+    const base: RunSummary = {
+      runId: e.runId,
+      status: '',
+      tag: '',
+      kind: 'pipeline',
+      startTime: undefined,
+      endTime: undefined,
+      startMs: NaN,
+      endMs: e.lastModifiedMs,
+      source,
+    };
+    if (!e.main) {
+      return { ...base, error: `${source}: the run has branch logs but no RunLog object; it may still be starting, or was partly deleted. Refresh in a moment.` };
+    }
+    // Past summaryLimit: listed by id and date; the status is read when the run is opened.
+    return read ? { ...base, error: `${source}: could not be read; refresh to try again.` } : base;
+  }
+
+  /** The first KB of the run log → summary; a corrupt object gives an error summary for that run only. */
+  private async readSummary(e: RemoteRunEntry, signal?: AbortSignal): Promise<RunSummary | undefined> {
+    const key = e.main!.key;
+    try {
+      const head = await this.access.getRange(key, HEAD_BYTES, signal);
+      const s = summaryFromHead(head.toString('utf8'), this.source(key), e.lastModifiedMs);
+      return s.runId && s.runId !== e.runId && !s.error ? { ...s, runId: e.runId, error: `${this.source(key)}: holds run "${s.runId}", not "${e.runId}"; the object was copied under the wrong id.` } : { ...s, runId: e.runId };
+    } catch (err) {
+      const kind = classifyS3Error(err).kind;
+      if (kind === 'no-such-key') return undefined; // deleted between listing and reading
+      throw err;
+    }
+  }
+
+  /**
+   * Cheap poll: one listing (no GETs) compared with the last one's keys, ETags and dates. True when runs were added,
+   * removed or rewritten since the last listRuns / hasChanged.
+   */
+  async hasChanged(signal?: AbortSignal): Promise<boolean> {
+    const before = this.fingerprint;
+    await this.listEntries(signal);
+    return before !== this.fingerprint;
+  }
+
+  async getRun(runId: string, signal?: AbortSignal): Promise<Run> {
+    const { run, etag } = await this.guard(runId, () => this.readRun(runId, signal));
+    const source = this.source(this.mainKey(runId));
+    this.summaries.set(runId, {
+      etag,
+      summary: {
+        runId,
+        status: run.status,
+        tag: run.tag,
+        kind: run.kind,
+        startTime: run.startTime,
+        endTime: run.endTime,
+        startMs: run.startMs,
+        endMs: run.endMs,
+        source,
+      },
+    });
+    return run;
+  }
+
+  async getRawRunLog(runId: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    return (await this.guard(runId, () => this.readRun(runId, signal))).raw;
+  }
+
+  /** S3 failures surface as RunLogError (the port's contract) with the S3 sentence. */
+  private async guard<T>(runId: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof RunLogError) throw e;
+      if (e instanceof S3StoreError) {
+        if (e.kind === 'aborted') throw e;
+        throw new RunLogError(e.message, this.source(this.mainKey(runId)));
+      }
+      throw e;
+    }
+  }
+
+  /** The minio catalog named by the same config, or undefined when the catalog is not minio/s3. */
+  catalog(): Promise<MinioCatalog | undefined> {
+    this.catalogPromise ??= resolveCatalogS3(this.descriptor, this.resolved, this.options).then((r) =>
+      r
+        ? new MinioCatalog(
+            new S3Access({
+              location: r.settings,
+              credentials: r.credentials,
+              secrets: r.secrets,
+              configFile: this.descriptor.configFiles[0],
+              timeoutMs: this.options.timeoutMs,
+              maxAttempts: this.options.maxAttempts,
+              baseDelayMs: this.options.baseDelayMs,
+            }),
+          )
+        : undefined,
+    );
+    return this.catalogPromise;
+  }
+
+  async listCatalog(runId: string, signal?: AbortSignal): Promise<string[]> {
+    const c = await this.catalog();
+    return c ? c.list(runId, signal) : [];
+  }
+
+  async readCatalogFile(runId: string, name: string, signal?: AbortSignal): Promise<Buffer | undefined> {
+    const c = await this.catalog();
+    return c ? (await c.read(runId, name, signal))?.body : undefined;
+  }
+
+  /** The listing from the last listRuns (for pull: ETags and sizes without another request). */
+  get lastEntries(): RemoteRunEntry[] | undefined {
+    return this.entries;
+  }
+
+  /** GETs one object of this store's bucket (pull). */
+  getObject(key: string, signal?: AbortSignal): ReturnType<S3Access['get']> {
+    return this.access.get(key, signal);
+  }
+
+  /** Lists the run's own objects (pull). */
+  async runObjects(runId: string, signal?: AbortSignal): Promise<S3ObjectInfo[]> {
+    const prefix = `${this.prefix}${runId}/`;
+    const { objects } = await this.access.list(prefix, { signal });
+    return objects.filter((o) => this.classify(runId, o.key.slice(prefix.length)) !== undefined);
+  }
+
+  dispose(): void {
+    this.access.dispose();
+    void this.catalogPromise?.then((c) => c?.access.dispose());
+  }
+}
+
+function fingerprintOf(entries: RemoteRunEntry[]): string {
+  const parts: string[] = [];
+  for (const e of entries) {
+    parts.push(`${e.runId}:${e.main?.etag ?? ''}:${e.lastModifiedMs}:${e.branches.map((b) => b.etag).join(',')}`);
+  }
+  return parts.join('|');
+}
