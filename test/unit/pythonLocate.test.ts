@@ -10,7 +10,8 @@ import { bindParameters } from '../../src/core/python/signature';
 import { pythonEnv } from '../standin/standinEnv';
 
 // job.py imports runnable: the stand-in stands in when the real one is missing.
-const PY_ENV = pythonEnv().env;
+const PY = pythonEnv();
+const PY_ENV = PY.env;
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/runnable');
 
@@ -45,7 +46,7 @@ for (const e of expectations()) {
     assert.deepEqual(bindParameters(loc.params, e.inputs).missing, []);
   });
   void test(`python: ${e.caseName} ${e.command} -> ${e.file}:${e.defLine}/${e.line}`, async () => {
-    const loc = await locateWithPython({ cwd: path.join(FIXTURES, e.caseName), command: e.command, trusted: true, env: PY_ENV });
+    const loc = await locateWithPython({ cwd: path.join(FIXTURES, e.caseName), command: e.command, trusted: true, env: PY_ENV, python: PY.python });
     assert.ok('absFile' in loc, JSON.stringify(loc));
     assert.equal(loc.file, e.file);
     assert.equal(loc.defLine, e.defLine);
@@ -94,7 +95,7 @@ void test('static reader matches Python on decorators, multi-line signatures, do
   fs.writeFileSync(path.join(dir, 'tricky.py'), TRICKY);
   for (const name of ['decorated', 'one_liner', 'coro', 'nested_first']) {
     const st = locateInSource(TRICKY, name);
-    const py = await locateWithPython({ cwd: dir, command: `tricky.${name}`, trusted: true });
+    const py = await locateWithPython({ cwd: dir, command: `tricky.${name}`, trusted: true, python: PY.python });
     assert.ok(st && 'absFile' in py, `${name}: ${JSON.stringify(py)}`);
     assert.equal(st.defLine, py.defLine, `${name} def line`);
     assert.equal(st.line, py.line, `${name} body line`);
@@ -118,7 +119,7 @@ void test('untrusted: nothing is imported (a module that would fail on import is
 void test('a module that fails to import falls back to the source, with a note', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'locate-'));
   fs.writeFileSync(path.join(dir, 'broken.py'), `import not_a_module_anywhere\n\ndef f(a):\n    """d"""\n    return a\n`);
-  const r = await locateFunction({ cwd: dir, command: 'broken.f', trusted: true });
+  const r = await locateFunction({ cwd: dir, command: 'broken.f', trusted: true, python: PY.python });
   assert.equal(r.location?.via, 'static');
   assert.equal(r.location?.line, 5);
   assert.match(r.notes.join(' '), /not_a_module_anywhere/);

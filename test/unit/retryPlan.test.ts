@@ -1,7 +1,7 @@
 // planRetry over every fixture case (case.json holds the observed facts), the blocked and warning
 // cases, and the plan actually run: Python with the plan's env/argv on a temp copy (real runnable when
 // importable, else the test stand-in) calls the failed function with the restored inputs.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -17,8 +17,14 @@ function caseJson(name: string): any {
   return JSON.parse(fs.readFileSync(path.join(FIXTURES, name, 'case.json'), 'utf8'));
 }
 
+const temps: string[] = [];
+after(() => {
+  for (const d of temps) fs.rmSync(d, { recursive: true, force: true });
+});
+
 function tempCopy(name: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `retry-${name}-`));
+  temps.push(dir);
   fs.cpSync(path.join(FIXTURES, name), dir, { recursive: true });
   return dir;
 }
@@ -31,7 +37,7 @@ for (const caseName of LOCAL_CASES) {
   for (const [runId, run] of Object.entries<any>(c.runs)) {
     void test(`${caseName}/${runId}: plan matches case.json`, async () => {
       const cwd = path.join(FIXTURES, caseName);
-      const plan = await planRetry({ cwd, runId, env: PY.env });
+      const plan = await planRetry({ cwd, runId, env: PY.env, python: PY.python });
       const ff = run.first_failed_task;
       assert.equal(plan.retryIndicator, run.next_retry_indicator);
       assert.equal(plan.env.RUNNABLE_RETRY_RUN_ID, runId);
@@ -77,7 +83,7 @@ void test('retried runs: next indicator per case.json; a succeeded run is blocke
   for (const caseName of ['ml-file-system-retried', 'composite-chunked-fs-retried', 'yaml-etl-retried']) {
     for (const [runId, run] of Object.entries<any>(caseJson(caseName).runs)) {
       if (!run.next_retry_indicator) continue;
-      const plan = await planRetry({ cwd: path.join(FIXTURES, caseName), runId, env: PY.env, trusted: false });
+      const plan = await planRetry({ cwd: path.join(FIXTURES, caseName), runId, env: PY.env, python: PY.python, trusted: false });
       assert.equal(plan.retryIndicator, run.next_retry_indicator, `${caseName}/${runId}`);
       if (run.status === 'SUCCESS') assert.match(plan.blocked ?? '', /succeeded/);
     }
@@ -86,7 +92,7 @@ void test('retried runs: next indicator per case.json; a succeeded run is blocke
 
 void test('job: the failed function is located, but runnable does not retry jobs: blocked', async () => {
   const ff = caseJson('job').runs['backfill-job-0007'].failed_function;
-  const plan = await planRetry({ cwd: path.join(FIXTURES, 'job'), runId: 'backfill-job-0007', env: PY.env });
+  const plan = await planRetry({ cwd: path.join(FIXTURES, 'job'), runId: 'backfill-job-0007', env: PY.env, python: PY.python });
   assert.equal(plan.firstFailed?.file, ff.file);
   assert.equal(plan.firstFailed?.line, ff.break_line);
   assert.deepEqual(plan.firstFailed?.inputs, { days: { kind: 'json', value: 7 } });
@@ -97,16 +103,16 @@ void test('blocked: a run that is still PROCESSING', async () => {
   const dir = tempCopy('ml-file-system');
   const f = path.join(dir, '.run_log_store/prod-failure-001.json');
   fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('"status": "FAIL"', '"status": "PROCESSING"'));
-  const plan = await planRetry({ cwd: dir, runId: 'prod-failure-001', env: PY.env });
+  const plan = await planRetry({ cwd: dir, runId: 'prod-failure-001', env: PY.env, python: PY.python });
   assert.match(plan.blocked ?? '', /still PROCESSING/);
 });
 
 void test('blocked: an unreadable run log names the file; an unknown run says where it looked', async () => {
   const dir = tempCopy('ml-file-system');
   fs.writeFileSync(path.join(dir, '.run_log_store/prod-failure-001.json'), '{"run_id": "prod-failure-001", ');
-  const plan = await planRetry({ cwd: dir, runId: 'prod-failure-001', env: PY.env });
+  const plan = await planRetry({ cwd: dir, runId: 'prod-failure-001', env: PY.env, python: PY.python });
   assert.match(plan.blocked ?? '', /cannot be read.*prod-failure-001\.json/s);
-  const missing = await planRetry({ cwd: dir, runId: 'no-such-run', env: PY.env });
+  const missing = await planRetry({ cwd: dir, runId: 'no-such-run', env: PY.env, python: PY.python });
   assert.match(missing.blocked ?? '', /not in any run log store/);
 });
 
@@ -120,7 +126,7 @@ void test('blocked: the pipeline changed since the run (dag computed without run
   ));
   const marker = path.join(dir, 'prod-run-logs/nightly-train-0412/RunLog.json');
   const before = fs.readFileSync(marker, 'utf8');
-  const plan = await planRetry({ cwd: dir, runId: 'nightly-train-0412', env: PY.env });
+  const plan = await planRetry({ cwd: dir, runId: 'nightly-train-0412', env: PY.env, python: PY.python });
   const expected = /Current hash: (\w+)/.exec(caseJson('ml-chunked-fs').runs['nightly-train-0412'].dag_changed_retry.error)![1];
   assert.match(plan.blocked ?? '', /pipeline changed/);
   assert.match(plan.blocked ?? '', /added smoke/);
@@ -130,7 +136,7 @@ void test('blocked: the pipeline changed since the run (dag computed without run
 });
 
 void test('untrusted: nothing imported; the dag is not checked (warning), lines come from the source', async () => {
-  const plan = await planRetry({ cwd: path.join(FIXTURES, 'ml-file-system'), runId: 'prod-failure-001', env: PY.env, trusted: false });
+  const plan = await planRetry({ cwd: path.join(FIXTURES, 'ml-file-system'), runId: 'prod-failure-001', env: PY.env, python: PY.python, trusted: false });
   assert.equal(plan.firstFailed?.line, 16);
   assert.equal(plan.blocked, null);
   assert.ok(plan.warnings.some((w) => /not trusted/.test(w)));
@@ -141,7 +147,7 @@ void test('warnings: RUNNABLE_PRM_* ignored, changed parameters file, required p
   fs.writeFileSync(path.join(dir, 'parameters.yaml'), 'rows: 6\nlearning_rate: 0.7\nendpoint: churn-model\n');
   const fn = path.join(dir, 'functions.py');
   fs.writeFileSync(fn, fs.readFileSync(fn, 'utf8').replace('def deploy_model(model: dict, endpoint: str, score: float):', 'def deploy_model(model: dict, endpoint: str, score: float, region: str):'));
-  const plan = await planRetry({ cwd: dir, runId: 'prod-failure-001', env: { ...PY.env, RUNNABLE_PRM_rows: '10' } });
+  const plan = await planRetry({ cwd: dir, runId: 'prod-failure-001', env: { ...PY.env, RUNNABLE_PRM_rows: '10' }, python: PY.python });
   assert.ok(plan.warnings.some((w) => w.includes('RUNNABLE_PRM_rows') && /ignored/.test(w)), plan.warnings.join('|'));
   assert.ok(plan.warnings.some((w) => w.includes('parameters.yaml') && w.includes('learning_rate')), plan.warnings.join('|'));
   assert.ok(plan.warnings.some((w) => w.includes('region') && /fail before calling/.test(w)), plan.warnings.join('|'));
@@ -149,12 +155,12 @@ void test('warnings: RUNNABLE_PRM_* ignored, changed parameters file, required p
 });
 
 function runPlan(plan: Awaited<ReturnType<typeof planRetry>>, extraEnv: Record<string, string> = {}) {
-  return spawnSync('python3', plan.argv, { cwd: plan.cwd, env: { ...PY.env, ...plan.env, ...extraEnv } as NodeJS.ProcessEnv, encoding: 'utf8' });
+  return spawnSync(PY.python, plan.argv, { cwd: plan.cwd, env: { ...PY.env, ...plan.env, ...extraEnv } as NodeJS.ProcessEnv, encoding: 'utf8' });
 }
 
 void test('run the plan (SDK, file-system): deploy_model is called with the restored inputs, fails again, attempt 2 appended', async () => {
   const dir = tempCopy('ml-file-system');
-  const plan = await planRetry({ cwd: dir, runId: 'prod-failure-001', env: PY.env });
+  const plan = await planRetry({ cwd: dir, runId: 'prod-failure-001', env: PY.env, python: PY.python });
   const r = runPlan(plan);
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /RuntimeError: no deployment url for churn-model/);
@@ -167,7 +173,7 @@ void test('run the plan (SDK, file-system): deploy_model is called with the rest
 
 void test('run the plan (map, chunked-fs): only chunk 2 re-runs; fixed, it succeeds and the run goes on', async () => {
   const dir = tempCopy('composite-chunked-fs');
-  const plan = await planRetry({ cwd: dir, runId: 'map-fail-0001', env: PY.env });
+  const plan = await planRetry({ cwd: dir, runId: 'map-fail-0001', env: PY.env, python: PY.python });
   const r = runPlan(plan, { ALLOW_CHUNK_TWO: '1' });
   const branch = (v: number) => JSON.parse(fs.readFileSync(path.join(dir, `.run_log_store/map-fail-0001/BranchLog-score_all.${v}.json`), 'utf8'));
   assert.deepEqual(branch(2).steps['score_all.2.score chunk'].attempts.map((a: any) => [a.attempt_number, a.status, a.retry_indicator]), [[1, 'FAIL', ''], [2, 'SUCCESS', '2']]);
@@ -179,7 +185,7 @@ void test('run the plan (map, chunked-fs): only chunk 2 re-runs; fixed, it succe
 
 void test('run the plan (YAML via -m runnable.cli execute): transform gets records and currency back', async () => {
   const dir = tempCopy('yaml-etl');
-  const plan = await planRetry({ cwd: dir, runId: 'etl-usd-0100', env: PY.env });
+  const plan = await planRetry({ cwd: dir, runId: 'etl-usd-0100', env: PY.env, python: PY.python });
   const r = runPlan(plan);
   assert.match(r.stderr, /ValueError: unsupported currency USD/);
   const log = JSON.parse(fs.readFileSync(path.join(dir, '.run_log_store/etl-usd-0100.json'), 'utf8'));
@@ -187,4 +193,21 @@ void test('run the plan (YAML via -m runnable.cli execute): transform gets recor
   assert.deepEqual([a.length, a[1].status, a[1].retry_indicator], [2, 'FAIL', '2']);
   assert.equal(a[1].input_parameters.currency.value, 'USD');
   assert.equal(log.steps.extract.attempts.length, 1);
+});
+
+void test('run the plan (parallel and conditional branches): fixed, only the failed branch task re-runs and the run succeeds', async () => {
+  for (const [runId, fix, step, branchFile] of [
+    ['parallel-fail-0001', { RELAX_SCHEMA: '1' }, 'prepare.schema.validate', 'BranchLog-prepare.schema.json'],
+    ['conditional-fail-0001', { BIG_MACHINE: '1' }, 'train.large.train large', 'BranchLog-train.large.json'],
+  ] as const) {
+    const dir = tempCopy('composite-chunked-fs');
+    const plan = await planRetry({ cwd: dir, runId, env: PY.env, python: PY.python });
+    assert.equal(plan.firstFailed?.internalName, step);
+    const r = runPlan(plan, fix);
+    assert.equal(r.status, 0, r.stderr);
+    const runDir = path.join(dir, '.run_log_store', runId);
+    const branch = JSON.parse(fs.readFileSync(path.join(runDir, branchFile), 'utf8'));
+    assert.deepEqual(branch.steps[step].attempts.map((a: any) => [a.status, a.retry_indicator]), [['FAIL', ''], ['SUCCESS', '2']]);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(runDir, 'RunLog.json'), 'utf8')).status, 'SUCCESS');
+  }
 });

@@ -6,11 +6,12 @@ import { main } from '../../src/cli';
 import { pythonEnv } from '../standin/standinEnv';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/runnable');
+const PY = pythonEnv();
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t), env: pythonEnv().env, cwd: FIXTURES });
+  const code = await main([...args, '--python', PY.python], { out: (t) => out.push(t), err: (t) => err.push(t), env: PY.env, cwd: FIXTURES });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -25,7 +26,7 @@ void test('plan-retry --json prints the plan (map run: conditional breakpoint), 
 void test('plan-retry text form names the command, skipped steps and the stop; --config picks the store', async () => {
   const r = await cli(['plan-retry', 'prod-failure-001', '--cwd', 'ml-file-system', '--config', 'local.yaml']);
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /RUNNABLE_RETRY_RUN_ID=prod-failure-001 RUNNABLE_RETRY_INDICATOR=2 RUNNABLE_CONFIGURATION_FILE=local\.yaml python3 -c/);
+  assert.match(r.out, /RUNNABLE_RETRY_RUN_ID=prod-failure-001 RUNNABLE_RETRY_INDICATOR=2 RUNNABLE_CONFIGURATION_FILE=local\.yaml \S*python\S* -c/);
   assert.match(r.out, /Skipped: load_data, train_model/);
   assert.match(r.out, /Breakpoint: functions\.py:16/);
 });
