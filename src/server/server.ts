@@ -8,6 +8,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeRunnableYaml, type Analysis } from '../core/yaml/analyze';
+import { StepChunkCache } from '../core/yaml/chunkedParse';
 import { detectRunnableYaml, matchesAnyGlob } from '../core/yaml/detect';
 import { complete, definitionAt, hoverAt, outline, type OutlineItem } from '../core/yaml/features';
 import { PythonLookup } from '../core/yaml/pythonLookup';
@@ -26,6 +27,7 @@ export function startServer(connection: Connection): void {
   let settings: ServerSettings = { yamlGlobs: [] };
   const python = new PythonLookup(() => roots);
   const analyses = new Map<string, { version: number; analysis: Analysis | undefined }>();
+  const stepCaches = new Map<string, StepChunkCache>();
   const pending = new Map<string, NodeJS.Immediate>();
   let status: StepStatusSource | undefined;
 
@@ -39,7 +41,9 @@ export function startServer(connection: Connection): void {
     const byGlob = file && settings.yamlGlobs.length && matchesAnyGlob(file, settings.yamlGlobs);
     const detected = detectRunnableYaml(text);
     const fileKind = detected ?? (byGlob ? (/^dag\s*:/m.test(text) || !text.trim() ? 'pipeline' : 'config') : undefined);
-    const analysis = fileKind ? analyzeRunnableYaml(text, { python, yamlDir: file ? path.dirname(file) : undefined, fileKind }) : undefined;
+    let stepCache = stepCaches.get(doc.uri);
+    if (!stepCache) { stepCache = new StepChunkCache(); stepCaches.set(doc.uri, stepCache); }
+    const analysis = fileKind ? analyzeRunnableYaml(text, { python, yamlDir: file ? path.dirname(file) : undefined, fileKind, stepCache }) : undefined;
     analyses.set(doc.uri, { version: doc.version, analysis });
     return analysis;
   }
@@ -77,9 +81,12 @@ export function startServer(connection: Connection): void {
   connection.onInitialize((params) => {
     roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
     if (!roots.length && params.rootUri) { const r = uriToPath(params.rootUri); if (r) roots = [r]; }
-    const init = (params.initializationOptions ?? {}) as Partial<ServerSettings> & { configFiles?: string[] };
+    const init = (params.initializationOptions ?? {}) as Partial<ServerSettings> & { configFile?: unknown; variables?: unknown };
     settings = { yamlGlobs: Array.isArray(init.yamlGlobs) ? init.yamlGlobs.filter((g) => typeof g === 'string') : [] };
-    status = createStepStatusSource(() => roots, log);
+    status = createStepStatusSource(() => roots, log, {
+      configFile: typeof init.configFile === 'string' && init.configFile ? init.configFile : undefined,
+      variables: init.variables && typeof init.variables === 'object' ? init.variables as Record<string, string> : {},
+    });
     log(`runnable language server: roots ${roots.join(', ') || '(none)'}; extra globs ${settings.yamlGlobs.join(', ') || '(none)'}`);
     return {
       capabilities: {
@@ -115,6 +122,7 @@ export function startServer(connection: Connection): void {
   documents.onDidChangeContent((e) => schedule(e.document));
   documents.onDidClose((e) => {
     analyses.delete(e.document.uri);
+    stepCaches.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
   });
 
@@ -181,7 +189,7 @@ export function startServer(connection: Connection): void {
     if (!doc || !analysis) return [];
     const seen = new Set<string>();
     const out = [];
-    for (const [s, e] of analysis.folds) {
+    for (const [s, e] of analysis.folds()) {
       const startLine = doc.positionAt(s).line;
       // A collection's range ends after its trailing newline; fold up to the last line with content.
       let endLine = doc.positionAt(e).line;

@@ -36,14 +36,16 @@ function runMatchesFile(run: Run, yamlFile: string | undefined, roots: readonly 
   return dirs.some((d) => path.resolve(d, run.definitionFile) === path.resolve(yamlFile)) || path.basename(run.definitionFile) === path.basename(yamlFile);
 }
 
-export function createStepStatusSource(roots: () => readonly string[], log: (m: string) => void): StepStatusSource {
+export interface StoreSettings { configFile: string | undefined; variables: Record<string, string> }
+
+export function createStepStatusSource(roots: () => readonly string[], log: (m: string) => void, settings: StoreSettings = { configFile: undefined, variables: {} }): StepStatusSource {
   let cache: { at: number; runs: Array<{ run: Run; store: string }> } | undefined;
 
   async function latestRuns(): Promise<Array<{ run: Run; store: string }>> {
     if (cache && Date.now() - cache.at < TTL_MS) return cache.runs;
     const runs: Array<{ run: Run; store: string }> = [];
     for (const cwd of roots()) {
-      const found = await discoverStores({ cwd, env: process.env });
+      const found = await discoverStores({ cwd, env: process.env, configFile: settings.configFile, variables: settings.variables });
       for (const d of found.stores) {
         const store = openStore(d);
         try {

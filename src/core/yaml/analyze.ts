@@ -1,7 +1,10 @@
 // Analyses one runnable YAML file (pipeline or config) with the `yaml` package's AST and source ranges:
 // diagnostics, steps and graphs (outline, references, definition), key docs (hover), completion contexts.
 // Pure: offsets in, offsets out; the Python lookup is passed in.
-import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import * as Y from 'yaml';
+import type { Document, Node, Pair, YAMLMap } from 'yaml';
+import { parseWithStepCache, type StepChunkCache } from './chunkedParse';
+import { parseRunnableYaml } from './parseYaml';
 import { detectRunnableYaml, type RunnableFileKind } from './detect';
 import type { PythonLookup } from './pythonLookup';
 import {
@@ -67,8 +70,8 @@ export interface Analysis {
   refs: RefInfo[];
   keyDocs: KeyDoc[];
   contexts: MappingContext[];
-  /** Multi-line collections, as [startOffset, endOffset]. */
-  folds: Array<[number, number]>;
+  /** Collections and block scalars, as [startOffset, endOffset]; computed on request (folding is rarer than typing). */
+  folds(): Array<[number, number]>;
 }
 
 export interface AnalyzeOptions {
@@ -77,7 +80,15 @@ export interface AnalyzeOptions {
   yamlDir?: string;
   /** Treat the text as this kind even if detection says otherwise (a `runnable.yamlGlobs` match). */
   fileKind?: RunnableFileKind;
+  /** Step parses of this document's previous version, so an edit re-parses only what changed. */
+  stepCache?: StepChunkCache;
 }
+
+// Bound once: the bundler turns named imports into getter calls, which costs in the per-node hot path.
+const isAlias = Y.isAlias;
+const isMap = Y.isMap;
+const isScalar = Y.isScalar;
+const isSeq = Y.isSeq;
 
 const TEMPLATED = /\$\{[^}]*\}/;
 
@@ -88,10 +99,12 @@ function kindLabel(kind: string): string {
 class Analyzer {
   readonly out: Analysis;
   private readonly seen = new Set<string>();
+  /** One lookup per distinct command: big pipelines call the same functions many times. */
+  private readonly pythonMemo = new Map<string, ReturnType<PythonLookup['resolve']>>();
   private nextGraphId = 0;
 
   constructor(private readonly doc: Document, private readonly opts: AnalyzeOptions, fileKind: RunnableFileKind | undefined) {
-    this.out = { fileKind, diagnostics: [], graphs: [], dag: undefined, refs: [], keyDocs: [], contexts: [], folds: [] };
+    this.out = { fileKind, diagnostics: [], graphs: [], dag: undefined, refs: [], keyDocs: [], contexts: [], folds: () => this.collectFolds() };
   }
 
   diag(start: number, end: number, message: string, severity: Severity, code: string): void {
@@ -111,14 +124,16 @@ class Analyzer {
 
   run(): void {
     for (const e of this.doc.errors) this.diag(e.pos[0], Math.max(e.pos[1], e.pos[0] + 1), e.message.split('\n')[0], 'error', 'yaml-syntax');
-    this.collectFolds();
     const root = this.doc.contents;
     if (!isMap(root)) return;
     this.context(root, { kind: 'root' });
     const isPipeline = this.out.fileKind === 'pipeline';
+    const rootNames = new Set<string>();
     for (const pair of root.items) {
       const name = keyName(pair);
       if (name === undefined) continue;
+      if (rootNames.has(name)) this.duplicateKey(pair, name);
+      rootNames.add(name);
       const [ks, ke] = keyRange(pair);
       if (name === 'dag') {
         this.keyDoc(ks, ke, name, 'The pipeline: a graph with `start_at` and `steps`.');
@@ -136,25 +151,32 @@ class Analyzer {
     }
   }
 
-  private collectFolds(): void {
+  private collectFolds(): Array<[number, number]> {
+    const folds: Array<[number, number]> = [];
     const visit = (node: unknown): void => {
       const n = this.deref(node);
       if (!n || isAlias(node)) return;
       if (isMap(n) || isSeq(n)) {
-        if (n.range) this.out.folds.push([n.range[0], n.range[1]]);
+        if (n.range) folds.push([n.range[0], n.range[1]]);
         for (const item of n.items as unknown[]) {
           if (isMap(n)) {
             const p = item as Pair;
             const v = p.value;
-            if ((isMap(v) || isSeq(v)) && v.range && isScalar(p.key) && p.key.range) this.out.folds.push([p.key.range[0], v.range[1]]);
+            if ((isMap(v) || isSeq(v)) && v.range && isScalar(p.key) && p.key.range) folds.push([p.key.range[0], v.range[1]]);
             visit(v);
           } else visit(item);
         }
       } else if (isScalar(n) && n.range && (n.type === 'BLOCK_LITERAL' || n.type === 'BLOCK_FOLDED')) {
-        this.out.folds.push([n.range[0], n.range[1]]);
+        folds.push([n.range[0], n.range[1]]);
       }
     };
     visit(this.doc.contents);
+    return folds;
+  }
+
+  private duplicateKey(pair: Pair, name: string): void {
+    const [s, e] = keyRange(pair);
+    this.diag(s, e, `Duplicate key \`${name}\`: Map keys must be unique (PyYAML would silently keep only the last one).`, 'error', 'yaml-syntax');
   }
 
   private keyDoc(start: number, end: number, key: string, doc: string): void {
@@ -174,6 +196,7 @@ class Analyzer {
     for (const pair of map.items) {
       const name = keyName(pair);
       if (name === undefined) continue;
+      if (pairs.has(name)) this.duplicateKey(pair, name);
       pairs.set(name, pair);
       const [ks, ke] = keyRange(pair);
       const spec = table[name];
@@ -193,8 +216,8 @@ class Analyzer {
       const hint = suggest(name, Object.keys(table));
       this.diag(ks, ke, `Unknown key \`${name}\` in ${where}.${hint ? ` Did you mean \`${hint}\`?` : ` Expected one of: ${Object.keys(table).join(', ')}.`}`, opts.unknownSeverity ?? 'error', 'unknown-key');
     }
-    for (const [name, spec] of Object.entries(table)) {
-      if (spec.required && !pairs.has(name)) this.diag(owner[0], owner[1], `${capitalise(where)} needs \`${name}\`: ${spec.doc}`, 'error', 'missing-key');
+    for (const [name, spec] of requiredOf(table)) {
+      if (!pairs.has(name)) this.diag(owner[0], owner[1], `${capitalise(where)} needs \`${name}\`: ${spec.doc}`, 'error', 'missing-key');
     }
     return pairs;
   }
@@ -319,6 +342,7 @@ class Analyzer {
       for (const sp of stepsMap.items) {
         const name = keyName(sp);
         if (name === undefined) continue;
+        if (g.steps.has(name)) this.duplicateKey(sp, name);
         const info = this.step(sp, name, g, internalName);
         if (info) edges.set(name, info);
       }
@@ -364,8 +388,7 @@ class Analyzer {
     if ((type === 'success' || type === 'fail') && name !== type) {
       this.diag(ks, ke, `runnable adds a \`${type}\` step to every graph itself; a second ${type} step (\`${name}\`) makes the graph invalid ("There should be exactly one ${type} node"). Remove it and use \`next: ${type}\`.`, 'error', 'extra-terminal');
     }
-    let keys = table;
-    if (type === 'task') keys = { ...table, ...(TASK_TYPE_KEYS[commandType] ?? {}) };
+    const keys = type === 'task' ? taskKeys(commandType) : table;
     const where = `${type} step \`${name}\``;
     const pairs = this.checkKeys(v, keys, where, [ks, ke], { open: OPEN_NODE_TYPES.has(type!) });
 
@@ -440,7 +463,9 @@ class Analyzer {
       return;
     }
     if (!py) return;
-    const r = py.resolve(command.trim(), this.opts.yamlDir);
+    const key = command.trim();
+    let r = this.pythonMemo.get(key);
+    if (!r) { r = py.resolve(key, this.opts.yamlDir); this.pythonMemo.set(key, r); }
     if (r.status === 'no-module') {
       this.diag(start, end, `Python module \`${r.module}\` was not found in the workspace (looked for ${r.module.replace(/\./g, '/')}.py from the workspace root and this file's folder). If it is an installed package, ignore this.`, 'warning', 'python-module');
     } else if (r.status === 'no-function') {
@@ -470,7 +495,7 @@ class Analyzer {
     const checkRef = (ref: RefInfo, from?: string): void => {
       if (names.has(ref.target)) return;
       if (from) broken.add(from);
-      const hint = suggest(ref.target, [...names]);
+      const hint = suggest(ref.target, names);
       const what = ref.kind === 'start_at' ? '`start_at`' : `\`${ref.kind}\``;
       this.diag(ref.start, ref.end, `${what} names \`${ref.target}\`, which is not a step of ${g.name ? `branch \`${g.name}\`` : 'this dag'}${hint ? `. Did you mean \`${hint}\`?` : '.'}`, 'error', 'missing-step');
     };
@@ -523,14 +548,15 @@ class Analyzer {
     // Terminal path: every step must be able to end in success or fail. Steps with broken refs count as ending
     // (their own diagnostic says what is wrong), so only cycle traps are reported here.
     const canEnd = new Set<string>();
-    for (const n of names) if (isTerminal(n) || broken.has(n) || !g.steps.has(n) || (edges.get(n) ?? []).every((r) => r.kind !== 'next')) canEnd.add(n);
-    let changed = true;
-    while (changed) {
-      changed = false;
-      for (const n of g.steps.keys()) {
-        if (canEnd.has(n)) continue;
-        if (out(n).some((t) => canEnd.has(t))) { canEnd.add(n); changed = true; }
-      }
+    const incoming = new Map<string, string[]>();
+    for (const n of g.steps.keys()) for (const t of out(n)) { const l = incoming.get(t); if (l) l.push(n); else incoming.set(t, [n]); }
+    const queue: string[] = [];
+    for (const n of names) {
+      if (isTerminal(n) || broken.has(n) || !g.steps.has(n) || (edges.get(n) ?? []).every((r) => r.kind !== 'next')) { canEnd.add(n); queue.push(n); }
+    }
+    while (queue.length) {
+      const n = queue.pop()!;
+      for (const from of incoming.get(n) ?? []) if (!canEnd.has(from)) { canEnd.add(from); queue.push(from); }
     }
     for (const [n, s] of g.steps) {
       if (canEnd.has(n) || inCycle.has(n)) continue;
@@ -538,6 +564,20 @@ class Analyzer {
       this.diag(s.keyStart, s.keyEnd, `No path from \`${n}\` to \`success\` or \`fail\`: every route from it runs into a cycle.`, 'error', 'no-terminal-path');
     }
   }
+}
+
+const requiredMemo = new WeakMap<KeyTable, Array<[string, KeySpec]>>();
+function requiredOf(table: KeyTable): Array<[string, KeySpec]> {
+  let r = requiredMemo.get(table);
+  if (!r) { r = Object.entries(table).filter(([, s]) => s.required); requiredMemo.set(table, r); }
+  return r;
+}
+
+const taskKeyTables = new Map<string, KeyTable>();
+function taskKeys(commandType: string): KeyTable {
+  let t = taskKeyTables.get(commandType);
+  if (!t) { t = { ...NODE_KEYS.task, ...(TASK_TYPE_KEYS[commandType] ?? {}) }; taskKeyTables.set(commandType, t); }
+  return t;
 }
 
 function capitalise(s: string): string { return s.charAt(0).toUpperCase() + s.slice(1); }
@@ -558,14 +598,12 @@ function scalarText(n: Node | undefined): string | undefined {
   return isScalar(n) && n.value !== null ? String(n.value) : undefined;
 }
 
-/** Parses with PyYAML's dialect (YAML 1.1: merge keys, yes/no booleans), as runnable's utils.load_yaml does. */
-export function parseRunnableYaml(text: string): Document {
-  return parseDocument(text, { version: '1.1', prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
-}
+export { parseRunnableYaml };
 
 export function analyzeRunnableYaml(text: string, opts: AnalyzeOptions = {}): Analysis {
   const fileKind = opts.fileKind ?? detectRunnableYaml(text);
-  const a = new Analyzer(parseRunnableYaml(text), opts, fileKind);
+  const doc = (fileKind === 'pipeline' && opts.stepCache && parseWithStepCache(text, opts.stepCache)) || parseRunnableYaml(text);
+  const a = new Analyzer(doc, opts, fileKind);
   a.run();
   return a.out;
 }

@@ -1,6 +1,46 @@
-// Placeholder until the feature lands; the feature's owner replaces this file.
+// The language feature: starts the runnable YAML language server when the first runnable YAML file is opened
+// (pipelines and configs detected from their top-level keys, or matched by `runnable.yamlGlobs`).
+import * as vscode from 'vscode';
+import { detectRunnableYaml, matchesAnyGlob } from '../../core/yaml/detect';
+import { Commands } from '../commands/ids';
 import type { Services } from '../services';
+import { RunnableLanguageClient } from './languageClient';
+import { readLanguageSettings } from './languageSettings';
 
-export function registerLanguage(_services: Services): void {
-  // not yet implemented
+export function isRunnableYamlDocument(doc: vscode.TextDocument, yamlGlobs: readonly string[]): boolean {
+  if (doc.languageId !== 'yaml' || (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled')) return false;
+  if (doc.uri.scheme === 'file' && yamlGlobs.length && matchesAnyGlob(doc.uri.fsPath, yamlGlobs)) return true;
+  return detectRunnableYaml(doc.getText()) !== undefined;
+}
+
+export function registerLanguage(services: Services): RunnableLanguageClient {
+  const { context, log } = services;
+  const client = new RunnableLanguageClient(context, log, () => {
+    const s = readLanguageSettings();
+    for (const p of s.problems) log.warn(p);
+    return s;
+  });
+  context.subscriptions.push(client);
+
+  let globs = readLanguageSettings().yamlGlobs;
+  const consider = (doc: vscode.TextDocument): void => {
+    if (!client.running && isRunnableYamlDocument(doc, globs)) void client.start();
+  };
+  context.subscriptions.push(
+    vscode.workspace.onDidOpenTextDocument(consider),
+    // An untitled YAML becomes a pipeline as the user types `dag:`.
+    vscode.workspace.onDidChangeTextDocument((e) => consider(e.document)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('runnable.yamlGlobs')) {
+        globs = readLanguageSettings().yamlGlobs;
+        vscode.workspace.textDocuments.forEach(consider);
+      }
+    }),
+    vscode.commands.registerCommand(Commands.restartLanguageServer, async () => {
+      await client.restart();
+      void vscode.window.showInformationMessage('Runnable language server restarted.');
+    }),
+  );
+  vscode.workspace.textDocuments.forEach(consider);
+  return client;
 }

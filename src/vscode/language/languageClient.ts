@@ -1,0 +1,98 @@
+// Starts, restarts and stops the runnable YAML language server (dist/server.js over node IPC).
+// Started lazily by register.ts on the first runnable YAML document; restarts after a crash with a notice.
+import * as vscode from 'vscode';
+import {
+  CloseAction, ErrorAction, LanguageClient, State, TransportKind,
+  type CloseHandlerResult, type ErrorHandlerResult, type LanguageClientOptions, type ServerOptions,
+} from 'vscode-languageclient/node';
+import type { Logger } from '../logger';
+import type { LanguageSettings } from './languageSettings';
+
+/** Crashes tolerated within CRASH_WINDOW_MS before the server stays down until "Restart Language Server". */
+const MAX_CRASHES = 4;
+const CRASH_WINDOW_MS = 3 * 60_000;
+
+export class RunnableLanguageClient implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private starting: Promise<void> | undefined;
+  private crashes: number[] = [];
+  private readonly channel: vscode.LogOutputChannel;
+  /** Python edits change which `command:` targets exist. */
+  private readonly pyWatcher: vscode.FileSystemWatcher;
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly log: Logger, private readonly settings: () => LanguageSettings) {
+    this.channel = vscode.window.createOutputChannel('Runnable Language Server', { log: true });
+    this.pyWatcher = vscode.workspace.createFileSystemWatcher('**/*.py');
+  }
+
+  get running(): boolean {
+    return this.client?.state === State.Running;
+  }
+
+  /** Starts the server once; later calls wait for the same start. */
+  start(): Promise<void> {
+    this.starting ??= this.doStart().catch((e: unknown) => {
+      this.starting = undefined;
+      const msg = e instanceof Error ? e.message : String(e);
+      this.log.error(`Runnable language server failed to start: ${msg}`);
+      void vscode.window.showErrorMessage(`The runnable language server could not start (${msg}). See the "Runnable Language Server" output, then run "Runnable: Restart Language Server".`);
+    });
+    return this.starting;
+  }
+
+  async restart(): Promise<void> {
+    this.crashes = [];
+    const old = this.client;
+    this.client = undefined;
+    this.starting = undefined;
+    if (old) {
+      try { await old.stop(); } catch { /* already stopped */ }
+      await old.dispose();
+    }
+    await this.start();
+  }
+
+  private async doStart(): Promise<void> {
+    const module = this.context.asAbsolutePath('dist/server.js');
+    const serverOptions: ServerOptions = {
+      run: { module, transport: TransportKind.ipc },
+      debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    };
+    const s = this.settings();
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [{ scheme: 'file', language: 'yaml' }, { scheme: 'untitled', language: 'yaml' }],
+      outputChannel: this.channel,
+      initializationOptions: { yamlGlobs: s.yamlGlobs, configFile: s.configFile, variables: s.variables },
+      synchronize: { configurationSection: 'runnable', fileEvents: this.pyWatcher },
+      errorHandler: {
+        error: (): ErrorHandlerResult => ({ action: ErrorAction.Continue }),
+        closed: (): CloseHandlerResult => this.onClosed(),
+      },
+    };
+    const client = new LanguageClient('runnable.languageServer', 'Runnable Language Server', serverOptions, clientOptions);
+    this.client = client;
+    this.log.info(`Starting the runnable language server: node ${module} (ipc)`);
+    await client.start();
+    this.log.info('Runnable language server running');
+  }
+
+  private onClosed(): CloseHandlerResult {
+    const now = Date.now();
+    this.crashes = [...this.crashes.filter((t) => now - t < CRASH_WINDOW_MS), now];
+    if (this.crashes.length > MAX_CRASHES) {
+      this.log.error(`Runnable language server crashed ${this.crashes.length} times in 3 minutes; not restarting.`);
+      return { action: CloseAction.DoNotRestart, message: 'The runnable language server keeps crashing and was stopped. See the "Runnable Language Server" output, then run "Runnable: Restart Language Server".' };
+    }
+    this.log.warn('Runnable language server stopped unexpectedly; restarting it.');
+    void vscode.window.showWarningMessage('The runnable language server stopped unexpectedly and was restarted.');
+    return { action: CloseAction.Restart };
+  }
+
+  dispose(): void {
+    const c = this.client;
+    this.client = undefined;
+    if (c) void c.stop().catch(() => undefined).then(() => c.dispose());
+    this.pyWatcher.dispose();
+    this.channel.dispose();
+  }
+}
