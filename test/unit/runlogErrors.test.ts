@@ -237,4 +237,15 @@ describe('runlog: summaryFromHead on bad or partial heads', () => {
     assert.equal(reordered.tag, '');
     assert.equal(reordered.startTime, '2026-01-01 10:00:00');
   });
+
+  it('a job that has not started yet is told apart by run_config', () => {
+    const created = (definition: string) =>
+      summaryFromHead(JSON.stringify({ run_id: 'c1', dag_hash: '', tag: '', status: 'CREATED', steps: {}, job: null, parameters: {}, run_config: { [definition]: 'x.main' } }), 'c1.json', 7);
+    const job = created('job_definition_file');
+    assert.equal(job.kind, 'job');
+    assert.equal(job.status, 'CREATED');
+    assert.equal(job.startTime, undefined);
+    assert.ok(Number.isNaN(job.startMs));
+    assert.equal(created('pipeline_definition_file').kind, 'pipeline');
+  });
 });

@@ -7,7 +7,8 @@ import { formatRunnableTime, parseRunnableTime } from './time';
 /** How much of a run log file the list reads. */
 export const SUMMARY_HEAD_BYTES = 4096;
 
-const WANTED = new Set(['run_id', 'tag', 'status', 'steps', 'job']);
+const WANTED = new Set(['run_id', 'tag', 'status', 'steps', 'job', 'run_config']);
+const DEFINITION_RE = /"(job|pipeline)_definition_file"\s*:/g;
 const START_TIME_RE = /"start_time"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
 
 /**
@@ -123,6 +124,15 @@ function scanTopLevel(text: string, from: number, base: RunSummary): RunSummary 
                   found.start = JSON.parse(`"${m[1]}"`) as string;
                 }
               }
+            }
+          }
+        } else if (key === 'run_config') {
+          // A run with no step or job log yet (just created): run_config names a job or a pipeline file.
+          if (found.kind === undefined && ch === '{') {
+            DEFINITION_RE.lastIndex = i;
+            const m = DEFINITION_RE.exec(text);
+            if (m) {
+              found.kind = m[1] === 'job' ? 'job' : 'pipeline';
             }
           }
         } else if (ch === '"') {
