@@ -303,6 +303,26 @@ describe('Retry locally (runnable debug type)', function () {
     }
   });
 
+  it('an interpreter without debugpy is refused, naming the interpreter and the fix, and starts nothing', async () => {
+    const tmp = copyExamples();
+    const venv = path.join(tmp, '.bare-venv');
+    execFileSync('python3', ['-m', 'venv', '--without-pip', venv]);
+    const bare = path.join(venv, 'bin', 'python');
+    const ref = await refFor('prod-failure-001');
+    const w = watchSessions();
+    try {
+      const before = vscode.debug.breakpoints.length;
+      const result = await vscode.commands.executeCommand<RetryCommandResult>('runnable.retryLocally', ref, { ...overridesFor(ref, tmp, {}), python: bare });
+      assert.strictEqual(result?.started, false);
+      assert.ok(result?.blocked?.includes(`debugpy is not installed in ${bare}`), result?.blocked);
+      assert.match(result?.blocked ?? '', /Install it, or choose another interpreter/);
+      assert.deepStrictEqual(w.started, [], 'no debug session started');
+      assert.strictEqual(vscode.debug.breakpoints.length, before, 'no breakpoint left behind');
+    } finally {
+      w.dispose();
+    }
+  });
+
   it('Copy Retry Command gives a shell line that retries the run outside VS Code', async () => {
     const tmp = copyExamples();
     const ref = await refFor('prod-failure-001');

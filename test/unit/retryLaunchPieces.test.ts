@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { argoResubmitLine, retryShellLine, shellQuote } from '../../src/vscode/debug/retryCommandLine';
 import { parseEnvFile } from '../../src/vscode/debug/envFile';
 
-test('shellQuote keeps plain words and single-quotes the rest so sh reads them back unchanged', () => {
+void test('shellQuote keeps plain words and single-quotes the rest so sh reads them back unchanged', () => {
   assert.equal(shellQuote('prod-failure-001'), 'prod-failure-001');
   for (const w of ['a b', "it's", '$HOME', '', 'x;rm -rf /', 'tab\there', 'back\\slash']) {
     const echoed = execFileSync('sh', ['-c', `printf %s ${shellQuote(w)}`]).toString();
@@ -13,7 +13,7 @@ test('shellQuote keeps plain words and single-quotes the rest so sh reads them b
   }
 });
 
-test('retryShellLine puts the retry variables first, then the interpreter and argv', () => {
+void test('retryShellLine puts the retry variables first, then the interpreter and argv', () => {
   const line = retryShellLine(
     { cwd: '/work/my project', argv: ['pipeline.py'], env: { RUNNABLE_CONFIGURATION_FILE: 'configs/prod chunked.yaml', RUNNABLE_RETRY_INDICATOR: '2', RUNNABLE_RETRY_RUN_ID: 'prod-failure-001' } },
     '/usr/bin/python3',
@@ -25,15 +25,15 @@ test('retryShellLine puts the retry variables first, then the interpreter and ar
   assert.equal(printed.trim(), "it's a b.yaml");
 });
 
-test('argoResubmitLine follows runnable\'s Argo retry design', () => {
+void test('argoResubmitLine follows runnable\'s Argo retry design', () => {
   assert.equal(argoResubmitLine('nightly-train-0412', '2'), 'argo resubmit <workflow-name> --memoized -p retry_run_id=nightly-train-0412 -p retry_indicator=2');
 });
 
-test('parseEnvFile reads dotenv lines: export, quotes, comments', () => {
+void test('parseEnvFile reads dotenv lines: export, quotes, comments', () => {
   assert.deepEqual(parseEnvFile('# c\nA=1\nexport B="two words"\nC=\'x # y\'\nD=plain # trailing\n\nnot a line\n'), { A: '1', B: 'two words', C: 'x # y', D: 'plain' });
 });
 
-test('argvToLaunch maps the plan\'s argv to debugpy\'s program or module', async () => {
+void test('argvToLaunch maps the plan\'s argv to debugpy\'s program or module', async () => {
   const { argvToLaunch } = await import('../../src/vscode/debug/launchArgs');
   assert.deepEqual(argvToLaunch(['pipeline.py', '--x'], '/w'), { program: '/w/pipeline.py', args: ['--x'] });
   assert.deepEqual(argvToLaunch(['-m', 'runnable.cli', 'execute', 'pipeline.yaml'], '/w'), { module: 'runnable.cli', args: ['execute', 'pipeline.yaml'] });

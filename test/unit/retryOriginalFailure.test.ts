@@ -17,7 +17,7 @@ async function storeOf(folder: string, configFile: string) {
   return { cwd, store: openStore(stores[0]) };
 }
 
-test('a plain step: the attempt message and the exception line from its execution log', async () => {
+void test('a plain step: the attempt message and the exception line from its execution log', async () => {
   const { store } = await storeOf('ml-chunked-fs', 'chunked.yaml');
   const run = await store.getRun('nightly-train-0412');
   const f = await readOriginalFailure(store, run, 'deploy');
@@ -27,7 +27,7 @@ test('a plain step: the attempt message and the exception line from its executio
   assert.ok(!f.logTail?.some((l) => /^\s*[│╭╰]/.test(l)), 'no rich box frames in the tail');
 });
 
-test('a map iteration: the log of that iteration (value 2), not of its siblings', async () => {
+void test('a map iteration: the log of that iteration (value 2), not of its siblings', async () => {
   const { store } = await storeOf('composite-chunked-fs', 'chunked.yaml');
   const run = await store.getRun('map-fail-0001');
   const f = await readOriginalFailure(store, run, 'score_all.2.score chunk');
@@ -35,17 +35,17 @@ test('a map iteration: the log of that iteration (value 2), not of its siblings'
   assert.ok(f.logTail?.some((l) => l.includes('ValueError: chunk 2 is above threshold 0.5')), f.logTail?.join('\n'));
 });
 
-test('an unknown step gives nothing rather than throwing', async () => {
+void test('an unknown step gives nothing rather than throwing', async () => {
   const { store } = await storeOf('ml-chunked-fs', 'chunked.yaml');
   const run = await store.getRun('nightly-train-0412');
   assert.deepEqual(await readOriginalFailure(store, run, 'no such step'), {});
 });
 
-test('tailLines keeps the last non-blank lines', () => {
+void test('tailLines keeps the last non-blank lines', () => {
   assert.deepEqual(tailLines('a\n\n│ boxed │\nb  \nc\n', 2), ['b', 'c']);
 });
 
-test('the banner names the run, indicator, skipped and re-run steps, failure and output tail', async () => {
+void test('the banner names the run, indicator, skipped and re-run steps, failure and output tail', async () => {
   const { cwd, store } = await storeOf('ml-chunked-fs', 'chunked.yaml');
   const run = await store.getRun('nightly-train-0412');
   const plan = await planRetry({ cwd, runId: 'nightly-train-0412', configFile: 'chunked.yaml', env: {}, trusted: false });
