@@ -211,3 +211,19 @@ void test('run the plan (parallel and conditional branches): fixed, only the fai
     assert.equal(JSON.parse(fs.readFileSync(path.join(runDir, 'RunLog.json'), 'utf8')).status, 'SUCCESS');
   }
 });
+
+void test('map breakpoint condition follows the signature (**kwargs), a reused indicator warns, checkDag:false skips the helper', async () => {
+  const dir = tempCopy('composite-chunked-fs');
+  const f = path.join(dir, 'steps.py');
+  fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('def score_chunk(chunk: int):\n    threshold = 0.5', 'def score_chunk(**params):\n    chunk = params["chunk"]\n    threshold = 0.5'));
+  const plan = await planRetry({ cwd: dir, runId: 'map-fail-0001', env: PY.env, python: PY.python, trusted: false, retryIndicator: '' });
+  assert.deepEqual(plan.breakpoints, [{ file: 'steps.py', line: 10, condition: 'params.get("chunk") == 2' }]);
+  assert.deepEqual(plan.firstFailed?.inputs, { chunk: { kind: 'json', value: 2 } });
+  assert.equal(plan.retryIndicator, '');
+  assert.ok(plan.warnings.some((w) => /already on attempts/.test(w)), plan.warnings.join('|'));
+  // a changed dag goes unnoticed when the check is skipped (runnable itself still refuses the retry)
+  const p = path.join(dir, 'map_pipeline.py');
+  fs.writeFileSync(p, fs.readFileSync(p, 'utf8').replace('name="summarise"', 'name="summary"'));
+  assert.equal((await planRetry({ cwd: dir, runId: 'map-fail-0001', env: PY.env, python: PY.python, checkDag: false })).blocked, null);
+  assert.match((await planRetry({ cwd: dir, runId: 'map-fail-0001', env: PY.env, python: PY.python })).blocked ?? '', /added summary; removed summarise; changed score_all/);
+});

@@ -29,6 +29,10 @@ export interface PlanRetryOptions {
   retryIndicator?: string;
   /** Untrusted (false): nothing is imported or run; the function is found from its source text. Default true. */
   trusted?: boolean;
+  /** Compute the current dag and compare hashes (default true). The dag helper imports the project's runnable,
+   * which can take a second: a caller may skip it here and run `checkDag` (dagCheck.ts) alongside the launch;
+   * runnable itself refuses a changed dag either way. */
+  checkDag?: boolean;
   signal?: AbortSignal;
 }
 
@@ -82,6 +86,13 @@ function sameFunctionElsewhere(run: Run, failed: Step): Step[] {
     .filter((s) => s !== failed && s.command === failed.command && s.commandType === failed.commandType);
 }
 
+function usedIndicators(run: Run): Set<string> {
+  const used = new Set<string>();
+  for (const { step } of walkSteps(run)) for (const a of step.attempts) used.add(a.retryIndicator);
+  for (const a of run.job?.attempts ?? []) used.add(a.retryIndicator);
+  return used;
+}
+
 export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
   const cwd = path.resolve(opts.cwd);
   const trusted = opts.trusted ?? true;
@@ -104,6 +115,10 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
   // RUNNABLE_CONFIGURATION_FILE or runnable-config.yaml applies).
   if (found.configFile) plan.env.RUNNABLE_CONFIGURATION_FILE = relOrAbs(cwd, found.configFile);
   for (const [k, v] of Object.entries(opts.variables ?? {})) plan.env[`RUNNABLE_VAR_${k}`] = v;
+
+  if (opts.retryIndicator !== undefined && usedIndicators(run).has(opts.retryIndicator)) {
+    plan.warnings.push(`Retry indicator "${opts.retryIndicator}" is already on attempts of ${run.runId}: this retry's attempts will not be told apart from those (the next unused one is ${nextRetryIndicator(run)}).`);
+  }
 
   const skip = retrySkipPlan(run);
   plan.skipped = skip.skipped;
@@ -139,7 +154,7 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
   // The dag check (a Python process) runs while the failed function is located.
   // DAG unchanged? Only with the project's own runnable, only when trusted (it imports the pipeline module).
   let dagCheck: Promise<{ blocked?: string; warning?: string }> | undefined;
-  if (run.kind === 'pipeline' && run.dagHash && !blockers.length) {
+  if (run.kind === 'pipeline' && run.dagHash && !blockers.length && opts.checkDag !== false) {
     if (!trusted) {
       plan.warnings.push('Not checked whether the pipeline changed since the run: the workspace is not trusted, so its code was not imported.');
     } else {
@@ -221,10 +236,17 @@ async function describeFailed(
   const others = sameFunctionElsewhere(run, step);
   if (others.length) {
     const levels = mapLevels(run, step);
-    if (levels.length) {
-      bp.condition = levels
-        .map((l) => `${l.iterateAs} == ${pyLiteral(recorded[l.iterateAs] && recorded[l.iterateAs].kind !== 'object' ? recorded[l.iterateAs].value : l.branchValue)}`)
-        .join(' and ');
+    // The condition is evaluated in the function's frame: name the iteration variable as the function sees it.
+    const kwargs = location.params.find((p) => p.kind === 'var_keyword')?.name;
+    const terms = levels.map((l) => {
+      const rec = recorded[l.iterateAs];
+      const value = pyLiteral(rec && rec.kind !== 'object' ? rec.value : l.branchValue);
+      if (location.params.some((p) => p.name === l.iterateAs && p.kind !== 'var_keyword' && p.kind !== 'var_positional')) return `${l.iterateAs} == ${value}`;
+      if (kwargs) return `${kwargs}.get(${JSON.stringify(l.iterateAs)}) == ${value}`;
+      return undefined;
+    });
+    if (levels.length && terms.every((t) => t !== undefined)) {
+      bp.condition = terms.join(' and ');
     } else {
       plan.warnings.push(`${step.command} is also called by ${others.map((s) => s.internalName).join(', ')}: the debugger may stop there too.`);
     }
