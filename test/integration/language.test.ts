@@ -1,0 +1,100 @@
+// The runnable YAML language server in a real VS Code: a broken pipeline shows its problems, go to definition
+// from `command:` opens the Python function, and "Restart Language Server" brings the diagnostics back.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { Commands } from '../../src/vscode/commands/ids';
+import { getApi, log, waitFor, waitUntil, workspaceRoot } from './helpers';
+
+const BROKEN = `dag:
+  start_at: extract
+  steps:
+    extract:
+      type: task
+      command: etl.extract
+      next: trasform
+    transform:
+      type: taks
+      next: success
+`;
+
+function runnableDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'runnable');
+}
+
+describe('language server', () => {
+  let brokenFile: string;
+
+  before(async () => {
+    await getApi();
+    brokenFile = path.join(workspaceRoot(), `lsp-broken-${process.pid}.yaml`);
+    fs.writeFileSync(brokenFile, BROKEN);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.rmSync(brokenFile, { force: true });
+  });
+
+  it('opening a broken pipeline shows its diagnostics (Problems view)', async () => {
+    const uri = vscode.Uri.file(brokenFile);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const ds = await waitUntil(() => { const d = runnableDiagnostics(uri); return d.length >= 2 ? d : undefined; }, {
+      events: [vscode.languages.onDidChangeDiagnostics], ms: 90_000, what: 'runnable diagnostics for the broken pipeline',
+    });
+    const byText = ds.map((d) => `${doc.getText(d.range)}: ${d.message}`).sort();
+    log(`    diagnostics: ${byText.join(' | ')}`);
+    const missing = ds.find((d) => doc.getText(d.range) === 'trasform');
+    assert.ok(missing, 'the missing step is underlined');
+    assert.match(missing.message, /not a step of this dag\. Did you mean `transform`\?/);
+    assert.strictEqual(missing.severity, vscode.DiagnosticSeverity.Error);
+    assert.strictEqual(missing.range.start.line, 6);
+    const type = ds.find((d) => doc.getText(d.range) === 'taks');
+    assert.ok(type, 'the unknown node type is underlined');
+    assert.match(type.message, /Unknown node type `taks`\. Did you mean `task`\?/);
+  });
+
+  it('go to definition from `command: etl.extract` opens etl.py at the def', async () => {
+    const yamlUri = vscode.Uri.file(path.join(workspaceRoot(), 'pipeline.yaml'));
+    const doc = await vscode.workspace.openTextDocument(yamlUri);
+    const editor = await vscode.window.showTextDocument(doc);
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('command: etl.extract'));
+    const pos = new vscode.Position(line, doc.lineAt(line).text.indexOf('etl.extract') + 5);
+    const pyLines = fs.readFileSync(path.join(workspaceRoot(), 'etl.py'), 'utf8').split('\n');
+    const defLine = pyLines.findIndex((l) => /^def extract\(/.test(l));
+    assert.ok(defLine >= 0);
+
+    const locations = await waitUntil(async () => {
+      const r = await vscode.commands.executeCommand<Array<vscode.Location | vscode.LocationLink>>('vscode.executeDefinitionProvider', yamlUri, pos);
+      return r && r.length ? r : undefined;
+    }, { ms: 60_000, what: 'a definition for etl.extract' });
+    const first = locations[0];
+    const targetUri = 'targetUri' in first ? first.targetUri : first.uri;
+    const targetRange = 'targetRange' in first ? first.targetRange : first.range;
+    assert.strictEqual(path.basename(targetUri.fsPath), 'etl.py');
+    assert.strictEqual(targetRange.start.line, defLine);
+
+    // And the editor command a user runs (F12) opens the file there.
+    editor.selection = new vscode.Selection(pos, pos);
+    const opened = waitFor(vscode.window.onDidChangeActiveTextEditor, (e) => !!e && path.basename(e.document.uri.fsPath) === 'etl.py', 30_000, 'etl.py to open');
+    await vscode.commands.executeCommand('editor.action.revealDefinition');
+    const py = await opened;
+    assert.strictEqual(py!.selection.active.line, defLine);
+  });
+
+  it('"Restart Language Server" restarts it and diagnostics come back after an edit', async () => {
+    const uri = vscode.Uri.file(brokenFile);
+    await vscode.commands.executeCommand(Commands.restartLanguageServer);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('next: success'));
+    await editor.edit((e) => e.replace(doc.lineAt(line).range, '      next: publish'));
+    const d = await waitUntil(() => runnableDiagnostics(uri).find((x) => doc.getText(x.range) === 'publish'), {
+      events: [vscode.languages.onDidChangeDiagnostics], ms: 60_000, what: 'a diagnostic on the new `next: publish`',
+    });
+    assert.match(d.message, /`next` names `publish`, which is not a step of this dag/);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+});
