@@ -29,7 +29,24 @@ export function walkSteps(run: Run): WalkedStep[] {
 }
 
 export function findStep(run: Run, internalName: string): Step | undefined {
-  return walkSteps(run).find((w) => w.step.internalName === internalName)?.step;
+  const search = (steps: Step[]): Step | undefined => {
+    for (const step of steps) {
+      if (step.internalName === internalName) {
+        return step;
+      }
+      // Only descend where the name can be: a step inside `score_all` is named `score_all.<branch>.<step>`.
+      if (step.branches.length > 0 && internalName.startsWith(`${step.internalName}.`)) {
+        for (const branch of step.branches) {
+          const found = internalName.startsWith(`${branch.internalName}.`) ? search(branch.steps) : undefined;
+          if (found) {
+            return found;
+          }
+        }
+      }
+    }
+    return undefined;
+  };
+  return search(run.steps);
 }
 
 /** runnable reads `attempts[-1]` (extensions/pipeline_executor/__init__.py, _should_skip_step_in_retry). */

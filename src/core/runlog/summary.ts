@@ -8,8 +8,6 @@ import { formatRunnableTime, parseRunnableTime } from './time';
 export const SUMMARY_HEAD_BYTES = 4096;
 
 const WANTED = new Set(['run_id', 'tag', 'status', 'steps', 'job', 'run_config']);
-const DEFINITION_RE = /"(job|pipeline)_definition_file"\s*:/g;
-const START_TIME_RE = /"start_time"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
 
 /**
  * Reads run_id, status, tag, job vs pipeline and the first attempt's start time from `head` (the
@@ -77,6 +75,9 @@ const TRUNCATED: unique symbol = Symbol('truncated');
 
 function scanTopLevel(text: string, from: number, base: RunSummary): RunSummary {
   const found: { runId?: string; status?: string; tag?: string; kind?: 'pipeline' | 'job'; start?: string } = {};
+  // Regex literals per call: a /g regex carries lastIndex, so none is shared across calls.
+  const startTimeRe = /"start_time"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+  const definitionRe = /"(job|pipeline)_definition_file"\s*:/g;
   let i = from;
   let closed = false;
   try {
@@ -118,8 +119,8 @@ function scanTopLevel(text: string, from: number, base: RunSummary): RunSummary 
             if (!empty && inner < text.length) {
               found.kind = key === 'job' ? 'job' : 'pipeline';
               if (found.start === undefined) {
-                START_TIME_RE.lastIndex = inner;
-                const m = START_TIME_RE.exec(text);
+                startTimeRe.lastIndex = inner;
+                const m = startTimeRe.exec(text);
                 if (m) {
                   found.start = JSON.parse(`"${m[1]}"`) as string;
                 }
@@ -129,8 +130,8 @@ function scanTopLevel(text: string, from: number, base: RunSummary): RunSummary 
         } else if (key === 'run_config') {
           // A run with no step or job log yet (just created): run_config names a job or a pipeline file.
           if (found.kind === undefined && ch === '{') {
-            DEFINITION_RE.lastIndex = i;
-            const m = DEFINITION_RE.exec(text);
+            definitionRe.lastIndex = i;
+            const m = definitionRe.exec(text);
             if (m) {
               found.kind = m[1] === 'job' ? 'job' : 'pipeline';
             }
