@@ -2,6 +2,7 @@
 // inputs, map iterations, the filter, Open Run Log, Show Step Output and Copy Run ID.
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/vscode/commands/ids';
@@ -176,5 +177,43 @@ describe('Runs explorer', function () {
     const copied = await vscode.commands.executeCommand<string>(Commands.copyRunId, run);
     assert.strictEqual(copied, 'nightly-train-0412');
     assert.strictEqual(await vscode.env.clipboard.readText(), 'nightly-train-0412');
+  });
+
+  it('follows runnable.configFile and runnable.variables, and shows a new run when it lands in the store', async () => {
+    // A store outside the repo, named through a `${tmp_logs}` placeholder; user-level settings so examples/ is untouched.
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-explorer-'));
+    const logs = path.join(tmp, 'logs');
+    fs.mkdirSync(logs);
+    const configFile = path.join(tmp, 'landing.yaml');
+    fs.writeFileSync(configFile, 'run-log-store:\n  type: file-system\n  config:\n    log_folder: ${tmp_logs}\n');
+    const settings = vscode.workspace.getConfiguration('runnable');
+    const findRoot = async () => {
+      for (const n of await children()) if ((await label(n)) === 'landing.yaml · file-system') return n;
+      return undefined;
+    };
+    try {
+      await settings.update('variables', { tmp_logs: logs }, vscode.ConfigurationTarget.Global);
+      await settings.update('configFile', configFile, vscode.ConfigurationTarget.Global);
+      const root = await waitUntil(findRoot, { events: [provider.onDidChangeTreeData], what: 'a root for the configured store' });
+      assert.match((await labels(root))[0], /^No runs yet/);
+      const tip = (await item(root)).tooltip as vscode.MarkdownString;
+      assert.ok(tip.value.includes(logs), `the placeholder is filled from runnable.variables: ${tip.value}`);
+
+      const recorded = fs.readFileSync(path.join(workspaceRoot(), '.run_log_store', 'prod-failure-001.json'), 'utf8');
+      const landed = recorded.replace(/prod-failure-001/g, 'landed-run-01');
+      // Only the store watcher invalidates the cached list, so the run appearing proves the view followed the disk.
+      // The file is (re)written on each check, as runnable rewrites a run log while it runs: the OS watcher starts
+      // asynchronously and would miss a single write made the moment the store appeared.
+      await waitUntil(async () => {
+        if ((await labels(root)).includes('landed-run-01')) return true;
+        fs.writeFileSync(path.join(logs, 'landed-run-01.json'), landed);
+        return false;
+      }, { events: [provider.onDidChangeTreeData], what: 'the new run to appear' });
+    } finally {
+      await settings.update('configFile', undefined, vscode.ConfigurationTarget.Global);
+      await settings.update('variables', undefined, vscode.ConfigurationTarget.Global);
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+    await waitUntil(async () => !(await findRoot()), { events: [provider.onDidChangeTreeData], what: 'the configured root to go away' });
   });
 });

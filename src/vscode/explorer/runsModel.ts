@@ -177,6 +177,7 @@ export class RunsModel implements RunsService, vscode.Disposable {
         if (runId) this.forgetRun(storeId, runId);
         this.schedule(`store:${storeId}`, () => this.refreshStore(storeId));
       };
+      this.log.debug(`Runs view: watching ${watchPath}`);
       this.storeWatchers.push(watcher, watcher.onDidChange(onChange), watcher.onDidCreate(onChange), watcher.onDidDelete(onChange));
     }
   }
