@@ -75,9 +75,6 @@ const TRUNCATED: unique symbol = Symbol('truncated');
 
 function scanTopLevel(text: string, from: number, base: RunSummary): RunSummary {
   const found: { runId?: string; status?: string; tag?: string; kind?: 'pipeline' | 'job'; start?: string } = {};
-  // Regex literals per call: a /g regex carries lastIndex, so none is shared across calls.
-  const startTimeRe = /"start_time"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
-  const definitionRe = /"(job|pipeline)_definition_file"\s*:/g;
   let i = from;
   let closed = false;
   try {
@@ -119,21 +116,17 @@ function scanTopLevel(text: string, from: number, base: RunSummary): RunSummary 
             if (!empty && inner < text.length) {
               found.kind = key === 'job' ? 'job' : 'pipeline';
               if (found.start === undefined) {
-                startTimeRe.lastIndex = inner;
-                const m = startTimeRe.exec(text);
-                if (m) {
-                  found.start = JSON.parse(`"${m[1]}"`) as string;
-                }
+                found.start = stringAfterKey(text, '"start_time"', inner);
               }
             }
           }
         } else if (key === 'run_config') {
           // A run with no step or job log yet (just created): run_config names a job or a pipeline file.
           if (found.kind === undefined && ch === '{') {
-            definitionRe.lastIndex = i;
-            const m = definitionRe.exec(text);
-            if (m) {
-              found.kind = m[1] === 'job' ? 'job' : 'pipeline';
+            if (text.indexOf('"job_definition_file"', i) !== -1) {
+              found.kind = 'job';
+            } else if (text.indexOf('"pipeline_definition_file"', i) !== -1) {
+              found.kind = 'pipeline';
             }
           }
         } else if (ch === '"') {
@@ -181,6 +174,27 @@ function scanTopLevel(text: string, from: number, base: RunSummary): RunSummary 
     startTime: found.start || undefined,
     startMs,
   };
+}
+
+/** The string value of the first `key` (a quoted key) at or after `from`; undefined when absent or cut. */
+function stringAfterKey(text: string, key: string, from: number): string | undefined {
+  const at = text.indexOf(key, from);
+  if (at === -1) {
+    return undefined;
+  }
+  let i = skipWs(text, at + key.length);
+  if (text[i] !== ':') {
+    return undefined;
+  }
+  i = skipWs(text, i + 1);
+  if (text[i] !== '"') {
+    return undefined;
+  }
+  try {
+    return JSON.parse(text.slice(i, stringEnd(text, i) + 1)) as string;
+  } catch {
+    return undefined;
+  }
 }
 
 function skipWs(text: string, i: number): number {
