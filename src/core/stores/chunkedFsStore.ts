@@ -1,6 +1,7 @@
 // runnable's `chunked-fs` run log store, read-only: `<log_folder>/<run_id>/RunLog.json` plus one
 // `BranchLog-<internal branch name>.json` per branch (extensions/run_log_store/chunked_fs.py + generic_chunked.py;
 // branch names contain dots and spaces, e.g. `BranchLog-score_all.2.json`, `BranchLog-train.large.json`).
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Run, RunSummary } from '../runlog/model';
 import { normaliseRun } from '../runlog/normalise';
@@ -37,22 +38,25 @@ export class ChunkedFsRunLogStore implements RunLogStore {
 
   async listRuns(signal?: AbortSignal): Promise<RunSummary[]> {
     const folder = this.descriptor.location;
-    let entries;
+    let names: string[];
     try {
-      entries = await readdir(folder);
+      names = await fs.promises.readdir(folder);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
       return [errorSummary(path.basename(folder), folder, `Cannot list the run log folder ${folder}: ${errnoReason(e)}. Check \`log_folder\` in ${this.descriptor.configFiles[0] ?? 'the config'}.`)];
     }
-    const runDirs = entries.filter((e) => e.isDirectory());
-    // Which run folders have a RunLog.json: one readdir per run would double the cost, so stat the file instead
-    // and let summariseRunFiles report a missing one.
-    const files: RunFile[] = runDirs.map((e) => ({ runId: e.name, file: path.join(folder, e.name, RUN_LOG_FILE) }));
-    const summaries = await summariseRunFiles(files, this.summaries, signal);
-    return summaries.map((s) =>
-      s.error && /does not exist/.test(s.error)
-        ? { ...s, source: path.dirname(s.source), error: `Run folder ${path.dirname(s.source)} has no ${RUN_LOG_FILE}: runnable writes it first, so the run was interrupted or copied incompletely.` }
-        : s,
+    // Plain concatenation: `folder` is absolute and normalised, names have no separator (path.join costs more).
+    const prefix = folder + path.sep;
+    // Names only: opening `<name>/RunLog.json` tells a run folder (found or ENOENT) from a stray file (ENOTDIR).
+    const suffix = path.sep + RUN_LOG_FILE;
+    const files: RunFile[] = names.map((name) => ({ runId: name, file: prefix + name + suffix }));
+    return summariseRunFiles(files, this.summaries, signal, (f, code) =>
+      code === 'ENOTDIR'
+        ? null
+        : {
+            source: path.dirname(f.file),
+            error: `Run folder ${path.dirname(f.file)} has no ${RUN_LOG_FILE}: runnable writes it first, so the run was interrupted or copied incompletely.`,
+          },
     );
   }
 

@@ -1,11 +1,12 @@
 // runnable's `file-system` run log store, read-only: one `<log_folder>/<run_id>.json` per run
 // (extensions/run_log_store/file_system.py writes `json.dump(run_log.model_dump(), indent=4)`).
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Run, RunSummary } from '../runlog/model';
 import { normaliseRun } from '../runlog/normalise';
 import { decodeJsonText, parseRunLogText, parseRunLogValue } from '../runlog/parse';
 import { FileCatalog } from './fileCatalog';
-import { checkRunId, errnoReason, readdir, readText, stat } from './localFiles';
+import { checkRunId, errnoReason, readText, stat } from './localFiles';
 import { fileIdentity, RunCache } from './runCache';
 import { errorSummary, type ListedRun, type RunFile, summariseRunFiles } from './runFileSummaries';
 import { RunLogError, type RunLogStore, type StoreDescriptor } from './runLogStore';
@@ -26,18 +27,20 @@ export class FileSystemRunLogStore implements RunLogStore {
 
   async listRuns(signal?: AbortSignal): Promise<RunSummary[]> {
     const folder = this.descriptor.location;
-    let entries;
+    let names: string[];
     try {
-      entries = await readdir(folder);
+      names = await fs.promises.readdir(folder);
     } catch (e) {
       // No folder yet: runnable creates it with the first run.
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
       return [errorSummary(path.basename(folder), folder, `Cannot list the run log folder ${folder}: ${errnoReason(e)}. Check \`log_folder\` in ${this.configName()}.`)];
     }
+    // Plain concatenation: `folder` is absolute and normalised, names have no separator (path.join costs more).
+    const prefix = folder + path.sep;
+    // Names only (no Dirent per entry): anything named *.json that is not a regular file lists as an error item.
     const files: RunFile[] = [];
-    for (const e of entries) {
-      if (e.isDirectory() || !e.name.endsWith('.json')) continue;
-      files.push({ runId: e.name.slice(0, -'.json'.length), file: path.join(folder, e.name) });
+    for (const name of names) {
+      if (name.endsWith('.json')) files.push({ runId: name.slice(0, -'.json'.length), file: prefix + name });
     }
     return summariseRunFiles(files, this.summaries, signal);
   }

@@ -22,6 +22,10 @@ export class RunCache<V> {
     return e.value;
   }
 
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
   set(key: string, identity: string, value: V): void {
     this.entries.delete(key);
     this.entries.set(key, { identity, value });

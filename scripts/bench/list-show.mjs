@@ -1,0 +1,207 @@
+// Bench: `list` over synthetic 10,000-run stores (file-system and chunked-fs, made from the fixture runs with new
+// ids) against a floor (only list the folder and read the first 4 KB of each run file), and `show` of a run with
+// 1,000 map iterations (time + heap). Targets: list <= 1.5x floor and < 1 s; show < 200 ms.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const cliJs = path.join(repo, 'dist', 'cli.js');
+if (!fs.existsSync(cliJs)) { console.error(`${cliJs} is missing: run \`npm run build\` first.`); process.exit(2); }
+const { discoverStores, openStore } = createRequire(import.meta.url)(cliJs);
+const FIX = path.join(repo, 'test/fixtures/runnable');
+const RUNS = Number(process.env.BENCH_RUNS ?? 10_000);
+const REPEAT = 5;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-list-bench-'));
+process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x) => `${x.toFixed(1)} ms`;
+
+// ---- synthetic stores ----------------------------------------------------------------------------------------
+function withId(text, oldId, newId) {
+  return text.split(`"${oldId}"`).join(`"${newId}"`);
+}
+function makeFileSystemStore(ws) {
+  const folder = path.join(ws, '.run_log_store');
+  fs.mkdirSync(folder, { recursive: true });
+  const templates = [];
+  for (const c of ['ml-file-system', 'ml-file-system-retried', 'yaml-etl', 'yaml-etl-retried', 'job']) {
+    const d = path.join(FIX, c, '.run_log_store');
+    for (const f of fs.readdirSync(d)) templates.push({ id: f.slice(0, -5), text: fs.readFileSync(path.join(d, f), 'utf8') });
+  }
+  for (let i = 0; i < RUNS; i++) {
+    const t = templates[i % templates.length];
+    const id = `bench-${String(i).padStart(5, '0')}-${t.id}`;
+    fs.writeFileSync(path.join(folder, `${id}.json`), withId(t.text, t.id, id));
+  }
+  fs.writeFileSync(path.join(ws, 'runnable-config.yaml'), 'run-log-store:\n  type: file-system\n');
+  return folder;
+}
+function makeChunkedStore(ws) {
+  const folder = path.join(ws, 'chunked-logs');
+  fs.mkdirSync(folder, { recursive: true });
+  const templates = [];
+  for (const [c, sub] of [['composite-chunked-fs', '.run_log_store'], ['composite-chunked-fs-retried', '.run_log_store'], ['ml-chunked-fs', 'prod-run-logs']]) {
+    const d = path.join(FIX, c, sub);
+    for (const id of fs.readdirSync(d)) {
+      templates.push({ id, files: fs.readdirSync(path.join(d, id)).map((f) => [f, fs.readFileSync(path.join(d, id, f), 'utf8')]) });
+    }
+  }
+  for (let i = 0; i < RUNS; i++) {
+    const t = templates[i % templates.length];
+    const id = `bench-${String(i).padStart(5, '0')}-${t.id}`;
+    fs.mkdirSync(path.join(folder, id));
+    for (const [f, text] of t.files) fs.writeFileSync(path.join(folder, id, f), withId(text, t.id, id));
+  }
+  fs.writeFileSync(path.join(ws, 'runnable-config.yaml'), 'run-log-store:\n  type: chunked-fs\n  config:\n    log_folder: chunked-logs\n');
+  return folder;
+}
+
+// ---- the floor: only list the folder and read the first 4 KB of each run file ------------------------------
+function readHead(file) {
+  return new Promise((resolve, reject) => fs.open(file, 'r', (err, fd) => {
+    if (err) return reject(err);
+    const buf = Buffer.allocUnsafe(4096);
+    fs.read(fd, buf, 0, 4096, 0, (e, n) => fs.close(fd, () => (e ? reject(e) : resolve(buf.toString('utf8', 0, n)))));
+  }));
+}
+async function floor(folder, runFile) {
+  const names = await fs.promises.readdir(folder);
+  const out = new Array(names.length);
+  let next = 0;
+  const worker = async () => { while (next < names.length) { const i = next++; out[i] = await readHead(runFile(folder, names[i])); } };
+  await Promise.all(Array.from({ length: 64 }, worker));
+  return out.length;
+}
+function floorSync(folder, runFile) {
+  const buf = Buffer.allocUnsafe(4096);
+  const names = fs.readdirSync(folder);
+  for (const n of names) {
+    const fd = fs.openSync(runFile(folder, n), 'r');
+    fs.readSync(fd, buf, 0, 4096, 0);
+    fs.closeSync(fd);
+  }
+  return names.length;
+}
+
+async function timeIt(fn) {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const r = await fn();
+  const c = process.cpuUsage(c0);
+  return { t: performance.now() - t0, cpu: (c.user + c.system) / 1000, r };
+}
+
+async function benchList(kind, ws, folder, runFile) {
+  const { stores } = await discoverStores({ cwd: ws, env: {} });
+  const d = stores[0];
+  // Warm the OS page cache once, as a user's second look at the view would find it. The core's first listing in
+  // this process (JIT cold) is reported on its own.
+  floorSync(folder, runFile);
+  const first = await timeIt(() => openStore(d).listRuns());
+  const core = [], coreCpu = [], fSync = [], fSyncCpu = [], fAsync = [], refresh = [];
+  let count = 0, errors = 0;
+  for (let i = 0; i < REPEAT; i++) {
+    const a = await timeIt(() => floorSync(folder, runFile));
+    fSync.push(a.t); fSyncCpu.push(a.cpu);
+    fAsync.push((await timeIt(() => floor(folder, runFile))).t);
+    const store = openStore(d); // fresh store: no summary cache
+    const l = await timeIt(() => store.listRuns());
+    core.push(l.t); coreCpu.push(l.cpu);
+    count = l.r.length;
+    errors = l.r.filter((s) => s.error).length;
+    refresh.push((await timeIt(() => store.listRuns())).t);
+  }
+  const f = Math.min(median(fSync), median(fAsync));
+  const c = median(core);
+  const t0 = performance.now();
+  const p = spawnSync(process.execPath, [cliJs, 'list', '--cwd', ws, '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const spawnMs = performance.now() - t0;
+  if (p.status !== 0) throw new Error(`cli list failed: ${p.stderr}`);
+  if (JSON.parse(p.stdout).length !== RUNS) throw new Error('cli list: wrong count');
+  // A bare `node -e ''` start, to see what the CLI adds over process start-up.
+  const n0 = performance.now();
+  spawnSync(process.execPath, ['-e', '']);
+  const nodeStart = performance.now() - n0;
+  console.log(`${kind}: ${count} runs listed (${errors} errors)`);
+  console.log(`  floor (list folder + read 4 KB of each run file): sync ${ms(median(fSync))} (cpu ${ms(median(fSyncCpu))}), async callbacks x64 ${ms(median(fAsync))}`);
+  console.log(`  list (core listRuns, fresh store, in-process) median ${ms(c)} (cpu ${ms(median(coreCpu))}); first listing in the process (JIT cold) ${ms(first.t)}`);
+  console.log(`  ratio list / fastest floor ${(c / f).toFixed(2)}x [target <= 1.5x: ${c / f <= 1.5 ? 'met' : 'MISSED'}]; cpu ratio vs sync floor ${(median(coreCpu) / median(fSyncCpu)).toFixed(2)}x; under 1 s: ${c < 1000 ? 'met' : 'MISSED'}`);
+  console.log(`  refresh with nothing changed (identity cache, one stat per run) median ${ms(median(refresh))}`);
+  console.log(`  CLI spawn \`runnable-runs list --json\` ${ms(spawnMs)} (bare node start ${ms(nodeStart)})`);
+  return { kind, core: c, floor: f };
+}
+
+// ---- show: a run with 1,000 map iterations -------------------------------------------------------------------
+function makeBigMapRun(ws, chunked) {
+  const src = path.join(FIX, 'composite-chunked-fs/.run_log_store/map-fail-0001');
+  const runLog = JSON.parse(fs.readFileSync(path.join(src, 'RunLog.json'), 'utf8'));
+  const okText = fs.readFileSync(path.join(src, 'BranchLog-score_all.1.json'), 'utf8');
+  const failText = fs.readFileSync(path.join(src, 'BranchLog-score_all.2.json'), 'utf8');
+  const id = 'big-map-0001';
+  runLog.run_id = id;
+  const branch = (i) => {
+    const t = (i === 500 ? failText : okText).split(`score_all.${i === 500 ? 2 : 1}`).join(`score_all.${i}`);
+    return [`score_all.${i}`, t];
+  };
+  if (chunked) {
+    const dir = path.join(ws, 'chunked-logs', id);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'RunLog.json'), JSON.stringify(runLog, null, 4));
+    for (let i = 1; i <= 1000; i++) { const [n, t] = branch(i); fs.writeFileSync(path.join(dir, `BranchLog-${n}.json`), t); }
+  } else {
+    const branches = {};
+    for (let i = 1; i <= 1000; i++) { const [n, t] = branch(i); branches[n] = JSON.parse(t); }
+    runLog.steps.score_all.branches = branches;
+    fs.mkdirSync(path.join(ws, '.run_log_store'), { recursive: true });
+    fs.writeFileSync(path.join(ws, '.run_log_store', `${id}.json`), JSON.stringify(runLog, null, 4));
+  }
+  return id;
+}
+
+async function benchShow(kind, ws, id) {
+  const { stores } = await discoverStores({ cwd: ws, env: {} });
+  const d = stores[0];
+  const cold = await timeIt(() => openStore(d).getRun(id)); // first parse in this process: JIT and page cache cold
+  const times = [];
+  let heap = 0;
+  const keep = [];
+  for (let i = 0; i < REPEAT; i++) {
+    globalThis.gc?.();
+    const before = process.memoryUsage().heapUsed;
+    const { t, r } = await timeIt(() => openStore(d).getRun(id));
+    times.push(t);
+    keep.push(r);
+    globalThis.gc?.();
+    heap = Math.max(heap, process.memoryUsage().heapUsed - before);
+    if (r.steps[1].branches.length !== 1000) throw new Error(`expected 1000 iterations, got ${r.steps[1].branches.length}`);
+  }
+  const t0 = performance.now();
+  const p = spawnSync(process.execPath, [cliJs, 'show', id, '--cwd', ws, '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const spawnMs = performance.now() - t0;
+  if (p.status !== 0) throw new Error(`cli show failed: ${p.stderr}`);
+  const size = kind === 'chunked-fs' ? '1,001 files' : `${(fs.statSync(path.join(ws, '.run_log_store', `${id}.json`)).size / 1e6).toFixed(1)} MB`;
+  console.log(`show ${kind}, 1,000 map iterations (${size}): getRun median ${ms(median(times))} [target < 200 ms: ${median(times) < 200 ? 'met' : 'MISSED'}] (first in process ${ms(cold.t)}); heap held by one run ${(heap / 1e6).toFixed(1)} MB${globalThis.gc ? '' : ' (no --expose-gc: rough)'}; CLI spawn \`show --json\` ${ms(spawnMs)}`);
+}
+
+const t0 = performance.now();
+const fsWs = path.join(tmp, 'fs');
+const chWs = path.join(tmp, 'chunked');
+const fsFolder = makeFileSystemStore(fsWs);
+const chFolder = makeChunkedStore(chWs);
+console.log(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores (times are wall clock; cpu = this process's CPU time)`);
+console.log(`built ${RUNS} file-system runs and ${RUNS} chunked-fs runs in ${((performance.now() - t0) / 1000).toFixed(1)} s (${tmp})`);
+await benchList('file-system', fsWs, fsFolder, (folder, name) => path.join(folder, name));
+await benchList('chunked-fs', chWs, chFolder, (folder, name) => path.join(folder, name, 'RunLog.json'));
+
+const showFs = path.join(tmp, 'show-fs');
+const showCh = path.join(tmp, 'show-chunked');
+fs.mkdirSync(showFs);
+fs.mkdirSync(showCh);
+fs.writeFileSync(path.join(showCh, 'runnable-config.yaml'), 'run-log-store:\n  type: chunked-fs\n  config:\n    log_folder: chunked-logs\n');
+await benchShow('file-system', showFs, makeBigMapRun(showFs, false));
+await benchShow('chunked-fs', showCh, makeBigMapRun(showCh, true));
