@@ -38,7 +38,7 @@ export async function startSession(root: string, initializationOptions: Record<s
     processId: process.pid, rootUri, capabilities: {}, initializationOptions,
     workspaceFolders: [{ uri: rootUri, name: path.basename(root) }],
   });
-  conn.sendNotification('initialized', {});
+  void conn.sendNotification('initialized', {});
 
   const nextDiagnostics = (uri: string, version: number): Promise<Diagnostic[]> => new Promise((resolve) => {
     const wait = (p: PublishDiagnosticsParams): void => {
@@ -55,19 +55,19 @@ export async function startSession(root: string, initializationOptions: Record<s
       const uri = pathToFileURL(file).toString();
       versions.set(uri, 1);
       const got = nextDiagnostics(uri, 1);
-      conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: body } });
+      void conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: body } });
       return { uri, text: body, diagnostics: await got };
     },
     async change(uri, text) {
       const v = (versions.get(uri) ?? 1) + 1;
       versions.set(uri, v);
       const got = nextDiagnostics(uri, v);
-      conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: [{ text }] });
+      void conn.sendNotification('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: [{ text }] });
       return got;
     },
     async close() {
       await conn.sendRequest('shutdown');
-      conn.sendNotification('exit');
+      void conn.sendNotification('exit');
       await new Promise<void>((resolve) => { if (child.exitCode !== null) resolve(); else child.once('exit', () => resolve()); });
       conn.dispose();
     },
