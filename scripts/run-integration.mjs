@@ -36,9 +36,20 @@ try {
   await page.goto(url);
   let timer;
   const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), TIMEOUT); });
-  const r = await Promise.race([exitCode, timeout]);
+  // An extension host that crashes never calls codeAutomationExit: notice it in code-server's log
+  // instead of waiting for the timeout.
+  const crashed = new Promise((resolve) => {
+    fs.watchFile(cs.logFile, { interval: 1000 }, () => {
+      const m = /Extension Host Process exited with code: (\d+), signal: (\w+)/.exec(fs.readFileSync(cs.logFile, 'utf8'));
+      if (m && (m[1] !== '0' || m[2] !== 'null')) resolve(`crash: exit code ${m[1]}, signal ${m[2]}`);
+    });
+  });
+  const r = await Promise.race([exitCode, timeout, crashed]);
   clearTimeout(timer);
-  if (r === 'timeout') {
+  fs.unwatchFile(cs.logFile);
+  if (typeof r === 'string' && r.startsWith('crash')) {
+    console.log(`[run] ${ms()} the extension host died before the tests finished (${r})`);
+  } else if (r === 'timeout') {
     fs.mkdirSync(shots, { recursive: true });
     const shot = path.join(shots, 'integration-timeout.png');
     await page.screenshot({ path: shot }).catch(() => {});
