@@ -1,0 +1,33 @@
+// The messages between the extension and the run-details webview (both sides import these types).
+import type { RunComparison } from './compare';
+import type { RunDetails } from './runDetails';
+
+export type ToWebview =
+  | { type: 'details'; details: RunDetails; /** a refresh after the run changed on disk */ update: boolean }
+  | { type: 'compare'; comparison: RunComparison }
+  | { type: 'error'; message: string };
+
+export type DetailsAction = 'retryLocally' | 'showStepOutput' | 'openRunLog' | 'revealInTree';
+
+/** What the page drew, posted after every render (tests and the extension read it). */
+export interface RenderedState {
+  view: 'details' | 'compare' | 'error';
+  runId?: string;
+  /** Active tab: timeline or graph (details only). */
+  tab?: 'timeline' | 'graph';
+  selectedStep?: string;
+  timelineRows: number;
+  timelineBars: number;
+  graphNodes: number;
+  /** Row ids drawn as failed tasks / graph node ids on the failed path. */
+  failedRows: string[];
+  failedPathNodes: string[];
+  renderMs: number;
+  renderCount: number;
+}
+
+export type FromWebview =
+  | { type: 'ready' }
+  | { type: 'rendered'; state: RenderedState }
+  | { type: 'action'; action: DetailsAction; stepInternalName?: string }
+  | { type: 'select'; stepInternalName: string };

@@ -1,0 +1,58 @@
+// Everything the run-details webview draws for one run, shaped once here (pure, unit-tested): header facts,
+// timeline rows, graph layout and the attempt diff of every step that ran.
+import type { Run } from '../runlog/model';
+import { firstFailedTask, nextRetryIndicator, walkSteps } from '../runlog/rules';
+import { diffAttempts, diffStep, type AttemptDiff } from './attemptDiff';
+import { buildGraph, type GraphLayout } from './graph';
+import { buildTimeline, type Timeline } from './timeline';
+
+export interface RunDetails {
+  runId: string;
+  status: string;
+  tag: string;
+  kind: 'pipeline' | 'job';
+  definitionFile: string;
+  executor: string;
+  dagHash: string;
+  startTime: string | undefined;
+  durationMs: number | undefined;
+  parameters: Record<string, string>;
+  timeline: Timeline;
+  graph: GraphLayout;
+  /** Attempt diffs by step internal name (`job` for a job), for steps with at least one attempt. */
+  steps: Record<string, AttemptDiff>;
+  /** The failed task a retry starts from (selected when the panel opens). */
+  firstFailed: string | undefined;
+  nextRetryIndicator: string;
+  warnings: string[];
+}
+
+export function shapeRunDetails(run: Run): RunDetails {
+  const steps: Record<string, AttemptDiff> = {};
+  if (run.kind === 'job') {
+    const d = diffStep(run, 'job');
+    if (d) steps.job = d;
+  } else {
+    for (const { step } of walkSteps(run)) if (step.attempts.length) steps[step.internalName] = diffAttempts(step);
+  }
+  const params: Record<string, string> = {};
+  for (const [k, v] of Object.entries(run.parameters)) params[k] = v.kind === 'object' ? `object ${String(v.value)}` : JSON.stringify(v.value) ?? '';
+  return {
+    runId: run.runId,
+    status: run.status,
+    tag: run.tag,
+    kind: run.kind,
+    definitionFile: run.definitionFile,
+    executor: run.executor,
+    dagHash: run.dagHash,
+    startTime: run.startTime,
+    durationMs: Number.isFinite(run.startMs) && Number.isFinite(run.endMs) ? run.endMs - run.startMs : undefined,
+    parameters: params,
+    timeline: buildTimeline(run),
+    graph: buildGraph(run),
+    steps,
+    firstFailed: firstFailedTask(run)?.internalName,
+    nextRetryIndicator: nextRetryIndicator(run),
+    warnings: run.warnings,
+  };
+}
