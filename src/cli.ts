@@ -5,6 +5,7 @@ import { type CliCommand, CliError, type CliIo, COMMON_OPTIONS } from './core/cl
 import { listCommand } from './core/cli/listCommand';
 import { showCommand } from './core/cli/showCommand';
 import { planRetryCommand } from './core/retry/planRetryCommand';
+import { pullCommand } from './core/pull/pullCommand';
 import { RunLogError } from './core/stores/runLogStore';
 
 /**
@@ -14,7 +15,7 @@ import { RunLogError } from './core/stores/runLogStore';
  * core/retry/planRetryCli.ts or `pullCommand` from core/stores/s3/pullCli.ts. Common options (--cwd --config --var
  * --json) are parsed for every command; `commonOptions()` + `openWorkspaceStores()` give it the stores.
  */
-export const COMMANDS: CliCommand[] = [listCommand, showCommand, planRetryCommand];
+export const COMMANDS: CliCommand[] = [listCommand, showCommand, planRetryCommand, pullCommand];
 
 function usage(commands: CliCommand[]): string {
   return [

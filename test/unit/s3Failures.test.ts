@@ -52,12 +52,17 @@ void describe('S3 failures', () => {
     const d = await minioDescriptor(path.join(tmp, 'stopped'), moto.endpoint);
     const store = openS3Store(d, { env: {}, home: tmp });
     await assert.rejects(
-      store.listRuns(),
+      store.listRunsOrThrow(),
       s3Error('unreachable', (e) => {
         assert.match(e.message, new RegExp(`^Cannot reach the S3 endpoint http://127\\.0\\.0\\.1:${moto.port} \\(ECONNREFUSED\\)`));
         assert.match(e.message, /endpoint_url.*prod-minio\.yaml.*refresh/);
       }),
     );
+    // Through the port the store lists one error item with the sentence (the root shows it; other roots are unaffected).
+    const items = await store.listRuns();
+    assert.equal(items.length, 1);
+    assert.match(items[0].error ?? '', /^Cannot reach the S3 endpoint/);
+    assert.equal(store.lastError?.kind, 'unreachable');
     // getRun keeps the port's contract: a RunLogError with the same sentence.
     await assert.rejects(store.getRun('argo-train-7731'), (e: unknown) => e instanceof RunLogError && /Cannot reach/.test(e.message));
   });
@@ -70,7 +75,7 @@ void describe('S3 failures', () => {
     try {
       const d = await minioDescriptor(path.join(tmp, 'silent'), `http://127.0.0.1:${port}`);
       const store = openS3Store(d, { env: {}, home: tmp, timeoutMs: 400 });
-      await assert.rejects(store.listRuns(), s3Error('timeout', (e) => assert.match(e.message, /did not answer within 0 s|did not answer within 1 s|did not answer/)));
+      await assert.rejects(store.listRunsOrThrow(), s3Error('timeout', (e) => assert.match(e.message, /^The S3 endpoint http:\/\/127\.0\.0\.1:\d+ did not answer within 400 ms\. Check the network/)));
     } finally {
       sockets.forEach((s) => s.destroy());
       await new Promise<void>((r) => silent.close(() => r()));
@@ -96,7 +101,7 @@ void describe('S3 failures', () => {
       const store = openS3Store(d, { env: {}, home: tmp });
       assert.equal(store.credentialSource, 'config');
       await assert.rejects(
-        store.listRuns(),
+        store.listRunsOrThrow(),
         s3Error('forbidden', (e) => {
           assert.match(e.message, /refused access to bucket "run-logs" \(403 InvalidAccessKeyId\) with the keys in the config file/);
           assert.match(e.message, /Runnable: Set S3 Credentials/);
@@ -106,7 +111,7 @@ void describe('S3 failures', () => {
       // A known key id with the wrong secret: SignatureDoesNotMatch; neither value shows.
       const d2 = await minioDescriptor(path.join(tmp, 'wrong-secret'), moto.endpoint, `    aws_access_key_id: ${keys.accessKeyId}\n    aws_secret_access_key: ${SECRET_KEY}\n`);
       await assert.rejects(
-        openS3Store(d2, { env: {}, home: tmp }).listRuns(),
+        openS3Store(d2, { env: {}, home: tmp }).listRunsOrThrow(),
         s3Error('forbidden', (e) => {
           assert.match(e.message, /403 SignatureDoesNotMatch/);
           noSecrets(e.message + String(e.stack), keys.accessKeyId, SECRET_KEY, keys.secretAccessKey);
@@ -120,7 +125,7 @@ void describe('S3 failures', () => {
       const d = await minioDescriptor(path.join(tmp, 'defaults'), moto.endpoint);
       const store = openS3Store(d, { env: {}, home: tmp });
       assert.equal(store.credentialSource, 'runnable-default');
-      await assert.rejects(store.listRuns(), s3Error('forbidden', (e) => assert.match(e.message, /runnable's default credentials \(minioadmin\)/)));
+      await assert.rejects(store.listRunsOrThrow(), s3Error('forbidden', (e) => assert.match(e.message, /runnable's default credentials \(minioadmin\)/)));
       store.setEnteredCredentials(keys);
       assert.equal(store.credentialSource, 'entered');
       assert.deepEqual((await store.listRuns()).map((r) => [r.runId, r.status]), [['argo-train-7731', 'FAIL']]);
@@ -135,7 +140,7 @@ void describe('S3 failures', () => {
       Object.getOwnPropertySymbols(d).forEach((sym) => Object.defineProperty(missing, sym, Object.getOwnPropertyDescriptor(d, sym)!));
       const store = openS3Store(missing, { env: {}, home: tmp });
       await assert.rejects(
-        store.listRuns(),
+        store.listRunsOrThrow(),
         s3Error('no-such-bucket', (e) => {
           assert.match(e.message, /^Bucket "no-such-run-logs" does not exist at http:\/\/127\.0\.0\.1:\d+\. Check `bucket` in .*prod-minio\.yaml/);
           noSecrets(e.message, keys.accessKeyId, keys.secretAccessKey);
@@ -172,7 +177,7 @@ void describe('S3 failures', () => {
         assert.equal(seen, 4);
         throttleNext = 100;
         const stubborn = openS3Store(d, { env: {}, home: tmp, baseDelayMs: 5, maxAttempts: 3 });
-        await assert.rejects(stubborn.listRuns(), s3Error('throttled', (e) => assert.match(e.message, /kept throttling requests \(SlowDown\) after 3 attempts\. Wait a minute and refresh\./)));
+        await assert.rejects(stubborn.listRunsOrThrow(), s3Error('throttled', (e) => assert.match(e.message, /kept throttling requests \(SlowDown\) after 3 attempts\. Wait a minute and refresh\./)));
       } finally {
         await new Promise<void>((r) => proxy.close(() => r()));
       }

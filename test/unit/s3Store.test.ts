@@ -170,6 +170,6 @@ void describe('minio and chunked-minio stores on moto', () => {
     store.onProgress = (p) => {
       if (p.phase === 'listing') ac.abort();
     };
-    await assert.rejects(store.listRuns(ac.signal), (e: Error) => e.name === 'S3StoreError' && (e as { kind?: string }).kind === 'aborted');
+    await assert.rejects(store.listRuns(ac.signal), (e: Error) => e.name === 'AbortError' && (e as { kind?: string }).kind === 'aborted');
   });
 });

@@ -3,6 +3,7 @@
 import { ChunkedFsRunLogStore } from './chunkedFsStore';
 import { FileSystemRunLogStore } from './fileSystemStore';
 import { MessageStore } from './messageStore';
+import { openS3Store } from './s3/openS3Store';
 import type { RunLogStore, StoreDescriptor } from './runLogStore';
 
 export function openStore(d: StoreDescriptor): RunLogStore {
@@ -14,7 +15,7 @@ export function openStore(d: StoreDescriptor): RunLogStore {
       return new ChunkedFsRunLogStore(d);
     case 'minio':
     case 'chunked-minio':
-      return new MessageStore(d, `${d.label}: reading ${d.type} stores (${d.location}) is not supported yet.`);
+      return openS3Store(d);
     case 'buffered':
       return new MessageStore(d, `${d.label}: the buffered run log store keeps runs in memory only, so there is nothing to list after the run ends. Use file-system or chunked-fs to keep runs.`);
     default:

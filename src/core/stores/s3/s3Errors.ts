@@ -1,5 +1,6 @@
 // Turns an S3 SDK / network failure into one sentence saying what happened and what to do next.
 // Every sentence passes through redact(): credentials never reach a message.
+import { RunLogError } from '../runLogStore';
 import { redact } from './credentials';
 
 export type S3FailureKind =
@@ -27,8 +28,11 @@ export interface S3ErrorContext {
   secrets: readonly string[];
 }
 
-/** An S3 failure the user reads. `kind` lets callers (and tests) branch without parsing text. */
-export class S3StoreError extends Error {
+/**
+ * An S3 failure the user reads. A RunLogError, so every caller of the store port (tree, CLI) shows the sentence;
+ * `kind` lets callers (and tests) branch without parsing text. A cancellation is named AbortError, as fetch does.
+ */
+export class S3StoreError extends RunLogError {
   constructor(
     message: string,
     readonly kind: S3FailureKind,
@@ -36,7 +40,7 @@ export class S3StoreError extends Error {
     readonly status: number | undefined,
   ) {
     super(message);
-    this.name = 'S3StoreError';
+    this.name = kind === 'aborted' ? 'AbortError' : 'S3StoreError';
   }
 }
 
@@ -115,7 +119,7 @@ export function toS3StoreError(err: unknown, ctx: S3ErrorContext): S3StoreError 
       break;
     case 'timeout':
       msg =
-        `The S3 endpoint ${where} did not answer${ctx.timeoutMs ? ` within ${Math.round(ctx.timeoutMs / 1000)} s` : ''}. ` +
+        `The S3 endpoint ${where} did not answer${ctx.timeoutMs ? ` within ${ctx.timeoutMs >= 1000 ? `${Math.round(ctx.timeoutMs / 1000)} s` : `${ctx.timeoutMs} ms`}` : ''}. ` +
         'Check the network (VPN, proxy) and the `runnable.s3.timeoutSeconds` setting, then refresh.';
       break;
     case 'forbidden':

@@ -2,12 +2,13 @@
 // each run log (cached by ETag), run detail on demand, the minio catalog, and a cheap change check for polling.
 import type { Run, RunSummary } from '../../runlog/model';
 import { summaryFromHead } from '../../runlog/summary';
-import { RunLogError, type RunLogStore, type StoreDescriptor } from '../runLogStore';
+import type { RunLogStore, StoreDescriptor } from '../runLogStore';
 import type { S3Credentials } from './credentials';
 import { mapLimit } from './mapLimit';
 import { MinioCatalog } from './minioCatalog';
 import { S3Access, type S3ObjectInfo } from './s3Access';
 import { classifyS3Error, S3StoreError } from './s3Errors';
+import { errorSummary } from '../runFileSummaries';
 import { describeLocation } from './s3Settings';
 import { resolveCatalogS3, resolveRunLogS3, type ResolvedS3, type S3StoreOptions } from './s3StoreConfig';
 
@@ -98,7 +99,8 @@ export abstract class S3RunLogStore implements RunLogStore {
     return this.resolved.settings.prefix;
   }
 
-  protected source(key: string): string {
+  /** `s3://bucket/key`, for messages. */
+  source(key: string): string {
     return `s3://${this.resolved.settings.bucket}/${key}`;
   }
 
@@ -140,7 +142,29 @@ export abstract class S3RunLogStore implements RunLogStore {
     return entries;
   }
 
+  /**
+   * The port's listing. A failure of the whole store (unreachable, 403, no bucket...) lists as one error item carrying
+   * the sentence, as every store that cannot list does (MessageStore); a cancellation still rejects.
+   */
   async listRuns(signal?: AbortSignal): Promise<RunSummary[]> {
+    try {
+      const runs = await this.listRunsOrThrow(signal);
+      this.lastError = undefined;
+      return runs;
+    } catch (e) {
+      if (e instanceof S3StoreError && e.kind !== 'aborted') {
+        this.lastError = e;
+        return [errorSummary(this.descriptor.type || 'store', this.descriptor.configFiles[0] ?? this.displayLocation, e.message)];
+      }
+      throw e;
+    }
+  }
+
+  /** The failure behind the error item of the last listRuns, if any (its `kind` says what went wrong). */
+  lastError: S3StoreError | undefined;
+
+  /** listRuns that rejects with an S3StoreError when the store cannot be listed. */
+  async listRunsOrThrow(signal?: AbortSignal): Promise<RunSummary[]> {
     const entries = await this.listEntries(signal);
     const limit = this.options.summaryLimit ?? 500;
     const todo = entries.slice(0, limit).filter((e) => e.main && this.summaries.get(e.runId)?.etag !== e.main.etag);
@@ -202,7 +226,8 @@ export abstract class S3RunLogStore implements RunLogStore {
   }
 
   async getRun(runId: string, signal?: AbortSignal): Promise<Run> {
-    const { run, etag } = await this.guard(runId, () => this.readRun(runId, signal));
+    // S3 failures are S3StoreError, itself a RunLogError (the port's contract).
+    const { run, etag } = await this.readRun(runId, signal);
     const source = this.source(this.mainKey(runId));
     this.summaries.set(runId, {
       etag,
@@ -222,21 +247,7 @@ export abstract class S3RunLogStore implements RunLogStore {
   }
 
   async getRawRunLog(runId: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
-    return (await this.guard(runId, () => this.readRun(runId, signal))).raw;
-  }
-
-  /** S3 failures surface as RunLogError (the port's contract) with the S3 sentence. */
-  private async guard<T>(runId: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      if (e instanceof RunLogError) throw e;
-      if (e instanceof S3StoreError) {
-        if (e.kind === 'aborted') throw e;
-        throw new RunLogError(e.message, this.source(this.mainKey(runId)));
-      }
-      throw e;
-    }
+    return (await this.readRun(runId, signal)).raw;
   }
 
   /** The minio catalog named by the same config, or undefined when the catalog is not minio/s3. */
