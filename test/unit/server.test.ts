@@ -82,6 +82,19 @@ describe('language server: no false diagnostics', () => {
   });
 });
 
+describe('language server: runnable.yamlGlobs', () => {
+  it('analyses a YAML file a glob names even when its keys do not say runnable', async () => {
+    const s = await startSession(yamlRoot, { yamlGlobs: ['valid/not-runnable.yaml'] });
+    try {
+      const { text, diagnostics } = await s.open(path.join(yamlRoot, 'valid', 'not-runnable.yaml'));
+      // As a config: its top-level keys are not runnable services.
+      assert.deepEqual(diagnostics.map((d) => `${d.code} @${rangeText(text, d)}`), ['unknown-key @name', 'unknown-key @on', 'unknown-key @jobs']);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('language server: each rule fires with its range and message', () => {
   let s: LspSession;
   before(async () => { s = await startSession(yamlRoot); });
