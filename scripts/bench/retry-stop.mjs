@@ -74,3 +74,6 @@ const v = Object.fromEntries([...line.matchAll(/(\w+)=([\d.]+)/g)].map(([, k, x]
 console.log(`in VS Code: command -> stopped ${v.command_to_stopped_ms} ms`);
 console.log(`  ours (plan ${v.plan_ms} ms + pre-flight ${v.preflight_ms} ms + launch config): ${v.ours_ms} ms  (target < 300 ms: ${v.ours_ms < 300 ? 'met' : 'NOT met'})`);
 console.log(`  VS Code session + debugpy + Python to the stop: ${v.rest_ms} ms (vs ${median(plain).toFixed(0)} ms without VS Code)`);
+console.log(`    debug adapter answering (python -m debugpy.adapter up): ${v.adapter_up_ms - v.ours_ms} ms after our part`);
+console.log(`    debuggee process up (debugpy launcher + Python with pydevd): ${v.debuggee_up_ms - v.adapter_up_ms} ms later`);
+console.log(`    runnable (stand-in or real) from process start to the stop: ${v.command_to_stopped_ms - v.debuggee_up_ms} ms`);

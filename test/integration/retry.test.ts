@@ -27,8 +27,10 @@ interface Frame {
 }
 
 /** Watches `runnable` sessions: every stop, and the end of the root session. */
-function watchSessions(): { stops: Stop[]; nextStop: () => Promise<Stop>; ended: Promise<vscode.DebugSession>; started: vscode.DebugSession[]; dispose(): void } {
+function watchSessions(): { stops: Stop[]; nextStop: () => Promise<Stop>; ended: Promise<vscode.DebugSession>; started: vscode.DebugSession[]; firstAt: Map<string, number>; dispose(): void } {
   const stops: Stop[] = [];
+  /** When the adapter first sent each event / response (Date.now()), for the bench line. */
+  const firstAt = new Map<string, number>();
   const started: vscode.DebugSession[] = [];
   const waiters: ((s: Stop) => void)[] = [];
   let seen = 0;
@@ -41,7 +43,9 @@ function watchSessions(): { stops: Stop[]; nextStop: () => Promise<Stop>; ended:
     vscode.debug.registerDebugAdapterTrackerFactory('runnable', {
       createDebugAdapterTracker(session) {
         return {
-          onDidSendMessage(m: { type: string; event?: string; body?: { reason: string; threadId: number } }) {
+          onDidSendMessage(m: { type: string; event?: string; command?: string; body?: { reason: string; threadId: number } }) {
+            const key = m.type === 'event' ? `event:${m.event}` : `${m.type}:${m.command}`;
+            if (!firstAt.has(key)) firstAt.set(key, Date.now());
             if (m.type === 'event' && m.event === 'stopped' && m.body) {
               const stop = { session, threadId: m.body.threadId, reason: m.body.reason };
               stops.push(stop);
@@ -55,6 +59,7 @@ function watchSessions(): { stops: Stop[]; nextStop: () => Promise<Stop>; ended:
   return {
     stops,
     started,
+    firstAt,
     ended,
     nextStop: () => {
       if (stops.length > seen) return Promise.resolve(stops[seen++]);
@@ -177,6 +182,7 @@ describe('Retry locally (runnable debug type)', function () {
       // DEPLOY_URL lets the step succeed once continued, so the retried run completes.
       const t0 = Date.now();
       const result = await vscode.commands.executeCommand<RetryCommandResult>('runnable.retryLocally', { ref }, overridesFor(ref, tmp, { DEPLOY_URL: 'http://deploy.test' }));
+      const launched = Date.now() - t0;
       assert.ok(result, 'the command returns its outcome');
       assert.strictEqual(result.blocked, undefined, `not blocked: ${result.blocked}`);
       assert.strictEqual(result.started, true);
@@ -195,7 +201,8 @@ describe('Retry locally (runnable debug type)', function () {
       const toStop = Date.now() - t0;
       const own = result.timings?.totalMs ?? NaN;
       // Read by scripts/bench/retry-stop.mjs (timings are measured here, asserted nowhere).
-      log(`[bench] retry-stop command_to_stopped_ms=${toStop} ours_ms=${own.toFixed(0)} plan_ms=${result.timings?.planMs.toFixed(0)} preflight_ms=${result.timings?.preflightMs.toFixed(0)} rest_ms=${(toStop - own).toFixed(0)}`);
+      log(`[bench] retry-stop command_to_stopped_ms=${toStop} ours_ms=${own.toFixed(0)} plan_ms=${result.timings?.planMs.toFixed(0)} preflight_ms=${result.timings?.preflightMs.toFixed(0)} rest_ms=${(toStop - own).toFixed(0)} launched_ms=${launched}`
+        + ` adapter_up_ms=${(w.firstAt.get('response:initialize') ?? NaN) - t0} debuggee_up_ms=${(w.firstAt.get('event:process') ?? NaN) - t0}`);
       const stop = await expectDeployStop(w, tmp, firstStop);
       assert.strictEqual(ourBreakpointsAt(ours, 16).length, 1, 'our breakpoint is set while the session runs');
       await continueToEnd(w, stop);
