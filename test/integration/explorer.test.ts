@@ -179,7 +179,7 @@ describe('Runs explorer', function () {
     assert.strictEqual(await vscode.env.clipboard.readText(), 'nightly-train-0412');
   });
 
-  it('follows runnable.configFile and runnable.variables, and shows a new run when it lands in the store', async () => {
+  it('follows runnable.configFile and runnable.variables, lists unreadable runs as errors naming the file, and shows a new run when it lands', async () => {
     // A store outside the repo, named through a `${tmp_logs}` placeholder; user-level settings so examples/ is untouched.
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-explorer-'));
     const logs = path.join(tmp, 'logs');
@@ -191,24 +191,41 @@ describe('Runs explorer', function () {
       for (const n of await children()) if ((await label(n)) === 'landing.yaml · file-system') return n;
       return undefined;
     };
+    /**
+     * Writes run files into the store until the view lists `runId`. Only the store watcher invalidates the cached
+     * list, so the run appearing proves the view followed the disk. Files are rewritten on each check (as runnable
+     * rewrites a log while it runs): the OS watcher starts asynchronously and can miss a write made the moment
+     * the store appeared.
+     */
+    const landUntilListed = (root: ExplorerNode, files: Record<string, string>, runId: string) => waitUntil(async () => {
+      for (const n of await children(root)) if ((await label(n)) === runId) return n;
+      for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(logs, name), text);
+      return undefined;
+    }, { events: [provider.onDidChangeTreeData], what: `${runId} to be listed` });
     try {
       await settings.update('variables', { tmp_logs: logs }, vscode.ConfigurationTarget.Global);
       await settings.update('configFile', configFile, vscode.ConfigurationTarget.Global);
       const root = await waitUntil(findRoot, { events: [provider.onDidChangeTreeData], what: 'a root for the configured store' });
       assert.match((await labels(root))[0], /^No runs yet/);
+      // Bad input: an unreadable run lists as one error item naming its file; a half-written one says so when expanded.
+      const broken = await landUntilListed(root, {
+        'broken-run.json': '{"run_id": "broken-run", "stat',
+        'half-written.json': '{"run_id": "half-written", "dag_hash": "", "tag": "", "status": "PROCESSING", "steps": {"load_data": {',
+      }, 'broken-run');
+      const brokenItem = await item(broken);
+      assert.strictEqual(brokenItem.contextValue, 'run.error');
+      assert.ok(String(brokenItem.description).includes(path.join(logs, 'broken-run.json')), `names the file: ${String(brokenItem.description)}`);
+      const half = await child(root, 'half-written');
+      const halfChildren = await children(half);
+      assert.strictEqual(halfChildren.length, 1);
+      assert.strictEqual((await item(halfChildren[0])).contextValue, 'error');
+      assert.ok((await label(halfChildren[0])).includes(path.join(logs, 'half-written.json')), await label(halfChildren[0]));
       const tip = (await item(root)).tooltip as vscode.MarkdownString;
       assert.ok(tip.value.includes(logs), `the placeholder is filled from runnable.variables: ${tip.value}`);
 
       const recorded = fs.readFileSync(path.join(workspaceRoot(), '.run_log_store', 'prod-failure-001.json'), 'utf8');
       const landed = recorded.replace(/prod-failure-001/g, 'landed-run-01');
-      // Only the store watcher invalidates the cached list, so the run appearing proves the view followed the disk.
-      // The file is (re)written on each check, as runnable rewrites a run log while it runs: the OS watcher starts
-      // asynchronously and would miss a single write made the moment the store appeared.
-      await waitUntil(async () => {
-        if ((await labels(root)).includes('landed-run-01')) return true;
-        fs.writeFileSync(path.join(logs, 'landed-run-01.json'), landed);
-        return false;
-      }, { events: [provider.onDidChangeTreeData], what: 'the new run to appear' });
+      await landUntilListed(root, { 'landed-run-01.json': landed }, 'landed-run-01');
     } finally {
       await settings.update('configFile', undefined, vscode.ConfigurationTarget.Global);
       await settings.update('variables', undefined, vscode.ConfigurationTarget.Global);
