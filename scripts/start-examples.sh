@@ -19,8 +19,8 @@ const venvPython = `${process.cwd()}/.vscode-test/venv/bin/python`;
 const cs = await startCodeServer({
   host: process.env.HOST ?? '127.0.0.1',
   port: process.env.PORT ? Number(process.env.PORT) : undefined,
-  settings: { 'python.defaultInterpreterPath': venvPython },
-  env: { RUNNABLE_TEST_PYTHON: venvPython },
+  // Retry locally runs this interpreter (debugpy installed; runnable itself must be pip-installed into it).
+  settings: { 'runnable.pythonPath': venvPython },
 });
 let stopping = false;
 const stop = async () => {
@@ -33,5 +33,6 @@ const stop = async () => {
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
 cs.child.once('exit', (c) => { if (!stopping) { console.log(`[start] code-server exited (${c}); log: ${cs.logFile}`); process.exit(1); } });
-console.log(`\nRunnable extension on ${EXAMPLES} in VS Code (code-server). Open:\n\n  ${workbenchUrl(cs, { folder: EXAMPLES })}\n\nCtrl-C to stop.`);
+console.log(`\nRunnable extension on ${EXAMPLES} in VS Code (code-server). Open:\n\n  ${workbenchUrl(cs, { folder: EXAMPLES })}\n\n`
+  + `Retry locally uses ${venvPython} (runnable.pythonPath); it needs runnable installed there.\nCtrl-C to stop.`);
 JS
