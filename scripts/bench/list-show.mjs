@@ -14,7 +14,7 @@ if (!fs.existsSync(cliJs)) { console.error(`${cliJs} is missing: run \`npm run b
 const { discoverStores, openStore } = createRequire(import.meta.url)(cliJs);
 const FIX = path.join(repo, 'test/fixtures/runnable');
 const RUNS = Number(process.env.BENCH_RUNS ?? 10_000);
-const REPEAT = 5;
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-list-bench-'));
 process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 

@@ -9,7 +9,7 @@ import { parseBranchLogText, parseRunLogText } from '../runlog/parse';
 import { mergeBranchLogsRaw } from '../runlog/rawMerge';
 import type { RawBranchLog, RawRunLog } from '../runlog/schema';
 import { FileCatalog } from './fileCatalog';
-import { checkRunId, errnoReason, mapLimit, readdir, readText, stat } from './localFiles';
+import { checkRunId, errnoReason, readRegularFileSync, readText, stat, yieldToLoop } from './localFiles';
 import { fileIdentity, RunCache } from './runCache';
 import { errorSummary, type ListedRun, type RunFile, summariseRunFiles } from './runFileSummaries';
 import { RunLogError, type RunLogStore, type StoreDescriptor } from './runLogStore';
@@ -115,18 +115,19 @@ export class ChunkedFsRunLogStore implements RunLogStore {
 
   /** Identity of the whole run: RunLog.json and every branch log file (a branch finishing changes the run). */
   private async identity(dir: string): Promise<{ identity: string; branchFiles: string[] }> {
-    const entries = await readdir(dir);
-    const branchFiles = entries
-      .filter((e) => !e.isDirectory() && e.name.startsWith(BRANCH_LOG_PREFIX) && e.name.endsWith('.json'))
-      .map((e) => e.name)
-      .sort();
-    const parts = await mapLimit([RUN_LOG_FILE, ...branchFiles], 16, async (name) => {
+    const names = await fs.promises.readdir(dir);
+    const branchFiles = names.filter((n) => n.startsWith(BRANCH_LOG_PREFIX) && n.endsWith('.json')).sort();
+    // A map run has one branch log per iteration (1,000s): sync stats in batches, as for the list.
+    const parts: string[] = [];
+    const all = [RUN_LOG_FILE, ...branchFiles];
+    for (let i = 0; i < all.length; i++) {
+      if (i > 0 && i % 256 === 0) await yieldToLoop();
       try {
-        return `${name}@${fileIdentity(await stat(path.join(dir, name)))}`;
+        parts.push(`${all[i]}@${fileIdentity(fs.statSync(dir + path.sep + all[i]))}`);
       } catch {
-        return `${name}@?`;
+        parts.push(`${all[i]}@?`);
       }
-    });
+    }
     return { identity: parts.join('|'), branchFiles };
   }
 
@@ -136,17 +137,18 @@ export class ChunkedFsRunLogStore implements RunLogStore {
     const raw = parseRunLogText(await readText(runFile), runFile);
     const warnings: string[] = [];
     const branchLogs: RawBranchLog[] = [];
-    const results = await mapLimit(branchFiles, 16, async (name) => {
-      const file = path.join(dir, name);
+    for (let i = 0; i < branchFiles.length; i++) {
+      if (i > 0 && i % 64 === 0) {
+        await yieldToLoop();
+        signal?.throwIfAborted();
+      }
+      const file = dir + path.sep + branchFiles[i];
       try {
-        if (!(await stat(file)).isFile()) throw new RunLogError(`${file} is not a regular file.`, file);
-        return parseBranchLogText(await readText(file), file);
+        branchLogs.push(parseBranchLogText(readRegularFileSync(file), file));
       } catch (e) {
         warnings.push(e instanceof RunLogError ? e.message : `Cannot read ${file}: ${errnoReason(e)}.`);
-        return undefined;
       }
-    }, signal);
-    for (const r of results) if (r) branchLogs.push(r);
+    }
     return { raw, branchLogs, warnings };
   }
 }

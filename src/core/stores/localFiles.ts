@@ -28,6 +28,23 @@ export function readHead(file: string, bytes = HEAD_BYTES): Promise<string> {
   });
 }
 
+/** Lets the event loop run between synchronous batches (a view stays responsive during a long read). */
+export const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+// O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever; regular files ignore it.
+export const OPEN_NONBLOCK = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+
+/** A small file's text, synchronously; refuses anything that is not a regular file (without blocking on a FIFO). */
+export function readRegularFileSync(file: string): string {
+  const fd = fs.openSync(file, OPEN_NONBLOCK);
+  try {
+    if (!fs.fstatSync(fd).isFile()) throw new RunLogError(`${file} is not a regular file: runnable writes its logs as JSON files.`, file);
+    return fs.readFileSync(fd, 'utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export function readText(file: string): Promise<string> {
   return fs.promises.readFile(file, 'utf8');
 }

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import type { RunSummary } from '../runlog/model';
 import { SUMMARY_HEAD_BYTES, summaryFromHead } from '../runlog/summary';
-import { errnoReason } from './localFiles';
+import { errnoReason, OPEN_NONBLOCK, yieldToLoop } from './localFiles';
 import { fileIdentity, type RunCache } from './runCache';
 
 /** One run as the store folder shows it. */
@@ -38,10 +38,7 @@ export interface ListedRun {
  */
 export type MissingMessage = (f: RunFile, code: string) => { source: string; error: string } | null;
 
-const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-// O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever; regular files ignore it.
-const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 
 function missingOrUnreadable(f: RunFile, e: unknown, missing: MissingMessage | undefined): ListedRun | undefined {
   const code = (e as NodeJS.ErrnoException).code;
@@ -84,7 +81,7 @@ function summarise(f: RunFile, cache: RunCache<ListedRun>, buf: Buffer, missing:
   // read the head.
   let fd: number;
   try {
-    fd = fs.openSync(f.file, OPEN_FLAGS);
+    fd = fs.openSync(f.file, OPEN_NONBLOCK);
   } catch (e) {
     return missingOrUnreadable(f, e, missing);
   }
