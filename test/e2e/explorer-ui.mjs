@@ -6,6 +6,15 @@ const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export default async function ({ page, screenshot, ui }) {
   const pane = await ui.openRunnable();
+  // A wider side bar, so the screenshots show descriptions (failed step, time, duration) untruncated.
+  const sidebar = await page.locator('.part.sidebar').boundingBox();
+  if (sidebar) {
+    const y = sidebar.y + sidebar.height / 2;
+    await page.mouse.move(sidebar.x + sidebar.width - 1, y);
+    await page.mouse.down();
+    await page.mouse.move(sidebar.x + sidebar.width + 300, y, { steps: 5 });
+    await page.mouse.up();
+  }
   const row = (label) => pane.getByRole('treeitem', { name: new RegExp(`^${escape(label)}`) }).first();
   const expand = async (label) => {
     const r = row(label);

@@ -62,8 +62,9 @@ void describe('explorer labels', () => {
   void it('a failed run names its first failed step first in the description', async () => {
     const { run } = await load('ml-file-system', 'prod-failure-001');
     const summary = { runId: run.runId, status: run.status, tag: 'nightly', kind: run.kind, startTime: run.startTime, endTime: run.endTime, startMs: run.startMs, endMs: run.endMs, source: '' };
-    const d = runDescription(summary, run.startMs + 3 * 3600_000, firstFailedTask(run)!.internalName);
+    const d = runDescription(summary, run.startMs + 3 * 3600_000, firstFailedTask(run)!.internalName, run.endMs - run.startMs);
     assert.match(d, /^✗ deploy · nightly · 3 h ago · \d+ ms$/);
+    assert.equal(runDescription(summary, run.startMs + 3 * 3600_000), 'nightly · 3 h ago', 'no duration before the run is read');
     assert.equal(formatDuration(84), '84 ms');
     assert.equal(formatDuration(61_500), '1 min 2 s');
     assert.equal(statusKey('FAIL'), 'failed');

@@ -61,15 +61,18 @@ export function formatRelative(thenMs: number, nowMs: number): string | undefine
   return new Date(thenMs).toISOString().slice(0, 10);
 }
 
-/** `tag · 3 h ago · 1.2 s`, led by `✗ <failed step>` for failed runs when it is known. */
-export function runDescription(run: RunSummary, nowMs: number, failedStep?: string): string {
+/**
+ * `tag · 3 h ago · 1.2 s`, led by `✗ <failed step>` for failed runs when it is known. The duration comes from the
+ * read run (`durationMs`): a summary's end is the file's mtime, which a copied store no longer keeps.
+ */
+export function runDescription(run: RunSummary, nowMs: number, failedStep?: string, durationMs?: number): string {
   const parts: string[] = [];
   if (failedStep) parts.push(`✗ ${failedStep}`);
   if (run.kind === 'job') parts.push('job');
   if (run.tag) parts.push(run.tag);
   const when = formatRelative(run.startMs, nowMs);
   if (when) parts.push(when);
-  const dur = formatDuration(run.endMs - run.startMs);
+  const dur = formatDuration(durationMs);
   if (dur) parts.push(dur);
   return parts.join(' · ');
 }

@@ -120,7 +120,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     let empty = !problems.length;
     if (empty) {
       for (const s of stores) {
-        if (!s.root.store) { empty = false; break; }
+        // Only local stores are asked here: a remote listing must not hold up the roots.
+        if (!s.root.store?.watchPath) { empty = false; break; }
         try {
           if ((await this.model.listRuns(s.root.descriptor.id)).length) { empty = false; break; }
         } catch { empty = false; break; }
@@ -355,14 +356,16 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       return item;
     }
     const failed = r.status === 'FAIL' ? this.failedStepOf(element) : undefined;
-    item.description = runDescription(r, this.now(), failed);
+    const full = this.model.peekRun(element.ref);
+    const durationMs = full && Number.isFinite(full.endMs - full.startMs) ? full.endMs - full.startMs : undefined;
+    item.description = runDescription(r, this.now(), failed, durationMs);
     item.iconPath = this.icon(r.status);
     const tip = md();
     tip.appendMarkdown(`$(${statusIcon(r.status).id}) **`).appendText(r.runId).appendMarkdown(`** — ${r.status}${r.kind === 'job' ? ' (job)' : ''}\n\n`);
     line(tip, 'Tag', r.tag);
     line(tip, 'Started', r.startTime ? `${r.startTime} (${formatRelative(r.startMs, this.now()) ?? ''})` : undefined);
-    line(tip, 'Ended', r.endTime);
-    line(tip, 'Duration', formatDuration(r.endMs - r.startMs));
+    line(tip, 'Ended', full?.endTime);
+    line(tip, 'Duration', formatDuration(durationMs));
     line(tip, 'First failed step', failed);
     if (r.source) tip.appendMarkdown(`**Source** ${code(r.source)}  \n`);
     item.tooltip = tip;
