@@ -27,7 +27,7 @@ function summary(a: Analysis): unknown {
     diagnostics: a.diagnostics.map((d) => [d.start, d.end, d.code, d.message]).sort(),
     refs: a.refs.map((r) => [r.kind, r.target, r.start, r.end]),
     steps: a.graphs.map((g) => [g.name, g.start, g.end, [...g.steps.values()].map((s) => [s.name, s.keyStart, s.keyEnd, s.start, s.end, s.type, s.command?.start])]),
-    keyDocs: a.keyDocs.map((k) => [k.start, k.end, k.key]),
+    keyDocs: a.keyDocs().map((k) => [k.start, k.end, k.key]),
     folds: a.folds(),
   };
 }

@@ -49,7 +49,7 @@ export interface MappingContext {
   start: number; end: number;
   /** Offset of the first key (its column is the indentation new keys must have). */
   keyOffset: number;
-  keys: string[];
+  readonly keys: string[];
   what:
     | { kind: 'root' }
     | { kind: 'graph'; graphId: number }
@@ -68,7 +68,8 @@ export interface Analysis {
   /** Top-level graph (the dag), when the file is a pipeline. */
   dag: GraphInfo | undefined;
   refs: RefInfo[];
-  keyDocs: KeyDoc[];
+  /** Docs of the known keys (and plugin/node type values), for hover; built on request. */
+  keyDocs(): KeyDoc[];
   contexts: MappingContext[];
   /** Collections and block scalars, as [startOffset, endOffset]; computed on request (folding is rarer than typing). */
   folds(): Array<[number, number]>;
@@ -99,12 +100,15 @@ function kindLabel(kind: string): string {
 class Analyzer {
   readonly out: Analysis;
   private readonly seen = new Set<string>();
+  // Hover docs are recorded per mapping and expanded on request: typing should not pay for every key's doc.
+  private readonly extraDocs: KeyDoc[] = [];
+  private readonly docTables: Array<{ map: YAMLMap; table: KeyTable }> = [];
   /** One lookup per distinct command: big pipelines call the same functions many times. */
   private readonly pythonMemo = new Map<string, ReturnType<PythonLookup['resolve']>>();
   private nextGraphId = 0;
 
   constructor(private readonly doc: Document, private readonly opts: AnalyzeOptions, fileKind: RunnableFileKind | undefined) {
-    this.out = { fileKind, diagnostics: [], graphs: [], dag: undefined, refs: [], keyDocs: [], contexts: [], folds: () => this.collectFolds() };
+    this.out = { fileKind, diagnostics: [], graphs: [], dag: undefined, refs: [], keyDocs: () => this.collectKeyDocs(), contexts: [], folds: () => this.collectFolds() };
   }
 
   diag(start: number, end: number, message: string, severity: Severity, code: string): void {
@@ -180,31 +184,46 @@ class Analyzer {
   }
 
   private keyDoc(start: number, end: number, key: string, doc: string): void {
-    this.out.keyDocs.push({ start, end, key, doc });
+    this.extraDocs.push({ start, end, key, doc });
+  }
+
+  private collectKeyDocs(): KeyDoc[] {
+    const docs = [...this.extraDocs];
+    for (const { map, table } of this.docTables) {
+      for (const pair of map.items) {
+        const name = keyName(pair);
+        const spec = name === undefined ? undefined : table[name];
+        if (spec) { const [s, e] = keyRange(pair); docs.push({ start: s, end: e, key: name!, doc: spec.doc }); }
+      }
+    }
+    return docs;
   }
 
   private context(map: YAMLMap, what: MappingContext['what']): void {
     if (!map.range) return;
     const first = map.items[0];
     const keyOffset = first && isScalar(first.key) && first.key.range ? first.key.range[0] : map.range[0];
-    this.out.contexts.push({ start: map.range[0], end: map.range[1], keyOffset, keys: map.items.map(keyName).filter((k): k is string => !!k), what });
+    this.out.contexts.push({
+      start: map.range[0], end: map.range[1], keyOffset, what,
+      get keys() { return map.items.map(keyName).filter((k): k is string => k !== undefined); },
+    });
   }
 
   /** Checks a mapping's keys against a table; returns the pairs by key. */
   private checkKeys(map: YAMLMap, table: KeyTable, where: string, owner: [number, number], opts: { open?: boolean; unknownSeverity?: Severity; rejected?: Readonly<Record<string, string | undefined>>; templated?: boolean } = {}): Map<string, Pair> {
     const pairs = new Map<string, Pair>();
+    this.docTables.push({ map, table });
     for (const pair of map.items) {
       const name = keyName(pair);
       if (name === undefined) continue;
       if (pairs.has(name)) this.duplicateKey(pair, name);
       pairs.set(name, pair);
-      const [ks, ke] = keyRange(pair);
       const spec = table[name];
       if (spec) {
-        this.keyDoc(ks, ke, name, spec.doc);
         this.checkValue(pair, spec, name, opts.templated ?? false);
         continue;
       }
+      const [ks, ke] = keyRange(pair);
       if (opts.rejected && name in opts.rejected) {
         const right = opts.rejected[name];
         this.diag(ks, ke, right
@@ -224,6 +243,13 @@ class Analyzer {
 
   private checkValue(pair: Pair, spec: KeySpec, name: string, templated: boolean): void {
     const v = this.deref(pair.value);
+    // Fast path for the common, valid scalars (this runs for every key of every step).
+    if (isScalar(v)) {
+      const val = v.value;
+      if ((spec.kind === 'string' || spec.kind === 'stepRef') && typeof val === 'string' && (!spec.values || spec.values.includes(val))) return;
+      if (spec.kind === 'int' && typeof val === 'number' && Number.isInteger(val) && (name !== 'max_attempts' || val >= 1)) return;
+      if (spec.kind === 'bool' && typeof val === 'boolean') return;
+    }
     const [ks, ke] = keyRange(pair);
     const [vs, ve] = v?.range ? [v.range[0], v.range[1]] : [ks, ke];
     if (v === undefined || (isScalar(v) && v.value === null)) {

@@ -138,7 +138,7 @@ export function hoverAt(analysis: Analysis, offset: number): HoverInfo | undefin
     const md = target ? `Goes to step **${target.name}** (${target.type ?? 'untyped'})` : (IMPLICIT_TERMINALS as readonly string[]).includes(ref.target) ? `\`${ref.target}\`: the terminal step runnable adds to every graph` : undefined;
     if (md) return { start: ref.start, end: ref.end, markdown: md, step: target };
   }
-  const k = analysis.keyDocs.find((d) => d.start <= offset && offset <= d.end);
+  const k = analysis.keyDocs().find((d) => d.start <= offset && offset <= d.end);
   return k ? { start: k.start, end: k.end, markdown: `**${k.key}**: ${k.doc}` } : undefined;
 }
 
