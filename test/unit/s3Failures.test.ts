@@ -108,6 +108,8 @@ void describe('S3 failures', () => {
           noSecrets(e.message + JSON.stringify(e) + String(e.stack), SECRET_ID, SECRET_KEY);
         }),
       );
+      // A copy of the descriptor drops the secrets discovery attached (non-enumerable): the keys are read from the file.
+      assert.equal(openS3Store({ ...d }, { env: {}, home: tmp }).credentialSource, 'config');
       // A known key id with the wrong secret: SignatureDoesNotMatch; neither value shows.
       const d2 = await minioDescriptor(path.join(tmp, 'wrong-secret'), moto.endpoint, `    aws_access_key_id: ${keys.accessKeyId}\n    aws_secret_access_key: ${SECRET_KEY}\n`);
       await assert.rejects(
