@@ -2,7 +2,7 @@
 // (development mode, no tests path), driven through Debian's Chromium by playwright-core.
 // Each test file default-exports `async ({ page, cs, workspace, screenshot, ui }) => {}`; it gets a fresh
 // page with the workbench loaded. Screenshots: test-results/screenshots/<file>-<name>.png.
-// Env: VSCT_E2E=substring (only matching files), VSCT_E2E_TIMEOUT_MS (per file, default 180 s).
+// Env: VSCT_E2E=substring (only matching files), VSCT_E2E_TIMEOUT_MS (per file, default 300 s).
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,7 +12,7 @@ const shots = path.join(ROOT, 'test-results', 'screenshots');
 fs.mkdirSync(shots, { recursive: true });
 const dir = path.join(ROOT, 'test', 'e2e');
 const only = process.env.VSCT_E2E;
-const PER_TEST = Number(process.env.VSCT_E2E_TIMEOUT_MS ?? 180_000);
+const PER_TEST = Number(process.env.VSCT_E2E_TIMEOUT_MS ?? 300_000);
 const files = (fs.existsSync(dir) ? fs.readdirSync(dir) : [])
   .filter((f) => f.endsWith('.mjs') && (!only || f.includes(only))).sort();
 const t0 = Date.now();
@@ -66,6 +66,8 @@ try {
   for (const file of files) {
     const name = slug(file);
     const page = await browser.context.newPage();
+    // Actions without their own timeout get a minute: 2 cores shared with other work are slow.
+    page.setDefaultTimeout(60_000);
     const pageErrors = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     const screenshot = (n) => page.screenshot({ path: path.join(shots, `${name}-${n.replace(/\.png$/, '')}.png`) });
@@ -75,10 +77,11 @@ try {
       const fn = mod.default;
       if (typeof fn !== 'function') throw new Error(`${file} has no default-exported async function`);
       const body = (async () => {
-        await page.goto(url);
-        await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+        // Generous: on a loaded 2-core machine the first workbench load can take over a minute.
+        await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 120_000 });
+        await page.locator('.monaco-workbench').waitFor({ timeout: 120_000 });
         // The workspace is open once the file explorer shows a known file of examples/.
-        await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'runnable-config.yaml' }).waitFor({ timeout: 60_000 });
+        await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'runnable-config.yaml' }).waitFor({ timeout: 120_000 });
         await fn({ page, cs, workspace: EXAMPLES, screenshot, ui: uiHelpers(page, screenshot) });
       })();
       const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${PER_TEST} ms`)), PER_TEST); });

@@ -33,7 +33,7 @@ try {
   page.on('pageerror', (e) => console.log(`[pageerror] ${e.message}`));
   const url = workbenchUrl(cs, { folder: workspace, testsPath });
   console.log(`[run] ${ms()} opening ${workspace} with the tests loaded`);
-  await page.goto(url);
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 120_000 });
   let timer;
   const timeout = new Promise((resolve) => { timer = setTimeout(() => resolve('timeout'), TIMEOUT); });
   // An extension host that crashes never calls codeAutomationExit: notice it in code-server's log
