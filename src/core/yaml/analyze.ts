@@ -531,7 +531,15 @@ class Analyzer {
       const s = g.steps.get(n);
       return s ? s.type === 'success' || s.type === 'fail' : (IMPLICIT_TERMINALS as readonly string[]).includes(n);
     };
-    const out = (n: string): string[] => (edges.get(n) ?? []).map((r) => r.target).filter((t) => names.has(t));
+    // Adjacency over existing targets, built once (big pipelines walk it several times).
+    const adjacency = new Map<string, string[]>();
+    for (const [n, refs] of edges) {
+      const targets: string[] = [];
+      for (const r of refs) if (names.has(r.target)) targets.push(r.target);
+      adjacency.set(n, targets);
+    }
+    const NONE: string[] = [];
+    const out = (n: string): string[] => adjacency.get(n) ?? NONE;
 
     // Reachability from start_at.
     const reached = new Set<string>();
