@@ -145,3 +145,17 @@ test('every setting is runnable.* and described', () => {
     }
   }
 });
+
+test('README opens with the two commands (run on examples/, run all tests) and documents every setting', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((b) => b[1].trim());
+  assert.deepEqual(blocks.slice(0, 2), ['npm ci && npm start', 'npm ci && npm test']);
+  const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  assert.match(scripts.start, /start-examples\.sh/);
+  assert.match(scripts.test, /test:unit.*test:vscode/);
+  const conf = readManifest().contributes.configuration;
+  const sections = Array.isArray(conf) ? conf : conf ? [conf] : [];
+  const settings = sections.flatMap((s) => Object.keys(s.properties ?? {}));
+  const undocumented = settings.filter((k) => !readme.includes(`\`${k}\``));
+  assert.deepEqual(undocumented, [], `README's Settings section misses ${undocumented.join(', ')}`);
+});
