@@ -179,6 +179,22 @@ describe('Runs explorer', function () {
     assert.strictEqual(await vscode.env.clipboard.readText(), 'nightly-train-0412');
   });
 
+  it('Copy Run ID from the palette asks for a run in a quick pick over every store, newest first', async () => {
+    const picked = vscode.commands.executeCommand<string>(Commands.copyRunId);
+    let result: string | undefined;
+    void picked.then((r) => { result = r; });
+    // The quick pick fills in once the stores are listed; accept its first (active) row as a user pressing Enter would.
+    await waitUntil(async () => {
+      if (result) return true;
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return false;
+    }, { what: 'the run quick pick to accept a run' });
+    const root = await child(undefined, 'runnable-config.yaml · file-system');
+    const newest = (await children(root))[0];
+    assert.strictEqual(result, await label(newest), 'the first row is the newest run of the first store');
+    assert.strictEqual(await vscode.env.clipboard.readText(), result);
+  });
+
   it('follows runnable.configFile and runnable.variables, lists unreadable runs as errors naming the file, and shows a new run when it lands', async () => {
     // A store outside the repo, named through a `${tmp_logs}` placeholder; user-level settings so examples/ is untouched.
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-explorer-'));

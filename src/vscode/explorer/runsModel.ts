@@ -336,7 +336,8 @@ export class RunsModel implements RunsService, vscode.Disposable {
       }, () => undefined);
     }
     return new Promise((resolve) => {
-      qp.onDidAccept(() => { resolve(qp.selectedItems[0]?.ref); qp.hide(); });
+      // Enter before the runs are listed picks nothing: keep the pick open rather than cancel.
+      qp.onDidAccept(() => { const ref = qp.selectedItems[0]?.ref ?? qp.activeItems[0]?.ref; if (ref) { resolve(ref); qp.hide(); } });
       qp.onDidHide(() => { open = false; resolve(undefined); qp.dispose(); });
     });
   }
