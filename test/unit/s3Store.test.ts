@@ -122,6 +122,8 @@ void describe('minio and chunked-minio stores on moto', () => {
   });
 
   void it('the poll check sees a new run with one listing and no GETs, and nothing when nothing changed', async () => {
+    const fresh = openS3Store(chunked, isolated(dir));
+    assert.equal(await fresh.hasChanged(), false, 'the first check only sets the baseline');
     const store = openS3Store(chunked, isolated(dir));
     await store.listRuns();
     const before = store.requestCount;

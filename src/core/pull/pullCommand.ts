@@ -54,6 +54,7 @@ export const pullCommand: CliCommand = {
         `Run "${runId}" is not in any minio or chunked-minio store of the workspace (${remote.map((s) => s.displayLocation).join(', ')}). Check the id with "runnable-runs list".`,
       );
     }
+    found.warnings.forEach((w) => io.err(`warning: ${w}`));
     let lastShown = -1;
     const result = await pullRun({
       descriptor: found.descriptor,

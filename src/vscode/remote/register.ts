@@ -5,7 +5,8 @@ import { Commands } from '../commands/ids';
 import type { Services } from '../services';
 import { CredentialStore } from './credentialStore';
 import { pullRunCommand } from './pullRunCommand';
-import { applyEnteredCredentials } from './remoteStores';
+import { applyEnteredCredentials, remoteDescriptors, s3StoreOf } from './remoteStores';
+import { startRemotePoll } from './remotePoll';
 import { setCredentialsCommand } from './setCredentialsCommand';
 
 export function registerRemote(services: Services): void {
@@ -14,8 +15,17 @@ export function registerRemote(services: Services): void {
   const applied = new WeakSet<object>();
   const refreshedFor = new Set<string>();
 
+  const warned = new Set<string>();
   const apply = async (): Promise<void> => {
     try {
+      // Config keys runnable ignores (endpoint, bucket_name...): said once per store, in the log and a warning.
+      for (const d of await remoteDescriptors(services)) {
+        const store = s3StoreOf(services, d.id);
+        if (!store || warned.has(d.id) || !store.warnings.length) continue;
+        warned.add(d.id);
+        store.warnings.forEach((w) => services.log.warn(w));
+        void vscode.window.showWarningMessage(store.warnings[0] + (store.warnings.length > 1 ? ` (and ${store.warnings.length - 1} more in the Runnable log)` : ''));
+      }
       if (await applyEnteredCredentials(services, creds, applied)) {
         // A store listed before its saved keys were applied: re-read once (the set guards against loops).
         const key = (await services.runs.descriptors()).map((d) => d.id).join('|');
@@ -33,6 +43,7 @@ export function registerRemote(services: Services): void {
     vscode.commands.registerCommand(Commands.setCredentials, setCredentialsCommand(services, creds)),
     vscode.commands.registerCommand(Commands.pullRun, pullRunCommand(services)),
     services.runs.onDidChange(() => void apply()),
+    startRemotePoll(services),
     context.secrets.onDidChange((e) => {
       if (e.key.startsWith('runnable.s3Credentials:')) services.runs.refresh();
     }),

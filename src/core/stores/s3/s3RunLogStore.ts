@@ -217,12 +217,13 @@ export abstract class S3RunLogStore implements RunLogStore {
 
   /**
    * Cheap poll: one listing (no GETs) compared with the last one's keys, ETags and dates. True when runs were added,
-   * removed or rewritten since the last listRuns / hasChanged.
+   * removed or rewritten since the last listRuns / hasChanged (false on the first call, which sets the baseline).
    */
   async hasChanged(signal?: AbortSignal): Promise<boolean> {
     const before = this.fingerprint;
     await this.listEntries(signal);
-    return before !== this.fingerprint;
+    // Never listed before: nothing to compare with; this listing is the baseline.
+    return before !== undefined && before !== this.fingerprint;
   }
 
   async getRun(runId: string, signal?: AbortSignal): Promise<Run> {
