@@ -41,9 +41,18 @@ export function startServer(connection: Connection): void {
     const byGlob = file && settings.yamlGlobs.length && matchesAnyGlob(file, settings.yamlGlobs);
     const detected = detectRunnableYaml(text);
     const fileKind = detected ?? (byGlob ? (/^dag\s*:/m.test(text) || !text.trim() ? 'pipeline' : 'config') : undefined);
-    let stepCache = stepCaches.get(doc.uri);
-    if (!stepCache) { stepCache = new StepChunkCache(); stepCaches.set(doc.uri, stepCache); }
-    const analysis = fileKind ? analyzeRunnableYaml(text, { python, yamlDir: file ? path.dirname(file) : undefined, fileKind, stepCache }) : undefined;
+    let analysis: Analysis | undefined;
+    if (fileKind) {
+      let stepCache = stepCaches.get(doc.uri);
+      if (!stepCache) { stepCache = new StepChunkCache(); stepCaches.set(doc.uri, stepCache); }
+      try {
+        analysis = analyzeRunnableYaml(text, { python, yamlDir: file ? path.dirname(file) : undefined, fileKind, stepCache });
+      } catch (e) {
+        // One odd file must not take the server down for the others: say which file, keep serving.
+        stepCaches.delete(doc.uri);
+        log(`Could not analyse ${doc.uri}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      }
+    }
     analyses.set(doc.uri, { version: doc.version, analysis });
     return analysis;
   }
