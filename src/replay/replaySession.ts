@@ -284,6 +284,9 @@ export class ReplaySession extends DebugSession {
     const stopped = new StoppedEvent(why, e.threadId, why === 'exception' ? this.failureText(e) : undefined) as DebugProtocol.StoppedEvent;
     stopped.body.allThreadsStopped = true;
     stopped.body.description = why === 'exception' ? `Failed attempt: ${e.step.internalName}` : `${e.step.internalName}`;
+    if (failed) {
+      this.sendEvent(new OutputEvent(`Paused on a failed attempt of ${e.step.internalName}: ${this.failureText(e).split('\n')[0]}\nTo debug it for real, "Runnable: Retry Locally from This Failed Attempt" (debug toolbar) re-runs this run from here with debugpy.\n`, 'console'));
+    }
     this.sendEvent(stopped);
     this.sendEvent(new DapEvent(REPLAY_STOPPED_EVENT, {
       runId: this.loaded!.run.runId,

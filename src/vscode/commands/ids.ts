@@ -21,6 +21,7 @@ export const Commands = {
   compareRuns: 'runnable.compareRuns',
   // replay
   replayRun: 'runnable.replayRun',
+  retryFromReplay: 'runnable.retryFromReplay',
   // language server
   restartLanguageServer: 'runnable.restartLanguageServer',
 } as const;

@@ -1,10 +1,12 @@
 // The debug adapter is debugpy's own, started from the retry's interpreter: no other extension is needed.
+// `request: "replay"` sessions go to the replay adapter instead (src/vscode/replay).
 import * as vscode from 'vscode';
 
 export class DebugpyAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
-  constructor(private readonly fallbackPython: () => string) {}
+  constructor(private readonly fallbackPython: () => string, private readonly replay?: () => vscode.DebugAdapterDescriptor) {}
 
   createDebugAdapterDescriptor(session: vscode.DebugSession): vscode.DebugAdapterDescriptor {
+    if (session.configuration.request === 'replay' && this.replay) return this.replay();
     const python = typeof session.configuration.python === 'string' && session.configuration.python ? session.configuration.python : this.fallbackPython();
     return new vscode.DebugAdapterExecutable(python, ['-m', 'debugpy.adapter']);
   }

@@ -5,6 +5,7 @@ import { registerRetryCommands } from '../commands/retryCommands';
 import { EnvironmentChecker } from '../python/environmentCheck';
 import { readPythonPathSetting } from '../python/interpreter';
 import type { Services } from '../services';
+import { replayAdapterDescriptor } from '../replay/replayAdapter';
 import { DebugpyAdapterFactory } from './adapterFactory';
 import { BannerTrackerFactory } from './bannerTracker';
 import { initialConfiguration, RetryConfigurationProvider } from './configProvider';
@@ -22,7 +23,7 @@ export function registerRetry(services: Services): void {
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new RetryConfigurationProvider(preparation)),
     // Listed in Run and Debug's dropdown without a launch.json; only provides, so resolution runs once.
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, { provideDebugConfigurations: () => [{ ...initialConfiguration }] }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
-    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new DebugpyAdapterFactory(() => readPythonPathSetting(undefined) ?? 'python3')),
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new DebugpyAdapterFactory(() => readPythonPathSetting(undefined) ?? 'python3', () => replayAdapterDescriptor(services))),
     vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, new BannerTrackerFactory(sessions)),
     ...registerRetryCommands(services, preparation, sessions),
   );
