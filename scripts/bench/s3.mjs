@@ -1,0 +1,99 @@
+// Bench: listing a minio store of 10,000 runs served by moto (127.0.0.1) against a floor: the same SDK paginating
+// ListObjectsV2 over the bucket with nothing else. Prints the cold listing (listing + the newest 500 summaries read
+// with 4 KB range GETs), the warm one (summaries cached by ETag: listing only, what a refresh/poll costs) and the
+// ratios. Target: warm within 1.3x of the floor. BENCH_S3_RUNS changes the run count (seeding takes a while).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const cliJs = path.join(repo, 'dist', 'cli.js');
+if (!fs.existsSync(cliJs)) { console.error(`${cliJs} is missing: run \`npm run build\` first.`); process.exit(2); }
+const require = createRequire(import.meta.url);
+const { discoverStores, openStore } = require(cliJs);
+const { S3Client, CreateBucketCommand, PutObjectCommand, ListObjectsV2Command } = require('@aws-sdk/client-s3');
+
+const RUNS = Number(process.env.BENCH_S3_RUNS ?? 10_000);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
+const FIX = path.join(repo, 'test/fixtures/runnable/s3-minio');
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const ms = (x) => `${x.toFixed(0)} ms`;
+
+const port = await new Promise((resolve) => {
+  const s = net.createServer();
+  s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+});
+const moto = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+process.on('exit', () => moto.kill());
+await new Promise((resolve, reject) => {
+  let out = '';
+  const on = (b) => { out += b; if (out.includes(`Running on http://127.0.0.1:${port}`)) resolve(); };
+  moto.stdout.on('data', on);
+  moto.stderr.on('data', on);
+  moto.once('exit', (c) => reject(new Error(`moto exited (${c}): ${out}`)));
+});
+moto.stdout.resume();
+moto.stderr.resume();
+const endpoint = `http://127.0.0.1:${port}`;
+const client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'minioadmin', secretAccessKey: 'minioadmin' } });
+
+// ---- seed: the fixture's double-encoded run log under RUNS new ids ---------------------------------------------
+const body = fs.readFileSync(path.join(FIX, 'objects/run-logs/argo-train-7731/argo-train-7731.json'), 'utf8');
+await client.send(new CreateBucketCommand({ Bucket: 'run-logs' }));
+const t0 = performance.now();
+let next = 0;
+await Promise.all(Array.from({ length: 32 }, async () => {
+  while (next < RUNS) {
+    const id = `bench-${String(next++).padStart(6, '0')}`;
+    await client.send(new PutObjectCommand({ Bucket: 'run-logs', Key: `${id}/${id}.json`, Body: body.split('argo-train-7731').join(id) }));
+  }
+}));
+console.log(`seeded ${RUNS} runs into moto in ${ms(performance.now() - t0)}`);
+
+const ws = fs.mkdtempSync(path.join(os.tmpdir(), 's3-bench-'));
+process.on('exit', () => fs.rmSync(ws, { recursive: true, force: true }));
+fs.writeFileSync(path.join(ws, 'prod-minio.yaml'), fs.readFileSync(path.join(FIX, 'prod-minio.yaml'), 'utf8').split('http://127.0.0.1:9012').join(endpoint));
+const { stores } = await discoverStores({ cwd: ws, env: {} });
+const descriptor = stores.find((s) => s.type === 'minio');
+
+async function floor() {
+  let token;
+  let n = 0;
+  do {
+    const r = await client.send(new ListObjectsV2Command({ Bucket: 'run-logs', ContinuationToken: token }));
+    n += r.Contents?.length ?? 0;
+    token = r.IsTruncated ? r.NextContinuationToken : undefined;
+  } while (token);
+  return n;
+}
+
+const floors = [];
+const colds = [];
+const warms = [];
+for (let i = 0; i < REPEAT; i++) {
+  let t = performance.now();
+  const n = await floor();
+  floors.push(performance.now() - t);
+  if (n !== RUNS) throw new Error(`floor listed ${n} keys, expected ${RUNS}`);
+  const store = openStore(descriptor);
+  t = performance.now();
+  const cold = await store.listRuns();
+  colds.push(performance.now() - t);
+  t = performance.now();
+  const warm = await store.listRuns();
+  warms.push(performance.now() - t);
+  if (cold.length !== RUNS || warm.length !== RUNS) throw new Error(`listed ${cold.length}/${warm.length} runs, expected ${RUNS}`);
+  if (cold.some((r) => r.error)) throw new Error(`error items: ${cold.find((r) => r.error).error}`);
+}
+const f = median(floors);
+const c = median(colds);
+const w = median(warms);
+console.log(`floor (ListObjectsV2 pages only):   ${ms(f)}`);
+console.log(`listRuns cold (+500 summary GETs):  ${ms(c)}  ratio ${(c / f).toFixed(2)}x`);
+console.log(`listRuns warm (summaries cached):   ${ms(w)}  ratio ${(w / f).toFixed(2)}x  target <= 1.3x ${w / f <= 1.3 ? 'OK' : 'MISSED'}`);
+client.destroy();
+process.exit(0);
