@@ -53,7 +53,7 @@ export class RunsModel implements RunsService, vscode.Disposable {
   private readonly settled = new Map<string, Run>();
   private storeWatchers: vscode.Disposable[] = [];
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  private abort = new AbortController();
+  private readonly abort = new AbortController();
   private readonly gate = new ConcurrencyGate(4);
   private filterState: RunFilter = {};
 
@@ -197,8 +197,8 @@ export class RunsModel implements RunsService, vscode.Disposable {
 
   /** Re-reads everything: stores are rediscovered, lists and runs re-read on the next request. */
   refresh(): void {
-    this.abort.abort();
-    this.abort = new AbortController();
+    // Reads in flight are not aborted: the tree may still be waiting on them, and an aborted read would show as an
+    // error item. Dropping the caches is enough; the next request reads afresh (abort is for dispose).
     this.discovery = undefined;
     this.discoveryKey = '';
     this.lists.clear();
