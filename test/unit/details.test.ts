@@ -151,15 +151,18 @@ describe('run details: every fixture run', () => {
     }
   });
 
-  it('attempt diffs: one column per attempt, changes flagged against the original', () => {
+  it('attempt diffs: one column per attempt, changes flagged against the original; the first message carries failed and retried steps', () => {
     for (const { caseName, run } of loaded) {
       const d = shapeRunDetails(run);
-      for (const [name, diff] of Object.entries(d.steps)) {
-        const attempts = run.kind === 'job' ? run.job!.attempts : walkSteps(run).find((w) => w.step.internalName === name)!.step.attempts;
-        assert.equal(diff.columns.length, attempts.length, `${caseName}/${run.runId}: ${name}`);
+      const all = run.kind === 'job' ? [{ internalName: 'job', attempts: run.job!.attempts, status: run.job!.status, depth: 0 }]
+        : walkSteps(run).map((w) => ({ internalName: w.step.internalName, attempts: w.step.attempts, status: w.step.status, depth: w.depth }));
+      for (const s of all) {
+        const diff = diffStep(run, s.internalName)!;
+        assert.equal(diff.columns.length, s.attempts.length, `${caseName}/${run.runId}: ${s.internalName}`);
         const status = diff.rows.find((r) => r.group === 'status')!;
-        assert.deepEqual(status.changed, attempts.map((a) => a.status !== attempts[0].status));
-        assert.equal(status.changed[0], false);
+        assert.deepEqual(status.changed, s.attempts.map((a) => a.status !== s.attempts[0].status));
+        if (s.attempts.length && (s.status === 'FAIL' || s.attempts.length > 1 || s.depth === 0)) assert.deepEqual(d.steps[s.internalName], diff);
+        else assert.equal(d.steps[s.internalName], undefined);
       }
     }
   });

@@ -1,11 +1,17 @@
 // The messages between the extension and the run-details webview (both sides import these types).
+import type { AttemptDiff } from './attemptDiff';
 import type { RunComparison } from './compare';
 import type { RunDetails } from './runDetails';
 
 export type ToWebview =
   | { type: 'details'; details: RunDetails; /** a refresh after the run changed on disk */ update: boolean }
   | { type: 'compare'; comparison: RunComparison }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** The answer to `needStep`: a step whose diff RunDetails.steps left out. */
+  | { type: 'step'; diff: AttemptDiff }
+  /** Select a step / switch the tab as a click would (the extension's API and tests use these). */
+  | { type: 'select'; step: string }
+  | { type: 'tab'; tab: 'timeline' | 'graph' };
 
 export type DetailsAction = 'retryLocally' | 'showStepOutput' | 'openRunLog' | 'revealInTree';
 
@@ -30,4 +36,5 @@ export type FromWebview =
   | { type: 'ready' }
   | { type: 'rendered'; state: RenderedState }
   | { type: 'action'; action: DetailsAction; stepInternalName?: string }
-  | { type: 'select'; stepInternalName: string };
+  | { type: 'select'; stepInternalName: string }
+  | { type: 'needStep'; stepInternalName: string };

@@ -19,7 +19,10 @@ export interface RunDetails {
   parameters: Record<string, string>;
   timeline: Timeline;
   graph: GraphLayout;
-  /** Attempt diffs by step internal name (`job` for a job), for steps with at least one attempt. */
+  /**
+   * Attempt diffs by step internal name (`job` for a job) of the steps worth opening with: failed, retried or at the
+   * top level. The page asks for any other (`needStep`) when selected, so 1,000 map iterations stay a small message.
+   */
   steps: Record<string, AttemptDiff>;
   /** The failed task a retry starts from (selected when the panel opens). */
   firstFailed: string | undefined;
@@ -33,7 +36,9 @@ export function shapeRunDetails(run: Run): RunDetails {
     const d = diffStep(run, 'job');
     if (d) steps.job = d;
   } else {
-    for (const { step } of walkSteps(run)) if (step.attempts.length) steps[step.internalName] = diffAttempts(step);
+    for (const { step, depth } of walkSteps(run)) {
+      if (step.attempts.length && (depth === 0 || step.status === 'FAIL' || step.attempts.length > 1)) steps[step.internalName] = diffAttempts(step);
+    }
   }
   const params: Record<string, string> = {};
   for (const [k, v] of Object.entries(run.parameters)) params[k] = v.kind === 'object' ? `object ${String(v.value)}` : JSON.stringify(v.value) ?? '';

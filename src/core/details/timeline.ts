@@ -3,7 +3,7 @@
 import type { Attempt, Run, Status, Step } from '../runlog/model';
 import { isComposite } from '../runlog/rules';
 import { buildAxis, type TimeAxis } from './axis';
-import { attemptLabel, formatParams } from './format';
+import { attemptLabel } from './format';
 
 export interface TimelineBar {
   attemptNumber: number;
@@ -17,9 +17,7 @@ export interface TimelineBar {
   startTime: string;
   endTime: string;
   message: string;
-  inputs: Record<string, string>;
-  outputs: Record<string, string>;
-  metrics: Record<string, string>;
+  /** Inputs/outputs/metrics: read from the step's attempt diff (RunDetails.steps), not repeated per bar. */
 }
 
 export interface TimelineRow {
@@ -63,9 +61,6 @@ export function toBar(a: Attempt): TimelineBar {
     startTime: a.startTime,
     endTime: a.endTime,
     message: a.message,
-    inputs: formatParams(a.inputs),
-    outputs: formatParams(a.outputs),
-    metrics: formatParams(a.metrics),
   };
 }
 

@@ -1,6 +1,54 @@
-// Placeholder until the feature lands; the feature's owner replaces this file.
+// Run details: the "Open Run Details" (one webview tab per run, reused) and "Compare Runs" commands.
+import * as vscode from 'vscode';
+import { Commands } from '../commands/ids';
 import type { Services } from '../services';
+import { COMPARE_VIEW_TYPE, ComparePanel } from './comparePanel';
+import { DETAILS_VIEW_TYPE, RunDetailsPanel, type DetailsHandle } from './detailsPanel';
+import { pickDetailsRun, pickRunPair } from './pickRuns';
 
-export function registerDetails(_services: Services): void {
-  // not yet implemented
+export function registerDetails(services: Services): void {
+  const panels = new Map<string, RunDetailsPanel>();
+  const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+  const open = vscode.commands.registerCommand(Commands.openRunDetails, async (arg?: unknown): Promise<DetailsHandle | undefined> => {
+    try {
+      const ref = await pickDetailsRun(services, arg);
+      if (!ref) return undefined;
+      const key = `${ref.storeId}\u0000${ref.runId}`;
+      const existing = panels.get(key);
+      if (existing) {
+        existing.reveal();
+        if (ref.stepInternalName) void existing.post({ type: 'select', step: ref.stepInternalName });
+        return existing;
+      }
+      const panel = vscode.window.createWebviewPanel(DETAILS_VIEW_TYPE, `Run ${ref.runId}`, vscode.ViewColumn.Active, { enableFindWidget: true });
+      const details = new RunDetailsPanel(services, { storeId: ref.storeId, runId: ref.runId }, panel, () => panels.delete(key));
+      panels.set(key, details);
+      if (ref.stepInternalName) {
+        const step = ref.stepInternalName;
+        void details.whenRendered().then(() => details.post({ type: 'select', step }));
+      }
+      return details;
+    } catch (e) {
+      services.log.error(`${Commands.openRunDetails} failed: ${errorMessage(e)}`);
+      void vscode.window.showErrorMessage(errorMessage(e));
+      return undefined;
+    }
+  });
+
+  const compare = vscode.commands.registerCommand(Commands.compareRuns, async (arg?: unknown, selection?: unknown): Promise<ComparePanel | undefined> => {
+    try {
+      const pair = await pickRunPair(services, arg, selection);
+      if (!pair) return undefined;
+      const [a, b] = pair;
+      const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, `Compare ${a.runId} ↔ ${b.runId}`, vscode.ViewColumn.Active, { enableFindWidget: true });
+      return new ComparePanel(services, a, b, panel);
+    } catch (e) {
+      services.log.error(`${Commands.compareRuns} failed: ${errorMessage(e)}`);
+      void vscode.window.showErrorMessage(errorMessage(e));
+      return undefined;
+    }
+  });
+
+  services.context.subscriptions.push(open, compare, { dispose: () => { for (const p of [...panels.values()]) p.dispose(); } });
 }

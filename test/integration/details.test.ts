@@ -1,0 +1,100 @@
+// Run details in a real VS Code on examples/: the panel opens for the failed prod-failure-001 and its page reports
+// (message round-trip) the failed step drawn and selected; the graph tab marks the failed path; selecting a step
+// from the extension reaches the page; a map run nests its iterations; Compare Runs on two runs of one pipeline.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { Commands } from '../../src/vscode/commands/ids';
+import type { RenderedState } from '../../src/core/details/messages';
+import type { DetailsHandle } from '../../src/vscode/details/detailsPanel';
+import type { RunRef, Services } from '../../src/vscode/services';
+import { getApi, log, withTimeout } from './helpers';
+
+describe('Run details webview', function () {
+  this.timeout(90_000);
+  let api: Services;
+
+  /** The store (of the examples' configs) that lists `runId`. */
+  async function refOf(runId: string): Promise<RunRef> {
+    for (const d of await api.runs.descriptors()) {
+      const runs = await api.runs.listRuns(d.id).catch(() => []);
+      if (runs.some((r) => r.runId === runId && !r.error)) return { storeId: d.id, runId };
+    }
+    throw new Error(`no store of examples/ lists ${runId}`);
+  }
+
+  async function open(runId: string): Promise<DetailsHandle> {
+    const handle = await vscode.commands.executeCommand<DetailsHandle | undefined>(Commands.openRunDetails, await refOf(runId));
+    assert.ok(handle, `${Commands.openRunDetails} returned the panel of ${runId}`);
+    return handle;
+  }
+
+  const rendered = (h: DetailsHandle, what: string, p: (s: RenderedState) => boolean): Promise<RenderedState> =>
+    withTimeout(h.whenRendered(p), 45_000, what);
+
+  before(async () => {
+    api = await getApi();
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('opens prod-failure-001 with the failed step drawn and selected', async () => {
+    const h = await open('prod-failure-001');
+    const state = await rendered(h, 'the first render of prod-failure-001', (s) => s.view === 'details');
+    log(`details rendered: ${JSON.stringify(state)}`);
+    const run = await api.runs.getRun(h.ref);
+    assert.equal(state.runId, 'prod-failure-001');
+    assert.equal(state.tab, 'timeline');
+    assert.deepEqual(state.failedRows, ['deploy']);
+    assert.equal(state.selectedStep, 'deploy', 'the first failed task is selected on open');
+    // One row per recorded step (no composites here) and one bar per attempt.
+    assert.equal(state.timelineRows, run.steps.length);
+    assert.equal(state.timelineBars, run.steps.reduce((n, s) => n + s.attempts.length, 0));
+    assert.ok(h.panel.visible && h.panel.title.includes('prod-failure-001'));
+    // Opening again reuses the panel.
+    const again = await vscode.commands.executeCommand<DetailsHandle>(Commands.openRunDetails, h.ref);
+    assert.strictEqual(again, h);
+  });
+
+  it('graph tab: every dag node drawn, the failed path from start to deploy', async () => {
+    const h = await open('prod-failure-001');
+    await rendered(h, 'details', (s) => s.view === 'details');
+    await h.post({ type: 'tab', tab: 'graph' });
+    const state = await rendered(h, 'the graph tab', (s) => s.tab === 'graph');
+    const run = await api.runs.getRun(h.ref);
+    const dag = run.runConfig.dag as { start_at: string; nodes: Record<string, unknown> };
+    assert.equal(state.graphNodes, Object.keys(dag.nodes).length);
+    assert.ok(state.failedPathNodes.includes(dag.start_at) && state.failedPathNodes.includes('deploy'), state.failedPathNodes.join(', '));
+    assert.ok(!state.failedPathNodes.includes('success'), 'success never ran');
+    await h.post({ type: 'select', step: 'train_model' });
+    const sel = await rendered(h, 'train_model selected', (s) => s.selectedStep === 'train_model');
+    assert.equal(sel.tab, 'graph');
+    await h.post({ type: 'tab', tab: 'timeline' });
+    await rendered(h, 'back to the timeline', (s) => s.tab === 'timeline');
+  });
+
+  it('map-fail-0001: iterations nested, the failing iteration marked', async () => {
+    const h = await open('map-fail-0001');
+    const state = await rendered(h, 'map-fail-0001', (s) => s.view === 'details' && s.runId === 'map-fail-0001');
+    const run = await api.runs.getRun(h.ref);
+    const map = run.steps.find((s) => s.type === 'map')!;
+    const failing = map.branches.flatMap((b) => b.steps).filter((s) => s.status === 'FAIL' && s.type === 'task').map((s) => s.internalName);
+    assert.deepEqual(state.failedRows, failing);
+    // steps + branch rows + the steps inside each iteration
+    const stepsInside = map.branches.reduce((n, b) => n + b.steps.length, 0);
+    assert.equal(state.timelineRows, run.steps.length + map.branches.length + stepsInside);
+    assert.equal(state.selectedStep, failing[0]);
+  });
+
+  it('Compare Runs: prod-failure-001 and nightly-train-0412 (same dag_hash) side by side', async () => {
+    const a = await refOf('prod-failure-001');
+    const b = await refOf('nightly-train-0412');
+    const panel = await vscode.commands.executeCommand<{ whenRendered(): Promise<RenderedState>; panel: vscode.WebviewPanel } | undefined>(Commands.compareRuns, undefined, [a, b]);
+    assert.ok(panel, 'compare returned its panel');
+    const state = await withTimeout(panel.whenRendered(), 45_000, 'the comparison');
+    assert.equal(state.view, 'compare');
+    assert.equal(state.runId, 'prod-failure-001 nightly-train-0412');
+    panel.panel.dispose();
+  });
+});
