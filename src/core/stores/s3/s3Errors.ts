@@ -2,6 +2,7 @@
 // Every sentence passes through redact(): credentials never reach a message.
 import { RunLogError } from '../runLogStore';
 import { redact } from './credentials';
+import { withoutUserInfo } from './s3Settings';
 
 export type S3FailureKind =
   | 'unreachable'
@@ -104,7 +105,7 @@ export function isRetryable(err: unknown): boolean {
 export function toS3StoreError(err: unknown, ctx: S3ErrorContext): S3StoreError {
   if (err instanceof S3StoreError) return err;
   const { kind, code, status } = classifyS3Error(err);
-  const where = `${ctx.endpointUrl.replace(/\/+$/, '')}`;
+  const where = withoutUserInfo(ctx.endpointUrl).replace(/\/+$/, '');
   const fix = ctx.configFile ? ` in ${ctx.configFile}` : ' in the runnable config';
   const what = ctx.key ? `s3://${ctx.bucket}/${ctx.key}` : `bucket "${ctx.bucket}"`;
   let msg: string;

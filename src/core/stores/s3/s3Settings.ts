@@ -109,5 +109,10 @@ export function readS3Settings(
 
 /** Human-readable location, never containing credentials: `http://host:9002/bucket/prefix`. */
 export function describeLocation(loc: S3Location): string {
-  return `${loc.endpointUrl.replace(/\/+$/, '')}/${loc.bucket}${loc.prefix ? '/' + loc.prefix.replace(/\/$/, '') : ''}`;
+  return `${withoutUserInfo(loc.endpointUrl).replace(/\/+$/, '')}/${loc.bucket}${loc.prefix ? '/' + loc.prefix.replace(/\/$/, '') : ''}`;
+}
+
+/** `http://user:pass@host` → `http://host`: an endpoint may carry credentials; they are never shown. */
+export function withoutUserInfo(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
 }
