@@ -32,13 +32,11 @@ export interface LocateOptions {
 }
 
 // Imports the module (workspace first on sys.path, as runnable's tasks.py does), unwraps decorators
-// and reads the def's body from the AST of the defining file. Prints one JSON object.
-export const LOCATE_SCRIPT = String.raw`
-import ast, argparse, importlib, inspect, json, os, sys
-def main():
-    cwd, command = sys.argv[1], sys.argv[2]
-    os.chdir(cwd)
-    sys.path.insert(0, cwd)
+// and reads the def's body from the AST of the defining file. `locate(command)` returns a dict; shared with the
+// retry probe (core/retry/probe.ts), which runs it in the same process as the dag check.
+export const LOCATE_FUNCTION_PY = String.raw`
+def locate(command):
+    import ast, argparse, importlib, inspect
     module_name, _, func_name = command.rpartition(".")
     f = getattr(importlib.import_module(module_name), func_name)
     f = inspect.unwrap(f)
@@ -66,12 +64,41 @@ def main():
     for p in inspect.signature(f).parameters.values():
         params.append({"name": p.name, "kind": kinds[int(p.kind)], "hasDefault": p.default is not inspect.Parameter.empty,
                        "namespace": p.annotation is argparse.Namespace})
-    print(json.dumps({"absFile": src_file, "defLine": target.lineno, "line": line, "params": params}))
+    return {"absFile": src_file, "defLine": target.lineno, "line": line, "params": params}
+`;
+
+export const LOCATE_SCRIPT = String.raw`
+import json, os, sys
+${LOCATE_FUNCTION_PY}
 try:
-    main()
+    os.chdir(sys.argv[1])
+    sys.path.insert(0, sys.argv[1])
+    print(json.dumps(locate(sys.argv[2])))
 except BaseException as e:
     print(json.dumps({"error": "%s: %s" % (type(e).__name__, e)}))
 `;
+
+export interface LocateAnswer {
+  error?: string;
+  absFile?: string;
+  defLine?: number;
+  line?: number;
+  params?: SignatureParam[];
+}
+
+/** The Python side's answer (a `locate()` dict or `{error}`) as a location, or a sentence saying why not. */
+export function toLocation(parsed: LocateAnswer, cwd: string, command: string): FunctionLocation | { error: string } {
+  if (parsed.error || !parsed.absFile) return { error: `Importing ${command} failed: ${parsed.error ?? 'no file'}` };
+  const rel = path.relative(cwd, parsed.absFile);
+  return {
+    absFile: parsed.absFile,
+    file: rel.startsWith('..') || path.isAbsolute(rel) ? parsed.absFile : rel,
+    defLine: parsed.defLine!,
+    line: parsed.line!,
+    params: parsed.params ?? [],
+    via: 'python',
+  };
+}
 
 /** Imports and inspects the function with `python`; `{error}` when that fails. */
 export async function locateWithPython(opts: LocateOptions): Promise<FunctionLocation | { error: string }> {
@@ -85,22 +112,13 @@ export async function locateWithPython(opts: LocateOptions): Promise<FunctionLoc
   });
   if (res.error) return { error: res.error };
   const lastLine = res.stdout.trim().split('\n').pop() ?? '';
-  let parsed: { error?: string; absFile?: string; defLine?: number; line?: number; params?: SignatureParam[] };
+  let parsed: LocateAnswer;
   try {
     parsed = JSON.parse(lastLine);
   } catch {
     return { error: `The interpreter printed no location for ${opts.command} (stderr: ${res.stderr.trim().slice(-300)})` };
   }
-  if (parsed.error || !parsed.absFile) return { error: `Importing ${opts.command} failed: ${parsed.error ?? 'no file'}` };
-  const rel = path.relative(opts.cwd, parsed.absFile);
-  return {
-    absFile: parsed.absFile,
-    file: rel.startsWith('..') || path.isAbsolute(rel) ? parsed.absFile : rel,
-    defLine: parsed.defLine!,
-    line: parsed.line!,
-    params: parsed.params ?? [],
-    via: 'python',
-  };
+  return toLocation(parsed, opts.cwd, opts.command);
 }
 
 /**
@@ -108,13 +126,21 @@ export async function locateWithPython(opts: LocateOptions): Promise<FunctionLoc
  * `notes` says why the fallback was used (surfaced as plan warnings by the caller when useful).
  */
 export async function locateFunction(opts: LocateOptions): Promise<{ location?: FunctionLocation; notes: string[] }> {
+  return preferPython(opts.trusted ? await locateWithPython(opts) : undefined, opts.cwd, opts.command);
+}
+
+/** The interpreter's answer when it has one (`undefined`: not asked, untrusted), else the source text's, with notes. */
+export async function preferPython(
+  viaPython: FunctionLocation | { error: string } | undefined,
+  cwd: string,
+  command: string,
+): Promise<{ location?: FunctionLocation; notes: string[] }> {
   const notes: string[] = [];
-  if (opts.trusted) {
-    const viaPython = await locateWithPython(opts);
+  if (viaPython) {
     if ('absFile' in viaPython) return { location: viaPython, notes };
     notes.push(`${viaPython.error}; found the function by reading the source instead.`);
   }
-  const viaSource = await locateStatically(opts.cwd, opts.command);
+  const viaSource = await locateStatically(cwd, command);
   if ('absFile' in viaSource) return { location: viaSource, notes };
   notes.push(viaSource.error);
   return { notes };

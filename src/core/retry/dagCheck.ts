@@ -9,33 +9,47 @@ import { pyDumps } from './pyJson';
 
 export const DAG_MARK = '@@RUNNABLE_DAG@@';
 
-export const DAG_SCRIPT = String.raw`
-import hashlib, importlib, json, os, sys
-def current_dag(cwd, mode, definition):
-    os.chdir(cwd)
-    sys.path.insert(0, cwd)
-    if mode == "yaml":
-        from runnable.context import get_pipeline_spec_from_yaml
-        return get_pipeline_spec_from_yaml(definition)
+// `patch_execute(captured)` swaps Pipeline.execute for a recorder (which also notes the parameters_file it was given);
+// `dag_answer(mode, definition, captured)` returns {"hash", "dag"} with the dag text exactly as context.dag_hash
+// dumps it. Shared with the retry probe (probe.ts), which runs it in the same process as the locator.
+export const DAG_FUNCTION_PY = String.raw`
+def patch_execute(captured):
     from runnable import sdk
-    captured = []
     def no_execute(self, *args, **kwargs):
-        captured.append(self)
+        captured.append((self, kwargs))
         return {}
     for name in ("Pipeline", "AsyncPipeline"):
         cls = getattr(sdk, name, None)
         if cls is not None and hasattr(cls, "execute"):
             setattr(cls, "execute", no_execute)
+def current_dag(mode, definition, captured):
+    import importlib
+    if mode == "yaml":
+        from runnable.context import get_pipeline_spec_from_yaml
+        return get_pipeline_spec_from_yaml(definition)
     module, _, func = definition.rpartition(".")
     result = getattr(importlib.import_module(module), func)()
-    pipeline = result if hasattr(result, "return_dag") else (captured[-1] if captured else None)
+    pipeline = result if hasattr(result, "return_dag") else (captured[-1][0] if captured else None)
     if pipeline is None:
         raise RuntimeError("%s() neither returned a pipeline nor called .execute() on one" % definition)
     return pipeline.return_dag()
+def dag_answer(mode, definition, captured):
+    import hashlib, json
+    text = json.dumps(current_dag(mode, definition, captured).model_dump(), sort_keys=True, ensure_ascii=True)
+    return {"hash": hashlib.sha1(text.encode("utf-8")).hexdigest(), "dag": text}
+`;
+
+export const DAG_SCRIPT = String.raw`
+import json, os, sys
+${DAG_FUNCTION_PY}
 try:
-    dag = current_dag(*sys.argv[1:4])
-    text = json.dumps(dag.model_dump(), sort_keys=True, ensure_ascii=True)
-    print("${DAG_MARK}" + json.dumps({"hash": hashlib.sha1(text.encode("utf-8")).hexdigest(), "dag": text}))
+    cwd, mode, definition = sys.argv[1:4]
+    os.chdir(cwd)
+    sys.path.insert(0, cwd)
+    captured = []
+    if mode != "yaml":
+        patch_execute(captured)
+    print("${DAG_MARK}" + json.dumps(dag_answer(mode, definition, captured)))
 except BaseException as e:
     print("${DAG_MARK}" + json.dumps({"error": "%s: %s" % (type(e).__name__, e)}))
 `;
@@ -57,14 +71,18 @@ export async function currentDag(opts: { run: Run; cwd: string; python: string; 
   const line = res.stdout.split('\n').reverse().find((l) => l.startsWith(DAG_MARK));
   if (!line) return { error: `the helper printed nothing (exit ${res.code}; ${res.stderr.trim().split('\n').pop() ?? ''})` };
   try {
-    const out = JSON.parse(line.slice(DAG_MARK.length)) as { hash?: string; dag?: string; error?: string };
-    if (out.error || !out.hash || out.dag === undefined) return { error: out.error ?? 'no dag' };
-    // The hash is sha1 of exactly the text Python printed.
-    const hash = createHash('sha1').update(out.dag, 'utf8').digest('hex');
-    return { hash, dag: JSON.parse(out.dag) };
+    return toCurrentDag(JSON.parse(line.slice(DAG_MARK.length)));
   } catch (e) {
     return { error: `the helper's output was not JSON (${(e as Error).message})` };
   }
+}
+
+/** The Python side's `dag_answer()` dict (or `{error}`) as the current dag; throws when the dag text is not JSON. */
+export function toCurrentDag(out: { hash?: string; dag?: string; error?: string }): CurrentDag | { error: string } {
+  if (out.error || !out.hash || out.dag === undefined) return { error: out.error ?? 'no dag' };
+  // The hash is sha1 of exactly the text Python printed.
+  const hash = createHash('sha1').update(out.dag, 'utf8').digest('hex');
+  return { hash, dag: JSON.parse(out.dag) };
 }
 
 type Graph = { nodes?: Record<string, Node> };
@@ -98,14 +116,18 @@ export function describeDagChange(recorded: unknown, current: unknown): string {
 }
 
 export async function checkDag(opts: { run: Run; cwd: string; python: string; env: Record<string, string | undefined>; signal?: AbortSignal }): Promise<{ blocked?: string; warning?: string }> {
-  const cur = await currentDag(opts);
+  return judgeDag(opts.run, await currentDag(opts), opts.python);
+}
+
+/** The pre-flight's verdict on the current dag: blocked (naming the steps) when it differs from the recorded one. */
+export function judgeDag(run: Run, cur: CurrentDag | { error: string }, python: string): { blocked?: string; warning?: string } {
   if ('error' in cur) {
-    const why = /No module named 'runnable'/.test(cur.error) ? `runnable is not importable with ${opts.python}` : cur.error;
+    const why = /No module named 'runnable'/.test(cur.error) ? `runnable is not importable with ${python}` : cur.error;
     return { warning: `Could not check whether the pipeline changed since the run (${why}); runnable itself refuses the retry if it did.` };
   }
-  if (cur.hash === opts.run.dagHash) return {};
-  const what = describeDagChange(opts.run.runConfig.dag, cur.dag);
+  if (cur.hash === run.dagHash) return {};
+  const what = describeDagChange(run.runConfig.dag, cur.dag);
   return {
-    blocked: `The pipeline changed since run ${opts.run.runId} (${what}; dag hash ${opts.run.dagHash} now ${cur.hash}): runnable refuses to retry a run whose structure changed. Restore the pipeline as it was, or start a new run.`,
+    blocked: `The pipeline changed since run ${run.runId} (${what}; dag hash ${run.dagHash} now ${cur.hash}): runnable refuses to retry a run whose structure changed. Restore the pipeline as it was, or start a new run.`,
   };
 }

@@ -4,13 +4,16 @@ import * as path from 'node:path';
 import { findRun } from './findRun';
 import { launchFor } from './launch';
 import { mapLevels, pyLiteral } from './mapLevels';
-import { checkDag } from './dagCheck';
+import { judgeDag } from './dagCheck';
+import { runProbe, type ProbeAnswer, type ProbeRequest } from './probe';
+import type { ProbeCache } from './probeCache';
 import { parametersFileWarning } from './paramsWarning';
 import type { FirstFailed, RetryBreakpoint, RetryInput, RetryPlan } from './types';
 import { firstFailedTask, nextRetryIndicator, retrySkipPlan, walkSteps } from '../runlog/rules';
 import type { ParamValue, Run, Step } from '../runlog/model';
 import type { StoreDescriptor } from '../stores/runLogStore';
-import { locateFunction } from '../python/locate';
+import { preferPython, type FunctionLocation } from '../python/locate';
+import { performance } from 'node:perf_hooks';
 import { bindParameters } from '../python/signature';
 
 export interface PlanRetryOptions {
@@ -29,11 +32,26 @@ export interface PlanRetryOptions {
   retryIndicator?: string;
   /** Untrusted (false): nothing is imported or run; the function is found from its source text. Default true. */
   trusted?: boolean;
-  /** Compute the current dag and compare hashes (default true). The dag helper imports the project's runnable,
-   * which can take a second: a caller may skip it here and run `checkDag` (dagCheck.ts) alongside the launch;
-   * runnable itself refuses a changed dag either way. */
+  /** Compute the current dag and compare hashes (default true). It runs in the same Python probe as the locator
+   * (probe.ts); without it runnable itself still refuses a changed dag, but only after the launch. */
   checkDag?: boolean;
+  /** Reuses probe answers while the interpreter and the files they came from are unchanged (probeCache.ts). */
+  probeCache?: ProbeCache;
+  /** Filled in when given: where the time went (for the bench and the session's log line). */
+  timings?: PlanTimings;
   signal?: AbortSignal;
+}
+
+export interface PlanTimings {
+  /** Time planRetry spent waiting on the probe after its own work was done (0 on a cache hit). */
+  probeBlockedMs: number;
+  /** The probe subprocess's wall time, spawn to exit (0 on a cache hit or when no probe ran). */
+  probeWallMs: number;
+  /** The probe process's own CPU time as Python reports it (undefined when no process answered). */
+  probeCpuMs?: number;
+  probeCached: boolean;
+  /** Whether a probe was asked for at all (false: untrusted, or nothing to locate or check). */
+  probed: boolean;
 }
 
 const PARAMETER_PREFIX = 'RUNNABLE_PRM_';
@@ -151,20 +169,37 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
     else if (!RUNNING.has(run.status)) blockers.push(`Run ${run.runId} has no failed task in its log: there is no step to retry.`);
   }
 
-  // The dag check (a Python process) runs while the failed function is located.
-  // DAG unchanged? Only with the project's own runnable, only when trusted (it imports the pipeline module).
-  let dagCheck: Promise<{ blocked?: string; warning?: string }> | undefined;
-  if (run.kind === 'pipeline' && run.dagHash && !blockers.length && opts.checkDag !== false) {
-    if (!trusted) {
-      plan.warnings.push('Not checked whether the pipeline changed since the run: the workspace is not trusted, so its code was not imported.');
-    } else {
-      dagCheck = checkDag({ run, cwd, python, env: { ...opts.env, ...plan.env }, signal: opts.signal });
-    }
+  // One Python probe (probe.ts) locates the failed function and computes the current dag; it starts now and
+  // runs while the rest of the plan is worked out here. Only when trusted: it imports the project's code.
+  const wantDag = run.kind === 'pipeline' && !!run.dagHash && !blockers.length && opts.checkDag !== false;
+  if (wantDag && !trusted) {
+    plan.warnings.push('Not checked whether the pipeline changed since the run: the workspace is not trusted, so its code was not imported.');
   }
+  const locateCommand = failed && (failed.step.commandType ?? 'python') === 'python' && failed.step.command ? failed.step.command : undefined;
+  const req: ProbeRequest = {
+    cwd,
+    python,
+    env: { ...opts.env, ...plan.env },
+    ...(locateCommand ? { locate: locateCommand } : {}),
+    ...(wantDag ? { dag: { mode: run.executionMode === 'yaml' ? 'yaml' : 'python', definition: run.definitionFile } } : {}),
+    signal: opts.signal,
+  } as ProbeRequest;
+  const probing: Promise<ProbeAnswer> | undefined = trusted && (req.locate || req.dag)
+    ? (opts.probeCache ? opts.probeCache.probe(req, launch.definitionPath ? [launch.definitionPath] : []) : runProbe(req))
+    : undefined;
+  let blockedMs = 0;
+  const awaitProbe = async (): Promise<ProbeAnswer | undefined> => {
+    if (!probing) return undefined;
+    const t = performance.now();
+    const a = await probing;
+    blockedMs += performance.now() - t;
+    return a;
+  };
 
   let paramNames: string[] = [];
   if (failed) {
-    const described = await describeFailed(run, store, failed.step, failed.attempt.inputs, cwd, { trusted, python, env: opts.env, signal: opts.signal }, plan);
+    const located = async () => preferPython(trusted ? (await awaitProbe())?.locate : undefined, cwd, failed.step.command!);
+    const described = await describeFailed(run, store, failed.step, failed.attempt.inputs, cwd, located, trusted, plan);
     plan.firstFailed = described.ff;
     paramNames = described.paramNames;
   }
@@ -172,10 +207,20 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
   const pw = await parametersFileWarning(run, cwd, launch.definitionPath, new Set(paramNames));
   if (pw) plan.warnings.push(pw);
 
-  if (dagCheck) {
-    const dag = await dagCheck;
+  const answer = await awaitProbe();
+  if (answer?.dag) {
+    const dag = judgeDag(run, answer.dag, python);
     if (dag.blocked) blockers.push(dag.blocked);
     if (dag.warning) plan.warnings.push(dag.warning);
+  }
+  if (opts.timings) {
+    Object.assign(opts.timings, {
+      probeBlockedMs: blockedMs,
+      probeWallMs: answer?.wallMs ?? 0,
+      probeCpuMs: answer?.cpuMs,
+      probeCached: answer?.cached ?? false,
+      probed: !!probing,
+    } satisfies PlanTimings);
   }
 
   plan.blocked = blockers.length ? blockers.join(' ') : null;
@@ -188,7 +233,8 @@ async function describeFailed(
   step: Step,
   recorded: Record<string, ParamValue>,
   cwd: string,
-  py: { trusted: boolean; python: string; env: Record<string, string | undefined>; signal?: AbortSignal },
+  locate: () => Promise<{ location?: FunctionLocation; notes: string[] }>,
+  trusted: boolean,
   plan: RetryPlan,
 ): Promise<{ ff: FirstFailed; paramNames: string[] }> {
   const ff: FirstFailed = {
@@ -214,13 +260,13 @@ async function describeFailed(
     all(Object.keys(recorded));
     return { ff, paramNames: [] };
   }
-  const { location, notes } = await locateFunction({ cwd, command: step.command, python: py.python, trusted: py.trusted, env: py.env, signal: py.signal });
+  const { location, notes } = await locate();
   if (!location) {
     plan.warnings.push(`Could not find ${step.command}: ${notes.join(' ')} No breakpoint is set.`);
     all(Object.keys(recorded));
     return { ff, paramNames: [] };
   }
-  if (py.trusted && notes.length) plan.warnings.push(notes.join(' '));
+  if (trusted && notes.length) plan.warnings.push(notes.join(' '));
   ff.file = location.file;
   ff.defLine = location.defLine;
   ff.line = location.line;

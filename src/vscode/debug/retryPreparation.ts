@@ -4,7 +4,9 @@
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { planRetry } from '../../core/retry/plan';
+import { planRetry, type PlanTimings } from '../../core/retry/plan';
+import { ProbeCache } from '../../core/retry/probeCache';
+import { firstFailedTask } from '../../core/runlog/rules';
 import type { RetryPlan } from '../../core/retry/types';
 import type { RunLogStore } from '../../core/stores/runLogStore';
 import type { RunRef, Services } from '../services';
@@ -14,6 +16,7 @@ import { readSettings } from '../settings';
 import { readEnvFile } from './envFile';
 import { argvToLaunch, describeLaunchArgsError, launchArgsSchema, SESSION_KEY, type RunnableLaunchArgs } from './launchArgs';
 import { readOriginalFailure } from './originalFailure';
+import type { OriginalFailure } from './retryBanner';
 import { retryBanner } from './retryBanner';
 import type { RetryOutcome, RetrySessions } from './retrySessions';
 
@@ -33,11 +36,17 @@ export interface PlannedRetry {
   /** What the user asked for: the envFile's values, and the configuration's env + RUNNABLE_VAR_* from `variables`. */
   userEnv: { fromFile: Record<string, string>; explicit: Record<string, string> };
   planMs: number;
+  /** Where planRetry's time went (probe subprocess vs our own work). */
+  planTimings: PlanTimings;
+  /** The original failure for the banner (message + captured output tail), read from the store while the plan runs. */
+  failure: Promise<OriginalFailure>;
 }
 
 export class RetryPreparation {
   /** The run last chosen through `${command:runnable.pickFailedRun}`: tells which store a bare runId came from. */
   lastPicked: RunRef | undefined;
+  /** Probe answers (function location + current dag) reused while the interpreter and source files are unchanged. */
+  private readonly probes = new ProbeCache();
 
   constructor(
     private readonly services: Services,
@@ -91,11 +100,15 @@ export class RetryPreparation {
 
   async plan(args: RunnableLaunchArgs, folder: vscode.WorkspaceFolder | undefined, signal?: AbortSignal): Promise<PlannedRetry> {
     const t0 = performance.now();
+    // Independent work starts together: the interpreter (may ask the Python extension) while the store is located.
+    const interpreting = resolveInterpreter(folder?.uri, args.python, this.services.log);
     const located = await this.locate(args, folder);
-    const userEnv = await this.userEnv(args, located.cwd);
-    const interpreter = await resolveInterpreter(folder?.uri, args.python, this.services.log);
-    // Probe the interpreter while the plan is computed; the pre-flight later reads the cached answer.
+    // The banner's original failure (run log + catalog tail) is read while the plan is computed.
+    const failure = this.readFailure(located, args.runId);
+    const [userEnv, interpreter] = await Promise.all([this.userEnv(args, located.cwd), interpreting]);
+    // Probe the interpreter (debugpy, runnable) while the plan is computed; the pre-flight later reads the cached answer.
     this.checker.facts(interpreter.path, { ...process.env, ...userEnv.fromFile, ...userEnv.explicit }, located.cwd).catch(() => undefined);
+    const planTimings: PlanTimings = { probeBlockedMs: 0, probeWallMs: 0, probeCached: false, probed: false };
     const plan = await planRetry({
       cwd: located.cwd,
       runId: args.runId,
@@ -106,9 +119,26 @@ export class RetryPreparation {
       python: interpreter.path,
       retryIndicator: args.retryIndicator,
       trusted: vscode.workspace.isTrusted,
+      probeCache: this.probes,
+      timings: planTimings,
       signal,
     });
-    return { args, located, plan, interpreter, userEnv, planMs: performance.now() - t0 };
+    return { args, located, plan, interpreter, userEnv, planMs: performance.now() - t0, planTimings, failure };
+  }
+
+  /** The first failed step's original failure, or nothing (logged) when the store cannot say. Never rejects. */
+  private readFailure(located: Located, runId: string): Promise<OriginalFailure> {
+    const store = located.store;
+    if (!store) return Promise.resolve({});
+    return this.services.runs.getRun({ storeId: store.descriptor.id, runId })
+      .then((run) => {
+        const failed = firstFailedTask(run);
+        return failed ? readOriginalFailure(store, run, failed.step.internalName) : {};
+      })
+      .catch((e: unknown) => {
+        this.services.log.warn(`Could not read the original failure of ${runId}: ${e instanceof Error ? e.message : String(e)}`);
+        return {};
+      });
   }
 
   /**
@@ -148,14 +178,7 @@ export class RetryPreparation {
     const t1 = performance.now();
     const [ready, failure] = await Promise.all([
       this.checker.ensureReady(interpreter, { ...process.env, ...launchEnv }, located.cwd, true),
-      located.store && plan.firstFailed
-        ? this.services.runs.getRun({ storeId: located.store.descriptor.id, runId: plan.runId })
-            .then((run) => readOriginalFailure(located.store!, run, plan.firstFailed!.internalName))
-            .catch((e: unknown) => {
-              this.services.log.warn(`Could not read the original failure of ${plan.runId}: ${e instanceof Error ? e.message : String(e)}`);
-              return {};
-            })
-        : Promise.resolve({}),
+      planned.failure,
     ]);
     const preflightMs = performance.now() - t1;
     if (!ready.ok) return refuse(ready.problem ?? 'The Python interpreter is not ready.');
@@ -194,12 +217,20 @@ export class RetryPreparation {
       python: interpreter.path,
       banner: retryBanner(plan, failure, interpreter.path),
       warnings,
-      timings: { planMs: planned.planMs, preflightMs, totalMs: performance.now() - t0 },
+      timings: {
+        planMs: planned.planMs,
+        preflightMs,
+        totalMs: performance.now() - t0,
+        probeBlockedMs: planned.planTimings.probeBlockedMs,
+        probeWallMs: planned.planTimings.probeWallMs,
+        probeCpuMs: planned.planTimings.probeCpuMs,
+        probeCached: planned.planTimings.probeCached,
+      },
     };
     this.sessions.prepare(token, outcome, breakpoints);
 
     const spawned = [interpreter.path, ...plan.argv].join(' ');
-    this.services.log.info(`Retry ${plan.runId} (indicator ${plan.retryIndicator}) in ${plan.cwd}: ${spawned} under debugpy${args.noDebug ? ' (no debugging)' : ''}; env keys: ${Object.keys(launchEnv).sort().join(', ')}; breakpoints: ${plan.breakpoints.map((b) => `${b.file}:${b.line}${b.condition ? ` if ${b.condition}` : ''}`).join(', ') || 'none'}; prepared in ${outcome.timings!.totalMs.toFixed(0)} ms`);
+    this.services.log.info(`Retry ${plan.runId} (indicator ${plan.retryIndicator}) in ${plan.cwd}: ${spawned} under debugpy${args.noDebug ? ' (no debugging)' : ''}; env keys: ${Object.keys(launchEnv).sort().join(', ')}; breakpoints: ${plan.breakpoints.map((b) => `${b.file}:${b.line}${b.condition ? ` if ${b.condition}` : ''}`).join(', ') || 'none'}; prepared in ${outcome.timings!.totalMs.toFixed(0)} ms (of which waiting on the Python probe ${planned.planTimings.probeBlockedMs.toFixed(0)} ms${planned.planTimings.probeCached ? ', probe answer reused' : ''})`);
     return launch;
   }
 }

@@ -12,8 +12,9 @@ export interface RetryOutcome {
   python?: string;
   banner: string[];
   warnings: string[];
-  /** Milliseconds spent in our own preparation: plan, interpreter pre-flight, launch config. */
-  timings?: { planMs: number; preflightMs: number; totalMs: number };
+  /** Milliseconds spent in our own preparation: plan, interpreter pre-flight, launch config; `probe*`: the part of
+   * the plan spent waiting on the Python probe subprocess (locate + dag), its wall and CPU time, and whether it was reused. */
+  timings?: { planMs: number; preflightMs: number; totalMs: number; probeBlockedMs?: number; probeWallMs?: number; probeCpuMs?: number; probeCached?: boolean };
   sessionId?: string;
 }
 

@@ -1,0 +1,126 @@
+// The retry probe: ONE Python process that both locates the failed function (import + inspect) and computes the
+// current dag (Pipeline.execute patched away), instead of one interpreter start for each. It also names the
+// workspace files its answer depends on, so ProbeCache (probeCache.ts) can reuse it until one of them changes.
+import { performance } from 'node:perf_hooks';
+import { LOCATE_FUNCTION_PY, toLocation, type FunctionLocation, type LocateAnswer } from '../python/locate';
+import { runPython } from '../python/runPython';
+import { DAG_FUNCTION_PY, DAG_MARK, toCurrentDag, type CurrentDag } from './dagCheck';
+
+export interface ProbeRequest {
+  cwd: string;
+  python: string;
+  /** The retry variables (RUNNABLE_RETRY_*) are removed: the probe only inspects, it never retries. */
+  env: Record<string, string | undefined>;
+  /** `module.function` of the failed task to locate. */
+  locate?: string;
+  /** The run's definition to build the current dag from. */
+  dag?: { mode: 'yaml' | 'python'; definition: string };
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface ProbeAnswer {
+  locate?: FunctionLocation | { error: string };
+  dag?: CurrentDag | { error: string };
+  /** Absolute workspace files the answer depends on: modules imported from cwd, the parameters file given to execute(). */
+  files: string[];
+  /** The probe process's own CPU time (Python's time.process_time at the end), when it answered. */
+  cpuMs?: number;
+  /** Wall time of the subprocess, spawn to exit (0 when served from the cache). */
+  wallMs: number;
+  cached: boolean;
+  /** Set when the process itself failed (not started, timed out, cancelled): such answers are never cached. */
+  failed?: string;
+}
+
+// Order matters: execute() is patched before anything user-defined is imported, so no module import can run a pipeline.
+export const PROBE_SCRIPT = String.raw`
+import json, os, sys, time
+${LOCATE_FUNCTION_PY}
+${DAG_FUNCTION_PY}
+def err(e):
+    return {"error": "%s: %s" % (type(e).__name__, e)}
+def main():
+    cwd, command, mode, definition = sys.argv[1:5]
+    os.chdir(cwd)
+    sys.path.insert(0, cwd)
+    out = {}
+    captured = []
+    patch_error = None
+    if definition and mode != "yaml":
+        try:
+            patch_execute(captured)
+        except BaseException as e:
+            patch_error = err(e)
+    if command:
+        try:
+            out["locate"] = locate(command)
+        except BaseException as e:
+            out["locate"] = err(e)
+    if definition:
+        try:
+            out["dag"] = patch_error or dag_answer(mode, definition, captured)
+        except BaseException as e:
+            out["dag"] = err(e)
+    files = set()
+    for m in list(sys.modules.values()):
+        f = getattr(m, "__file__", None)
+        if isinstance(f, str):
+            f = os.path.abspath(f)
+            if f.startswith(cwd + os.sep) and "site-packages" not in f and "dist-packages" not in f:
+                files.add(f)
+    if mode == "yaml" and definition:
+        files.add(os.path.abspath(definition))
+    for _, kwargs in captured:
+        pf = kwargs.get("parameters_file")
+        if isinstance(pf, str) and pf:
+            files.add(os.path.abspath(pf))
+    out["files"] = sorted(files)
+    out["cpuMs"] = time.process_time() * 1000
+    print("${DAG_MARK}" + json.dumps(out))
+main()
+`;
+
+/** Runs the probe (never throws: a process failure comes back as `failed` and as both answers' error). */
+export async function runProbe(req: ProbeRequest): Promise<ProbeAnswer> {
+  const env = { ...req.env };
+  delete env.RUNNABLE_RETRY_RUN_ID;
+  delete env.RUNNABLE_RETRY_INDICATOR;
+  const t0 = performance.now();
+  const res = await runPython({
+    python: req.python,
+    args: ['-c', PROBE_SCRIPT, req.cwd, req.locate ?? '', req.dag?.mode ?? '', req.dag?.definition ?? ''],
+    cwd: req.cwd,
+    env,
+    timeoutMs: req.timeoutMs ?? 30000,
+    signal: req.signal,
+  });
+  const wallMs = performance.now() - t0;
+  const fail = (why: string): ProbeAnswer => ({
+    ...(req.locate ? { locate: { error: why } } : {}),
+    ...(req.dag ? { dag: { error: why } } : {}),
+    files: [],
+    wallMs,
+    cached: false,
+    failed: why,
+  });
+  if (res.error) return fail(res.error);
+  const line = res.stdout.split('\n').reverse().find((l) => l.startsWith(DAG_MARK));
+  if (!line) return fail(`${req.python} printed no answer (exit ${res.code}; ${res.stderr.trim().split('\n').pop() ?? ''})`);
+  let out: { locate?: LocateAnswer; dag?: { hash?: string; dag?: string; error?: string }; files?: string[]; cpuMs?: number };
+  try {
+    out = JSON.parse(line.slice(DAG_MARK.length));
+  } catch (e) {
+    return fail(`the probe's output was not JSON (${(e as Error).message})`);
+  }
+  const answer: ProbeAnswer = { files: out.files ?? [], cpuMs: out.cpuMs, wallMs, cached: false };
+  if (req.locate) answer.locate = toLocation(out.locate ?? { error: 'no answer' }, req.cwd, req.locate);
+  if (req.dag) {
+    try {
+      answer.dag = toCurrentDag(out.dag ?? { error: 'no answer' });
+    } catch (e) {
+      answer.dag = { error: `the dag was not JSON (${(e as Error).message})` };
+    }
+  }
+  return answer;
+}
