@@ -11,7 +11,7 @@ import type { RawBranchLog, RawRunLog } from '../runlog/schema';
 import { FileCatalog } from './fileCatalog';
 import { checkRunId, errnoReason, readRegularFileSync, readText, stat, yieldToLoop } from './localFiles';
 import { fileIdentity, RunCache } from './runCache';
-import { errorSummary, type ListedRun, type RunFile, summariseRunFiles } from './runFileSummaries';
+import { errorSummary, type RunFile, SummaryCache, summariseRunFiles } from './runFileSummaries';
 import { RunLogError, type RunLogStore, type StoreDescriptor } from './runLogStore';
 
 export const RUN_LOG_FILE = 'RunLog.json';
@@ -27,7 +27,7 @@ interface ChunkedRead {
 
 export class ChunkedFsRunLogStore implements RunLogStore {
   readonly watchPath: string;
-  private readonly summaries = new RunCache<ListedRun>();
+  private readonly summaries = new SummaryCache();
   private readonly runs = new RunCache<Run>(MAX_CACHED_RUNS);
   private readonly catalog: FileCatalog | undefined;
 

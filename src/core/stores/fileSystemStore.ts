@@ -8,7 +8,7 @@ import { decodeJsonText, parseRunLogText, parseRunLogValue } from '../runlog/par
 import { FileCatalog } from './fileCatalog';
 import { checkRunId, errnoReason, readText, stat } from './localFiles';
 import { fileIdentity, RunCache } from './runCache';
-import { errorSummary, type ListedRun, type RunFile, summariseRunFiles } from './runFileSummaries';
+import { errorSummary, type RunFile, SummaryCache, summariseRunFiles } from './runFileSummaries';
 import { RunLogError, type RunLogStore, type StoreDescriptor } from './runLogStore';
 
 // Full runs are big (a 1,000-iteration map is megabytes): keep only the few the user is looking at.
@@ -16,7 +16,7 @@ const MAX_CACHED_RUNS = 16;
 
 export class FileSystemRunLogStore implements RunLogStore {
   readonly watchPath: string;
-  private readonly summaries = new RunCache<ListedRun>();
+  private readonly summaries = new SummaryCache();
   private readonly runs = new RunCache<Run>(MAX_CACHED_RUNS);
   private readonly catalog: FileCatalog | undefined;
 

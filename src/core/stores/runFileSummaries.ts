@@ -9,7 +9,6 @@ import * as fs from 'node:fs';
 import type { RunSummary } from '../runlog/model';
 import { SUMMARY_HEAD_BYTES, summaryFromHead } from '../runlog/summary';
 import { errnoReason, OPEN_NONBLOCK, yieldToLoop } from './localFiles';
-import { fileIdentity, type RunCache } from './runCache';
 
 /** One run as the store folder shows it. */
 export interface RunFile {
@@ -29,7 +28,28 @@ export function errorSummary(runId: string, source: string, error: string): RunS
 
 export interface ListedRun {
   summary: RunSummary;
+  /** Newest first: the start, else the file's mtime; -Infinity (last) for an entry without a time. */
   sortMs: number;
+  /** The file's identity when it was read (mtime, size, inode: a rewrite, an append or a rename each change it). */
+  mtimeMs: number;
+  size: number;
+  ino: number;
+}
+
+/**
+ * The summaries of one store's last listing, by file. Numbers compared in place (no identity string per run);
+ * each listing builds the next map, so runs that are gone drop out without a second pass.
+ */
+export class SummaryCache {
+  entries = new Map<string, ListedRun>();
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+function listed(summary: RunSummary, sortMs: number, st?: fs.Stats): ListedRun {
+  return { summary, sortMs: Number.isFinite(sortMs) ? sortMs : -Infinity, mtimeMs: st ? st.mtimeMs : NaN, size: st ? st.size : NaN, ino: st ? st.ino : NaN };
 }
 
 /**
@@ -44,13 +64,13 @@ function missingOrUnreadable(f: RunFile, e: unknown, missing: MissingMessage | u
   const code = (e as NodeJS.ErrnoException).code;
   if (missing && (code === 'ENOENT' || code === 'ENOTDIR')) {
     const m = missing(f, code);
-    return m ? { summary: errorSummary(f.runId, m.source, m.error), sortMs: NaN } : undefined;
+    return m ? listed(errorSummary(f.runId, m.source, m.error), NaN) : undefined;
   }
-  return { summary: errorSummary(f.runId, f.file, `Cannot read ${f.file}: ${errnoReason(e)}.`), sortMs: NaN };
+  return listed(errorSummary(f.runId, f.file, `Cannot read ${f.file}: ${errnoReason(e)}.`), NaN);
 }
 
 function notRegular(f: RunFile): ListedRun {
-  return { summary: errorSummary(f.runId, f.file, `${f.file} is not a regular file: runnable writes each run log as a JSON file; remove or rename it.`), sortMs: NaN };
+  return listed(errorSummary(f.runId, f.file, `${f.file} is not a regular file: runnable writes each run log as a JSON file; remove or rename it.`), NaN);
 }
 
 function fromHead(f: RunFile, head: string, st: fs.Stats): ListedRun {
@@ -62,20 +82,20 @@ function fromHead(f: RunFile, head: string, st: fs.Stats): ListedRun {
       ? { ...summary, runId: f.runId }
       : { ...summary, runId: f.runId, error: `${f.file} holds run "${summary.runId}", not "${f.runId}": runnable finds runs by file name, so rename it or remove the copy.` };
   }
-  return { summary, sortMs: Number.isFinite(summary.startMs) ? summary.startMs : st.mtimeMs };
+  return listed(summary, Number.isFinite(summary.startMs) ? summary.startMs : st.mtimeMs, st);
 }
 
-function summarise(f: RunFile, cache: RunCache<ListedRun>, buf: Buffer, missing: MissingMessage | undefined): ListedRun | undefined {
+function summarise(f: RunFile, previous: Map<string, ListedRun>, buf: Buffer, missing: MissingMessage | undefined): ListedRun | undefined {
   // Seen before: one stat tells whether the cached summary still holds.
-  if (cache.has(f.file)) {
+  const seen = previous.get(f.file);
+  if (seen) {
     let st: fs.Stats;
     try {
       st = fs.statSync(f.file);
     } catch (e) {
       return missingOrUnreadable(f, e, missing);
     }
-    const hit = st.isFile() ? cache.get(f.file, fileIdentity(st)) : undefined;
-    if (hit) return hit;
+    if (st.isFile() && st.mtimeMs === seen.mtimeMs && st.size === seen.size && st.ino === seen.ino) return seen;
   }
   // New or changed: open, fstat the open file (cheaper than a path stat, and the identity matches what is read),
   // read the head.
@@ -85,7 +105,6 @@ function summarise(f: RunFile, cache: RunCache<ListedRun>, buf: Buffer, missing:
   } catch (e) {
     return missingOrUnreadable(f, e, missing);
   }
-  let value: ListedRun;
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile()) return notRegular(f);
@@ -93,39 +112,42 @@ function summarise(f: RunFile, cache: RunCache<ListedRun>, buf: Buffer, missing:
     try {
       n = fs.readSync(fd, buf, 0, buf.length, 0);
     } catch (e) {
-      return { summary: errorSummary(f.runId, f.file, `Cannot read ${f.file}: ${errnoReason(e)}.`), sortMs: st.mtimeMs };
+      return listed(errorSummary(f.runId, f.file, `Cannot read ${f.file}: ${errnoReason(e)}.`), st.mtimeMs);
     }
     // runnable writes run_id, dag_hash, tag, status, then the first step's first attempt: everything the list
     // needs ends with the first "start_time" value, a few hundred bytes in. Decoding only that far spares
     // 10,000 x 4 KB of strings (and the GC they cost); the whole head is decoded when that was not enough.
     const at = buf.indexOf(START_TIME);
     const quick = at >= 0 && at + START_TIME_SPAN < n ? at + START_TIME_SPAN : n;
-    value = fromHead(f, buf.toString('utf8', 0, quick), st);
+    let value = fromHead(f, buf.toString('utf8', 0, quick), st);
     if (quick < n && (value.summary.error || value.summary.startTime === undefined)) value = fromHead(f, buf.toString('utf8', 0, n), st);
-    cache.set(f.file, fileIdentity(st), value);
+    return value;
   } finally {
     fs.closeSync(fd);
   }
-  return value;
 }
 
-export async function summariseRunFiles(files: RunFile[], cache: RunCache<ListedRun>, signal?: AbortSignal, missing?: MissingMessage): Promise<RunSummary[]> {
+export async function summariseRunFiles(files: RunFile[], cache: SummaryCache, signal?: AbortSignal, missing?: MissingMessage): Promise<RunSummary[]> {
   const buf = Buffer.allocUnsafe(SUMMARY_HEAD_BYTES);
-  const listed: ListedRun[] = [];
+  const previous = cache.entries;
+  const next = new Map<string, ListedRun>();
+  const out: ListedRun[] = [];
   for (let i = 0; i < files.length; i++) {
     if (i > 0 && i % BATCH === 0) {
       await yieldToLoop();
       signal?.throwIfAborted();
     }
-    const l = summarise(files[i], cache, buf, missing);
-    if (l) listed.push(l);
+    const f = files[i];
+    const l = summarise(f, previous, buf, missing);
+    if (!l) continue;
+    out.push(l);
+    // Only what was read from a file whose identity is known is worth keeping (errors are re-read next time).
+    if (l.mtimeMs === l.mtimeMs) next.set(f.file, l);
   }
-  cache.retain(new Set(files.map((f) => f.file)));
+  cache.entries = next;
   // Newest first; unreadable entries (no time) last, then by run id for a stable order.
-  listed.sort((a, b) => {
-    const am = Number.isFinite(a.sortMs) ? a.sortMs : -Infinity;
-    const bm = Number.isFinite(b.sortMs) ? b.sortMs : -Infinity;
-    return am === bm ? (a.summary.runId < b.summary.runId ? -1 : a.summary.runId > b.summary.runId ? 1 : 0) : bm - am;
-  });
-  return listed.map((l) => l.summary);
+  out.sort((a, b) => (a.sortMs === b.sortMs ? (a.summary.runId < b.summary.runId ? -1 : a.summary.runId > b.summary.runId ? 1 : 0) : b.sortMs - a.sortMs));
+  const summaries = new Array<RunSummary>(out.length);
+  for (let i = 0; i < out.length; i++) summaries[i] = out[i].summary;
+  return summaries;
 }
