@@ -25,8 +25,9 @@ export class RetryConfigurationProvider implements vscode.DebugConfigurationProv
     const base = !config.type && !config.request && !config.name ? { ...initialConfiguration } : config;
     // Child sessions that debugpy starts for subprocesses arrive as `attach` requests: pass them through.
     if (base.request === 'attach') return base;
-    // Replay sessions are served by the replay adapter (src/vscode/replay): nothing to plan or launch.
-    if (base.request === 'replay') return { ...base, name: base.name ?? 'Runnable: Replay a run', cwd: base.cwd ?? folder?.uri.fsPath };
+    // Replay sessions are served by the replay adapter (src/vscode/replay): nothing to plan or launch. VS Code only
+    // starts `launch`/`attach` requests, so `"request": "replay"` becomes a launch marked `replay: true`.
+    if (base.request === 'replay' || base.replay === true) return { ...base, request: 'launch', replay: true, name: base.name ?? 'Runnable: Replay a run', cwd: base.cwd ?? folder?.uri.fsPath };
     return {
       ...base,
       type: DEBUG_TYPE,
@@ -46,7 +47,7 @@ export class RetryConfigurationProvider implements vscode.DebugConfigurationProv
     token?: vscode.CancellationToken,
   ): Promise<vscode.DebugConfiguration | undefined> {
     if (config.request === 'attach' || config.subProcessId !== undefined) return config;
-    if (config.request === 'replay') return config.runId === undefined || config.runId === null ? undefined : config;
+    if (config.replay === true) return config.runId === undefined || config.runId === null ? undefined : config;
     // A cancelled `${command:runnable.pickFailedRun}` leaves no run id: stop quietly.
     if (config.runId === undefined || config.runId === null) return undefined;
     if (typeof config[SESSION_KEY] !== 'string') config = { ...config };
