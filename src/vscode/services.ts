@@ -22,6 +22,8 @@ export interface RunsService {
   listRuns(storeId: string): Promise<RunSummary[]>;
   getRun(ref: RunRef): Promise<Run>;
   refresh(): void;
+  /** Also list the stores of this config file when it lies outside every workspace folder (a pulled sandbox). */
+  addConfigFile?(file: string): void;
   /** Lets the user pick a run (quick pick); `failedOnly` narrows to failed runs. */
   pickRun(options?: { failedOnly?: boolean; title?: string }): Promise<RunRef | undefined>;
 }

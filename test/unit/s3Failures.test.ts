@@ -8,6 +8,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { discoverStores } from '../../src/core/config/discover';
+import { attachSecrets, storeSecrets } from '../../src/core/config/secrets';
 import type { StoreDescriptor } from '../../src/core/stores/runLogStore';
 import { RunLogError } from '../../src/core/stores/runLogStore';
 import { openS3Store } from '../../src/core/stores/s3/openS3Store';
@@ -108,8 +109,10 @@ void describe('S3 failures', () => {
           noSecrets(e.message + JSON.stringify(e) + String(e.stack), SECRET_ID, SECRET_KEY);
         }),
       );
-      // A copy of the descriptor drops the secrets discovery attached (non-enumerable): the keys are read from the file.
-      assert.equal(openS3Store({ ...d }, { env: {}, home: tmp }).credentialSource, 'config');
+      // The secrets discovery attached are non-enumerable: a bare spread drops them (nothing re-reads the file), so a
+      // copy re-attaches them as the Runs view's model does.
+      assert.equal(openS3Store({ ...d }, { env: {}, home: tmp }).credentialSource, 'runnable-default');
+      assert.equal(openS3Store(attachSecrets({ ...d }, storeSecrets(d)), { env: {}, home: tmp }).credentialSource, 'config');
       // A known key id with the wrong secret: SignatureDoesNotMatch; neither value shows.
       const d2 = await minioDescriptor(path.join(tmp, 'wrong-secret'), moto.endpoint, `    aws_access_key_id: ${keys.accessKeyId}\n    aws_secret_access_key: ${SECRET_KEY}\n`);
       await assert.rejects(

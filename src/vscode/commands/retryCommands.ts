@@ -6,6 +6,7 @@ import { DEBUG_TYPE, SESSION_KEY } from '../debug/launchArgs';
 import { argoResubmitLine, retryShellLine } from '../debug/retryCommandLine';
 import type { RetryPreparation } from '../debug/retryPreparation';
 import type { RetryOutcome, RetrySessions } from '../debug/retrySessions';
+import { retryTarget } from '../remote/remoteRetry';
 import { toRunRef, type RunRef, type Services } from '../services';
 import { Commands } from './ids';
 
@@ -50,8 +51,10 @@ export function registerRetryCommands(services: Services, preparation: RetryPrep
   };
 
   const retry = (noDebug: boolean, title: string) => async (arg?: unknown, overrides?: RetryOverrides): Promise<RetryCommandResult | undefined> => {
-    const ref = await pick(arg, title);
-    return ref ? start(ref, noDebug, overrides) : undefined;
+    const picked = await pick(arg, title);
+    // A remote run retries in the sandbox or (confirmed) against its store: src/vscode/remote/remoteRetry.ts.
+    const target = picked && (await retryTarget(services, picked, overrides));
+    return target ? start(target.ref, noDebug, target.overrides) : undefined;
   };
 
   const copyRetryCommand = async (arg?: unknown, overrides?: RetryOverrides): Promise<string | undefined> => {

@@ -2,7 +2,9 @@
 // concurrent reads shared), watches stores and config files (debounced, no polling), holds the filter.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { createHash } from 'node:crypto';
 import { discoverStores } from '../../core/config/discover';
+import { attachSecrets, storeSecrets } from '../../core/config/secrets';
 import type { Run, RunSummary } from '../../core/runlog/model';
 import { firstFailedTask } from '../../core/runlog/rules';
 import type { RunLogStore, StoreDescriptor } from '../../core/stores/runLogStore';
@@ -19,6 +21,8 @@ import {
 
 const DEBOUNCE_MS = 300;
 const REMOTE_TYPES = new Set(['minio', 'chunked-minio']);
+/** Store types read over S3: their run items carry `.remote` in contextValue. */
+export const REMOTE_STORE_TYPES: ReadonlySet<string> = REMOTE_TYPES;
 
 /** One root of the view: a store, and why it cannot be listed when it cannot. */
 export interface StoreRoot {
@@ -92,6 +96,16 @@ export class RunsModel implements RunsService, vscode.Disposable {
     return (await this.state()).roots.map((r) => r.descriptor);
   }
 
+  private readonly extraConfigs = new Set<string>();
+
+  /** Lists the stores of a config outside the workspace folders too (e.g. a sandbox pulled with `to`), this session. */
+  addConfigFile(file: string): void {
+    const abs = path.resolve(file);
+    if (this.extraConfigs.has(abs)) return;
+    this.extraConfigs.add(abs);
+    this.rediscover(`config ${abs} added`);
+  }
+
   /** A store by id; undefined until discovery has run or when the store cannot be opened. */
   store(storeId: string): RunLogStore | undefined {
     return this.currentRoots.find((r) => r.descriptor.id === storeId)?.store;
@@ -119,12 +133,24 @@ export class RunsModel implements RunsService, vscode.Disposable {
       for (const d of result.stores) {
         const seen = byId.get(d.id);
         if (seen) seen.configFiles = [...new Set([...seen.configFiles, ...d.configFiles])];
-        else byId.set(d.id, { ...d, configFiles: [...d.configFiles] });
+        // The copy keeps the credentials discovery attached (a non-enumerable property a spread would drop).
+        else byId.set(d.id, attachSecrets({ ...d, configFiles: [...d.configFiles] }, storeSecrets(d)));
+      }
+    }
+    // Configs outside every workspace folder the user asked for (a sandbox pulled elsewhere): found by their own file.
+    for (const file of this.extraConfigs) {
+      if ([...byId.values()].some((d) => d.configFiles.includes(file))) continue;
+      const folder = folders[0];
+      const settings = folder ? readSettings(folder.uri).settings : undefined;
+      const result = await discoverStores({ cwd: path.dirname(file), configFile: file, env: process.env, variables: settings?.variables, globs: [path.basename(file)], signal });
+      for (const d of result.stores) {
+        if (!byId.has(d.id) && d.configFiles.includes(file)) byId.set(d.id, attachSecrets({ ...d, configFiles: [...d.configFiles] }, storeSecrets(d)));
       }
     }
     const descriptors = [...byId.values()];
     // Same stores as before: keep the opened stores and their caches (a YAML edit elsewhere must not reload everything).
-    const key = JSON.stringify(descriptors);
+    // The key holds a digest of the credentials too, so a changed key in a config reopens that store.
+    const key = JSON.stringify(descriptors.map((d) => ({ ...d, secrets: createHash('sha256').update(JSON.stringify(storeSecrets(d))).digest('hex') })));
     if (key === this.discoveryKey && this.currentRoots.length) {
       return { roots: this.currentRoots, problems, noFolder: folders.length === 0 };
     }

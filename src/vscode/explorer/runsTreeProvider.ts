@@ -12,7 +12,7 @@ import {
   type RunNode, type StepNode, type StoreNode,
 } from './nodes';
 import { isFilterActive } from './runFilter';
-import type { RunsModel } from './runsModel';
+import { REMOTE_STORE_TYPES, type RunsModel } from './runsModel';
 import { iterateAsOf } from './stepOutput';
 
 const GROUP_LABEL: Record<ParamGroup | 'catalog', string> = { inputs: 'Inputs', outputs: 'Outputs', metrics: 'Metrics', catalog: 'Catalog' };
@@ -369,7 +369,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     line(tip, 'First failed step', failed);
     if (r.source) tip.appendMarkdown(`**Source** ${code(r.source)}  \n`);
     item.tooltip = tip;
-    item.contextValue = `run.${statusKey(r.status)}${r.kind === 'job' ? '.job' : ''}`;
+    // `.remote` last: menus matching /^run\.failed/ keep working; "Pull Run to Local Sandbox" shows only on these.
+    const remote = REMOTE_STORE_TYPES.has(this.model.store(element.ref.storeId)?.descriptor.type ?? '') ? '.remote' : '';
+    item.contextValue = `run.${statusKey(r.status)}${r.kind === 'job' ? '.job' : ''}${remote}`;
     return item;
   }
 

@@ -85,6 +85,8 @@ export function pullRunCommand(services: Services) {
       return undefined;
     }
     services.log.info(`Pulled ${ref.runId} from ${result.source} to ${result.to}: ${result.fetched} fetched (${result.bytes} bytes), ${result.unchanged} unchanged`);
+    // A sandbox outside the workspace folders is not found by discovery: tell the Runs view about its config.
+    if (!vscode.workspace.getWorkspaceFolder(vscode.Uri.file(result.configFile))) services.runs.addConfigFile?.(result.configFile);
     services.runs.refresh();
     const sandbox = (await services.runs.descriptors()).find((x) => x.configFiles.includes(result.configFile));
     const sandboxRef: RunRef | undefined = sandbox ? { storeId: sandbox.id, runId: ref.runId } : undefined;

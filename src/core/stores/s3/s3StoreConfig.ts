@@ -1,8 +1,7 @@
 // Builds the S3 access (settings + credentials) for a minio / chunked-minio store and its minio catalog from a
 // StoreDescriptor: endpoint/bucket from its (masked) settings, keys from the secrets discovery attached to it.
 import { storeSecrets } from '../../config/secrets';
-import { readFileSync } from 'node:fs';
-import { loadConfigFile, parseConfigText } from '../../config/configFile';
+import { loadConfigFile } from '../../config/configFile';
 import { serviceKwargs } from '../../config/storeSettings';
 import { gatherVariables } from '../../config/templating';
 import type { StoreDescriptor } from '../runLogStore';
@@ -43,32 +42,11 @@ function configKeys(s: { accessKeyId: string; secretAccessKey: string } | undefi
   return { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey };
 }
 
-/**
- * The run log store's keys from the config file itself, for a descriptor that lost the secrets discovery attached
- * (they are a non-enumerable property: a `{ ...descriptor }` copy drops them).
- */
-function keysFromConfigFile(file: string | undefined, env: Record<string, string | undefined>, variables: Record<string, string>): S3Credentials | undefined {
-  if (!file) return undefined;
-  try {
-    const cfg = parseConfigText(readFileSync(file, 'utf8'), file, gatherVariables(env, variables));
-    const kw = cfg.runLogStore ? serviceKwargs(cfg.runLogStore.raw) : {};
-    const id = kw.aws_access_key_id;
-    const secret = kw.aws_secret_access_key;
-    if (id === undefined && secret === undefined) return undefined;
-    return {
-      accessKeyId: id === undefined || id === null || id === '' ? RUNNABLE_S3_DEFAULTS.accessKeyId : String(id),
-      secretAccessKey: secret === undefined || secret === null || secret === '' ? RUNNABLE_S3_DEFAULTS.secretAccessKey : String(secret),
-    };
-  } catch {
-    return undefined;
-  }
-}
-
 export function resolveRunLogS3(d: StoreDescriptor, opts: S3StoreOptions = {}): ResolvedS3 {
   const env = opts.env ?? process.env;
   const source = d.configFiles[0] ?? 'runnable defaults';
   const settings = readS3Settings(d.settings, 'run-log-store', source, env);
-  const secrets = storeSecrets(d).runLogStore ?? keysFromConfigFile(d.configFiles[0], env, opts.variables ?? {});
+  const secrets = storeSecrets(d).runLogStore;
   const credentials = resolveCredentials({ config: configKeys(secrets), entered: opts.entered, env, home: opts.home });
   return { settings, credentials, secrets: secretsOf(credentials, [secrets, opts.entered]) };
 }
