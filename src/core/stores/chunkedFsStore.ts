@@ -9,7 +9,7 @@ import { parseBranchLogText, parseRunLogText } from '../runlog/parse';
 import { mergeBranchLogsRaw } from '../runlog/rawMerge';
 import type { RawBranchLog, RawRunLog } from '../runlog/schema';
 import { FileCatalog } from './fileCatalog';
-import { checkRunId, errnoReason, readRegularFileSync, readText, stat, yieldToLoop } from './localFiles';
+import { checkRunId, errnoReason, readRegularFileSync, stat, yieldToLoop } from './localFiles';
 import { fileIdentity, RunCache } from './runCache';
 import { errorSummary, type RunFile, SummaryCache, summariseRunFiles } from './runFileSummaries';
 import { RunLogError, type RunLogStore, type StoreDescriptor } from './runLogStore';
@@ -23,6 +23,8 @@ interface ChunkedRead {
   branchLogs: RawBranchLog[];
   /** Branch log files that could not be read: the run still opens, with these as warnings. */
   warnings: string[];
+  /** RunLog.json and every branch log file as read (see identity()). */
+  identity: string;
 }
 
 export class ChunkedFsRunLogStore implements RunLogStore {
@@ -62,10 +64,20 @@ export class ChunkedFsRunLogStore implements RunLogStore {
 
   async getRun(runId: string, signal?: AbortSignal): Promise<Run> {
     const dir = await this.runDir(runId);
-    const { identity, branchFiles } = await this.identity(dir);
-    const hit = this.runs.get(dir, identity);
-    if (hit) return hit;
-    const read = await this.read(dir, branchFiles, signal);
+    let identity: string;
+    let read: ChunkedRead;
+    if (this.runs.has(dir)) {
+      // Seen before: stat every file to tell whether the cached run still holds.
+      const known = await this.identity(dir);
+      const hit = this.runs.get(dir, known.identity);
+      if (hit) return hit;
+      identity = known.identity;
+      read = await this.read(dir, known.branchFiles, signal);
+    } else {
+      // First look: the identity comes from the fstat of each file as it is read (no stat pass over 1,000 files).
+      read = await this.read(dir, await this.branchFiles(dir), signal);
+      identity = read.identity;
+    }
     const run = normaliseRun(read.raw, read.branchLogs);
     run.warnings.push(...read.warnings);
     if (run.runId !== runId) run.warnings.push(`${dir} holds run "${run.runId}", not "${runId}": runnable finds runs by folder name, so this is a renamed copy.`);
@@ -115,8 +127,7 @@ export class ChunkedFsRunLogStore implements RunLogStore {
 
   /** Identity of the whole run: RunLog.json and every branch log file (a branch finishing changes the run). */
   private async identity(dir: string): Promise<{ identity: string; branchFiles: string[] }> {
-    const names = await fs.promises.readdir(dir);
-    const branchFiles = names.filter((n) => n.startsWith(BRANCH_LOG_PREFIX) && n.endsWith('.json')).sort();
+    const branchFiles = await this.branchFiles(dir);
     // A map run has one branch log per iteration (1,000s): sync stats in batches, as for the list.
     const parts: string[] = [];
     const all = [RUN_LOG_FILE, ...branchFiles];
@@ -131,10 +142,19 @@ export class ChunkedFsRunLogStore implements RunLogStore {
     return { identity: parts.join('|'), branchFiles };
   }
 
+  private async branchFiles(dir: string): Promise<string[]> {
+    const names = await fs.promises.readdir(dir);
+    return names.filter((n) => n.startsWith(BRANCH_LOG_PREFIX) && n.endsWith('.json')).sort();
+  }
+
   private async read(dir: string, branchFiles: string[], signal?: AbortSignal): Promise<ChunkedRead> {
     const runFile = path.join(dir, RUN_LOG_FILE);
     signal?.throwIfAborted();
-    const raw = parseRunLogText(await readText(runFile), runFile);
+    // The same identity string as identity() builds, from the stats of the files as they were opened.
+    const parts: string[] = [];
+    let st: fs.Stats | undefined;
+    const raw = parseRunLogText(readRegularFileSync(runFile, (s) => (st = s)), runFile);
+    parts.push(`${RUN_LOG_FILE}@${st ? fileIdentity(st) : '?'}`);
     const warnings: string[] = [];
     const branchLogs: RawBranchLog[] = [];
     for (let i = 0; i < branchFiles.length; i++) {
@@ -143,12 +163,14 @@ export class ChunkedFsRunLogStore implements RunLogStore {
         signal?.throwIfAborted();
       }
       const file = dir + path.sep + branchFiles[i];
+      st = undefined;
       try {
-        branchLogs.push(parseBranchLogText(readRegularFileSync(file), file));
+        branchLogs.push(parseBranchLogText(readRegularFileSync(file, (s) => (st = s)), file));
       } catch (e) {
         warnings.push(e instanceof RunLogError ? e.message : `Cannot read ${file}: ${errnoReason(e)}.`);
       }
+      parts.push(`${branchFiles[i]}@${st ? fileIdentity(st) : '?'}`);
     }
-    return { raw, branchLogs, warnings };
+    return { raw, branchLogs, warnings, identity: parts.join('|') };
   }
 }
