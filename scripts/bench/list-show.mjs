@@ -1,6 +1,10 @@
 // Bench: `list` over synthetic 10,000-run stores (file-system and chunked-fs, made from the fixture runs with new
 // ids) against a floor (only list the folder and read the first 4 KB of each run file), and `show` of a run with
 // 1,000 map iterations (time + heap). Targets: list <= 1.5x floor and < 1 s; show < 200 ms.
+// Each time is printed as wall clock (what the issue's targets mean) and as this process's CPU time
+// (process.cpuUsage: user + system), which stays readable when other work loads the machine.
+// The floor is the minimal honest listing: readdir, then per run file open + read 4 KB + close (sync; an async
+// variant is shown for reference, the ratio uses the faster of the two).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -130,7 +134,9 @@ async function benchList(kind, ws, folder, runFile) {
   console.log(`${kind}: ${count} runs listed (${errors} errors)`);
   console.log(`  floor (list folder + read 4 KB of each run file): sync ${ms(median(fSync))} (cpu ${ms(median(fSyncCpu))}), async callbacks x64 ${ms(median(fAsync))}`);
   console.log(`  list (core listRuns, fresh store, in-process) median ${ms(c)} (cpu ${ms(median(coreCpu))}); first listing in the process (JIT cold) ${ms(first.t)}`);
-  console.log(`  ratio list / fastest floor ${(c / f).toFixed(2)}x [target <= 1.5x: ${c / f <= 1.5 ? 'met' : 'MISSED'}]; cpu ratio vs sync floor ${(median(coreCpu) / median(fSyncCpu)).toFixed(2)}x; under 1 s: ${c < 1000 ? 'met' : 'MISSED'}`);
+  const cpuRatio = median(coreCpu) / median(fSyncCpu);
+  console.log(`  wall: list / fastest floor ${(c / f).toFixed(2)}x [target <= 1.5x: ${c / f <= 1.5 ? 'met' : 'MISSED'}]; under 1 s: ${c < 1000 ? 'met' : 'MISSED'}`);
+  console.log(`  cpu (readable on a loaded machine): list / sync floor ${cpuRatio.toFixed(2)}x [target <= 1.5x: ${cpuRatio <= 1.5 ? 'met' : 'MISSED'}]; under 1 s: ${median(coreCpu) < 1000 ? 'met' : 'MISSED'}`);
   console.log(`  refresh with nothing changed (identity cache, one stat per run) median ${ms(median(refresh))}`);
   console.log(`  CLI spawn \`runnable-runs list --json\` ${ms(spawnMs)} (bare node start ${ms(nodeStart)})`);
   return { kind, core: c, floor: f };
@@ -167,14 +173,15 @@ async function benchShow(kind, ws, id) {
   const { stores } = await discoverStores({ cwd: ws, env: {} });
   const d = stores[0];
   const cold = await timeIt(() => openStore(d).getRun(id)); // first parse in this process: JIT and page cache cold
-  const times = [];
+  const times = [], cpus = [];
   let heap = 0;
   const keep = [];
   for (let i = 0; i < REPEAT; i++) {
     globalThis.gc?.();
     const before = process.memoryUsage().heapUsed;
-    const { t, r } = await timeIt(() => openStore(d).getRun(id));
+    const { t, cpu, r } = await timeIt(() => openStore(d).getRun(id));
     times.push(t);
+    cpus.push(cpu);
     keep.push(r);
     globalThis.gc?.();
     heap = Math.max(heap, process.memoryUsage().heapUsed - before);
@@ -185,7 +192,7 @@ async function benchShow(kind, ws, id) {
   const spawnMs = performance.now() - t0;
   if (p.status !== 0) throw new Error(`cli show failed: ${p.stderr}`);
   const size = kind === 'chunked-fs' ? '1,001 files' : `${(fs.statSync(path.join(ws, '.run_log_store', `${id}.json`)).size / 1e6).toFixed(1)} MB`;
-  console.log(`show ${kind}, 1,000 map iterations (${size}): getRun median ${ms(median(times))} [target < 200 ms: ${median(times) < 200 ? 'met' : 'MISSED'}] (first in process ${ms(cold.t)}); heap held by one run ${(heap / 1e6).toFixed(1)} MB${globalThis.gc ? '' : ' (no --expose-gc: rough)'}; CLI spawn \`show --json\` ${ms(spawnMs)}`);
+  console.log(`show ${kind}, 1,000 map iterations (${size}): getRun median ${ms(median(times))} (cpu ${ms(median(cpus))}) [target < 200 ms: wall ${median(times) < 200 ? 'met' : 'MISSED'}, cpu ${median(cpus) < 200 ? 'met' : 'MISSED'}] (first in process ${ms(cold.t)}, cpu ${ms(cold.cpu)}); heap held by one run ${(heap / 1e6).toFixed(1)} MB${globalThis.gc ? '' : ' (no --expose-gc: rough)'}; CLI spawn \`show --json\` ${ms(spawnMs)}`);
 }
 
 const t0 = performance.now();
