@@ -11,7 +11,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RetryCommandResult } from '../../src/vscode/commands/retryCommands';
 import type { RunRef, Services } from '../../src/vscode/services';
-import { getApi, log, repoRoot, testPython, withTimeout, workspaceRoot } from './helpers';
+import { getApi, log, repoRoot, testPython, waitUntil, withTimeout, workspaceRoot } from './helpers';
 
 interface Stop {
   session: vscode.DebugSession;
@@ -202,7 +202,8 @@ describe('Retry locally (runnable debug type)', function () {
       const own = result.timings?.totalMs ?? NaN;
       // Read by scripts/bench/retry-stop.mjs (timings are measured here, asserted nowhere).
       log(`[bench] retry-stop command_to_stopped_ms=${toStop} ours_ms=${own.toFixed(0)} plan_ms=${result.timings?.planMs.toFixed(0)} preflight_ms=${result.timings?.preflightMs.toFixed(0)} rest_ms=${(toStop - own).toFixed(0)} launched_ms=${launched}`
-        + ` adapter_up_ms=${(w.firstAt.get('response:initialize') ?? NaN) - t0} debuggee_up_ms=${(w.firstAt.get('event:process') ?? NaN) - t0}`);
+        + ` adapter_up_ms=${(w.firstAt.get('response:initialize') ?? NaN) - t0} debuggee_up_ms=${(w.firstAt.get('event:process') ?? NaN) - t0}`
+        + ` probe_blocked_ms=${(result.timings?.probeBlockedMs ?? NaN).toFixed(0)} probe_wall_ms=${(result.timings?.probeWallMs ?? NaN).toFixed(0)} probe_cpu_ms=${(result.timings?.probeCpuMs ?? NaN).toFixed(0)} probe_cached=${result.timings?.probeCached ? 1 : 0}`);
       const stop = await expectDeployStop(w, tmp, firstStop);
       assert.strictEqual(ourBreakpointsAt(ours, 16).length, 1, 'our breakpoint is set while the session runs');
       await continueToEnd(w, stop);
@@ -245,6 +246,87 @@ describe('Retry locally (runnable debug type)', function () {
       } finally {
         w.dispose();
       }
+    }
+  });
+
+  it('a launch configuration with runId ${command:runnable.pickFailedRun} asks in a quick pick, answered through the UI', async () => {
+    const tmp = copyExamples();
+    const ref = await refFor('prod-failure-001');
+    // The pick lists failed runs store by store, in list order: where prod-failure-001 sits decides how far to move.
+    // Every run is read first, so the pick's rows (and their failed-step details) are final as soon as it opens.
+    const rows: RunRef[] = [];
+    for (const d of await api.runs.descriptors()) {
+      const runs = await api.runs.listRuns(d.id).catch(() => []);
+      for (const r of runs) {
+        if (r.error || r.status !== 'FAIL') continue;
+        rows.push({ storeId: d.id, runId: r.runId });
+        await api.runs.getRun({ storeId: d.id, runId: r.runId }).catch(() => undefined);
+      }
+    }
+    const index = rows.findIndex((r) => r.runId === ref.runId && r.storeId === ref.storeId);
+    assert.ok(index >= 0, `prod-failure-001 is among the failed runs (${rows.map((r) => r.runId).join(', ')})`);
+    const w = watchSessions();
+    try {
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      const { cwd, configFile, env } = overridesFor(ref, tmp, { DEPLOY_URL: 'http://deploy.test' }) as { cwd: string; configFile: string; env: Record<string, string> };
+      let started: boolean | undefined;
+      void Promise.resolve(vscode.debug.startDebugging(folder, {
+        type: 'runnable', request: 'launch', name: 'Retry a picked run', runId: '${command:runnable.pickFailedRun}', cwd, configFile, env,
+      })).then((ok) => { started = ok; }, () => { started = false; });
+      // As a user would: move down to the run and press Enter. Enter before the rows are listed keeps the pick
+      // open (and moves nothing), so the whole gesture is repeated until the pick closes.
+      let busy = false;
+      await waitUntil(async () => {
+        if (started !== undefined || w.started.length) return true;
+        if (busy) return false;
+        busy = true;
+        try {
+          for (let i = 0; i < index; i++) await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+          await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        } finally {
+          busy = false;
+        }
+        return false;
+      }, { ms: 90_000, what: 'the failed-run quick pick to be answered and the session to start' });
+      const stop = await expectDeployStop(w, tmp);
+      const session = w.started[0];
+      assert.strictEqual(session.configuration.runId, 'prod-failure-001', 'the picked run id replaced ${command:runnable.pickFailedRun}');
+      assert.strictEqual(session.configuration.env.RUNNABLE_RETRY_RUN_ID, 'prod-failure-001');
+      await continueToEnd(w, stop);
+      await withTimeout(w.ended, 60_000, 'the session to end');
+      assert.strictEqual(started, true);
+      assert.deepStrictEqual(ourBreakpointsAt(path.join(tmp, 'functions.py'), 16), [], 'our breakpoint is removed');
+    } finally {
+      w.dispose();
+    }
+  });
+
+  it('a pipeline that gained a step since the run is refused before launching, naming the step; no session starts', async () => {
+    const tmp = copyExamples();
+    const pipeline = path.join(tmp, 'pipeline.py');
+    const src = fs.readFileSync(pipeline, 'utf8');
+    const edited = src.replace(
+      'PythonTask(function=send_notification, name="notify"),',
+      'PythonTask(function=send_notification, name="notify"),\n            PythonTask(function=run_tests, name="smoke_check"),',
+    );
+    assert.notStrictEqual(edited, src, 'the copy\'s pipeline.py gained a step');
+    fs.writeFileSync(pipeline, edited);
+    const runLog = path.join(tmp, '.run_log_store', 'prod-failure-001.json');
+    const logBefore = fs.readFileSync(runLog, 'utf8');
+    const ref = await refFor('prod-failure-001');
+    const w = watchSessions();
+    try {
+      const before = vscode.debug.breakpoints.length;
+      const result = await vscode.commands.executeCommand<RetryCommandResult>('runnable.retryLocally', ref, overridesFor(ref, tmp, { DEPLOY_URL: 'http://deploy.test' }));
+      log(`    refused: ${result?.blocked}`);
+      assert.strictEqual(result?.started, false);
+      assert.match(result?.blocked ?? '', /prod-failure-001 cannot be retried: The pipeline changed since run prod-failure-001 \(added smoke_check[;)]/);
+      assert.match(result?.blocked ?? '', /Restore the pipeline as it was, or start a new run/);
+      assert.deepStrictEqual(w.started, [], 'no debug session started');
+      assert.strictEqual(vscode.debug.breakpoints.length, before, 'no breakpoint left behind');
+      assert.strictEqual(fs.readFileSync(runLog, 'utf8'), logBefore, 'nothing ran: the copy\'s run log is untouched');
+    } finally {
+      w.dispose();
     }
   });
 

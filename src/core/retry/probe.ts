@@ -24,7 +24,7 @@ export interface ProbeAnswer {
   dag?: CurrentDag | { error: string };
   /** Absolute workspace files the answer depends on: modules imported from cwd, the parameters file given to execute(). */
   files: string[];
-  /** The probe process's own CPU time (Python's time.process_time at the end), when it answered. */
+  /** The probe process's own CPU time (Python's time.process_time at the end); undefined when served from the cache. */
   cpuMs?: number;
   /** Wall time of the subprocess, spawn to exit (0 when served from the cache). */
   wallMs: number;

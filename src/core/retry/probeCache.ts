@@ -45,7 +45,7 @@ export class ProbeCache {
         // Most recently used last (Map keeps insertion order): eviction drops the oldest.
         this.entries.delete(key);
         this.entries.set(key, hit);
-        return { ...hit.answer, wallMs: 0, cached: true };
+        return { ...hit.answer, wallMs: 0, cpuMs: undefined, cached: true };
       }
       this.entries.delete(key);
     }
