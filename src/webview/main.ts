@@ -119,7 +119,7 @@ class App {
     let failedPath: string[] = [];
     if (this.tab === 'timeline') {
       view.append(this.timeline.el);
-      const r = this.timeline.render(d.timeline, view.clientWidth || window.innerWidth);
+      const r = this.timeline.render(d.timeline, view.clientWidth || window.innerWidth, view);
       ({ rows, bars, failedRows } = r);
     } else {
       view.append(this.graph.el);
@@ -201,6 +201,7 @@ class App {
 
   private select(id: string): void {
     this.selected = id;
+    this.tooltip.hide();
     this.vscode.postMessage({ type: 'select', stepInternalName: id });
     this.render(true);
   }

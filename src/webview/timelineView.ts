@@ -10,6 +10,9 @@ import type { Tooltip } from './tooltip';
 
 const LABEL_W = 300;
 const MIN_TRACK = 240;
+/** Must match --row-h in media/details.css. */
+const ROW_H = 24;
+const OVERSCAN = 20;
 
 export interface TimelineHost {
   tooltip: Tooltip;
@@ -24,16 +27,29 @@ interface Target { el: HTMLElement; row: TimelineRow; bar?: TimelineBar }
 
 export class TimelineView {
   readonly el = h('div', { class: 'timeline', role: 'grid', 'aria-label': 'Timeline of the run: steps and their attempts' });
-  private targets: Target[][] = [];
+  /** Rows not hidden under a collapsed composite; only those near the viewport have elements (a 1,000-iteration
+   * map has 3,000 rows: drawing them all costs seconds on a busy machine). */
+  private rows: TimelineRow[] = [];
+  private axis: TimeAxis | undefined;
+  private track = MIN_TRACK;
+  private body: HTMLElement | undefined;
+  private readonly drawn = new Map<number, { el: HTMLElement; targets: Target[] }>();
   private focusRow = 0;
   private focusCol = 0;
+  private scroller: HTMLElement | undefined;
+  private scrollQueued = false;
+  private readonly onScroll = (): void => {
+    if (this.scrollQueued) return;
+    this.scrollQueued = true;
+    requestAnimationFrame(() => { this.scrollQueued = false; this.drawWindow(); });
+  };
 
   constructor(private readonly host: TimelineHost) {
     this.el.addEventListener('keydown', (e) => this.onKey(e));
-    // Delegated: one listener per kind for thousands of bars (a 1,000-iteration map draws 2,000+).
+    // Delegated: one listener per kind for thousands of bars.
     const targetOf = (e: Event): Target | undefined => {
       const el = (e.target as Element | null)?.closest?.('[data-r]') as HTMLElement | null;
-      return el ? this.targets[Number(el.dataset.r)]?.[Number(el.dataset.c)] : undefined;
+      return el ? this.drawn.get(Number(el.dataset.r))?.targets[Number(el.dataset.c)] : undefined;
     };
     const show = (e: Event): void => {
       const t = targetOf(e);
@@ -45,52 +61,92 @@ export class TimelineView {
     this.el.addEventListener('focusout', () => this.host.tooltip.hide());
     this.el.addEventListener('click', (e) => {
       const tw = (e.target as Element).closest?.('.twisty');
-      const t = targetOf(e) ?? this.rowTargetOf(e);
+      const rowEl = (e.target as Element | null)?.closest?.('.tl-row') as HTMLElement | null;
+      const t = targetOf(e) ?? (rowEl ? this.drawn.get(Number(rowEl.dataset.index))?.targets[0] : undefined);
       if (!t) return;
       if (tw && t.row.hasChildren) this.host.toggle(t.row.id);
       else this.host.select(t.row.id);
     });
   }
 
-  private rowTargetOf(e: Event): Target | undefined {
-    const rowEl = (e.target as Element | null)?.closest?.('.tl-row') as HTMLElement | null;
-    return rowEl ? this.targets[Number(rowEl.dataset.index)]?.[0] : undefined;
-  }
-
-  /** Draws the rows; returns how many rows and bars were drawn and the failed rows. */
-  render(t: Timeline, width: number): { rows: number; bars: number; failedRows: string[] } {
-    const track = Math.max(MIN_TRACK, width - LABEL_W - 16);
-    const visible = visibleRows(t.rows, this.host.collapsed);
-    const frag = document.createDocumentFragment();
-    frag.append(this.ruler(t.axis, track));
-    const body = h('div', { class: 'tl-body', style: `--track:${track}px` });
+  /** Lays out the rows (drawing those in view); returns how many rows and bars the timeline holds and the failed rows. */
+  render(t: Timeline, width: number, scroller: HTMLElement): { rows: number; bars: number; failedRows: string[] } {
+    this.track = Math.max(MIN_TRACK, width - LABEL_W - 16);
+    this.axis = t.axis;
+    this.rows = visibleRows(t.rows, this.host.collapsed);
+    if (this.scroller !== scroller) {
+      this.scroller?.removeEventListener('scroll', this.onScroll);
+      this.scroller = scroller;
+      scroller.addEventListener('scroll', this.onScroll, { passive: true });
+    }
+    const body = h('div', { class: 'tl-body', style: `height:${this.rows.length * ROW_H}px` });
     for (const seg of t.axis.segments) {
       if (!seg.gap) continue;
-      body.append(h('div', { class: 'tl-gap', style: `left:${LABEL_W + seg.x0 * track}px;width:${Math.max(6, (seg.x1 - seg.x0) * track)}px`, 'aria-hidden': 'true' }));
+      body.append(h('div', { class: 'tl-gap', style: `left:${LABEL_W + seg.x0 * this.track}px;width:${Math.max(6, (seg.x1 - seg.x0) * this.track)}px`, 'aria-hidden': 'true' }));
     }
-    this.targets = [];
+    this.body = body;
+    this.drawn.clear();
+    this.el.replaceChildren(this.ruler(t.axis, this.track), body);
+    this.el.setAttribute('aria-rowcount', String(this.rows.length));
+    // Keep the keyboard position on the selected row across re-renders.
+    const sel = this.rows.findIndex((r) => r.id === this.host.selected);
+    this.focusRow = sel >= 0 ? sel : Math.max(0, Math.min(this.focusRow, this.rows.length - 1));
+    if (sel >= 0) this.scrollToRow(sel);
+    this.drawWindow();
     let bars = 0;
     const failedRows: string[] = [];
-    for (const row of visible) {
-      const { el, targets } = this.row(row, t.axis, track, this.targets.length);
-      body.append(el);
-      this.targets.push(targets);
-      bars += row.bars.length;
-      if (row.failed) failedRows.push(row.id);
+    for (const r of this.rows) {
+      bars += r.bars.length;
+      if (r.failed) failedRows.push(r.id);
     }
-    frag.append(body);
-    this.el.replaceChildren(frag);
-    // Keep the keyboard position on the selected row across re-renders.
-    const sel = this.targets.findIndex((ts) => ts[0]?.row.id === this.host.selected);
-    this.focusRow = sel >= 0 ? sel : Math.min(this.focusRow, this.targets.length - 1);
-    this.focusCol = Math.min(this.focusCol, (this.targets[this.focusRow]?.length ?? 1) - 1);
-    const cur = this.targets[this.focusRow]?.[this.focusCol];
-    if (cur) cur.el.tabIndex = 0;
-    return { rows: visible.length, bars, failedRows };
+    return { rows: this.rows.length, bars, failedRows };
   }
 
   focusSelected(): void {
-    this.targets[this.focusRow]?.[this.focusCol]?.el.focus();
+    this.target(this.focusRow, this.focusCol)?.el.focus();
+  }
+
+  /** Draws the rows in (and just around) the scroller's viewport; drops the others. */
+  private drawWindow(): void {
+    const body = this.body;
+    const axis = this.axis;
+    if (!body || !axis || !body.isConnected) return;
+    const sc = this.scroller;
+    const top = sc ? sc.scrollTop - body.offsetTop : 0;
+    const height = sc?.clientHeight || window.innerHeight;
+    const first = Math.max(0, Math.floor(top / ROW_H) - OVERSCAN);
+    const last = Math.min(this.rows.length - 1, Math.ceil((top + height) / ROW_H) + OVERSCAN);
+    for (const [i, d] of this.drawn) {
+      if ((i < first || i > last) && i !== this.focusRow) { d.el.remove(); this.drawn.delete(i); }
+    }
+    const frag = document.createDocumentFragment();
+    for (let i = first; i <= last; i++) if (!this.drawn.has(i)) frag.append(this.draw(i));
+    if (!this.drawn.has(this.focusRow) && this.rows[this.focusRow]) frag.append(this.draw(this.focusRow));
+    body.append(frag);
+    const cur = this.target(this.focusRow, this.focusCol);
+    if (cur) cur.el.tabIndex = 0;
+  }
+
+  private draw(i: number): HTMLElement {
+    const d = this.row(this.rows[i], this.axis!, this.track, i);
+    d.el.style.top = `${i * ROW_H}px`;
+    this.drawn.set(i, d);
+    return d.el;
+  }
+
+  private target(r: number, c: number): Target | undefined {
+    const ts = this.drawn.get(r)?.targets;
+    return ts?.[Math.min(c, ts.length - 1)];
+  }
+
+  private scrollToRow(i: number): void {
+    const sc = this.scroller;
+    const body = this.body;
+    if (!sc || !body) return;
+    const y = body.offsetTop + i * ROW_H;
+    const headroom = 26; // the sticky ruler
+    if (y - headroom < sc.scrollTop) sc.scrollTop = y - headroom;
+    else if (y + ROW_H > sc.scrollTop + sc.clientHeight) sc.scrollTop = y + ROW_H - sc.clientHeight;
   }
 
   private ruler(axis: TimeAxis, track: number): HTMLElement {
@@ -109,7 +165,8 @@ export class TimelineView {
       const first = Math.ceil((seg.startMs - axis.startMs) / step) * step + axis.startMs;
       for (let t = first; t <= seg.endMs; t += step) {
         const x = timeToX(axis, t) * track;
-        if (x > track - 30) break;
+        // Leave room for the label: stop short of the canvas end and of a folded gap.
+        if (x > track - 30 || (seg.x1 < 1 && x > seg.x1 * track - 40)) break;
         scale.append(h('div', { class: 'tl-tick', style: `left:${x}px` }, `+${formatDuration(t - axis.startMs)}`));
       }
     }
@@ -174,40 +231,42 @@ export class TimelineView {
   }
 
   private onKey(e: KeyboardEvent): void {
-    const rows = this.targets;
-    if (!rows.length) return;
-    const cur = rows[this.focusRow]?.[this.focusCol];
+    const n = this.rows.length;
+    if (!n) return;
+    const cur = this.target(this.focusRow, this.focusCol);
     let r = this.focusRow;
     let c = this.focusCol;
+    const row = this.rows[r];
     switch (e.key) {
-      case 'ArrowDown': r = Math.min(rows.length - 1, r + 1); break;
+      case 'ArrowDown': r = Math.min(n - 1, r + 1); break;
       case 'ArrowUp': r = Math.max(0, r - 1); break;
       case 'ArrowRight':
-        if (cur && !cur.bar && cur.row.hasChildren && this.host.collapsed.has(cur.row.id)) { this.host.toggle(cur.row.id); e.preventDefault(); return; }
-        c = Math.min(rows[r].length - 1, c + 1); break;
+        if (!row.bars.length && row.hasChildren && this.host.collapsed.has(row.id)) { this.host.toggle(row.id); e.preventDefault(); return; }
+        c = Math.min(Math.max(0, row.bars.length - 1), c + 1); break;
       case 'ArrowLeft':
-        if (cur && !cur.bar && cur.row.hasChildren && !this.host.collapsed.has(cur.row.id)) { this.host.toggle(cur.row.id); e.preventDefault(); return; }
+        if (!row.bars.length && row.hasChildren && !this.host.collapsed.has(row.id)) { this.host.toggle(row.id); e.preventDefault(); return; }
         c = Math.max(0, c - 1); break;
       case 'Home': r = 0; break;
-      case 'End': r = rows.length - 1; break;
-      case 'PageDown': r = Math.min(rows.length - 1, r + 15); break;
+      case 'End': r = n - 1; break;
+      case 'PageDown': r = Math.min(n - 1, r + 15); break;
       case 'PageUp': r = Math.max(0, r - 15); break;
       case 'Enter': case ' ':
-        if (cur) this.host.select(cur.row.id);
+        this.host.select(row.id);
         e.preventDefault();
         return;
       default: return;
     }
     e.preventDefault();
-    c = Math.min(c, rows[r].length - 1);
-    if (r !== this.focusRow && e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') c = Math.min(this.focusCol, rows[r].length - 1);
     if (cur) cur.el.tabIndex = -1;
     this.focusRow = r;
-    this.focusCol = c;
-    const next = rows[r][c];
-    next.el.tabIndex = 0;
-    next.el.focus();
-    next.el.scrollIntoView({ block: 'nearest' });
+    this.focusCol = Math.min(c, Math.max(0, this.rows[r].bars.length - 1));
+    this.scrollToRow(r);
+    this.drawWindow();
+    const next = this.target(r, this.focusCol);
+    if (next) {
+      next.el.tabIndex = 0;
+      next.el.focus({ preventScroll: true });
+    }
   }
 }
 
