@@ -11,7 +11,7 @@ import { ReplaySources, type SourceRange } from '../core/replay/sources';
 import { attemptScopes, branchScopes, runScopes, stepScopes, type Scope, type VarNode } from '../core/replay/variables';
 import type { Run } from '../core/runlog/model';
 import type { RunLogStore } from '../core/stores/runLogStore';
-import { executionLogCandidates, pickLogForAttempt } from '../vscode/explorer/stepOutput';
+import { MAP_PLACEHOLDER, pickLogForAttempt } from '../vscode/explorer/stepOutput';
 
 /** Mirrors `contributes.debuggers[runnable].configurationAttributes.replay`. */
 export interface ReplayLaunchArgs extends DebugProtocol.LaunchRequestArguments {
@@ -42,6 +42,10 @@ interface Frame {
   name: string;
   source?: SourceRange;
   scopes: () => Scope[];
+}
+
+function alnum(s: string): string {
+  return Array.from(s).filter((c) => /[\p{L}\p{N}]/u.test(c)).join('');
 }
 
 // The first exception line of a captured traceback is the user's own error (runnable's wrapper comes last).
@@ -324,7 +328,7 @@ export class ReplaySession extends DebugSession {
     if (!store || this.catalogFiles.length === 0) return undefined;
     const run = this.loaded!.run;
     try {
-      const names = executionLogCandidates(run, e.step.internalName, this.catalogFiles);
+      const names = this.logNames(e);
       if (names.length === 0) return undefined;
       const logs: { name: string; text: string }[] = [];
       for (const name of names) {
@@ -337,6 +341,35 @@ export class ReplaySession extends DebugSession {
     } catch {
       return undefined;
     }
+  }
+
+  // The naming rule is stepOutput.ts's (alnum of the templated name, the map values as `value<v>` or `<v>`, 3 random
+  // characters); here the catalog is indexed once by name-without-suffix so each step is a lookup, not a scan.
+  private logIndex: Map<string, string[]> | undefined;
+
+  private logNames(e: ReplayEvent): string[] {
+    if (!this.logIndex) {
+      this.logIndex = new Map();
+      for (const f of this.catalogFiles) {
+        const m = /^(.*)[A-Z0-9]{3}\.execution\.log$/.exec(f);
+        if (!m) continue;
+        const list = this.logIndex.get(m[1]) ?? [];
+        list.push(f);
+        this.logIndex.set(m[1], list);
+      }
+    }
+    let keys = [''];
+    for (let d = 0; d < e.depth; d++) {
+      const c = e.composites[d];
+      keys = keys.map((k) => k + alnum(c.name) + alnum(c.type === 'map' ? MAP_PLACEHOLDER : e.branches[d].name));
+    }
+    keys = keys.map((k) => k + alnum(e.step.name));
+    for (let d = 0; d < e.depth; d++) {
+      if (e.composites[d].type !== 'map') continue;
+      const v = alnum(e.branches[d].name);
+      keys = keys.flatMap((k) => [k + 'value' + v, k + v]);
+    }
+    return [...new Set(keys.flatMap((k) => this.logIndex!.get(k) ?? []))].sort();
   }
 
   private catalogPath = (file: string): string | undefined => {
