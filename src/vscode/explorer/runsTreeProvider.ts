@@ -12,6 +12,7 @@ import {
   type RunNode, type StepNode, type StoreNode,
 } from './nodes';
 import { isFilterActive } from './runFilter';
+import { isS3Store } from '../../core/stores/s3/openS3Store';
 import { REMOTE_STORE_TYPES, type RunsModel } from './runsModel';
 import { iterateAsOf } from './stepOutput';
 
@@ -137,6 +138,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     if (root.unavailable) return [this.info(element, root.unavailable.kind, root.unavailable.message, root.unavailable.kind === 'error' ? 'error' : 'info')];
     const storeId = root.descriptor.id;
     const all = await this.model.listRuns(storeId);
+    // An S3 store that cannot be listed at all (unreachable, 403, NoSuchBucket): its sentence as the root's one item.
+    const failure = isS3Store(root.store) ? root.store.lastError : undefined;
+    if (failure) return [this.info(element, 'list-error', failure.message, 'error')];
     if (!all.length) return [this.info(element, 'empty', 'No runs yet: run a pipeline with this config and it appears here.')];
     const runs = await this.model.filteredRuns(storeId);
     if (!runs.length && isFilterActive(this.model.filter)) return [this.info(element, 'filtered', `No runs match the filter (${all.length} hidden).`)];

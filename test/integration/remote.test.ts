@@ -1,0 +1,190 @@
+// Remote stores in a real VS Code against a real S3 endpoint (moto on 127.0.0.1, started and seeded by the test from
+// test/fixtures/runnable/s3-minio): remote roots list the runs, a run expands to its failed step's inputs, Pull Run
+// writes a sandbox in a temp folder that the Runs view lists, Retry locally (sandbox) stops in deploy_model, and a
+// stopped endpoint becomes one error sentence on its root. examples/ is never written: configs live in a temp folder
+// named by user settings (runnable.configFile) and through RunsService.addConfigFile.
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { Commands } from '../../src/vscode/commands/ids';
+import type { RetryCommandResult } from '../../src/vscode/commands/retryCommands';
+import type { ExplorerNode } from '../../src/vscode/explorer/nodes';
+import type { PullCommandResult } from '../../src/vscode/remote/pullRunCommand';
+import type { Services } from '../../src/vscode/services';
+import { FIXTURE, s3Client, seedFixture, startMoto, writeConfigs, type Moto } from '../helpers/moto';
+import { getApi, log, repoRoot, testPython, waitUntil, withTimeout } from './helpers';
+
+type Provider = vscode.TreeDataProvider<ExplorerNode> & { onDidChangeTreeData: vscode.Event<unknown> };
+
+function labelOf(item: vscode.TreeItem): string {
+  return typeof item.label === 'string' ? item.label : item.label?.label ?? '';
+}
+
+describe('Remote stores (moto)', function () {
+  this.timeout(240_000);
+  let api: Services;
+  let provider: Provider;
+  let moto: Moto | undefined;
+  let tmp: string;
+  let configs: { minio: string; chunked: string };
+  let pyEnv: Record<string, string> = {};
+
+  const children = async (node?: ExplorerNode) => (await provider.getChildren(node)) ?? [];
+  const label = async (node: ExplorerNode) => labelOf(await provider.getTreeItem(node));
+  const labels = async (node?: ExplorerNode) => Promise.all((await children(node)).map(label));
+  async function child(parent: ExplorerNode | undefined, match: string | RegExp): Promise<ExplorerNode> {
+    const found: string[] = [];
+    for (const k of await children(parent)) {
+      const l = await label(k);
+      found.push(l);
+      if (typeof match === 'string' ? l === match : match.test(l)) return k;
+    }
+    throw new Error(`no child ${String(match)} under ${parent ? await label(parent) : 'the root'}; children: ${found.join(' | ')}`);
+  }
+  /** Waits (on tree events) for a root whose label matches. */
+  const root = (match: RegExp) => waitUntil(async () => {
+    for (const k of await children()) if (match.test(await label(k))) return k;
+    return undefined;
+  }, { events: [provider.onDidChangeTreeData], ms: 60_000, what: `a root matching ${match}` });
+
+  before(async () => {
+    api = await getApi();
+    assert.ok(api.explorer, 'the Runs view is exposed on Services');
+    provider = api.explorer.provider as Provider;
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-remote-'));
+    moto = await startMoto();
+    await seedFixture(s3Client(moto.endpoint));
+    fs.mkdirSync(path.join(tmp, 'configs'));
+    configs = await writeConfigs(path.join(tmp, 'configs'), moto.endpoint);
+    log(`    moto at ${moto.endpoint}; configs in ${tmp}`);
+    const python = testPython();
+    try {
+      execFileSync(python, ['-c', 'import runnable'], { stdio: 'ignore' });
+    } catch {
+      pyEnv = { PYTHONPATH: path.join(repoRoot(), 'test', 'standin') };
+    }
+    const settings = vscode.workspace.getConfiguration('runnable');
+    await settings.update('pythonPath', python, vscode.ConfigurationTarget.Global);
+    // User settings only: the workspace's .vscode folder is never written.
+    await settings.update('configFile', configs.minio, vscode.ConfigurationTarget.Global);
+  });
+
+  after(async () => {
+    const settings = vscode.workspace.getConfiguration('runnable');
+    await settings.update('configFile', undefined, vscode.ConfigurationTarget.Global);
+    await settings.update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
+    await moto?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('remote roots list the moto runs (.remote items); argo-train-7731 expands to deploy failed with its inputs', async () => {
+    const minio = await root(/^prod-minio\.yaml · minio$/);
+    assert.deepStrictEqual(await labels(minio), ['argo-train-7731']);
+    api.runs.addConfigFile?.(configs.chunked);
+    const chunked = await root(/^prod-chunked-minio\.yaml · chunked-minio$/);
+    assert.deepStrictEqual(await labels(chunked), ['argo-train-7732']);
+    // The workspace's own stores still list beside them.
+    const local = await child(undefined, 'runnable-config.yaml · file-system');
+    assert.ok((await labels(local)).includes('prod-failure-001'));
+
+    const run = await child(await root(/^prod-minio\.yaml · minio$/), 'argo-train-7731');
+    assert.strictEqual((await provider.getTreeItem(run)).contextValue, 'run.failed.remote');
+    assert.strictEqual((await provider.getTreeItem(await child(local, 'prod-failure-001'))).contextValue, 'run.failed', 'local runs carry no .remote');
+    assert.deepStrictEqual(await labels(run), ['load_data', 'train_model', 'deploy', 'fail']);
+    const deploy = await child(run, 'deploy');
+    assert.strictEqual((await provider.getTreeItem(deploy)).contextValue, 'step.task.failed');
+    const attempt = await child(deploy, '#1 ✗ FAIL');
+    const inputs = await child(attempt, 'Inputs');
+    const values = await labels(inputs);
+    log(`    inputs: ${values.join(' | ')}`);
+    for (const v of ['endpoint = "churn-model"', 'score = 0.91']) assert.ok(values.includes(v), `inputs show ${v}: ${values.join(' | ')}`);
+    assert.ok(values.some((v) => v.startsWith('model → model.dill')), `the pickled model input: ${values.join(' | ')}`);
+  });
+
+  it('Pull Run writes the sandbox in a temp folder, and the Sandbox root lists the run', async () => {
+    const ref = { storeId: (await api.runs.descriptors()).find((d) => d.type === 'minio')!.id, runId: 'argo-train-7731' };
+    const to = path.join(tmp, 'sandbox-pull');
+    const result = await vscode.commands.executeCommand<PullCommandResult | undefined>(Commands.pullRun, ref, { to, quiet: true });
+    assert.ok(result, 'the pull returns its result');
+    assert.ok(result.fetched > 0, `objects fetched: ${result.fetched}`);
+    assert.ok(fs.existsSync(path.join(to, 'sandbox.yaml')), 'the sandbox config is written');
+    assert.ok(result.sandboxRef, 'the Runs view lists the sandbox store');
+    const sandbox = await root(/^sandbox\.yaml · /);
+    assert.deepStrictEqual(await labels(sandbox), ['argo-train-7731']);
+    assert.strictEqual((await provider.getTreeItem(await child(sandbox, 'argo-train-7731'))).contextValue, 'run.failed', 'the sandbox copy is local');
+    // Pulling again fetches nothing new.
+    const again = await vscode.commands.executeCommand<PullCommandResult | undefined>(Commands.pullRun, ref, { to, quiet: true });
+    assert.strictEqual(again?.fetched, 0);
+  });
+
+  it('Retry locally on the remote run (sandbox) stops in deploy_model with endpoint = churn-model; moto is not written', async () => {
+    const ref = { storeId: (await api.runs.descriptors()).find((d) => d.type === 'minio')!.id, runId: 'argo-train-7731' };
+    // The pipeline's code: the fixture's, in a temp folder (the retry runs from there).
+    const code = path.join(tmp, 'code');
+    fs.mkdirSync(code);
+    for (const f of ['functions.py', 'pipeline.py', 'parameters.yaml']) fs.copyFileSync(path.join(FIXTURE, f), path.join(code, f));
+    const sandboxDir = path.join(tmp, 'sandbox-retry');
+    const stops: { session: vscode.DebugSession; threadId: number }[] = [];
+    let wake: (() => void) | undefined;
+    const ended = new Promise<void>((resolve) => {
+      const sub = vscode.debug.onDidTerminateDebugSession((s) => { if (s.type === 'runnable' && !s.parentSession) { sub.dispose(); resolve(); } });
+    });
+    const tracker = vscode.debug.registerDebugAdapterTrackerFactory('runnable', {
+      createDebugAdapterTracker: (session) => ({
+        onDidSendMessage: (m: { type: string; event?: string; body?: { threadId: number } }) => {
+          if (m.type === 'event' && m.event === 'stopped' && m.body) { stops.push({ session, threadId: m.body.threadId }); wake?.(); }
+        },
+      }),
+    });
+    try {
+      const result = await vscode.commands.executeCommand<RetryCommandResult | undefined>(Commands.retryLocally, { ref }, {
+        remoteTarget: 'sandbox', sandbox: sandboxDir, cwd: code, env: { ...pyEnv },
+      });
+      assert.ok(result, 'the retry returns its outcome');
+      assert.strictEqual(result.blocked, undefined, `not blocked: ${result.blocked}`);
+      assert.strictEqual(result.started, true);
+      assert.deepStrictEqual(result.plan?.skipped, ['load_data', 'train_model']);
+      await withTimeout(new Promise<void>((r) => { if (stops.length) r(); else wake = r; }), 90_000, 'the debugger to stop in the failed step');
+      const stop = stops[0];
+      const st = await stop.session.customRequest('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 20 });
+      const frame = st.stackFrames[0] as { id: number; name: string; line: number; source?: { path?: string } };
+      log(`    stopped at ${frame.name} ${frame.source?.path}:${frame.line}`);
+      assert.strictEqual(frame.name, 'deploy_model');
+      assert.strictEqual(frame.line, 16);
+      const { scopes } = await stop.session.customRequest('scopes', { frameId: frame.id });
+      const scope = scopes.find((s: { name: string }) => /^locals$/i.test(s.name));
+      const { variables } = await stop.session.customRequest('variables', { variablesReference: scope.variablesReference });
+      const vars = Object.fromEntries(variables.map((v: { name: string; value: string }) => [v.name, v.value])) as Record<string, string>;
+      assert.strictEqual(vars.endpoint, "'churn-model'");
+      assert.strictEqual(stop.session.configuration.configFile, path.join(sandboxDir, 'sandbox.yaml'), 'the retry uses the sandbox config');
+      await vscode.debug.stopDebugging(stop.session);
+      await withTimeout(ended, 60_000, 'the session to end');
+      // Production (moto) keeps one attempt for deploy: the retry wrote only into the sandbox.
+      const prod = await api.runs.store(ref.storeId)!.getRun('argo-train-7731');
+      assert.strictEqual(prod.steps.find((s) => s.name === 'deploy')?.attempts.length, 1);
+    } finally {
+      tracker.dispose();
+    }
+  });
+
+  it('a stopped endpoint turns its root into one error sentence; the other roots still list', async () => {
+    await moto!.stop();
+    moto = undefined;
+    api.runs.refresh();
+    const minio = await root(/^prod-minio\.yaml · minio$/);
+    const kids = await children(minio);
+    assert.strictEqual(kids.length, 1, `one item: ${(await Promise.all(kids.map(label))).join(' | ')}`);
+    const item = await provider.getTreeItem(kids[0]);
+    log(`    stopped endpoint: ${labelOf(item)}`);
+    assert.strictEqual(item.contextValue, 'error');
+    assert.match(labelOf(item), /127\.0\.0\.1/, 'names the endpoint');
+    assert.match(labelOf(item), /\. /, 'a sentence');
+    const local = await child(undefined, 'runnable-config.yaml · file-system');
+    assert.ok((await labels(local)).includes('prod-failure-001'));
+    const sandbox = await root(/^sandbox\.yaml · /);
+    assert.ok((await labels(sandbox)).includes('argo-train-7731'));
+  });
+});
