@@ -1,13 +1,16 @@
 // Run details in a real VS Code on examples/: the panel opens for the failed prod-failure-001 and its page reports
 // (message round-trip) the failed step drawn and selected; the graph tab marks the failed path; selecting a step
-// from the extension reaches the page; a map run nests its iterations; Compare Runs on two runs of one pipeline.
+// from the extension reaches the page; a map run nests its iterations; the page follows a run changing on disk (a
+// retry appending an attempt); Compare Runs on two runs of one pipeline.
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/vscode/commands/ids';
 import type { RenderedState } from '../../src/core/details/messages';
 import type { DetailsHandle } from '../../src/vscode/details/detailsPanel';
 import type { RunRef, Services } from '../../src/vscode/services';
-import { getApi, log, withTimeout } from './helpers';
+import { getApi, log, waitUntil, withTimeout, workspaceRoot } from './helpers';
 
 describe('Run details webview', function () {
   this.timeout(90_000);
@@ -85,6 +88,37 @@ describe('Run details webview', function () {
     const stepsInside = map.branches.reduce((n, b) => n + b.steps.length, 0);
     assert.equal(state.timelineRows, run.steps.length + map.branches.length + stepsInside);
     assert.equal(state.selectedStep, failing[0]);
+  });
+
+  it('follows the run on disk: a retry appending a successful deploy attempt re-draws without the failure', async () => {
+    // A temp run beside the examples' runs (removed after), so the recorded ones stay untouched.
+    const dir = path.join(workspaceRoot(), '.run_log_store');
+    const runId = 'details-update-0001';
+    const file = path.join(dir, `${runId}.json`);
+    const log0 = JSON.parse(fs.readFileSync(path.join(dir, 'prod-failure-001.json'), 'utf8'));
+    log0.run_id = runId;
+    fs.writeFileSync(file, JSON.stringify(log0, null, 2));
+    try {
+      const ref = await waitUntil(async () => refOf(runId).catch(() => undefined), { events: [api.runs.onDidChange], ms: 45_000, what: `${runId} listed` });
+      const h = await vscode.commands.executeCommand<DetailsHandle>(Commands.openRunDetails, ref);
+      const first = await rendered(h, 'the temp run', (s) => s.view === 'details' && s.runId === runId);
+      assert.deepEqual(first.failedRows, ['deploy']);
+      // What a retry with indicator "2" writes: a new attempt on deploy, the step and the run now SUCCESS.
+      const deploy = log0.steps.deploy;
+      const a1 = deploy.attempts[0];
+      deploy.attempts.push({ ...a1, attempt_number: 2, status: 'SUCCESS', message: '', retry_indicator: '2' });
+      deploy.status = 'SUCCESS';
+      log0.status = 'SUCCESS';
+      fs.writeFileSync(file, JSON.stringify(log0, null, 2));
+      const next = await rendered(h, 'the re-draw after the retry', (s) => s.renderCount > first.renderCount && s.failedRows.length === 0);
+      assert.equal(next.timelineBars, first.timelineBars + 1);
+      assert.ok(h.panel.title.includes(runId) && !h.panel.title.includes('failed'));
+      h.panel.dispose();
+    } finally {
+      fs.rmSync(file, { force: true });
+      // Leave the Runs model as the other suites expect it: the temp run gone.
+      await waitUntil(async () => !(await refOf(runId).then(() => true, () => false)), { events: [api.runs.onDidChange], ms: 45_000, what: `${runId} gone` });
+    }
   });
 
   it('Compare Runs: prod-failure-001 and nightly-train-0412 (same dag_hash) side by side', async () => {
