@@ -203,7 +203,8 @@ describe('Retry locally (runnable debug type)', function () {
       // Read by scripts/bench/retry-stop.mjs (timings are measured here, asserted nowhere).
       log(`[bench] retry-stop command_to_stopped_ms=${toStop} ours_ms=${own.toFixed(0)} plan_ms=${result.timings?.planMs.toFixed(0)} preflight_ms=${result.timings?.preflightMs.toFixed(0)} rest_ms=${(toStop - own).toFixed(0)} launched_ms=${launched}`
         + ` adapter_up_ms=${(w.firstAt.get('response:initialize') ?? NaN) - t0} debuggee_up_ms=${(w.firstAt.get('event:process') ?? NaN) - t0}`
-        + ` probe_blocked_ms=${(result.timings?.probeBlockedMs ?? NaN).toFixed(0)} probe_wall_ms=${(result.timings?.probeWallMs ?? NaN).toFixed(0)} probe_cpu_ms=${(result.timings?.probeCpuMs ?? NaN).toFixed(0)} probe_cached=${result.timings?.probeCached ? 1 : 0}`);
+        + ` probe_blocked_ms=${(result.timings?.probeBlockedMs ?? NaN).toFixed(0)} probe_wall_ms=${(result.timings?.probeWallMs ?? NaN).toFixed(0)} probe_cpu_ms=${(result.timings?.probeCpuMs ?? NaN).toFixed(0)} probe_cached=${result.timings?.probeCached ? 1 : 0}`
+        + ` find_run_ms=${(result.timings?.findRunMs ?? NaN).toFixed(0)} ours_cpu_ms=${(result.timings?.cpuMs ?? NaN).toFixed(0)}`);
       const stop = await expectDeployStop(w, tmp, firstStop);
       assert.strictEqual(ourBreakpointsAt(ours, 16).length, 1, 'our breakpoint is set while the session runs');
       await continueToEnd(w, stop);

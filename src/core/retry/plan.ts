@@ -52,6 +52,8 @@ export interface PlanTimings {
   probeCached: boolean;
   /** Whether a probe was asked for at all (false: untrusted, or nothing to locate or check). */
   probed: boolean;
+  /** Reading the run through the configs (findRun): config discovery, store read, parse. */
+  findRunMs?: number;
 }
 
 const PARAMETER_PREFIX = 'RUNNABLE_PRM_';
@@ -117,7 +119,9 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
   const python = opts.python ?? 'python3';
   const plan = emptyPlan(opts, cwd);
 
+  const tFind = performance.now();
   const found = await findRun({ cwd, runId: opts.runId, configFile: opts.configFile, variables: opts.variables, env: opts.env, signal: opts.signal });
+  if (opts.timings) opts.timings.findRunMs = performance.now() - tFind;
   if ('error' in found) {
     plan.blocked = found.error;
     return plan;
@@ -215,6 +219,7 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
   }
   if (opts.timings) {
     Object.assign(opts.timings, {
+      findRunMs: opts.timings.findRunMs,
       probeBlockedMs: blockedMs,
       probeWallMs: answer?.wallMs ?? 0,
       probeCpuMs: answer?.cpuMs,

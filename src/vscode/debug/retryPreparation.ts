@@ -160,6 +160,8 @@ export class RetryPreparation {
     if (typeof args === 'string') return refuse(args);
 
     const t0 = performance.now();
+    // CPU time of the extension host while preparing: on a loaded machine the wall time mostly measures waiting for a core.
+    const cpu0 = process.cpuUsage();
     const abort = new AbortController();
     const sub = cancel?.onCancellationRequested(() => abort.abort());
     let planned: PlannedRetry;
@@ -225,6 +227,8 @@ export class RetryPreparation {
         probeWallMs: planned.planTimings.probeWallMs,
         probeCpuMs: planned.planTimings.probeCpuMs,
         probeCached: planned.planTimings.probeCached,
+        findRunMs: planned.planTimings.findRunMs,
+        cpuMs: (() => { const c = process.cpuUsage(cpu0); return (c.user + c.system) / 1000; })(),
       },
     };
     this.sessions.prepare(token, outcome, breakpoints);

@@ -13,8 +13,9 @@ export interface RetryOutcome {
   banner: string[];
   warnings: string[];
   /** Milliseconds spent in our own preparation: plan, interpreter pre-flight, launch config; `probe*`: the part of
-   * the plan spent waiting on the Python probe subprocess (locate + dag), its wall and CPU time, and whether it was reused. */
-  timings?: { planMs: number; preflightMs: number; totalMs: number; probeBlockedMs?: number; probeWallMs?: number; probeCpuMs?: number; probeCached?: boolean };
+   * the plan spent waiting on the Python probe subprocess (locate + dag), its wall and CPU time, and whether it was reused;
+   * `cpuMs`: the extension host's CPU time over the whole preparation. */
+  timings?: { planMs: number; preflightMs: number; totalMs: number; probeBlockedMs?: number; probeWallMs?: number; probeCpuMs?: number; probeCached?: boolean; findRunMs?: number; cpuMs?: number };
   sessionId?: string;
 }
 
