@@ -7,7 +7,19 @@ import { formatRunnableTime, parseRunnableTime } from './time';
 /** How much of a run log file the list reads. */
 export const SUMMARY_HEAD_BYTES = 4096;
 
-const WANTED = new Set(['run_id', 'tag', 'status', 'steps', 'job', 'run_config']);
+const WANTED = ['run_id', 'tag', 'status', 'steps', 'job', 'run_config'] as const;
+type Wanted = (typeof WANTED)[number];
+
+/** The wanted key spelled between the quotes at `start` and `end`, without cutting a string per key. */
+function wantedKey(text: string, start: number, end: number): Wanted | undefined {
+  const len = end - start - 1;
+  for (const k of WANTED) {
+    if (k.length === len && text.startsWith(k, start + 1)) {
+      return k;
+    }
+  }
+  return undefined;
+}
 
 /**
  * Reads run_id, status, tag, job vs pipeline and the first attempt's start time from `head` (the
@@ -88,7 +100,14 @@ export function runIdFromSource(source: string): string {
 const TRUNCATED: unique symbol = Symbol('truncated');
 
 function scanTopLevel(text: string, from: number, base: Base): RunSummary {
-  const found: { runId?: string; status?: string; tag?: string; kind?: 'pipeline' | 'job'; start?: string } = {};
+  // Every field present from the start: one object shape however the keys come.
+  const found: { runId: string | undefined; status: string | undefined; tag: string | undefined; kind: 'pipeline' | 'job' | undefined; start: string | undefined } = {
+    runId: undefined,
+    status: undefined,
+    tag: undefined,
+    kind: undefined,
+    start: undefined,
+  };
   let i = from;
   let closed = false;
   try {
@@ -108,20 +127,21 @@ function scanTopLevel(text: string, from: number, base: Base): RunSummary {
       if (text[i] !== '"') {
         throw new Error(`unexpected ${JSON.stringify(text[i])} at position ${i}`);
       }
+      const keyStart = i;
       const keyEnd = stringEnd(text, i);
-      const key = text.slice(i + 1, keyEnd);
+      const key = wantedKey(text, keyStart, keyEnd);
       i = skipWs(text, keyEnd + 1);
       if (text[i] !== ':') {
         if (i >= text.length) {
           throw TRUNCATED;
         }
-        throw new Error(`expected ":" after ${JSON.stringify(key)} at position ${i}`);
+        throw new Error(`expected ":" after ${JSON.stringify(text.slice(keyStart + 1, keyEnd))} at position ${i}`);
       }
       i = skipWs(text, i + 1);
       if (i >= text.length) {
         throw TRUNCATED;
       }
-      if (WANTED.has(key)) {
+      if (key !== undefined) {
         const ch = text[i];
         if (key === 'steps' || key === 'job') {
           if (ch === '{') {
