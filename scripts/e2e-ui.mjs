@@ -1,7 +1,7 @@
 // UI tier: runs every test/e2e/*.mjs against code-server opened on examples/ with the extension loaded
 // (development mode, no tests path), driven through Debian's Chromium by playwright-core.
 // Each test file default-exports `async ({ page, cs, workspace, screenshot, ui }) => {}`; it gets a fresh
-// page with the workbench loaded. Screenshots: test-results/screenshots/<file>-<name>.png.
+// page with the workbench loaded, in a fresh browser profile. Screenshots: test-results/screenshots/<file>-<name>.png.
 // Env: VSCT_E2E=substring (only matching files), VSCT_E2E_TIMEOUT_MS (per file, default 300 s).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -60,12 +60,15 @@ let cs, browser;
 try {
   if (files.length === 0) throw new Error(`no test files in ${dir}${only ? ` matching ${only}` : ''}`);
   cs = await startCodeServer();
-  browser = await launchChromium();
   const url = workbenchUrl(cs, { folder: EXAMPLES });
   console.log(`VS Code UI tests (${files.length} files) on ${EXAMPLES}`);
   for (const file of files) {
     const name = slug(file);
-    const page = await browser.context.newPage();
+    // A fresh Chromium profile per file: the web workbench keeps its UI state (open views, editors)
+    // in the browser's IndexedDB, so a shared profile would start each test where the last one ended.
+    await browser?.close();
+    browser = await launchChromium();
+    const page = browser.context.pages()[0] ?? await browser.context.newPage();
     // Actions without their own timeout get a minute: 2 cores shared with other work are slow.
     page.setDefaultTimeout(60_000);
     const pageErrors = [];
