@@ -73,11 +73,15 @@ describe('Remote stores (moto)', function () {
   });
 
   after(async () => {
+    await moto?.stop();
+    // Configs and sandboxes go first: the settings change below rediscovers, and missing sandboxes are dropped.
+    fs.rmSync(tmp, { recursive: true, force: true });
     const settings = vscode.workspace.getConfiguration('runnable');
     await settings.update('configFile', undefined, vscode.ConfigurationTarget.Global);
     await settings.update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
-    await moto?.stop();
-    fs.rmSync(tmp, { recursive: true, force: true });
+    api.runs.refresh();
+    const left = (await api.runs.descriptors()).filter((d) => d.configFiles.some((f) => f.startsWith(tmp)));
+    assert.deepStrictEqual(left.map((d) => d.label), [], 'no root of this suite is left for the next suites');
   });
 
   it('remote roots list the moto runs (.remote items); argo-train-7731 expands to deploy failed with its inputs', async () => {

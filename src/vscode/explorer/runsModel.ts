@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { discoverStores } from '../../core/config/discover';
 import { attachSecrets, storeSecrets } from '../../core/config/secrets';
 import type { Run, RunSummary } from '../../core/runlog/model';
@@ -139,6 +140,8 @@ export class RunsModel implements RunsService, vscode.Disposable {
     }
     // Configs outside every workspace folder the user asked for (a sandbox pulled elsewhere): found by their own file.
     for (const file of this.extraConfigs) {
+      // A sandbox folder deleted since: dropped quietly (it was never a config the user named).
+      if (!existsSync(file)) { this.extraConfigs.delete(file); continue; }
       if ([...byId.values()].some((d) => d.configFiles.includes(file))) continue;
       const folder = folders[0];
       const settings = folder ? readSettings(folder.uri).settings : undefined;

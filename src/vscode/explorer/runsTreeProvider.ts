@@ -137,7 +137,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     const { root } = element;
     if (root.unavailable) return [this.info(element, root.unavailable.kind, root.unavailable.message, root.unavailable.kind === 'error' ? 'error' : 'info')];
     const storeId = root.descriptor.id;
-    const all = await this.model.listRuns(storeId);
+    // A remote listing can take a while (pages of 1,000 keys, then summaries): the view shows its progress bar.
+    const all = REMOTE_STORE_TYPES.has(root.descriptor.type)
+      ? await vscode.window.withProgress({ location: { viewId: 'runnable.runs' } }, () => this.model.listRuns(storeId))
+      : await this.model.listRuns(storeId);
     // An S3 store that cannot be listed at all (unreachable, 403, NoSuchBucket): its sentence as the root's one item.
     const failure = isS3Store(root.store) ? root.store.lastError : undefined;
     if (failure) return [this.info(element, 'list-error', failure.message, 'error')];
