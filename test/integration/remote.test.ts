@@ -124,7 +124,7 @@ describe('Remote stores (moto)', function () {
     assert.strictEqual(again?.fetched, 0);
   });
 
-  it('Retry locally on the remote run (sandbox) stops in deploy_model with endpoint = churn-model; moto is not written', async () => {
+  it('Retry locally on the remote run (default choice: sandbox) stops in deploy_model with endpoint = churn-model; moto is not written', async () => {
     const ref = { storeId: (await api.runs.descriptors()).find((d) => d.type === 'minio')!.id, runId: 'argo-train-7731' };
     // The pipeline's code: the fixture's, in a temp folder (the retry runs from there).
     const code = path.join(tmp, 'code');
@@ -144,9 +144,22 @@ describe('Remote stores (moto)', function () {
       }),
     });
     try {
-      const result = await vscode.commands.executeCommand<RetryCommandResult | undefined>(Commands.retryLocally, { ref }, {
-        remoteTarget: 'sandbox', sandbox: sandboxDir, cwd: code, env: { ...pyEnv },
-      });
+      // No remoteTarget: the choice is shown; Enter takes its default, "Retry in sandbox" (answered as a user would,
+      // repeated until the pick closes since Enter before it opens does nothing). Only the sandbox folder is given.
+      let result: RetryCommandResult | undefined;
+      let done = false;
+      void Promise.resolve(vscode.commands.executeCommand<RetryCommandResult | undefined>(Commands.retryLocally, { ref }, {
+        sandbox: sandboxDir, cwd: code, env: { ...pyEnv },
+      })).then((r) => { result = r; done = true; }, () => { done = true; });
+      let busy = false;
+      await waitUntil(async () => {
+        if (done || fs.existsSync(path.join(sandboxDir, 'sandbox.yaml'))) return true;
+        if (busy) return false;
+        busy = true;
+        try { await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'); } finally { busy = false; }
+        return false;
+      }, { ms: 60_000, what: 'the retry target pick to be answered' });
+      await waitUntil(() => done, { ms: 90_000, what: 'the retry command to return' });
       assert.ok(result, 'the retry returns its outcome');
       assert.strictEqual(result.blocked, undefined, `not blocked: ${result.blocked}`);
       assert.strictEqual(result.started, true);
