@@ -11,7 +11,7 @@ import type { RawBranchLog, RawRunLog } from '../runlog/schema';
 import { FileCatalog } from './fileCatalog';
 import { checkRunId, errnoReason, readRegularFileSync, stat, yieldToLoop } from './localFiles';
 import { fileIdentity, RunCache } from './runCache';
-import { errorSummary, type RunFile, SummaryCache, summariseRunFiles } from './runFileSummaries';
+import { readLogFolder, type RunFile, SummaryCache, summariseRunFiles } from './runFileSummaries';
 import { RunLogError, type RunLogStore, type StoreDescriptor } from './runLogStore';
 
 export const RUN_LOG_FILE = 'RunLog.json';
@@ -40,13 +40,9 @@ export class ChunkedFsRunLogStore implements RunLogStore {
 
   async listRuns(signal?: AbortSignal): Promise<RunSummary[]> {
     const folder = this.descriptor.location;
-    let names: string[];
-    try {
-      names = await fs.promises.readdir(folder);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      return [errorSummary(path.basename(folder), folder, `Cannot list the run log folder ${folder}: ${errnoReason(e)}. Check \`log_folder\` in ${this.descriptor.configFiles[0] ?? 'the config'}.`)];
-    }
+    const listed = await readLogFolder(folder, this.descriptor.configFiles[0] ?? 'the config');
+    if ('error' in listed) return [listed.error];
+    const names = listed.names;
     // Plain concatenation: `folder` is absolute and normalised, names have no separator (path.join costs more).
     const prefix = folder + path.sep;
     // Names only: opening `<name>/RunLog.json` tells a run folder (found or ENOENT) from a stray file (ENOTDIR).

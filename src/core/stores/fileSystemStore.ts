@@ -8,7 +8,7 @@ import { decodeJsonText, parseRunLogText, parseRunLogValue } from '../runlog/par
 import { FileCatalog } from './fileCatalog';
 import { checkRunId, errnoReason, readText, stat } from './localFiles';
 import { fileIdentity, RunCache } from './runCache';
-import { errorSummary, type RunFile, SummaryCache, summariseRunFiles } from './runFileSummaries';
+import { readLogFolder, type RunFile, SummaryCache, summariseRunFiles } from './runFileSummaries';
 import { RunLogError, type RunLogStore, type StoreDescriptor } from './runLogStore';
 
 // Full runs are big (a 1,000-iteration map is megabytes): keep only the few the user is looking at.
@@ -27,14 +27,9 @@ export class FileSystemRunLogStore implements RunLogStore {
 
   async listRuns(signal?: AbortSignal): Promise<RunSummary[]> {
     const folder = this.descriptor.location;
-    let names: string[];
-    try {
-      names = await fs.promises.readdir(folder);
-    } catch (e) {
-      // No folder yet: runnable creates it with the first run.
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      return [errorSummary(path.basename(folder), folder, `Cannot list the run log folder ${folder}: ${errnoReason(e)}. Check \`log_folder\` in ${this.configName()}.`)];
-    }
+    const listed = await readLogFolder(folder, this.configName());
+    if ('error' in listed) return [listed.error];
+    const names = listed.names;
     // Plain concatenation: `folder` is absolute and normalised, names have no separator (path.join costs more).
     const prefix = folder + path.sep;
     // Names only (no Dirent per entry): anything named *.json that is not a regular file lists as an error item.

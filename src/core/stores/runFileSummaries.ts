@@ -6,6 +6,7 @@
 // ~3x a sync read of the same heads). Batches of BATCH files (a few ms each) with a yield in between keep the
 // extension host's event loop responsive while the listing runs at the speed of the syscalls.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { RunSummary } from '../runlog/model';
 import { SUMMARY_HEAD_BYTES, summaryFromHead } from '../runlog/summary';
 import { errnoReason, OPEN_NONBLOCK, yieldToLoop } from './localFiles';
@@ -21,6 +22,19 @@ const BATCH = 200;
 const START_TIME = Buffer.from('"start_time"');
 // `"start_time": "2026-11-24 22:25:32.930947"` and some room for other spacing.
 const START_TIME_SPAN = 72;
+
+/**
+ * The entry names of a local store's log folder, or the one error item saying why it cannot be listed.
+ * A missing folder is an empty store: runnable creates it with the first run.
+ */
+export async function readLogFolder(folder: string, configName: string): Promise<{ names: string[] } | { error: RunSummary }> {
+  try {
+    return { names: await fs.promises.readdir(folder) };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { names: [] };
+    return { error: errorSummary(path.basename(folder), folder, `Cannot list the run log folder ${folder}: ${errnoReason(e)}. Check \`log_folder\` in ${configName}.`) };
+  }
+}
 
 export function errorSummary(runId: string, source: string, error: string): RunSummary {
   return { runId, status: '', tag: '', kind: 'pipeline', startTime: undefined, endTime: undefined, startMs: NaN, endMs: NaN, error, source };
