@@ -21,6 +21,8 @@ import {
 } from './runFilter';
 
 const DEBOUNCE_MS = 300;
+// A store rewritten more often than DEBOUNCE_MS (a running pipeline updates its log at every step) must still refresh.
+const MAX_WAIT_MS = 1000;
 const REMOTE_TYPES = new Set(['minio', 'chunked-minio']);
 /** Store types read over S3: their run items carry `.remote` in contextValue. */
 export const REMOTE_STORE_TYPES: ReadonlySet<string> = REMOTE_TYPES;
@@ -58,6 +60,7 @@ export class RunsModel implements RunsService, vscode.Disposable {
   private readonly settled = new Map<string, Run>();
   private storeWatchers: vscode.Disposable[] = [];
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly pendingSince = new Map<string, number>();
   private readonly abort = new AbortController();
   private readonly gate = new ConcurrencyGate(4);
   private filterState: RunFilter = {};
@@ -212,8 +215,13 @@ export class RunsModel implements RunsService, vscode.Disposable {
   }
 
   private schedule(key: string, fn: () => void): void {
+    // Trailing debounce, never postponed past MAX_WAIT_MS after the first event of a burst.
+    const now = Date.now();
+    const since = this.pendingSince.get(key) ?? now;
+    this.pendingSince.set(key, since);
     clearTimeout(this.timers.get(key));
-    this.timers.set(key, setTimeout(() => { this.timers.delete(key); fn(); }, DEBOUNCE_MS));
+    const delay = Math.max(0, Math.min(DEBOUNCE_MS, since + MAX_WAIT_MS - now));
+    this.timers.set(key, setTimeout(() => { this.timers.delete(key); this.pendingSince.delete(key); fn(); }, delay));
   }
 
   private rediscover(why: string): void {
