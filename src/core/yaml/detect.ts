@@ -1,5 +1,6 @@
 // Decides whether a YAML text is a runnable pipeline or config, from its top-level keys alone (cheap: runs on
 // every opened YAML file). Other YAML (GitHub workflows, parameter files, k8s specs) is left alone.
+import { globToRegExp } from '../config/findConfigFiles';
 
 export type RunnableFileKind = 'pipeline' | 'config';
 
@@ -13,27 +14,11 @@ export function detectRunnableYaml(text: string): RunnableFileKind | undefined {
   return WEAK.test(text) ? 'config' : undefined;
 }
 
-/** A tiny glob matcher for the `runnable.yamlGlobs` setting: `**`, `*`, `?` and `{a,b}` over `/` paths. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        i++;
-        if (glob[i + 1] === '/') { i++; re += '(?:.*/)?'; } else re += '.*';
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else if (c === '{') re += '(?:';
-    else if (c === '}') re += ')';
-    else if (c === ',') re += '|';
-    else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
-  }
-  // A glob without a folder part matches the file name anywhere (as VS Code's files.associations does).
-  return new RegExp(glob.includes('/') ? `(^|/)${re}$` : `(^|/)${re}$`);
-}
-
+/**
+ * Whether a path matches one of the `runnable.yamlGlobs` (`**`, `*`, `?`, `{a,b}` over `/` paths). Unlike config
+ * discovery the glob may match from any folder boundary (as VS Code's files.associations does).
+ */
 export function matchesAnyGlob(path: string, globs: readonly string[]): boolean {
   const p = path.replace(/\\/g, '/');
-  return globs.some((g) => globToRegExp(g).test(p));
+  return globs.some((g) => new RegExp('(^|/)' + globToRegExp(g).source.slice(1)).test(p));
 }

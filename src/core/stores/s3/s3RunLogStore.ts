@@ -1,7 +1,7 @@
 // What minio and chunked-minio share: listing runs from a bucket prefix newest first, summaries from the first KB of
 // each run log (cached by ETag), run detail on demand, the minio catalog, and a cheap change check for polling.
 import type { Run, RunSummary } from '../../runlog/model';
-import { summaryFromHead } from '../../runlog/summary';
+import { summaryFromHead, summaryFromRun } from '../../runlog/summary';
 import type { RunLogStore, StoreDescriptor } from '../runLogStore';
 import type { S3Credentials } from './credentials';
 import { mapLimit } from './mapLimit';
@@ -232,17 +232,7 @@ export abstract class S3RunLogStore implements RunLogStore {
     const source = this.source(this.mainKey(runId));
     this.summaries.set(runId, {
       etag,
-      summary: {
-        runId,
-        status: run.status,
-        tag: run.tag,
-        kind: run.kind,
-        startTime: run.startTime,
-        endTime: run.endTime,
-        startMs: run.startMs,
-        endMs: run.endMs,
-        source,
-      },
+      summary: { ...summaryFromRun(run, source), runId },
     });
     return run;
   }
