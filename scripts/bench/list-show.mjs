@@ -2,7 +2,9 @@
 // ids) against a floor (only list the folder and read the first 4 KB of each run file), and `show` of a run with
 // 1,000 map iterations (time + heap). Targets: list <= 1.5x floor and < 1 s; show < 200 ms.
 // Each time is printed as wall clock (what the issue's targets mean) and as this process's CPU time
-// (process.cpuUsage: user + system), which stays readable when other work loads the machine.
+// (process.cpuUsage: user + system, all threads), which stays readable when other work loads the machine.
+// The list stats its files on a worker thread while the main thread reads the heads (statWorker.ts), so its
+// CPU time counts both threads; "main thread busy" (event loop utilisation) is the listing thread alone.
 // The floor is the minimal honest listing: readdir, then per run file open + read 4 KB + close (sync; an async
 // variant is shown for reference, the ratio uses the faster of the two).
 import { spawnSync } from 'node:child_process';
@@ -94,10 +96,13 @@ function floorSync(folder, runFile) {
 
 async function timeIt(fn) {
   const c0 = process.cpuUsage();
+  const e0 = performance.eventLoopUtilization();
   const t0 = performance.now();
   const r = await fn();
+  const t = performance.now() - t0;
   const c = process.cpuUsage(c0);
-  return { t: performance.now() - t0, cpu: (c.user + c.system) / 1000, r };
+  const e = performance.eventLoopUtilization(e0);
+  return { t, cpu: (c.user + c.system) / 1000, busy: e.active, r };
 }
 
 async function benchList(kind, ws, folder, runFile) {
@@ -107,15 +112,15 @@ async function benchList(kind, ws, folder, runFile) {
   // this process (JIT cold) is reported on its own.
   floorSync(folder, runFile);
   const first = await timeIt(() => openStore(d).listRuns());
-  const core = [], coreCpu = [], fSync = [], fSyncCpu = [], fAsync = [], refresh = [];
+  const core = [], coreCpu = [], coreBusy = [], fSync = [], fSyncCpu = [], fAsync = [], refresh = [];
   let count = 0, errors = 0;
   for (let i = 0; i < REPEAT; i++) {
     const a = await timeIt(() => floorSync(folder, runFile));
     fSync.push(a.t); fSyncCpu.push(a.cpu);
     fAsync.push((await timeIt(() => floor(folder, runFile))).t);
-    const store = openStore(d); // fresh store: no summary cache
+    const store = openStore(d); // fresh store
     const l = await timeIt(() => store.listRuns());
-    core.push(l.t); coreCpu.push(l.cpu);
+    core.push(l.t); coreCpu.push(l.cpu); coreBusy.push(l.busy);
     count = l.r.length;
     errors = l.r.filter((s) => s.error).length;
     refresh.push((await timeIt(() => store.listRuns())).t);
@@ -133,11 +138,11 @@ async function benchList(kind, ws, folder, runFile) {
   const nodeStart = performance.now() - n0;
   console.log(`${kind}: ${count} runs listed (${errors} errors)`);
   console.log(`  floor (list folder + read 4 KB of each run file): sync ${ms(median(fSync))} (cpu ${ms(median(fSyncCpu))}), async callbacks x64 ${ms(median(fAsync))}`);
-  console.log(`  list (core listRuns, fresh store, in-process) median ${ms(c)} (cpu ${ms(median(coreCpu))}); first listing in the process (JIT cold) ${ms(first.t)}`);
+  console.log(`  list (core listRuns, fresh store, in-process) median ${ms(c)} (cpu, both threads ${ms(median(coreCpu))}; main thread busy ${ms(median(coreBusy))}); first listing in the process (JIT cold, starts the stat worker) ${ms(first.t)}`);
   const cpuRatio = median(coreCpu) / median(fSyncCpu);
   console.log(`  wall: list / fastest floor ${(c / f).toFixed(2)}x [target <= 1.5x: ${c / f <= 1.5 ? 'met' : 'MISSED'}]; under 1 s: ${c < 1000 ? 'met' : 'MISSED'}`);
-  console.log(`  cpu (readable on a loaded machine): list / sync floor ${cpuRatio.toFixed(2)}x [target <= 1.5x: ${cpuRatio <= 1.5 ? 'met' : 'MISSED'}]; under 1 s: ${median(coreCpu) < 1000 ? 'met' : 'MISSED'}`);
-  console.log(`  refresh with nothing changed (identity cache, one stat per run) median ${ms(median(refresh))}`);
+  console.log(`  cpu of both threads (readable on a loaded machine): list / sync floor ${cpuRatio.toFixed(2)}x [target <= 1.5x: ${cpuRatio <= 1.5 ? 'met' : 'MISSED'}]; under 1 s: ${median(coreCpu) < 1000 ? 'met' : 'MISSED'}`);
+  console.log(`  refresh with nothing changed (the same store again: every head re-read, no summary kept) median ${ms(median(refresh))}`);
   console.log(`  CLI spawn \`runnable-runs list --json\` ${ms(spawnMs)} (bare node start ${ms(nodeStart)})`);
   return { kind, core: c, floor: f };
 }

@@ -128,19 +128,31 @@ function copyTree(src: string): string {
   return dst;
 }
 
-describe('cache by file identity', () => {
-  it('a refresh reuses unchanged summaries and re-reads a changed file', async () => {
+describe('listing re-reads heads; full runs are cached by file identity', () => {
+  it('a refresh shows what the files hold now: a changed head, a removed run, a new run; end times are the mtimes', async () => {
     const dir = copyTree(path.join(FIXTURES, 'yaml-etl'));
     const store = openStore((await discoverStores({ cwd: dir, env: {} })).stores[0]);
+    const logs = path.join(dir, '.run_log_store');
     const first = await store.listRuns();
-    const second = await store.listRuns();
-    for (const s of second) assert.equal(s, first.find((f) => f.runId === s.runId), 'same object from the cache');
-    const file = path.join(dir, '.run_log_store/shell-exit-3.json');
+    assert.deepEqual(first.map((s) => s.runId).sort(), ['etl-usd-0100', 'shell-exit-3']);
+    for (const s of first) {
+      const mtime = fs.statSync(path.join(logs, `${s.runId}.json`)).mtimeMs;
+      assert.equal(s.endMs, mtime, `${s.runId}: the end is the file's mtime`);
+      assert.match(s.endTime!, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/);
+    }
+    const file = path.join(logs, 'shell-exit-3.json');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"tag": ""', '"tag": "retagged"'));
-    const third = await store.listRuns();
-    const changed = third.find((s) => s.runId === 'shell-exit-3')!;
+    const later = new Date(Date.now() + 60_000);
+    fs.utimesSync(file, later, later);
+    fs.copyFileSync(path.join(logs, 'etl-usd-0100.json'), path.join(logs, 'etl-usd-0101.json'));
+    fs.writeFileSync(path.join(logs, 'etl-usd-0101.json'), fs.readFileSync(path.join(logs, 'etl-usd-0101.json'), 'utf8').replace('"etl-usd-0100"', '"etl-usd-0101"'));
+    const second = await store.listRuns();
+    const changed = second.find((s) => s.runId === 'shell-exit-3')!;
     assert.equal(changed.tag, 'retagged');
-    assert.equal(third.find((s) => s.runId === 'etl-usd-0100'), first.find((s) => s.runId === 'etl-usd-0100'));
+    assert.ok(Math.abs(changed.endMs - later.getTime()) < 1, `${changed.endMs}: the new mtime`);
+    assert.ok(second.some((s) => s.runId === 'etl-usd-0101' && !s.error));
+    fs.rmSync(file);
+    assert.deepEqual((await store.listRuns()).map((s) => s.runId).sort(), ['etl-usd-0100', 'etl-usd-0101']);
   });
 
   it('getRun is cached until RunLog.json or a branch log changes', async () => {

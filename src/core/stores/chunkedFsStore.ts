@@ -11,7 +11,7 @@ import type { RawBranchLog, RawRunLog } from '../runlog/schema';
 import { FileCatalog } from './fileCatalog';
 import { checkRunId, errnoReason, readRegularFileSync, stat, yieldToLoop } from './localFiles';
 import { fileIdentity, RunCache } from './runCache';
-import { readLogFolder, type RunFile, SummaryCache, summariseRunFiles } from './runFileSummaries';
+import { readLogFolder, summariseRunFiles } from './runFileSummaries';
 import { RunLogError, type RunLogStore, type StoreDescriptor } from './runLogStore';
 
 export const RUN_LOG_FILE = 'RunLog.json';
@@ -29,7 +29,6 @@ interface ChunkedRead {
 
 export class ChunkedFsRunLogStore implements RunLogStore {
   readonly watchPath: string;
-  private readonly summaries = new SummaryCache();
   private readonly runs = new RunCache<Run>(MAX_CACHED_RUNS);
   private readonly catalog: FileCatalog | undefined;
 
@@ -47,8 +46,8 @@ export class ChunkedFsRunLogStore implements RunLogStore {
     const prefix = folder + path.sep;
     // Names only: opening `<name>/RunLog.json` tells a run folder (found or ENOENT) from a stray file (ENOTDIR).
     const suffix = path.sep + RUN_LOG_FILE;
-    const files: RunFile[] = names.map((name) => ({ runId: name, file: prefix + name + suffix }));
-    return summariseRunFiles(files, this.summaries, signal, (f, code) =>
+    const files = names.map((name) => prefix + name + suffix);
+    return summariseRunFiles({ runIds: names, files }, signal, (f, code) =>
       code === 'ENOTDIR'
         ? null
         : {

@@ -8,7 +8,7 @@ import { decodeJsonText, parseRunLogText, parseRunLogValue } from '../runlog/par
 import { FileCatalog } from './fileCatalog';
 import { checkRunId, errnoReason, readText, stat } from './localFiles';
 import { fileIdentity, RunCache } from './runCache';
-import { readLogFolder, type RunFile, SummaryCache, summariseRunFiles } from './runFileSummaries';
+import { readLogFolder, summariseRunFiles } from './runFileSummaries';
 import { RunLogError, type RunLogStore, type StoreDescriptor } from './runLogStore';
 
 // Full runs are big (a 1,000-iteration map is megabytes): keep only the few the user is looking at.
@@ -16,7 +16,6 @@ const MAX_CACHED_RUNS = 16;
 
 export class FileSystemRunLogStore implements RunLogStore {
   readonly watchPath: string;
-  private readonly summaries = new SummaryCache();
   private readonly runs = new RunCache<Run>(MAX_CACHED_RUNS);
   private readonly catalog: FileCatalog | undefined;
 
@@ -33,11 +32,15 @@ export class FileSystemRunLogStore implements RunLogStore {
     // Plain concatenation: `folder` is absolute and normalised, names have no separator (path.join costs more).
     const prefix = folder + path.sep;
     // Names only (no Dirent per entry): anything named *.json that is not a regular file lists as an error item.
-    const files: RunFile[] = [];
+    const runIds: string[] = [];
+    const files: string[] = [];
     for (const name of names) {
-      if (name.endsWith('.json')) files.push({ runId: name.slice(0, -'.json'.length), file: prefix + name });
+      if (name.endsWith('.json')) {
+        runIds.push(name.slice(0, -'.json'.length));
+        files.push(prefix + name);
+      }
     }
-    return summariseRunFiles(files, this.summaries, signal);
+    return summariseRunFiles({ runIds, files }, signal);
   }
 
   async getRun(runId: string, signal?: AbortSignal): Promise<Run> {

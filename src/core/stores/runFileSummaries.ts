@@ -1,5 +1,5 @@
-// Listing shared by the local stores: for each run file, stat it, reuse the cached summary when the file's
-// identity is unchanged, else read only its first 4 KB; a run that cannot be read lists as an error item.
+// Listing shared by the local stores: for each run file, read only its first 4 KB (a worker thread stats the
+// files meanwhile, see statWorker.ts); a run that cannot be read lists as an error item.
 //
 // Why synchronous fs in small batches: for 10,000 runs each async fs call costs a thread-pool round trip and a
 // promise, several times the syscall itself (measured in scripts/bench/list-show.mjs: async listing ran at
@@ -8,14 +8,26 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunSummary } from '../runlog/model';
+import { summaryFromHeadBytes } from '../runlog/headBytes';
 import { SUMMARY_HEAD_BYTES, summaryFromHead } from '../runlog/summary';
+import { formatRunnableTime } from '../runlog/time';
 import { errnoReason, OPEN_NONBLOCK, yieldToLoop } from './localFiles';
+import { FILE, OTHER, statFiles } from './statWorker';
 
 /** One run as the store folder shows it. */
 export interface RunFile {
   runId: string;
   /** The file holding the run log head (file-system: `<id>.json`; chunked-fs: `<id>/RunLog.json`). */
   file: string;
+}
+
+/**
+ * The runs of a store folder as two parallel arrays (run id, file holding its head): no object per run, since a
+ * listing of 10,000 runs pays for every allocation in garbage collection (see scripts/bench/list-show.mjs).
+ */
+export interface RunFiles {
+  runIds: string[];
+  files: string[];
 }
 
 const BATCH = 200;
@@ -40,30 +52,18 @@ export function errorSummary(runId: string, source: string, error: string): RunS
   return { runId, status: '', tag: '', kind: 'pipeline', startTime: undefined, endTime: undefined, startMs: NaN, endMs: NaN, error, source };
 }
 
-export interface ListedRun {
-  summary: RunSummary;
-  /** Newest first: the start, else the file's mtime; -Infinity (last) for an entry without a time. */
-  sortMs: number;
-  /** The file's identity when it was read (mtime, size, inode: a rewrite, an append or a rename each change it). */
-  mtimeMs: number;
-  size: number;
-  ino: number;
+/** The run id check every summary read from a file passes through. */
+function checkedId(f: RunFile, summary: RunSummary): RunSummary {
+  // runnable finds a run by its file name, so the list keys runs by it; a file holding another run id was
+  // renamed or copied and would mislead every later action (retry, show).
+  if (summary.runId === f.runId) return summary;
+  return summary.error
+    ? { ...summary, runId: f.runId }
+    : { ...summary, runId: f.runId, error: `${f.file} holds run "${summary.runId}", not "${f.runId}": runnable finds runs by file name, so rename it or remove the copy.` };
 }
 
-/**
- * The summaries of one store's last listing, by file. Numbers compared in place (no identity string per run);
- * each listing builds the next map, so runs that are gone drop out without a second pass.
- */
-export class SummaryCache {
-  entries = new Map<string, ListedRun>();
-
-  get size(): number {
-    return this.entries.size;
-  }
-}
-
-function listed(summary: RunSummary, sortMs: number, st?: fs.Stats): ListedRun {
-  return { summary, sortMs: Number.isFinite(sortMs) ? sortMs : -Infinity, mtimeMs: st ? st.mtimeMs : NaN, size: st ? st.size : NaN, ino: st ? st.ino : NaN };
+function fromHead(f: RunFile, head: string): RunSummary {
+  return checkedId(f, summaryFromHead(head, f.file, NaN));
 }
 
 /**
@@ -72,96 +72,110 @@ function listed(summary: RunSummary, sortMs: number, st?: fs.Stats): ListedRun {
  */
 export type MissingMessage = (f: RunFile, code: string) => { source: string; error: string } | null;
 
-
-
-function missingOrUnreadable(f: RunFile, e: unknown, missing: MissingMessage | undefined): ListedRun | undefined {
+function missingOrUnreadable(f: RunFile, e: unknown, missing: MissingMessage | undefined): RunSummary | null {
   const code = (e as NodeJS.ErrnoException).code;
   if (missing && (code === 'ENOENT' || code === 'ENOTDIR')) {
     const m = missing(f, code);
-    return m ? listed(errorSummary(f.runId, m.source, m.error), NaN) : undefined;
+    return m ? errorSummary(f.runId, m.source, m.error) : null;
   }
-  return listed(errorSummary(f.runId, f.file, `Cannot read ${f.file}: ${errnoReason(e)}.`), NaN);
+  if (code === 'EISDIR') return notRegular(f);
+  return errorSummary(f.runId, f.file, `Cannot read ${f.file}: ${errnoReason(e)}.`);
 }
 
-function notRegular(f: RunFile): ListedRun {
-  return listed(errorSummary(f.runId, f.file, `${f.file} is not a regular file: runnable writes each run log as a JSON file; remove or rename it.`), NaN);
+function notRegular(f: RunFile): RunSummary {
+  return errorSummary(f.runId, f.file, `${f.file} is not a regular file: runnable writes each run log as a JSON file; remove or rename it.`);
 }
 
-function fromHead(f: RunFile, head: string, st: fs.Stats): ListedRun {
-  let summary = summaryFromHead(head, f.file, st.mtimeMs);
-  // runnable finds a run by its file name, so the list keys runs by it; a file holding another run id was
-  // renamed or copied and would mislead every later action (retry, show).
-  if (summary.runId !== f.runId) {
-    summary = summary.error
-      ? { ...summary, runId: f.runId }
-      : { ...summary, runId: f.runId, error: `${f.file} holds run "${summary.runId}", not "${f.runId}": runnable finds runs by file name, so rename it or remove the copy.` };
-  }
-  return listed(summary, Number.isFinite(summary.startMs) ? summary.startMs : st.mtimeMs, st);
-}
+/** Whether the last summarise() read a head (its summary, even an error one, is dated by the file's mtime). */
+let headRead = false;
 
-function summarise(f: RunFile, previous: Map<string, ListedRun>, buf: Buffer, missing: MissingMessage | undefined): ListedRun | undefined {
-  // Seen before: one stat tells whether the cached summary still holds.
-  const seen = previous.get(f.file);
-  if (seen) {
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(f.file);
-    } catch (e) {
-      return missingOrUnreadable(f, e, missing);
-    }
-    if (st.isFile() && st.mtimeMs === seen.mtimeMs && st.size === seen.size && st.ino === seen.ino) return seen;
-  }
-  // New or changed: open, fstat the open file (cheaper than a path stat, and the identity matches what is read),
-  // read the head.
+/** Reads one run file's head (open, read, close: nothing else on this thread) into its summary; null: not a run. */
+function summarise(runId: string, file: string, buf: Buffer, missing: MissingMessage | undefined): RunSummary | null {
+  headRead = false;
   let fd: number;
   try {
-    fd = fs.openSync(f.file, OPEN_NONBLOCK);
+    fd = fs.openSync(file, OPEN_NONBLOCK);
   } catch (e) {
-    return missingOrUnreadable(f, e, missing);
+    return missingOrUnreadable({ runId, file }, e, missing);
   }
+  let n: number;
   try {
-    const st = fs.fstatSync(fd);
-    if (!st.isFile()) return notRegular(f);
-    let n: number;
-    try {
-      n = fs.readSync(fd, buf, 0, buf.length, 0);
-    } catch (e) {
-      return listed(errorSummary(f.runId, f.file, `Cannot read ${f.file}: ${errnoReason(e)}.`), st.mtimeMs);
-    }
-    // runnable writes run_id, dag_hash, tag, status, then the first step's first attempt: everything the list
-    // needs ends with the first "start_time" value, a few hundred bytes in. Decoding only that far spares
-    // 10,000 x 4 KB of strings (and the GC they cost); the whole head is decoded when that was not enough.
-    const at = buf.indexOf(START_TIME);
-    const quick = at >= 0 && at + START_TIME_SPAN < n ? at + START_TIME_SPAN : n;
-    let value = fromHead(f, buf.toString('utf8', 0, quick), st);
-    if (quick < n && (value.summary.error || value.summary.startTime === undefined)) value = fromHead(f, buf.toString('utf8', 0, n), st);
-    return value;
+    n = fs.readSync(fd, buf, 0, buf.length, 0);
+  } catch (e) {
+    return missingOrUnreadable({ runId, file }, e, undefined);
   } finally {
     fs.closeSync(fd);
   }
+  headRead = true;
+  // runnable's own layout is read from the bytes (headBytes.ts); anything else goes through the general scanner.
+  const fast = summaryFromHeadBytes(buf, n, file, runId);
+  if (fast) return checkedId({ runId, file }, fast);
+  // runnable writes run_id, dag_hash, tag, status, then the first step's first attempt: everything the list
+  // needs ends with the first "start_time" value, a few hundred bytes in. Decoding only that far spares
+  // 10,000 x 4 KB of strings (and the GC they cost); the whole head is decoded when that was not enough.
+  const at = buf.indexOf(START_TIME);
+  const quick = at >= 0 && at + START_TIME_SPAN < n ? at + START_TIME_SPAN : n;
+  const value = fromHead({ runId, file }, buf.toString('utf8', 0, quick));
+  if (quick < n && (value.error || value.startTime === undefined)) return fromHead({ runId, file }, buf.toString('utf8', 0, n));
+  return value;
 }
 
-export async function summariseRunFiles(files: RunFile[], cache: SummaryCache, signal?: AbortSignal, missing?: MissingMessage): Promise<RunSummary[]> {
+/**
+ * The summaries of the run files, newest first. This thread opens, reads the first 4 KB of and closes each file
+ * (what the benchmark's floor does, plus reading the head); meanwhile a worker thread stats them (statWorker.ts)
+ * for the two things a head cannot say: the mtime (the summary's end time, and its place in the list when the head
+ * has no start time) and whether the entry is a regular file at all (a FIFO or a folder named *.json lists as an
+ * error item).
+ *
+ * The list keeps no summaries between listings: each is a function of the head as read now, so a refresh shows
+ * exactly what the files hold. Reusing one would need the file's identity before its read (a stat racing the read
+ * could pin a stale summary to a newer identity), and that is the syscall the worker takes off this thread; a
+ * re-read of a head costs about what the stat would. Runs opened in full are cached by file identity (RunCache):
+ * that is where parsing is expensive.
+ */
+export async function summariseRunFiles({ runIds, files }: RunFiles, signal?: AbortSignal, missing?: MissingMessage): Promise<RunSummary[]> {
+  const count = files.length;
+  const timesPromise = statFiles(files);
   const buf = Buffer.allocUnsafe(SUMMARY_HEAD_BYTES);
-  const previous = cache.entries;
-  const next = new Map<string, ListedRun>();
-  const out: ListedRun[] = [];
-  for (let i = 0; i < files.length; i++) {
+  const read = new Array<RunSummary | null>(count);
+  const dated = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
     if (i > 0 && i % BATCH === 0) {
       await yieldToLoop();
       signal?.throwIfAborted();
     }
-    const f = files[i];
-    const l = summarise(f, previous, buf, missing);
-    if (!l) continue;
-    out.push(l);
-    // Only what was read from a file whose identity is known is worth keeping (errors are re-read next time).
-    if (l.mtimeMs === l.mtimeMs) next.set(f.file, l);
+    read[i] = summarise(runIds[i], files[i], buf, missing);
+    dated[i] = headRead ? 1 : 0;
   }
-  cache.entries = next;
+  const times = await timesPromise;
+  signal?.throwIfAborted();
+  const order: number[] = [];
+  const sortMs = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    let s = read[i];
+    if (s === null) continue;
+    const kind = times[2 * i + 1];
+    const mtimeMs = times[2 * i];
+    const byTime = kind === FILE && dated[i] === 1 && Number.isFinite(mtimeMs);
+    if (kind === OTHER) {
+      s = read[i] = notRegular({ runId: runIds[i], file: files[i] });
+    } else if (byTime) {
+      s.endMs = mtimeMs;
+      s.endTime = formatRunnableTime(mtimeMs);
+    }
+    sortMs[i] = Number.isFinite(s.startMs) ? s.startMs : byTime ? mtimeMs : -Infinity;
+    order.push(i);
+  }
   // Newest first; unreadable entries (no time) last, then by run id for a stable order.
-  out.sort((a, b) => (a.sortMs === b.sortMs ? (a.summary.runId < b.summary.runId ? -1 : a.summary.runId > b.summary.runId ? 1 : 0) : b.sortMs - a.sortMs));
-  const summaries = new Array<RunSummary>(out.length);
-  for (let i = 0; i < out.length; i++) summaries[i] = out[i].summary;
+  order.sort((a, b) => {
+    const d = sortMs[b] - sortMs[a];
+    if (d === d && d !== 0) return d;
+    if (sortMs[a] !== sortMs[b]) return sortMs[a] === -Infinity ? 1 : -1;
+    const x = read[a]!.runId;
+    const y = read[b]!.runId;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  const summaries = new Array<RunSummary>(order.length);
+  for (let k = 0; k < order.length; k++) summaries[k] = read[order[k]]!;
   return summaries;
 }
