@@ -7,6 +7,7 @@ import { showCommand } from './core/cli/showCommand';
 import { planRetryCommand } from './core/retry/planRetryCommand';
 import { pullCommand } from './core/pull/pullCommand';
 import { RunLogError } from './core/stores/runLogStore';
+import { StatWorker } from './core/stores/statWorker';
 
 /**
  * The command table. Extension point: a feature adds a command as its own module exporting a `CliCommand`
@@ -64,19 +65,24 @@ export async function main(argv: string[], io: CliIo, commands: CliCommand[] = C
 
 export { discoverStores } from './core/config/discover';
 export { openStore } from './core/stores/openStore';
+export { StatWorker };
 
 if (require.main === module) {
+  const statter = new StatWorker();
   const io: CliIo = {
     out: (t) => process.stdout.write(t + '\n'),
     err: (t) => process.stderr.write(t + '\n'),
     env: process.env,
     cwd: process.cwd(),
+    statter,
   };
   main(process.argv.slice(2), io).then(
     (code) => {
+      statter.dispose();
       process.exitCode = code;
     },
     (e: unknown) => {
+      statter.dispose();
       process.stderr.write(`runnable-runs: ${String(e)}\n`);
       process.exitCode = 1;
     },

@@ -249,4 +249,47 @@ describe('Runs explorer', function () {
     }
     await waitUntil(async () => !(await findRoot()), { events: [provider.onDidChangeTreeData], what: 'the configured root to go away' });
   });
+
+  it('a buffered store says it is in memory only, and a config with an unknown store type says what runnable knows; the other roots still list', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-explorer-'));
+    const settings = vscode.workspace.getConfiguration('runnable');
+    const rootNamed = async (name: string) => {
+      for (const n of await children()) if ((await label(n)) === name) return n;
+      return undefined;
+    };
+    try {
+      const buffered = path.join(tmp, 'unit-tests.yaml');
+      fs.writeFileSync(buffered, 'run-log-store:\n  type: buffered\n');
+      await settings.update('configFile', buffered, vscode.ConfigurationTarget.Global);
+      const root = await waitUntil(() => rootNamed('unit-tests.yaml · buffered'), { events: [provider.onDidChangeTreeData], what: 'the buffered root' });
+      assert.strictEqual((await item(root)).description, 'in memory only');
+      const kids = await children(root);
+      assert.strictEqual(kids.length, 1);
+      assert.match(await label(kids[0]), /^In memory only: a buffered run log store keeps runs in the running process/);
+      assert.ok(await rootNamed('prod-chunked.yaml · chunked-fs'), 'the other roots still list');
+
+      const unknown = path.join(tmp, 'typo.yaml');
+      fs.writeFileSync(unknown, 'run-log-store:\n  type: file-sytem\n');
+      await settings.update('configFile', unknown, vscode.ConfigurationTarget.Global);
+      // Two things say it: a problem item opening the config (description: the sentence), and the store's root.
+      const problem = await waitUntil(async () => {
+        for (const n of await children()) if ((await label(n)) === 'typo.yaml' && (await item(n)).contextValue === 'problem') return n;
+        return undefined;
+      }, { events: [provider.onDidChangeTreeData], what: 'the problem item of the config with an unknown store type' });
+      const problemItem = await item(problem);
+      log(`    problem: ${String(problemItem.description)}`);
+      assert.match(String(problemItem.description), /unknown run log store type "file-sytem": runnable knows file-system, chunked-fs, minio, chunked-minio, buffered/);
+      assert.strictEqual(problemItem.command?.command, 'vscode.open', 'clicking it opens the config');
+      const bad = await child(undefined, 'typo.yaml · file-sytem');
+      assert.strictEqual(((await item(bad)).iconPath as vscode.ThemeIcon).id, 'error');
+      const badKids = await labels(bad);
+      assert.strictEqual(badKids.length, 1);
+      assert.match(badKids[0], /file-sytem/);
+      const runs = await labels(await child(undefined, 'runnable-config.yaml · file-system'));
+      assert.ok(runs.includes('prod-failure-001'), `the workspace's runs still list: ${runs.join(' | ')}`);
+    } finally {
+      await settings.update('configFile', undefined, vscode.ConfigurationTarget.Global);
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
 });

@@ -11,15 +11,21 @@ import { discoverStores } from '../../src/core/config/discover';
 import { summaryFromHeadBytes } from '../../src/core/runlog/headBytes';
 import { SUMMARY_HEAD_BYTES, summaryFromHead } from '../../src/core/runlog/summary';
 import { openStore } from '../../src/core/stores/openStore';
-import { disposeStatWorker, FILE, MISSING, OTHER, statFiles, statFilesInline } from '../../src/core/stores/statWorker';
+import { FILE, MISSING, OTHER, StatWorker, statFilesInline } from '../../src/core/stores/statWorker';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/runnable');
 const temps: string[] = [];
+const workers: StatWorker[] = [];
 after(() => {
   temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
-  disposeStatWorker();
+  workers.forEach((w) => w.dispose());
 });
+function statWorker(): StatWorker {
+  const w = new StatWorker();
+  workers.push(w);
+  return w;
+}
 
 function runFiles(): string[] {
   const out: string[] = [];
@@ -144,21 +150,29 @@ describe('stat worker: dates every run file off the listing thread', () => {
     const { dir, paths } = tree();
     const t = new Date('2026-01-02T03:04:05.678Z');
     fs.utimesSync(path.join(dir, 'a.json'), t, t);
-    const viaWorker = await statFiles(paths);
+    const viaWorker = await statWorker().statFiles(paths);
     assert.deepEqual([...viaWorker], [...statFilesInline(paths)]);
     assert.ok(Math.abs(viaWorker[0] - t.getTime()) < 0.01, `${viaWorker[0]} is the mtime set`);
     assert.deepEqual([viaWorker[1], viaWorker[3], viaWorker[5], viaWorker[7], viaWorker[9]], [FILE, OTHER, OTHER, MISSING, MISSING]);
   });
 
-  it('answers concurrent requests each with its own files, and again after being disposed', async () => {
+  it('answers concurrent requests each with its own files; once disposed, answers inline', async () => {
     const { paths } = tree();
-    const [x, y] = await Promise.all([statFiles(paths.slice(0, 2)), statFiles(paths.slice(2))]);
+    const w = statWorker();
+    const [x, y] = await Promise.all([w.statFiles(paths.slice(0, 2)), w.statFiles(paths.slice(2))]);
     assert.deepEqual([x[1], x[3]], [FILE, OTHER]);
     assert.deepEqual([y[1], y[3], y[5]], [OTHER, MISSING, MISSING]);
-    const pending = statFiles(paths);
-    disposeStatWorker();
+    const pending = w.statFiles(paths);
+    w.dispose();
     assert.equal((await pending)[1], FILE, 'a request in flight when the worker ends is answered inline');
-    assert.equal((await statFiles(paths))[1], FILE, 'a new worker starts');
+    assert.equal((await w.statFiles(paths))[1], FILE, 'after dispose, inline');
+  });
+
+  it('a store given a worker lists exactly what it lists with inline stats', async () => {
+    for (const c of ['ml-file-system', 'composite-chunked-fs', 'yaml-etl']) {
+      const d = (await discoverStores({ cwd: path.join(FIXTURES, c), env: {} })).stores[0];
+      assert.deepEqual(await openStore(d, { statter: statWorker() }).listRuns(), await openStore(d).listRuns(), c);
+    }
   });
 
   it('a CLI whose last work is the worker answer still prints the list (the worker is ref\'d while asked)', () => {
@@ -173,7 +187,7 @@ describe('stat worker: dates every run file off the listing thread', () => {
     temps.push(dir);
     fs.cpSync(path.join(FIXTURES, 'yaml-etl'), dir, { recursive: true });
     fs.mkdirSync(path.join(dir, '.run_log_store/folder.json'));
-    const list = await openStore((await discoverStores({ cwd: dir, env: {} })).stores[0]).listRuns();
+    const list = await openStore((await discoverStores({ cwd: dir, env: {} })).stores[0], { statter: statWorker() }).listRuns();
     const bad = list.find((s) => s.runId === 'folder')!;
     assert.match(bad.error ?? '', /folder\.json is not a regular file/);
     assert.equal(list.filter((s) => !s.error).length, 2);

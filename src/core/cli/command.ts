@@ -6,6 +6,7 @@ import { discoverStores } from '../config/discover';
 import { MessageStore } from '../stores/messageStore';
 import { openStore } from '../stores/openStore';
 import type { RunLogStore } from '../stores/runLogStore';
+import type { FileStatter } from '../stores/statWorker';
 
 export interface CliIo {
   out(text: string): void;
@@ -13,6 +14,8 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** Process working directory: `--cwd` resolves against it. */
   cwd: string;
+  /** Stats run files while a local store lists (the bin passes a worker thread; tests may leave it inline). */
+  statter?: FileStatter;
 }
 
 export interface CommonOptions {
@@ -94,7 +97,7 @@ export async function openWorkspaceStores(options: CommonOptions, io: CliIo): Pr
       warnings.push(d.problem);
       continue;
     }
-    const store = openStore(d);
+    const store = openStore(d, { statter: io.statter });
     if (store instanceof MessageStore) {
       warnings.push(store.message);
       continue;

@@ -12,6 +12,7 @@ import { FileCatalog } from './fileCatalog';
 import { checkRunId, errnoReason, readRegularFileSync, stat, yieldToLoop } from './localFiles';
 import { fileIdentity, RunCache } from './runCache';
 import { readLogFolder, summariseRunFiles } from './runFileSummaries';
+import { type FileStatter, inlineStatter } from './statWorker';
 import { RunLogError, type RunLogStore, type StoreDescriptor } from './runLogStore';
 
 export const RUN_LOG_FILE = 'RunLog.json';
@@ -32,7 +33,10 @@ export class ChunkedFsRunLogStore implements RunLogStore {
   private readonly runs = new RunCache<Run>(MAX_CACHED_RUNS);
   private readonly catalog: FileCatalog | undefined;
 
-  constructor(readonly descriptor: StoreDescriptor) {
+  constructor(
+    readonly descriptor: StoreDescriptor,
+    private readonly statter: FileStatter = inlineStatter,
+  ) {
     this.watchPath = descriptor.location;
     this.catalog = descriptor.catalog?.type === 'file-system' ? new FileCatalog(descriptor.catalog.location) : undefined;
   }
@@ -47,7 +51,7 @@ export class ChunkedFsRunLogStore implements RunLogStore {
     // Names only: opening `<name>/RunLog.json` tells a run folder (found or ENOENT) from a stray file (ENOTDIR).
     const suffix = path.sep + RUN_LOG_FILE;
     const files = names.map((name) => prefix + name + suffix);
-    return summariseRunFiles({ runIds: names, files }, signal, (f, code) =>
+    return summariseRunFiles({ runIds: names, files }, this.statter, signal, (f, code) =>
       code === 'ENOTDIR'
         ? null
         : {

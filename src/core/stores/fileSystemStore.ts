@@ -9,6 +9,7 @@ import { FileCatalog } from './fileCatalog';
 import { checkRunId, errnoReason, readText, stat } from './localFiles';
 import { fileIdentity, RunCache } from './runCache';
 import { readLogFolder, summariseRunFiles } from './runFileSummaries';
+import { type FileStatter, inlineStatter } from './statWorker';
 import { RunLogError, type RunLogStore, type StoreDescriptor } from './runLogStore';
 
 // Full runs are big (a 1,000-iteration map is megabytes): keep only the few the user is looking at.
@@ -19,7 +20,10 @@ export class FileSystemRunLogStore implements RunLogStore {
   private readonly runs = new RunCache<Run>(MAX_CACHED_RUNS);
   private readonly catalog: FileCatalog | undefined;
 
-  constructor(readonly descriptor: StoreDescriptor) {
+  constructor(
+    readonly descriptor: StoreDescriptor,
+    private readonly statter: FileStatter = inlineStatter,
+  ) {
     this.watchPath = descriptor.location;
     this.catalog = descriptor.catalog?.type === 'file-system' ? new FileCatalog(descriptor.catalog.location) : undefined;
   }
@@ -40,7 +44,7 @@ export class FileSystemRunLogStore implements RunLogStore {
         files.push(prefix + name);
       }
     }
-    return summariseRunFiles({ runIds, files }, signal);
+    return summariseRunFiles({ runIds, files }, this.statter, signal);
   }
 
   async getRun(runId: string, signal?: AbortSignal): Promise<Run> {

@@ -5,14 +5,20 @@ import { FileSystemRunLogStore } from './fileSystemStore';
 import { MessageStore } from './messageStore';
 import { openS3Store } from './s3/openS3Store';
 import type { RunLogStore, StoreDescriptor } from './runLogStore';
+import type { FileStatter } from './statWorker';
 
-export function openStore(d: StoreDescriptor): RunLogStore {
+export interface OpenStoreOptions {
+  /** Who stats the run files of a local store while it lists (a StatWorker makes a big listing ~1.3x faster). */
+  statter?: FileStatter;
+}
+
+export function openStore(d: StoreDescriptor, options: OpenStoreOptions = {}): RunLogStore {
   if (d.problem) return new MessageStore(d, d.problem);
   switch (d.type) {
     case 'file-system':
-      return new FileSystemRunLogStore(d);
+      return new FileSystemRunLogStore(d, options.statter);
     case 'chunked-fs':
-      return new ChunkedFsRunLogStore(d);
+      return new ChunkedFsRunLogStore(d, options.statter);
     case 'minio':
     case 'chunked-minio':
       return openS3Store(d);

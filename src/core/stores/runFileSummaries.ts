@@ -12,7 +12,7 @@ import { summaryFromHeadBytes } from '../runlog/headBytes';
 import { SUMMARY_HEAD_BYTES, summaryFromHead } from '../runlog/summary';
 import { formatRunnableTime } from '../runlog/time';
 import { errnoReason, OPEN_NONBLOCK, yieldToLoop } from './localFiles';
-import { FILE, OTHER, statFiles } from './statWorker';
+import { FILE, type FileStatter, OTHER } from './statWorker';
 
 /** One run as the store folder shows it. */
 export interface RunFile {
@@ -122,7 +122,7 @@ function summarise(runId: string, file: string, buf: Buffer, missing: MissingMes
 
 /**
  * The summaries of the run files, newest first. This thread opens, reads the first 4 KB of and closes each file
- * (what the benchmark's floor does, plus reading the head); meanwhile a worker thread stats them (statWorker.ts)
+ * (what the benchmark's floor does, plus reading the head); meanwhile `statter` (a worker thread, statWorker.ts) stats them
  * for the two things a head cannot say: the mtime (the summary's end time, and its place in the list when the head
  * has no start time) and whether the entry is a regular file at all (a FIFO or a folder named *.json lists as an
  * error item).
@@ -133,9 +133,9 @@ function summarise(runId: string, file: string, buf: Buffer, missing: MissingMes
  * re-read of a head costs about what the stat would. Runs opened in full are cached by file identity (RunCache):
  * that is where parsing is expensive.
  */
-export async function summariseRunFiles({ runIds, files }: RunFiles, signal?: AbortSignal, missing?: MissingMessage): Promise<RunSummary[]> {
+export async function summariseRunFiles({ runIds, files }: RunFiles, statter: FileStatter, signal?: AbortSignal, missing?: MissingMessage): Promise<RunSummary[]> {
   const count = files.length;
-  const timesPromise = statFiles(files);
+  const timesPromise = statter.statFiles(files);
   const buf = Buffer.allocUnsafe(SUMMARY_HEAD_BYTES);
   const read = new Array<RunSummary | null>(count);
   const dated = new Uint8Array(count);

@@ -5,8 +5,8 @@
 // is when the run last moved) and whether it is a regular file. A fourth syscall per file on the listing thread
 // costs a third of the whole listing on these machines (measured: open + fstat + read + close is 1.33x open +
 // read + close); on a second thread it costs the listing nothing. The worker is one small thread, created on
-// first use, reused, unref'd while idle (it never keeps a process alive) and replaced if it dies; where a worker
-// cannot start, the stats run inline, with the same results.
+// first use, reused, unref'd while idle (it never keeps a process alive), replaced if it dies, and owned (and
+// disposed) by whoever lists; where a worker cannot start, the stats run inline, with the same results.
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
@@ -65,76 +65,95 @@ interface WorkerLike {
   terminate(): Promise<number>;
 }
 
-let worker: WorkerLike | undefined;
-let workerUnavailable = false;
-let nextId = 1;
-const pending = new Map<number, { files: string[]; resolve: (t: FileTimes) => void }>();
-
-function failAll(): void {
-  // The worker died (or was disposed): whoever waits gets the answer computed inline.
-  worker = undefined;
-  for (const [id, p] of pending) {
-    pending.delete(id);
-    p.resolve(statFilesInline(p.files));
-  }
+/** What a local store asks for the times of its run files. */
+export interface FileStatter {
+  statFiles(files: string[]): Promise<FileTimes>;
 }
 
-function getWorker(): WorkerLike | undefined {
-  if (worker || workerUnavailable) return worker;
-  try {
-    const w = new Worker(WORKER_SOURCE, { eval: true }) as unknown as WorkerLike;
-    w.on('message', (m) => {
-      const p = pending.get(m.id);
-      if (!p) return;
-      pending.delete(m.id);
-      if (pending.size === 0) w.unref();
-      p.resolve(m.out ?? statFilesInline(p.files));
-    });
-    w.on('error', failAll);
-    w.on('exit', () => {
-      if (worker === w) failAll();
-    });
-    // Idle, the worker never keeps a process alive; while an answer is awaited it must (statFiles refs it), or a
-    // CLI whose only pending work is that answer would exit mid-listing. Unref'd after the listeners: adding a
-    // 'message' listener refs the worker's port again.
-    w.unref();
-    worker = w;
-  } catch {
-    workerUnavailable = true;
-  }
-  return worker;
-}
+/** Stats on the calling thread: the default where nobody owns a worker (one-off reads, the language server). */
+export const inlineStatter: FileStatter = {
+  statFiles: (files) => Promise.resolve(statFilesInline(files)),
+};
 
 /**
- * Starts stat'ing `files` on the worker thread and returns at once; the promise settles with their FileTimes.
- * The caller reads the files meanwhile: the stat may come before or after its read (the list keeps no state that
- * depends on the order; see runFileSummaries.ts).
+ * One worker thread answering stat requests, owned by whoever lists (the Runs view's model, a CLI command, the
+ * benchmark) and disposed with it. The thread starts on first use and is replaced if it dies.
  */
-export function statFiles(files: string[]): Promise<FileTimes> {
-  if (files.length === 0) return Promise.resolve(new Float64Array(0));
-  const w = getWorker();
-  if (!w) return Promise.resolve(statFilesInline(files));
-  const id = nextId++;
-  return new Promise((resolve) => {
-    pending.set(id, { files, resolve });
-    w.ref();
-    try {
-      w.postMessage({ id, files });
-    } catch {
-      pending.delete(id);
-      if (pending.size === 0) w.unref();
-      resolve(statFilesInline(files));
+export class StatWorker implements FileStatter {
+  private worker: WorkerLike | undefined;
+  private unavailable = false;
+  private disposed = false;
+  private nextId = 1;
+  private readonly pending = new Map<number, { files: string[]; resolve: (t: FileTimes) => void }>();
+
+  /**
+   * Starts stat'ing `files` on the worker thread and returns at once; the promise settles with their FileTimes.
+   * The caller reads the files meanwhile: a stat may come before or after the read (the list keeps no state that
+   * depends on the order; see runFileSummaries.ts).
+   */
+  statFiles(files: string[]): Promise<FileTimes> {
+    if (files.length === 0) return Promise.resolve(new Float64Array(0));
+    const w = this.getWorker();
+    if (!w) return Promise.resolve(statFilesInline(files));
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.pending.set(id, { files, resolve });
+      w.ref();
+      try {
+        w.postMessage({ id, files });
+      } catch {
+        this.pending.delete(id);
+        if (this.pending.size === 0) w.unref();
+        resolve(statFilesInline(files));
+      }
+    });
+  }
+
+  /**
+   * Ends the thread: requests in flight are answered inline at once, later ones too. Does not wait for the thread
+   * to be gone (nothing would keep the event loop alive for it).
+   */
+  dispose(): void {
+    this.disposed = true;
+    const w = this.worker;
+    this.failAll();
+    if (w) w.terminate().catch(() => undefined);
+  }
+
+  private failAll(): void {
+    // The worker died (or was disposed): whoever waits gets the answer computed inline.
+    this.worker = undefined;
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      p.resolve(statFilesInline(p.files));
     }
-  });
-}
+  }
 
-/**
- * Ends the worker thread (extension deactivation; tests): requests in flight are answered inline at once. A later
- * statFiles starts a new worker. Does not wait for the thread to be gone (nothing would keep the loop alive for it).
- */
-export function disposeStatWorker(): void {
-  const w = worker;
-  worker = undefined;
-  failAll();
-  if (w) w.terminate().catch(() => undefined);
+  private getWorker(): WorkerLike | undefined {
+    if (this.worker || this.unavailable || this.disposed) return this.worker;
+    try {
+      const w = new Worker(WORKER_SOURCE, { eval: true }) as unknown as WorkerLike;
+      w.on('message', (m) => {
+        const p = this.pending.get(m.id);
+        if (!p) return;
+        this.pending.delete(m.id);
+        if (this.pending.size === 0) w.unref();
+        p.resolve(m.out ?? statFilesInline(p.files));
+      });
+      w.on('error', () => {
+        if (this.worker === w) this.failAll();
+      });
+      w.on('exit', () => {
+        if (this.worker === w) this.failAll();
+      });
+      // Idle, the worker never keeps a process alive; while an answer is awaited it must (statFiles refs it), or a
+      // CLI whose only pending work is that answer would exit mid-listing. Unref'd after the listeners: adding a
+      // 'message' listener refs the worker's port again.
+      w.unref();
+      this.worker = w;
+    } catch {
+      this.unavailable = true;
+    }
+    return this.worker;
+  }
 }

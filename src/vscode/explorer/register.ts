@@ -1,6 +1,5 @@
 // Wires the Runs view: the model (shared with the other features as RunsService), the tree, its documents and commands.
 import * as vscode from 'vscode';
-import { disposeStatWorker } from '../../core/stores/statWorker';
 import { registerExplorerCommands } from '../commands/explorerCommands';
 import type { Logger } from '../logger';
 import type { RunsService, Services } from '../services';
@@ -13,8 +12,7 @@ export const RUNS_VIEW_ID = 'runnable.runs';
 
 export function createRunsModel(context: vscode.ExtensionContext, log: Logger): RunsService {
   const model = new RunsModel(log);
-  // The local stores date their runs on a worker thread (core/stores/statWorker.ts): ended with the extension.
-  context.subscriptions.push(model, { dispose: disposeStatWorker });
+  context.subscriptions.push(model);
   return model;
 }
 

@@ -11,6 +11,7 @@ import { firstFailedTask } from '../../core/runlog/rules';
 import type { RunLogStore, StoreDescriptor } from '../../core/stores/runLogStore';
 import { MessageStore } from '../../core/stores/messageStore';
 import { openStore } from '../../core/stores/openStore';
+import { StatWorker } from '../../core/stores/statWorker';
 import type { Logger } from '../logger';
 import type { RunRef, RunsService } from '../services';
 import { affectsStoreDiscovery, readSettings } from '../settings';
@@ -63,6 +64,8 @@ export class RunsModel implements RunsService, vscode.Disposable {
   private readonly pendingSince = new Map<string, number>();
   private readonly abort = new AbortController();
   private readonly gate = new ConcurrencyGate(4);
+  /** The local stores date their runs on this worker thread while they read heads (core/stores/statWorker.ts). */
+  private readonly statter = new StatWorker();
   private filterState: RunFilter = {};
 
   constructor(private readonly log: Logger) {
@@ -81,6 +84,7 @@ export class RunsModel implements RunsService, vscode.Disposable {
 
   dispose(): void {
     this.abort.abort();
+    this.statter.dispose();
     for (const t of this.timers.values()) clearTimeout(t);
     for (const d of [...this.storeWatchers, ...this.disposables]) d.dispose();
   }
@@ -178,7 +182,7 @@ export class RunsModel implements RunsService, vscode.Disposable {
     }
     if (descriptor.problem) return { descriptor, unavailable: { kind: 'error', message: descriptor.problem } };
     try {
-      const store = openStore(descriptor);
+      const store = openStore(descriptor, { statter: this.statter });
       // openStore answers store types it cannot read yet with a MessageStore (one sentence, no runs).
       if (store instanceof MessageStore && REMOTE_TYPES.has(descriptor.type)) {
         return { descriptor, unavailable: { kind: 'unsupported', message: `Reading ${descriptor.type} stores (${descriptor.location}) is not supported yet.` } };
