@@ -214,6 +214,9 @@ export function startServer(connection: Connection): void {
     return out;
   });
 
+  // For diagnostics and the crash-restart test: which process serves this connection.
+  connection.onRequest('runnable/serverInfo', () => ({ pid: process.pid }));
+
   documents.listen(connection);
   connection.listen();
 }

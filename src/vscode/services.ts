@@ -34,6 +34,18 @@ export interface Services {
   runs: RunsService;
   /** The Runs view, set by registerExplorer (tests and other features reveal / read nodes through it). */
   explorer?: { treeView: vscode.TreeView<unknown>; provider: vscode.TreeDataProvider<unknown> };
+  /** The YAML language client, set by registerLanguage (tests reach the server process through it). */
+  language?: LanguageService;
+}
+
+/** The runnable YAML language client, as tests and other features see it. Implemented by vscode/language/languageClient.ts. */
+export interface LanguageService {
+  /** Fires as the server stops, starts and runs again (after a crash: stopped, starting, running). */
+  readonly onDidChangeServerState: vscode.Event<'stopped' | 'starting' | 'running'>;
+  /** Restarts after the server stopped unexpectedly (not counting "Restart Language Server"). */
+  readonly automaticRestarts: number;
+  /** The server's process id; undefined when no server was started. */
+  serverInfo(): Promise<{ pid: number } | undefined>;
 }
 
 /** Commands get a RunRef, a tree node carrying `ref`, or nothing. */

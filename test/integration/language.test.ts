@@ -1,5 +1,6 @@
 // The runnable YAML language server in a real VS Code: a broken pipeline shows its problems, go to definition
-// from `command:` opens the Python function, and "Restart Language Server" brings the diagnostics back.
+// from `command:` opens the Python function, "Restart Language Server" brings the diagnostics back, and a killed
+// server is restarted on its own with the open document re-synced.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -95,6 +96,42 @@ describe('language server', () => {
       events: [vscode.languages.onDidChangeDiagnostics], ms: 60_000, what: 'a diagnostic on the new `next: publish`',
     });
     assert.match(d.message, /`next` names `publish`, which is not a step of this dag/);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  it('a killed server is restarted automatically and diagnostics come back for the open document', async () => {
+    const api = await getApi();
+    const language = api.language;
+    assert.ok(language, 'activate() returns the language client');
+    const uri = vscode.Uri.file(brokenFile);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    await waitUntil(() => runnableDiagnostics(uri).length >= 2, {
+      events: [vscode.languages.onDidChangeDiagnostics], ms: 60_000, what: 'diagnostics before the crash',
+    });
+    const before = await language.serverInfo();
+    assert.ok(before, 'the server is running');
+    const restartsBefore = language.automaticRestarts;
+
+    const stopped = waitFor(language.onDidChangeServerState, (s) => s === 'stopped', 30_000, 'the client to notice the dead server');
+    process.kill(before.pid, 'SIGKILL');
+    await stopped;
+    // Edited while no server runs: only the restarted server, re-synced with the open document, can report it.
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('next: success'));
+    assert.ok(line >= 0);
+    await editor.edit((e) => e.replace(doc.lineAt(line).range, '      next: after_crash'));
+    const d = await waitUntil(() => runnableDiagnostics(uri).find((x) => doc.getText(x.range) === 'after_crash'), {
+      events: [vscode.languages.onDidChangeDiagnostics], ms: 60_000, what: 'a diagnostic on `next: after_crash` from the restarted server',
+    });
+    assert.match(d.message, /`next` names `after_crash`, which is not a step of this dag/);
+    assert.ok(runnableDiagnostics(uri).some((x) => doc.getText(x.range) === 'taks'), 'the diagnostics from before the crash are back too');
+
+    const after = await language.serverInfo();
+    assert.ok(after);
+    assert.notStrictEqual(after.pid, before.pid, 'a new server process serves the document');
+    assert.strictEqual(language.automaticRestarts, restartsBefore + 1, 'the crash handler restarted it (not a manual restart)');
+    assert.throws(() => process.kill(before.pid, 0), /ESRCH/, 'the killed process is gone');
+    log(`    server pid ${before.pid} killed; restarted as ${after.pid}`);
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 });

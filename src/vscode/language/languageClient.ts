@@ -12,6 +12,8 @@ import type { LanguageSettings } from './languageSettings';
 const MAX_CRASHES = 4;
 const CRASH_WINDOW_MS = 3 * 60_000;
 
+export type ServerState = 'stopped' | 'starting' | 'running';
+
 export class RunnableLanguageClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private starting: Promise<void> | undefined;
@@ -19,6 +21,12 @@ export class RunnableLanguageClient implements vscode.Disposable {
   private readonly channel: vscode.LogOutputChannel;
   /** Python edits change which `command:` targets exist. */
   private readonly pyWatcher: vscode.FileSystemWatcher;
+  private readonly stateEmitter = new vscode.EventEmitter<ServerState>();
+  /** Subscriptions tied to the current LanguageClient, dropped with it. */
+  private clientSubscriptions: vscode.Disposable[] = [];
+  private restarts = 0;
+  /** Fires as the server stops, starts and runs again (after a crash: stopped, starting, running). */
+  readonly onDidChangeServerState = this.stateEmitter.event;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly log: Logger, private readonly settings: () => LanguageSettings) {
     this.channel = vscode.window.createOutputChannel('Runnable Language Server', { log: true });
@@ -27,6 +35,17 @@ export class RunnableLanguageClient implements vscode.Disposable {
 
   get running(): boolean {
     return this.client?.state === State.Running;
+  }
+
+  /** How many times the server was restarted after it stopped unexpectedly (not counting "Restart Language Server"). */
+  get automaticRestarts(): number {
+    return this.restarts;
+  }
+
+  /** The server's process id (its `runnable/serverInfo` request); undefined when no server was started. */
+  async serverInfo(): Promise<{ pid: number } | undefined> {
+    const c = this.client;
+    return c ? c.sendRequest<{ pid: number }>('runnable/serverInfo') : undefined;
   }
 
   /** Starts the server once; later calls wait for the same start. */
@@ -45,6 +64,7 @@ export class RunnableLanguageClient implements vscode.Disposable {
     const old = this.client;
     this.client = undefined;
     this.starting = undefined;
+    this.dropClientSubscriptions();
     if (old) {
       try { await old.stop(); } catch { /* already stopped */ }
       await old.dispose();
@@ -71,6 +91,9 @@ export class RunnableLanguageClient implements vscode.Disposable {
     };
     const client = new LanguageClient('runnable.languageServer', 'Runnable Language Server', serverOptions, clientOptions);
     this.client = client;
+    this.clientSubscriptions.push(client.onDidChangeState((e) => {
+      this.stateEmitter.fire(e.newState === State.Running ? 'running' : e.newState === State.Starting ? 'starting' : 'stopped');
+    }));
     this.log.info(`Starting the runnable language server: node ${module} (ipc)`);
     await client.start();
     this.log.info('Runnable language server running');
@@ -83,14 +106,21 @@ export class RunnableLanguageClient implements vscode.Disposable {
       this.log.error(`Runnable language server crashed ${this.crashes.length} times in 3 minutes; not restarting.`);
       return { action: CloseAction.DoNotRestart, message: 'The runnable language server keeps crashing and was stopped. See the "Runnable Language Server" output, then run "Runnable: Restart Language Server".' };
     }
+    this.restarts++;
     this.log.warn('Runnable language server stopped unexpectedly; restarting it.');
     void vscode.window.showWarningMessage('The runnable language server stopped unexpectedly and was restarted.');
     return { action: CloseAction.Restart };
   }
 
+  private dropClientSubscriptions(): void {
+    for (const d of this.clientSubscriptions.splice(0)) d.dispose();
+  }
+
   dispose(): void {
     const c = this.client;
     this.client = undefined;
+    this.dropClientSubscriptions();
+    this.stateEmitter.dispose();
     if (c) void c.stop().catch(() => undefined).then(() => c.dispose());
     this.pyWatcher.dispose();
     this.channel.dispose();

@@ -21,6 +21,7 @@ export function registerLanguage(services: Services): RunnableLanguageClient {
     return s;
   });
   context.subscriptions.push(client);
+  services.language = client;
 
   let globs = readLanguageSettings().yamlGlobs;
   const consider = (doc: vscode.TextDocument): void => {
