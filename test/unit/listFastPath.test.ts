@@ -94,27 +94,29 @@ describe('list fast path: reads exactly what the general scanner reads', () => {
   const runLog = (fields: Record<string, unknown>, indent?: number): Buffer =>
     Buffer.from(JSON.stringify({ run_id: 'r1', dag_hash: 'abc', tag: '', status: 'FAIL', steps: { s: { name: 's', attempts: [{ attempt_number: 1, start_time: '2026-11-24 22:25:32.930947' }] } }, job: null, ...fields }, null, indent));
 
-  it('variations runnable could write: compact, CRLF, null tag, a job, no fraction, a tag', () => {
+  it('variations runnable could write: compact, CRLF, null tag, a job, no fraction, a tag, non-ASCII text', () => {
     const cases: [string, Buffer][] = [
       ['compact', runLog({})],
       ['indent 4', runLog({}, 4)],
       ['CRLF', Buffer.from(runLog({}, 2).toString().replace(/\n/g, '\r\n'))],
       ['null tag', runLog({ tag: null }, 4)],
       ['tag', runLog({ tag: 'nightly' }, 4)],
+      ['non-ASCII tag and id', runLog({ tag: 'prüfung ✓', run_id: 'lauf-ü-1' }, 4)],
       ['job', runLog({ steps: {}, job: { status: 'FAIL', attempts: [{ attempt_number: 1, start_time: '2026-01-01 10:00:00' }] } }, 4)],
       ['no fraction', runLog({ steps: { s: { attempts: [{ start_time: '2026-11-24 22:25:32' }] } } }, 4)],
       ['no attempt yet', runLog({ steps: { s: { attempts: [] } } }, 4)],
       ['empty start', runLog({ steps: { s: { attempts: [{ start_time: '' }] } } }, 4)],
     ];
     for (const [label, bytes] of cases) assert.ok(agree(bytes, bytes.length, label), `${label}: fast path taken`);
-    const job = summaryFromHeadBytes(cases[5][1], cases[5][1].length, 'j.json')!;
+    const job = summaryFromHeadBytes(cases[6][1], cases[6][1].length, 'j.json')!;
     assert.equal(job.kind, 'job');
     assert.equal(summaryFromHeadBytes(cases[4][1], cases[4][1].length, 't.json')!.tag, 'nightly');
+    assert.equal(summaryFromHeadBytes(cases[5][1], cases[5][1].length, 'u.json')!.tag, 'prüfung ✓');
   });
 
   it('declines what it does not read itself (the general scanner decides)', () => {
     const declined: [string, Buffer][] = [
-      ['non-ASCII tag', runLog({ tag: 'prüfung' }, 4)],
+      ['control character in the tag (invalid JSON)', Buffer.from(runLog({ tag: 'TAB' }, 4).toString().replace('TAB', '\t'))],
       ['escaped id', runLog({ run_id: 'a"b' }, 4)],
       ['other key order', Buffer.from(JSON.stringify({ status: 'FAIL', run_id: 'r1', tag: '', dag_hash: '', steps: {} }))],
       ['created, no step or job', runLog({ steps: {} }, 4)],
