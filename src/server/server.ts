@@ -12,6 +12,8 @@ import { StepChunkCache } from '../core/yaml/chunkedParse';
 import { detectRunnableYaml, matchesAnyGlob } from '../core/yaml/detect';
 import { complete, definitionAt, hoverAt, outline, type OutlineItem } from '../core/yaml/features';
 import { PythonLookup } from '../core/yaml/pythonLookup';
+import { yamlDagShape } from './dagShape';
+import { stepPathOf } from './stepPath';
 import { createStepStatusSource, type StepStatusSource } from './stepStatus';
 
 interface ServerSettings { yamlGlobs: string[] }
@@ -158,7 +160,8 @@ export function startServer(connection: Connection): void {
     let value = h.markdown;
     if (h.step && analysis.dag && status) {
       try {
-        const lines = await status.describe(h.step.internalName, uriToPath(doc.uri));
+        const stepPath = stepPathOf(analysis, h.step);
+        const lines = stepPath ? await status.describe(stepPath, uriToPath(doc.uri), yamlDagShape(analysis.dag)) : [];
         if (lines.length) value += `\n\n---\n\n${lines.map((l) => `- ${l}`).join('\n')}`;
       } catch (e) {
         log(`step status unavailable: ${e instanceof Error ? e.message : String(e)}`);

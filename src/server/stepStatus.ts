@@ -2,13 +2,18 @@
 // core (config discovery, stores, run rules). Read-only; a store that cannot be read is skipped with a log line.
 import * as path from 'node:path';
 import { discoverStores } from '../core/config/discover';
-import { findStep, lastAttempt } from '../core/runlog/rules';
-import type { Run } from '../core/runlog/model';
+import { lastAttempt } from '../core/runlog/rules';
+import type { Attempt, Run, Step } from '../core/runlog/model';
 import { openStore } from '../core/stores/openStore';
+import { runDagShape } from './dagShape';
+import { locateInRun, type StepPath, type StepSlot } from './stepPath';
 
 export interface StepStatusSource {
-  /** Lines like "FAIL in etl-usd-0100 (attempt 1, 3 h ago) · file-system .run_log_store". */
-  describe(internalName: string, yamlFile: string | undefined): Promise<string[]>;
+  /**
+   * Lines like "failed in etl-usd-0100 (attempt 1, 3 h ago) · file-system .run_log_store"; inside a map, one summary
+   * across iterations with the failed iteration's message. `dagShape` (dagShape.ts) lets SDK runs of the same pipeline count.
+   */
+  describe(step: StepPath, yamlFile: string | undefined, dagShape?: string): Promise<string[]>;
   invalidate(): void;
 }
 
@@ -26,20 +31,127 @@ export function ago(ms: number, now = Date.now()): string {
   return `${Math.round(s / 86400)} days ago`;
 }
 
-/** Does the run come from this YAML file? runnable records the path it was given (relative to its cwd). */
-function runMatchesFile(run: Run, yamlFile: string | undefined, roots: readonly string[]): boolean {
+/**
+ * Does the run come from this YAML file? runnable records the path it was given (relative to its cwd) for YAML runs;
+ * an SDK run (execution_mode python, definition `module.function`) counts when its recorded dag has the YAML's shape.
+ */
+function runMatchesFile(run: Run, yamlFile: string | undefined, roots: readonly string[], dagShape: string | undefined, shapes: WeakMap<Run, string | undefined>): boolean {
   if (!yamlFile) return true;
-  if (run.kind !== 'pipeline' || run.executionMode !== 'yaml') return false;
+  if (run.kind !== 'pipeline') return false;
+  if (run.executionMode !== 'yaml') {
+    if (dagShape === undefined) return false;
+    if (!shapes.has(run)) shapes.set(run, runDagShape(run.runConfig));
+    return shapes.get(run) === dagShape;
+  }
   if (!run.definitionFile) return true;
   if (path.isAbsolute(run.definitionFile)) return path.resolve(run.definitionFile) === path.resolve(yamlFile);
   const dirs = [...roots, path.dirname(yamlFile)];
   return dirs.some((d) => path.resolve(d, run.definitionFile) === path.resolve(yamlFile)) || path.basename(run.definitionFile) === path.basename(yamlFile);
 }
 
+const verbOf = (status: string): string => status === 'FAIL' ? 'failed' : status === 'SUCCESS' ? 'succeeded' : status.toLowerCase();
+
+/** A recorded message, one line, safe inside Markdown. */
+function quote(message: string): string {
+  const line = message.trim().split('\n')[0] ?? '';
+  const short = line.length > 160 ? `${line.slice(0, 157)}...` : line;
+  return short.replace(/[\\`*_[\]<>#|~]/g, '\\$&');
+}
+
+/** The latest attempt end (or start) under a step, branches included; NaN when none is recorded. */
+function lastActivity(step: Step): number {
+  let t = NaN;
+  for (const a of step.attempts) {
+    const x = Number.isFinite(a.endMs) ? a.endMs : a.startMs;
+    if (Number.isFinite(x) && !(x <= t)) t = x;
+  }
+  for (const b of step.branches) for (const s of b.steps) {
+    const x = lastActivity(s);
+    if (Number.isFinite(x) && !(x <= t)) t = x;
+  }
+  return t;
+}
+
+/** The failed task under a failed step (itself, or inside its failed branches), with its failing attempt. */
+function failureOf(step: Step, where: string[] = []): { where: string[]; attempt: Attempt } | undefined {
+  if (step.status !== 'FAIL') return undefined;
+  const a = lastAttempt(step);
+  if (a && a.status === 'FAIL') return { where, attempt: a };
+  for (const b of step.branches) {
+    if (b.status !== 'FAIL') continue;
+    for (const s of b.steps) {
+      if (s.type === 'fail') continue;
+      const f = failureOf(s, [...where, `${step.type === 'map' || step.type === 'loop' ? 'iteration' : 'branch'} ${b.name}`, s.name]);
+      if (f) return f;
+    }
+  }
+  return undefined;
+}
+
+/** "2 SUCCESS, 1 FAIL (iteration 2)": counts by status in first-seen order; the failed ones named (up to 3). */
+function counts(items: Array<{ label: string; status: string }>, noun: string): string {
+  const by = new Map<string, string[]>();
+  for (const i of items) by.set(i.status, [...(by.get(i.status) ?? []), i.label]);
+  return [...by].map(([status, labels]) => {
+    const named = status === 'SUCCESS' ? '' : ` (${noun} ${labels.slice(0, 3).join(', ')}${labels.length > 3 ? ', ...' : ''})`;
+    return `${labels.length} ${status}${named}`;
+  }).join(', ');
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** What a composite's branches did: iterations of a map/loop, named branches of a parallel/conditional. */
+function branchSummary(step: Step): string {
+  const items = step.branches.map((b) => ({ label: b.name, status: b.status }));
+  if (step.type === 'map' || step.type === 'loop') return `${plural(items.length, 'iteration')}: ${counts(items, 'iteration')}`;
+  if (step.type === 'conditional') return items.length ? `took ${items.map((i) => `branch ${i.label}: ${i.status}`).join(', ')}` : 'no branch taken';
+  return `branches: ${items.map((i) => `${i.label} ${i.status}`).join(', ')}`;
+}
+
+/** The failing attempt's message as a second line, naming where (iteration, branch, step) it failed. */
+function failureLine(step: Step, prefix: string[]): string | undefined {
+  const f = failureOf(step);
+  if (!f) return undefined;
+  const where = [...prefix, ...f.where].filter((w) => w !== '').join(' › ');
+  const msg = quote(f.attempt.message) || 'no message recorded';
+  return `${where ? `${where}, ` : ''}attempt ${f.attempt.number}: ${msg}`;
+}
+
+/** One run's line (and the failure's message on a second, indented line) for the step's slots in it. */
+function describeInRun(run: Run, slots: StepSlot[], store: string): string | undefined {
+  const reached = slots.filter((s): s is StepSlot & { step: Step } => !!s.step);
+  if (!reached.length) return undefined;
+  const lines: string[] = [];
+  if (slots.length === 1 && slots[0].iterations.length === 0) {
+    const step = reached[0].step;
+    if (step.branches.length && !step.attempts.length) {
+      lines.push(`${verbOf(step.status)} in ${run.runId} · ${branchSummary(step)} · ${ago(lastActivity(step))} · ${store}`);
+      const f = failureLine(step, []);
+      if (f) lines.push(f);
+    } else {
+      const attempt = lastAttempt(step);
+      const when = attempt ? (Number.isFinite(attempt.endMs) ? attempt.endMs : attempt.startMs) : run.startMs;
+      lines.push(`${verbOf(step.status)} in ${run.runId} (attempt ${attempt?.number ?? 0}, ${ago(when)}) · ${store}`);
+      if (step.status === 'FAIL' && attempt?.message.trim()) lines.push(quote(attempt.message));
+    }
+  } else {
+    // Inside a map/loop: one summary across its iterations ("iteration 2/1" when maps nest).
+    const items = slots.map((s) => ({ label: s.iterations.join('/'), status: s.step?.status ?? 'NOT REACHED' }));
+    const worst = items.some((i) => i.status === 'FAIL') ? 'FAIL' : items.every((i) => i.status === 'SUCCESS') ? 'SUCCESS' : items.find((i) => i.status !== 'SUCCESS')!.status;
+    const when = Math.max(...reached.map((s) => lastActivity(s.step)).filter(Number.isFinite));
+    lines.push(`${verbOf(worst)} in ${run.runId} · ${plural(slots.length, 'iteration')}: ${counts(items, 'iteration')} · ${ago(when)} · ${store}`);
+    const failed = reached.find((s) => s.step.status === 'FAIL');
+    const f = failed && failureLine(failed.step, [`iteration ${failed.iterations.join('/')}`]);
+    if (f) lines.push(f);
+  }
+  return lines.join('\n  ');
+}
+
 export interface StoreSettings { configFile: string | undefined; variables: Record<string, string> }
 
 export function createStepStatusSource(roots: () => readonly string[], log: (m: string) => void, settings: StoreSettings = { configFile: undefined, variables: {} }): StepStatusSource {
   let cache: { at: number; runs: Array<{ run: Run; store: string }> } | undefined;
+  const shapes = new WeakMap<Run, string | undefined>();
 
   async function latestRuns(): Promise<Array<{ run: Run; store: string }>> {
     if (cache && Date.now() - cache.at < TTL_MS) return cache.runs;
@@ -65,16 +177,16 @@ export function createStepStatusSource(roots: () => readonly string[], log: (m: 
 
   return {
     invalidate() { cache = undefined; },
-    async describe(internalName, yamlFile) {
+    async describe(step, yamlFile, dagShape) {
       const lines: string[] = [];
       for (const { run, store } of await latestRuns()) {
-        if (!runMatchesFile(run, yamlFile, roots())) continue;
-        const step = findStep(run, internalName);
-        if (!step) continue;
-        const attempt = lastAttempt(step);
-        const when = attempt ? (Number.isFinite(attempt.endMs) ? attempt.endMs : attempt.startMs) : run.startMs;
-        const verb = step.status === 'FAIL' ? 'failed' : step.status === 'SUCCESS' ? 'succeeded' : step.status.toLowerCase();
-        lines.push(`${verb} in ${run.runId} (attempt ${attempt?.number ?? 0}, ${ago(when)}) · ${store}`);
+        if (!runMatchesFile(run, yamlFile, roots(), dagShape, shapes)) continue;
+        const located = locateInRun(run.steps, step);
+        const line = located.notTaken
+          ? `not run in ${run.runId}: \`${located.notTaken.composite.name}\` took branch ${located.notTaken.taken.join(', ')} · ${store}`
+          : describeInRun(run, located.slots, store);
+        if (!line) continue;
+        lines.push(line);
         if (lines.length >= SHOWN) break;
       }
       return lines;
