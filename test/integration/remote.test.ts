@@ -15,7 +15,7 @@ import type { ExplorerNode } from '../../src/vscode/explorer/nodes';
 import type { PullCommandResult } from '../../src/vscode/remote/pullRunCommand';
 import type { Services } from '../../src/vscode/services';
 import { FIXTURE, s3Client, seedFixture, startMoto, writeConfigs, type Moto } from '../helpers/moto';
-import { getApi, log, repoRoot, testPython, waitUntil, withTimeout } from './helpers';
+import { getApi, log, repoRoot, testPython, waitUntil, withTimeout, workspaceRoot } from './helpers';
 
 type Provider = vscode.TreeDataProvider<ExplorerNode> & { onDidChangeTreeData: vscode.Event<unknown> };
 
@@ -185,6 +185,159 @@ describe('Remote stores (moto)', function () {
     } finally {
       tracker.dispose();
     }
+  });
+
+  /** The pipeline's code (the fixture's) in a temp folder: retries and copied commands run from there. */
+  const codeDir = (): string => {
+    const code = path.join(tmp, 'code');
+    if (!fs.existsSync(code)) {
+      fs.mkdirSync(code);
+      for (const f of ['functions.py', 'pipeline.py', 'parameters.yaml']) fs.copyFileSync(path.join(FIXTURE, f), path.join(code, f));
+    }
+    return code;
+  };
+  const minioRef = async () => ({ storeId: (await api.runs.descriptors()).find((d) => d.type === 'minio')!.id, runId: 'argo-train-7731' });
+  const deployAttempts = async (storeId: string) => (await api.runs.store(storeId)!.getRun('argo-train-7731')).steps.find((s) => s.name === 'deploy')?.attempts.length;
+  /** Files under the workspace's default sandbox that belong to argo-train-7731 (a pull would put them there). */
+  const pulledIntoWorkspace = (): string[] => {
+    const dir = path.join(workspaceRoot(), '.runnable-sandbox');
+    if (!fs.existsSync(dir)) return [];
+    return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.includes('argo-train-7731'));
+  };
+  const sandboxConfigs = async () => (await api.runs.descriptors()).flatMap((d) => d.configFiles).filter((f) => path.basename(f) === 'sandbox.yaml').sort();
+
+  it('Retry locally against the original store: the confirmation answered, the session runs with RUNNABLE_RETRY_RUN_ID and the minio config, nothing pulled', async () => {
+    const ref = await minioRef();
+    const code = codeDir();
+    const sandboxesBefore = await sandboxConfigs();
+    const pulledBefore = pulledIntoWorkspace();
+    const started: vscode.DebugSession[] = [];
+    const output: string[] = [];
+    const startSub = vscode.debug.onDidStartDebugSession((s) => { if (s.type === 'runnable' && !s.parentSession) started.push(s); });
+    const ended = new Promise<void>((resolve) => {
+      const sub = vscode.debug.onDidTerminateDebugSession((s) => { if (s.type === 'runnable' && !s.parentSession) { sub.dispose(); resolve(); } });
+    });
+    const stopped: string[] = [];
+    const tracker = vscode.debug.registerDebugAdapterTrackerFactory('runnable', {
+      createDebugAdapterTracker: (session) => ({
+        onDidSendMessage: (m: { type: string; event?: string; body?: { threadId?: number; output?: string; category?: string; reason?: string } }) => {
+          if (m.type !== 'event') return;
+          if (m.event === 'output' && m.body?.output && m.body.category !== 'telemetry') output.push(m.body.output);
+          if (m.event === 'stopped' && m.body?.threadId !== undefined) {
+            // Whatever stops it (the real runnable in deploy_model, the stand-in's exit as an exception): run on.
+            stopped.push(m.body.reason ?? '');
+            void session.customRequest('continue', { threadId: m.body.threadId }).then(undefined, () => undefined);
+          }
+        },
+      }),
+    });
+    try {
+      // No remoteTarget: both picks are answered as a user would: the target pick (second item, "Retry against the
+      // original store"), then the confirmation (second item, "Retry Against Original Store"; Cancel is its default).
+      // selectNext and accept are sent back to back, so a pick that opens in between cannot get a bare accept.
+      let result: RetryCommandResult | undefined;
+      let done = false;
+      void Promise.resolve(vscode.commands.executeCommand<RetryCommandResult | undefined>(Commands.retryLocally, { ref }, {
+        cwd: code, env: { ...pyEnv },
+      })).then((r) => { result = r; done = true; }, () => { done = true; });
+      let busy = false;
+      await waitUntil(async () => {
+        if (done || started.length) return true;
+        if (busy) return false;
+        busy = true;
+        try {
+          await Promise.all([
+            vscode.commands.executeCommand('workbench.action.quickOpenSelectNext'),
+            vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'),
+          ]);
+        } finally { busy = false; }
+        return false;
+      }, { ms: 90_000, what: 'the target pick and the confirmation to be answered' });
+      await waitUntil(() => done, { ms: 90_000, what: 'the retry command to return' });
+      assert.ok(result, 'the retry returns its outcome (not cancelled)');
+      assert.strictEqual(result.blocked, undefined, `not blocked: ${result.blocked}`);
+      assert.strictEqual(result.started, true);
+      assert.deepStrictEqual(result.plan?.skipped, ['load_data', 'train_model']);
+      assert.strictEqual(started.length, 1, 'one retry session');
+      const conf = started[0].configuration;
+      log(`    session: configFile ${conf.configFile}; env ${Object.keys(conf.env ?? {}).sort().join(', ')}`);
+      assert.strictEqual(conf.env?.RUNNABLE_RETRY_RUN_ID, 'argo-train-7731');
+      assert.strictEqual(conf.env?.RUNNABLE_RETRY_INDICATOR, '2');
+      assert.strictEqual(conf.configFile, configs.minio, 'the original store\'s config, not the sandbox');
+      assert.strictEqual(conf.env?.RUNNABLE_CONFIGURATION_FILE, configs.minio);
+      assert.strictEqual(conf.storeId, ref.storeId);
+      await withTimeout(ended, 90_000, 'the retry session to end');
+      const text = output.join('');
+      log(`    debuggee said: ${text.trim().split('\n').slice(-2).join(' / ')} (stops: ${stopped.join(', ') || 'none'})`);
+      // Nothing was pulled: no sandbox config appeared and the workspace's default sandbox holds nothing of the run.
+      assert.deepStrictEqual(await sandboxConfigs(), sandboxesBefore, 'no new sandbox');
+      assert.deepStrictEqual(pulledIntoWorkspace(), pulledBefore, 'nothing of argo-train-7731 pulled into .runnable-sandbox');
+      if (pyEnv.PYTHONPATH) {
+        // The stand-in reads file-system / chunked-fs stores only: with the minio config it looks for the run in its
+        // default local folder and stops there, so it cannot append to moto. Its message names the run: the retry
+        // variables reached the debuggee. Production keeps its single deploy attempt.
+        assert.match(text, /Original run log not found: \S*argo-train-7731/);
+        assert.strictEqual(await deployAttempts(ref.storeId), 1);
+      } else {
+        // The real runnable retries against moto: deploy gains the new attempt in the original store.
+        api.runs.refresh();
+        assert.strictEqual(await deployAttempts(ref.storeId), 2);
+      }
+    } finally {
+      tracker.dispose();
+      startSub.dispose();
+    }
+  });
+
+  it('Copy Retry Command on the remote run: the sandbox (default) pulls first and its command retries there; the original store\'s command keeps the minio config and no secret', async () => {
+    const ref = await minioRef();
+    const code = codeDir();
+    const sandboxDir = path.join(tmp, 'sandbox-copy');
+    // Sandbox: the pick answered with Enter (its default), repeated until the pick closes.
+    let text: string | undefined;
+    let done = false;
+    void Promise.resolve(vscode.commands.executeCommand<string | undefined>(Commands.copyRetryCommand, { ref }, { sandbox: sandboxDir, cwd: code }))
+      .then((t) => { text = t; done = true; }, () => { done = true; });
+    let busy = false;
+    await waitUntil(async () => {
+      if (done || fs.existsSync(path.join(sandboxDir, 'sandbox.yaml'))) return true;
+      if (busy) return false;
+      busy = true;
+      try { await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'); } finally { busy = false; }
+      return false;
+    }, { ms: 60_000, what: 'the copy target pick to be answered' });
+    await waitUntil(() => done, { ms: 90_000, what: 'the copy command to return' });
+    log(`    sandbox command:\n${text}`);
+    assert.ok(text, 'the command is copied');
+    assert.strictEqual(await vscode.env.clipboard.readText(), text, 'the clipboard holds it');
+    const sandboxConfig = path.join(sandboxDir, 'sandbox.yaml');
+    assert.ok(fs.existsSync(path.join(sandboxDir, '.run_log_store', 'argo-train-7731.json')), 'the run was pulled into the sandbox');
+    assert.match(text, new RegExp(`^# Retries argo-train-7731 in the local sandbox ${sandboxDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `));
+    assert.ok(text.includes(`RUNNABLE_CONFIGURATION_FILE=${sandboxConfig} `), 'the command reads the sandbox config');
+    assert.ok(!text.includes(configs.minio), 'the production config is not named');
+    assert.match(text, /RUNNABLE_RETRY_RUN_ID=argo-train-7731 RUNNABLE_RETRY_INDICATOR=2 /);
+    // Run the copied text as a user would paste it (the stand-in when runnable is not importable): the new attempt
+    // lands in the sandbox, production keeps one deploy attempt.
+    const out = execFileSync('sh', ['-c', text], { env: { ...process.env, ...pyEnv, DEPLOY_URL: 'http://deploy.test' }, encoding: 'utf8' });
+    log(`    its output ends: ${out.trim().split('\n').slice(-1)[0]}`);
+    assert.match(fs.readFileSync(path.join(sandboxDir, '.run_log_store', 'argo-train-7731.json'), 'utf8'), /"retry_indicator": "2"/);
+    assert.strictEqual(await deployAttempts(ref.storeId), 1, 'production untouched');
+
+    // Original store: chosen up front (copying writes nothing, so no confirmation); a credential-named variable is
+    // withheld by name, its value never copied.
+    const secret = 'Sup3rSecretValue-copy-test';
+    const original = await vscode.commands.executeCommand<string | undefined>(Commands.copyRetryCommand, { ref }, {
+      remoteTarget: 'original', cwd: code, variables: { minio_secret_key: secret, bucket_note: 'run-logs' },
+    });
+    log(`    original-store command:\n${original}`);
+    assert.ok(original, 'the command is copied');
+    assert.ok(!original.includes(secret), 'no credential value in the copied text');
+    assert.match(original, /^# Retries argo-train-7731 against the original store prod-minio\.yaml · minio: runnable appends/);
+    assert.match(original, /AWS_ACCESS_KEY_ID \/ AWS_SECRET_ACCESS_KEY/);
+    assert.match(original, /# Not copied because they hold credentials: set RUNNABLE_VAR_minio_secret_key in your environment first\./);
+    assert.ok(original.includes(`RUNNABLE_CONFIGURATION_FILE=${configs.minio} `), 'the command reads the original config');
+    assert.ok(original.includes('RUNNABLE_VAR_bucket_note=run-logs'), 'other variables are copied');
+    assert.ok(!original.includes('sandbox.yaml'), 'no sandbox config in the original store\'s command');
   });
 
   it('a stopped endpoint turns its root into one error sentence; the other roots still list', async () => {

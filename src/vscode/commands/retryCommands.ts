@@ -2,6 +2,9 @@
 // runnable.pickFailedRun (the `${command:…}` of launch configurations). Each takes a tree node, a RunRef or nothing.
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
+import { storeSecrets } from '../../core/config/secrets';
+import { AWS_CREDENTIAL_ENV, retryCommandNotes, withholdCredentials } from '../../core/retry/remoteCommandText';
+import type { StoreDescriptor } from '../../core/stores/runLogStore';
 import { DEBUG_TYPE, SESSION_KEY } from '../debug/launchArgs';
 import { argoResubmitLine, retryShellLine } from '../debug/retryCommandLine';
 import type { RetryPreparation } from '../debug/retryPreparation';
@@ -57,14 +60,26 @@ export function registerRetryCommands(services: Services, preparation: RetryPrep
     return target ? start(target.ref, noDebug, target.overrides) : undefined;
   };
 
+  /** Values that must never be copied: the store's configured keys and the AWS keys of this environment. */
+  const secretsOf = (d: StoreDescriptor | undefined): string[] => {
+    const s = d ? storeSecrets(d) : {};
+    const fromStore = [s.runLogStore, s.catalog].flatMap((c) => (c ? [c.accessKeyId, c.secretAccessKey] : []));
+    const fromEnv = AWS_CREDENTIAL_ENV.map((k) => process.env[k]).filter((v): v is string => !!v);
+    return [...fromStore, ...fromEnv];
+  };
+
+  // A remote run is copied like Retry Locally retries it (src/vscode/remote/remoteRetry.ts): the sandbox (pulled first)
+  // or the original store; the text then says in `#` lines where the retry writes. Credentials never reach the text.
   const copyRetryCommand = async (arg?: unknown, overrides?: RetryOverrides): Promise<string | undefined> => {
-    const ref = await pick(arg, 'Copy the retry command of a failed run');
-    if (!ref) return undefined;
+    const picked = await pick(arg, 'Copy the retry command of a failed run');
+    const target = picked && (await retryTarget(services, picked, overrides, 'copy'));
+    if (!picked || !target) return undefined;
+    const ref = target.ref;
     const store = services.runs.store(ref.storeId);
     const args = preparation.parseArgs({
       type: DEBUG_TYPE, request: 'launch', name: 'copy', runId: ref.runId, storeId: ref.storeId,
       ...(store?.descriptor.configFiles[0] ? { configFile: store.descriptor.configFiles[0] } : {}),
-      ...(overrides ?? {}),
+      ...(target.overrides ?? {}),
     });
     if (typeof args === 'string') {
       void vscode.window.showErrorMessage(args);
@@ -73,13 +88,18 @@ export function registerRetryCommands(services: Services, preparation: RetryPrep
     try {
       const { plan, interpreter } = await preparation.plan(args, vscode.workspace.workspaceFolders?.[0]);
       if (plan.blocked) void vscode.window.showWarningMessage(`Run ${ref.runId} cannot be retried as it is: ${plan.blocked}`);
-      const lines = [retryShellLine(plan, interpreter.path, { cd: true })];
-      const run = await services.runs.getRun(ref).catch(() => undefined);
-      if (run?.executor === 'argo') lines.push(argoResubmitLine(plan.runId, plan.retryIndicator));
+      const { env, withheld } = withholdCredentials(plan.env, secretsOf(target.remote?.store ?? store?.descriptor));
+      const remote = target.remote && { runId: ref.runId, storeLabel: target.remote.store.label, target: target.remote.target, sandboxDir: target.remote.sandboxDir };
+      const lines = [...retryCommandNotes(remote, withheld), retryShellLine({ ...plan, env }, interpreter.path, { cd: true })];
+      // The argo resubmit line re-runs the workflow in production: it belongs to a command for the original store only.
+      const run = target.remote?.target === 'sandbox' ? undefined : await services.runs.getRun(ref).catch(() => undefined);
+      const argo = run?.executor === 'argo';
+      if (argo) lines.push(argoResubmitLine(plan.runId, plan.retryIndicator));
       const text = lines.join('\n');
       await vscode.env.clipboard.writeText(text);
-      services.log.info(`Copied the retry command of ${ref.runId} (env keys: ${Object.keys(plan.env).sort().join(', ')})`);
-      void vscode.window.showInformationMessage(`Copied the retry command of ${ref.runId}${lines.length > 1 ? ' (and the argo resubmit line)' : ''}.`);
+      const where = target.remote ? (target.remote.target === 'sandbox' ? ' (in the sandbox)' : ` (against ${target.remote.store.label})`) : '';
+      services.log.info(`Copied the retry command of ${ref.runId}${where} (env keys: ${Object.keys(env).sort().join(', ')}${withheld.length ? `; withheld: ${withheld.join(', ')}` : ''})`);
+      void vscode.window.showInformationMessage(`Copied the retry command of ${ref.runId}${where}${argo ? ' (and the argo resubmit line)' : ''}.`);
       return text;
     } catch (e) {
       void vscode.window.showErrorMessage(`The retry command of ${ref.runId} could not be built: ${e instanceof Error ? e.message : String(e)}`);
