@@ -20,6 +20,21 @@ const BROKEN = `dag:
       next: success
 `;
 
+/** Points the last step's `next:` at `target` (whatever an earlier test left there). */
+async function setLastNext(editor: vscode.TextEditor, target: string): Promise<void> {
+  const doc = editor.document;
+  const line = doc.getText().split('\n').map((l) => /^\s+next: /.test(l)).lastIndexOf(true);
+  assert.ok(line >= 0, 'the pipeline has a `next:` line');
+  assert.ok(await editor.edit((e) => e.replace(doc.lineAt(line).range, `      next: ${target}`)), 'the edit applied');
+}
+
+/** Puts the broken pipeline back as written in before() and saves it (it is this suite's own file). */
+async function restoreBroken(editor: vscode.TextEditor): Promise<void> {
+  const doc = editor.document;
+  await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), BROKEN));
+  await doc.save();
+}
+
 function runnableDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'runnable');
 }
@@ -117,9 +132,7 @@ describe('language server', () => {
     process.kill(before.pid, 'SIGKILL');
     await stopped;
     // Edited while no server runs: only the restarted server, re-synced with the open document, can report it.
-    const line = doc.getText().split('\n').findIndex((l) => l.includes('next: success'));
-    assert.ok(line >= 0);
-    await editor.edit((e) => e.replace(doc.lineAt(line).range, '      next: after_crash'));
+    await setLastNext(editor, 'after_crash');
     const d = await waitUntil(() => runnableDiagnostics(uri).find((x) => doc.getText(x.range) === 'after_crash'), {
       events: [vscode.languages.onDidChangeDiagnostics], ms: 60_000, what: 'a diagnostic on `next: after_crash` from the restarted server',
     });
@@ -132,6 +145,33 @@ describe('language server', () => {
     assert.strictEqual(language.automaticRestarts, restartsBefore + 1, 'the crash handler restarted it (not a manual restart)');
     assert.throws(() => process.kill(before.pid, 0), /ESRCH/, 'the killed process is gone');
     log(`    server pid ${before.pid} killed; restarted as ${after.pid}`);
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await restoreBroken(editor);
+  });
+
+  it('a fifth crash within 3 minutes leaves the server down until "Restart Language Server"', async () => {
+    const language = (await getApi()).language!;
+    const uri = vscode.Uri.file(brokenFile);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc);
+    // A manual restart forgets earlier crashes (the previous test's among them).
+    await vscode.commands.executeCommand(Commands.restartLanguageServer);
+    const restartsBefore = language.automaticRestarts;
+    for (let crash = 1; crash <= 5; crash++) {
+      const info = await language.serverInfo();
+      assert.ok(info);
+      const next = waitFor(language.onDidChangeServerState, (st) => st === (crash <= 4 ? 'running' : 'stopped'), 60_000, `the server after crash ${crash}`);
+      process.kill(info.pid, 'SIGKILL');
+      await next;
+    }
+    // The close handler decides before the client changes state: on the fifth crash it did not restart.
+    assert.strictEqual(language.automaticRestarts, restartsBefore + 4, 'four crashes were restarted, the fifth was not');
+    await assert.rejects(language.serverInfo(), /not running/i, 'no server answers after the fifth crash');
+
+    await vscode.commands.executeCommand(Commands.restartLanguageServer);
+    await setLastNext(editor, 'after_giving_up');
+    await waitUntil(() => runnableDiagnostics(uri).find((x) => doc.getText(x.range) === 'after_giving_up'), {
+      events: [vscode.languages.onDidChangeDiagnostics], ms: 60_000, what: 'a diagnostic on `next: after_giving_up` after the manual restart',
+    });
+    await restoreBroken(editor);
   });
 });
