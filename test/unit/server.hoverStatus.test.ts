@@ -8,6 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Hover } from 'vscode-languageserver-protocol';
+import { analyzeRunnableYaml } from '../../src/core/yaml/analyze';
+import { runDagShape, yamlDagShape } from '../../src/server/dagShape';
 import { positionOf, repoRoot, startSession, type LspSession } from './server.harness';
 
 const MAP_YAML = `dag:
@@ -235,3 +237,36 @@ for (const fixture of ['composite-chunked-fs', 'composite-chunked-fs-retried']) 
     });
   });
 }
+
+describe('dag shapes: a YAML and the dag runnable recorded from it agree', () => {
+  const shapeOfYaml = (text: string): string => {
+    const a = analyzeRunnableYaml(text, { fileKind: 'pipeline' });
+    assert.ok(a.dag);
+    return yamlDagShape(a.dag);
+  };
+
+  it('every YAML-mode run in the fixtures has the shape of the YAML file it names', () => {
+    let checked = 0;
+    for (const fixture of ['yaml-etl', 'yaml-etl-retried']) {
+      const dir = path.join(repoRoot, 'test', 'fixtures', 'runnable', fixture);
+      for (const f of fs.readdirSync(path.join(dir, '.run_log_store'))) {
+        const log = JSON.parse(fs.readFileSync(path.join(dir, '.run_log_store', f), 'utf8')) as { run_config: Record<string, unknown> };
+        assert.equal(log.run_config.execution_mode, 'yaml');
+        const yamlText = fs.readFileSync(path.join(dir, String(log.run_config.pipeline_definition_file)), 'utf8');
+        assert.equal(shapeOfYaml(yamlText), runDagShape(log.run_config), `${fixture}/${f}`);
+        checked++;
+      }
+    }
+    assert.ok(checked >= 4, `checked ${checked} runs`);
+  });
+
+  it('the composite SDK runs have the shapes of the YAMLs above, and a changed YAML differs', () => {
+    const store = path.join(repoRoot, 'test', 'fixtures', 'runnable', 'composite-chunked-fs', '.run_log_store');
+    const recorded = (runId: string): string | undefined => runDagShape((JSON.parse(fs.readFileSync(path.join(store, runId, 'RunLog.json'), 'utf8')) as { run_config: Record<string, unknown> }).run_config);
+    assert.equal(shapeOfYaml(MAP_YAML), recorded('map-fail-0001'));
+    assert.equal(shapeOfYaml(PARALLEL_YAML), recorded('parallel-fail-0001'));
+    assert.equal(shapeOfYaml(CONDITIONAL_YAML), recorded('conditional-fail-0001'));
+    assert.notEqual(shapeOfYaml(MAP_YAML.replace('score chunk:', 'score piece:').replace('start_at: score chunk', 'start_at: score piece')), recorded('map-fail-0001'), 'a step renamed inside the branch');
+    assert.notEqual(shapeOfYaml(MAP_YAML), recorded('parallel-fail-0001'));
+  });
+});
