@@ -1,7 +1,8 @@
 // Run details in a real VS Code on examples/: the panel opens for the failed prod-failure-001 and its page reports
 // (message round-trip) the failed step drawn and selected; the graph tab marks the failed path; selecting a step
 // from the extension reaches the page; a map run nests its iterations; the page follows a run changing on disk (a
-// retry appending an attempt); Compare Runs on two runs of one pipeline.
+// retry appending an attempt); Compare Runs on two runs of one pipeline; from a replay session (the debug toolbar's
+// entry passes no argument), the command opens the run the session replays.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -10,7 +11,8 @@ import { Commands } from '../../src/vscode/commands/ids';
 import type { RenderedState } from '../../src/core/details/messages';
 import type { DetailsHandle } from '../../src/vscode/details/detailsPanel';
 import type { RunRef, Services } from '../../src/vscode/services';
-import { getApi, log, waitUntil, withTimeout, workspaceRoot } from './helpers';
+import { debugSessionRun } from '../../src/vscode/details/pickRuns';
+import { getApi, log, waitFor, waitUntil, withTimeout, workspaceRoot } from './helpers';
 
 describe('Run details webview', function () {
   this.timeout(90_000);
@@ -37,6 +39,37 @@ describe('Run details webview', function () {
   before(async () => {
     api = await getApi();
   });
+
+  /** Starts a replay session with `start` and resolves once it is the active debug session (and, with `paused`, once
+   * it stopped at its first failed attempt and the debugger showed the source: when a user reaches the toolbar). */
+  async function activeReplay(runId: string, start: () => Thenable<boolean>, paused = false): Promise<vscode.DebugSession> {
+    const started = waitFor(vscode.debug.onDidStartDebugSession, (s) => s.configuration.replay === true && s.configuration.runId === runId, 30_000, `the replay of ${runId} to start`);
+    let stopped!: () => void;
+    const stop = new Promise<void>((r) => { stopped = r; });
+    const tracker = vscode.debug.registerDebugAdapterTrackerFactory('runnable', {
+      createDebugAdapterTracker: (s) => (s.configuration.replay === true
+        ? { onDidSendMessage: (m: { type?: string; event?: string }) => { if (m.type === 'event' && m.event === 'stopped') stopped(); } }
+        : undefined),
+    });
+    try {
+      assert.strictEqual(await start(), true, 'the replay session started');
+      const session = await started;
+      await waitUntil(() => vscode.debug.activeDebugSession?.id === session.id, { events: [vscode.debug.onDidChangeActiveDebugSession], ms: 30_000, what: 'the replay to be the active session' });
+      if (paused) {
+        await withTimeout(stop, 30_000, 'the replay to stop at the failed attempt');
+        await waitUntil(() => vscode.window.activeTextEditor?.document.uri.path.endsWith('/functions.py'), { events: [vscode.window.onDidChangeActiveTextEditor], ms: 30_000, what: 'the debugger to show functions.py' });
+      }
+      return session;
+    } finally {
+      tracker.dispose();
+    }
+  }
+
+  async function stopSession(session: vscode.DebugSession): Promise<void> {
+    const ended = waitFor(vscode.debug.onDidTerminateDebugSession, (s) => s.id === session.id, 20_000, 'the replay session to end');
+    await vscode.debug.stopDebugging(session);
+    await ended;
+  }
 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
@@ -118,6 +151,45 @@ describe('Run details webview', function () {
       fs.rmSync(file, { force: true });
       // Leave the Runs model as the other suites expect it: the temp run gone.
       await waitUntil(async () => !(await refOf(runId).then(() => true, () => false)), { events: [api.runs.onDidChange], ms: 45_000, what: `${runId} gone` });
+    }
+  });
+
+  it('debug toolbar: Open Run Details with no argument opens the run the active replay session replays', async () => {
+    // No panel left from the tests above: the command must open (not reuse) the replayed run's tab.
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const ref = await refOf('prod-failure-001');
+    const session = await activeReplay(ref.runId, () => vscode.commands.executeCommand<boolean>(Commands.replayRun, ref), true);
+    try {
+      const h = await vscode.commands.executeCommand<DetailsHandle | undefined>(Commands.openRunDetails);
+      assert.ok(h, 'the command opened a panel from the debug session, with no quick pick');
+      assert.deepEqual({ storeId: h.ref.storeId, runId: h.ref.runId }, ref);
+      const tabs = (): string => vscode.window.tabGroups.all.map((g) => `${g.viewColumn}${g.isActive ? '*' : ''}:[${g.tabs.map((t) => `${t.label}${t.isActive ? '*' : ''}`).join(', ')}]`).join(' ');
+      log(`details from the replay: visible=${h.panel.visible} column=${h.panel.viewColumn} tabs ${tabs()}`);
+      const state = await rendered(h, 'the details of the replayed run', (s) => s.view === 'details' && s.runId === ref.runId).catch((e: Error) => {
+        throw new Error(`${e.message} (panel visible=${h.panel.visible}, column=${h.panel.viewColumn}, tabs ${tabs()})`);
+      });
+      assert.deepEqual(state.failedRows, ['deploy']);
+      // Beside the paused source, which keeps the focus.
+      assert.ok(h.panel.visible);
+      assert.notEqual(h.panel.viewColumn, vscode.window.activeTextEditor?.viewColumn);
+      assert.ok(vscode.window.activeTextEditor?.document.uri.path.endsWith('/functions.py'));
+      h.panel.dispose();
+    } finally {
+      await stopSession(session);
+    }
+  });
+
+  it('a launch.json replay naming no store: the session\'s run is found in the store of its configFile', async () => {
+    const ref = await refOf('prod-failure-001');
+    const folder = vscode.workspace.workspaceFolders![0];
+    const session = await activeReplay(ref.runId, () => vscode.debug.startDebugging(folder, { type: 'runnable', request: 'replay', name: 'Replay prod-failure-001 (no store)', runId: ref.runId, configFile: 'runnable-config.yaml' }));
+    try {
+      assert.equal(session.configuration.storeId, undefined, 'the resolved configuration names no store');
+      assert.deepEqual(await debugSessionRun(api), ref);
+      // Not one of ours: no run, whatever its configuration says.
+      assert.equal(await debugSessionRun(api, { id: 'other', type: 'debugpy', name: 'other', configuration: session.configuration, parentSession: undefined } as unknown as vscode.DebugSession), undefined);
+    } finally {
+      await stopSession(session);
     }
   });
 

@@ -151,6 +151,8 @@ function layoutDag(dag: Dag, prefixes: string[], idPrefix: string, parentId: str
       continue;
     }
     // Branches: parallel/conditional by name; map/loop: one template branch standing for every recorded iteration.
+    // A loop (runnable extensions/nodes/loop.py) records iteration i as branch `<loop>.<i>` (0, 1, …) of its step log,
+    // steps `<loop>.<i>.<step>`, exactly like a map's `<map>.<value>`; test/unit/detailsLoop.test.ts checks that shape.
     const branchDags: Array<{ name: string; dag: Dag; prefixes: string[]; idPart: string; iterations?: number }> = [];
     if (dn.branches && typeof dn.branches === 'object') {
       for (const [bn, bd] of Object.entries(dn.branches)) branchDags.push({ name: bn, dag: bd, prefixes: concrete.map((c) => `${c}.${bn}`), idPart: bn });

@@ -1,5 +1,6 @@
 // Timeline rows of a run: one row per step and per branch, nested under their composite (map iterations,
-// parallel branches, conditional cases), each task's attempts as bars labelled with their retry indicator.
+// parallel branches, conditional cases, loop iterations `<loop>.<i>`), each task's attempts as bars labelled with their
+// retry indicator.
 import type { Attempt, Run, Status, Step } from '../runlog/model';
 import { isComposite } from '../runlog/rules';
 import { buildAxis, type TimeAxis } from './axis';

@@ -1,22 +1,53 @@
-// Which run a details command is about: its argument (tree node, RunRef), the active runnable debug session's run,
-// or a quick pick; for Compare Runs, a second run of the same pipeline (same dag_hash or definition file).
+// Which run a details command is about: its argument (tree node, RunRef), the run the active debug session of ours
+// retries or replays, or a quick pick; for Compare Runs, a second run picked from the stores' listings.
 import * as vscode from 'vscode';
 import { samePipeline } from '../../core/details/compare';
-import type { Run } from '../../core/runlog/model';
+import type { Run, RunSummary } from '../../core/runlog/model';
 import { toRunRef, type RunRef, type Services } from '../services';
 
-/** The run of the active `runnable` debug session (a Retry locally), when there is one. */
-export function debugSessionRun(): RunRef | undefined {
-  const s = vscode.debug.activeDebugSession;
-  const c = s?.configuration as { runId?: unknown; storeId?: unknown } | undefined;
-  return s?.type === 'runnable' && typeof c?.runId === 'string' && typeof c.storeId === 'string' ? { storeId: c.storeId, runId: c.runId } : undefined;
+/** The debug type of Retry locally (a debugpy launch underneath) and of Replay (the inline replay adapter). */
+const OUR_DEBUG_TYPE = 'runnable';
+
+/**
+ * The run of the active `runnable` debug session: a Retry locally (its configuration keeps `runId`, and `storeId`
+ * when started from the Runs view) or a Replay (`runId` + `storeId`). A debugpy child session carries its parent's
+ * configuration, so the root session is asked. A launch.json retry names no store: the first store listing the
+ * run (the one of its `configFile` first) is taken, as the retry itself does.
+ */
+export async function debugSessionRun(services: Services, session = vscode.debug.activeDebugSession): Promise<RunRef | undefined> {
+  let s = session;
+  while (s?.parentSession && s.parentSession.type === OUR_DEBUG_TYPE) s = s.parentSession;
+  if (s?.type !== OUR_DEBUG_TYPE) return undefined;
+  const c = s.configuration as { runId?: unknown; storeId?: unknown; configFile?: unknown };
+  if (typeof c.runId !== 'string' || !c.runId) return undefined;
+  if (typeof c.storeId === 'string') return { storeId: c.storeId, runId: c.runId };
+  const configFile = typeof c.configFile === 'string' ? c.configFile : undefined;
+  const named = (d: { configFiles: string[] }): boolean => !!configFile && d.configFiles.some((f) => f === configFile || f.endsWith(`/${configFile}`));
+  const descriptors = await services.runs.descriptors();
+  for (const d of [...descriptors.filter(named), ...descriptors.filter((x) => !named(x))]) {
+    const runs = await services.runs.listRuns(d.id).catch(() => [] as RunSummary[]);
+    if (runs.some((r) => r.runId === c.runId && !r.error)) return { storeId: d.id, runId: c.runId };
+  }
+  return undefined;
 }
 
-export async function pickDetailsRun(services: Services, arg: unknown): Promise<RunRef | undefined> {
-  return toRunRef(arg) ?? debugSessionRun() ?? (await services.runs.pickRun({ title: 'Open the details of…' }));
+/** The run to open, and whether it is the one a debug session of ours is on (the tab then opens beside the source). */
+export async function pickDetailsRun(services: Services, arg: unknown): Promise<{ ref: RunRef; fromSession: boolean } | undefined> {
+  const given = toRunRef(arg);
+  if (given) return { ref: given, fromSession: false };
+  const ofSession = await debugSessionRun(services);
+  if (ofSession) return { ref: ofSession, fromSession: true };
+  const picked = await services.runs.pickRun({ title: 'Open the details of…' });
+  return picked ? { ref: picked, fromSession: false } : undefined;
 }
 
-/** Two runs to compare: two selected tree items, or the given/picked one and a second picked among its pipeline's runs. */
+interface Candidate extends vscode.QuickPickItem { ref: RunRef }
+
+/**
+ * Two runs to compare: two selected tree items, or the given/picked one and a second picked from the listings.
+ * Only summaries are listed (what the Runs view already holds); the picked run alone is read in full, and when it
+ * turns out to be of another pipeline the user is told so and picks again.
+ */
 export async function pickRunPair(services: Services, arg: unknown, selection: unknown): Promise<[RunRef, RunRef] | undefined> {
   if (Array.isArray(selection)) {
     const refs = selection.map(toRunRef).filter((r): r is RunRef => !!r);
@@ -27,36 +58,52 @@ export async function pickRunPair(services: Services, arg: unknown, selection: u
     const [x, y] = arg.map(toRunRef);
     if (x && y) return [x, y];
   }
-  const first = toRunRef(arg) ?? debugSessionRun() ?? (await services.runs.pickRun({ title: 'Compare runs: pick the first run' }));
+  const first = toRunRef(arg) ?? (await debugSessionRun(services)) ?? (await services.runs.pickRun({ title: 'Compare runs: pick the first run' }));
   if (!first) return undefined;
   const base = await services.runs.getRun(first);
-  const candidates = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Finding other runs of ${base.definitionFile || base.runId}…` },
-    () => samePipelineRuns(services, first, base));
-  if (!candidates.length) {
-    void vscode.window.showInformationMessage(`No other run of the pipeline of ${first.runId} (${base.definitionFile || 'same dag_hash'}) is in the workspace's stores: run it again, then compare.`);
-    return undefined;
+  const pipeline = base.definitionFile || `dag_hash ${base.dagHash.slice(0, 8) || '?'}`;
+  let items = await otherRuns(services, first, base.kind);
+  for (;;) {
+    if (!items.length) {
+      void vscode.window.showInformationMessage(`No other run of the pipeline of ${first.runId} (${pipeline}) is in the workspace's stores: run it again, then compare.`);
+      return undefined;
+    }
+    const picked = await vscode.window.showQuickPick(items, {
+      title: `Compare ${first.runId} with…`,
+      placeHolder: `A run of the same pipeline (${pipeline}); the one you pick is checked`,
+      matchOnDescription: true,
+    });
+    if (!picked) return undefined;
+    let other: Run;
+    try {
+      other = await services.runs.getRun(picked.ref);
+    } catch (e) {
+      void vscode.window.showWarningMessage(`Run ${picked.ref.runId} cannot be read (${e instanceof Error ? e.message : String(e)}): pick another run.`);
+      items = items.filter((i) => i !== picked);
+      continue;
+    }
+    if (samePipeline(base, other)) return [first, picked.ref];
+    void vscode.window.showWarningMessage(`Run ${other.runId} is of another pipeline (${other.definitionFile || `dag_hash ${other.dagHash.slice(0, 8) || '?'}`}) than ${first.runId} (${pipeline}): pick a run of the same pipeline.`);
+    items = items.filter((i) => i !== picked);
   }
-  const picked = await vscode.window.showQuickPick(
-    candidates.map(({ ref, run, by }) => ({ label: run.runId, description: `${run.status} · ${run.startTime ?? ''}`, detail: `same ${by}${ref.storeId !== first.storeId ? ` · ${ref.storeId}` : ''}`, ref })),
-    { title: `Compare ${first.runId} with…`, placeHolder: 'Runs of the same pipeline' });
-  return picked ? [first, picked.ref] : undefined;
 }
 
-async function samePipelineRuns(services: Services, first: RunRef, base: Run): Promise<Array<{ ref: RunRef; run: Run; by: string }>> {
-  const out: Array<{ ref: RunRef; run: Run; by: string }> = [];
-  for (const d of await services.runs.descriptors()) {
-    let summaries;
-    try { summaries = await services.runs.listRuns(d.id); } catch { continue; }
-    for (const s of summaries) {
-      if (s.error || (d.id === first.storeId && s.runId === first.runId)) continue;
-      const ref = { storeId: d.id, runId: s.runId };
-      try {
-        const run = await services.runs.getRun(ref);
-        const by = samePipeline(base, run);
-        if (by) out.push({ ref, run, by });
-      } catch { /* an unreadable run is listed as an error in the tree; not a candidate */ }
+/** Every readable run (pipeline or job, as `first`) of the workspace's stores but `first`: its own store first, each newest first (as listed). */
+async function otherRuns(services: Services, first: RunRef, kind: Run['kind']): Promise<Candidate[]> {
+  const descriptors = await services.runs.descriptors();
+  const ordered = [...descriptors.filter((d) => d.id === first.storeId), ...descriptors.filter((d) => d.id !== first.storeId)];
+  const lists = await Promise.all(ordered.map((d) => services.runs.listRuns(d.id).catch(() => [] as RunSummary[])));
+  const out: Candidate[] = [];
+  ordered.forEach((d, i) => {
+    for (const s of lists[i]) {
+      if (s.error || s.kind !== kind || (d.id === first.storeId && s.runId === first.runId)) continue;
+      out.push({
+        label: s.runId,
+        description: [s.status, s.tag, s.startTime].filter(Boolean).join(' · '),
+        detail: d.id !== first.storeId ? d.label : undefined,
+        ref: { storeId: d.id, runId: s.runId },
+      });
     }
-  }
+  });
   return out;
 }

@@ -1,4 +1,5 @@
-// Run details: the "Open Run Details" (one webview tab per run, reused) and "Compare Runs" commands.
+// Run details: the "Open Run Details" (one webview tab per run, reused; also on the debug toolbar of our retry and
+// replay sessions, where it opens the session's run) and "Compare Runs" commands.
 import * as vscode from 'vscode';
 import { Commands } from '../commands/ids';
 import type { Services } from '../services';
@@ -12,8 +13,9 @@ export function registerDetails(services: Services): void {
 
   const open = vscode.commands.registerCommand(Commands.openRunDetails, async (arg?: unknown): Promise<DetailsHandle | undefined> => {
     try {
-      const ref = await pickDetailsRun(services, arg);
-      if (!ref) return undefined;
+      const picked = await pickDetailsRun(services, arg);
+      if (!picked) return undefined;
+      const { ref, fromSession } = picked;
       const key = `${ref.storeId}\u0000${ref.runId}`;
       const existing = panels.get(key);
       if (existing) {
@@ -21,7 +23,10 @@ export function registerDetails(services: Services): void {
         if (ref.stepInternalName) void existing.post({ type: 'select', step: ref.stepInternalName });
         return existing;
       }
-      const panel = vscode.window.createWebviewPanel(DETAILS_VIEW_TYPE, `Run ${ref.runId}`, vscode.ViewColumn.Active, { enableFindWidget: true });
+      // From a debug session (the debug toolbar): beside the paused source, without taking focus, so the editor the
+      // debugger opens at its next stop does not cover the tab.
+      const column = fromSession ? { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true } : vscode.ViewColumn.Active;
+      const panel = vscode.window.createWebviewPanel(DETAILS_VIEW_TYPE, `Run ${ref.runId}`, column, { enableFindWidget: true });
       const details = new RunDetailsPanel(services, { storeId: ref.storeId, runId: ref.runId }, panel, () => panels.delete(key));
       panels.set(key, details);
       if (ref.stepInternalName) {
