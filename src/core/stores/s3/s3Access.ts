@@ -1,9 +1,10 @@
 // Thin, read-only access to one S3 bucket: paginated listing, GET/HEAD, with throttling retried with backoff.
-// @aws-sdk/client-s3 is loaded on the first request (dynamic import) so that activation does not pay for it.
+// The AWS SDK is loaded on the first request (loadSdk.ts) so that activation does not pay for it.
 import type { S3Client } from '@aws-sdk/client-s3';
 import { describeCredentialSource, type ResolvedCredentials } from './credentials';
 import { isRetryable, toS3StoreError, classifyS3Error, type S3ErrorContext } from './s3Errors';
 import type { S3Location } from './s3Settings';
+import { loadSdk, type Sdk } from './loadSdk';
 
 export interface S3ObjectInfo {
   key: string;
@@ -39,7 +40,6 @@ export interface S3AccessOptions {
   baseDelayMs?: number;
 }
 
-type Sdk = typeof import('@aws-sdk/client-s3');
 
 function abortError(): Error {
   const e = new Error('Cancelled.');
@@ -81,15 +81,14 @@ export class S3Access {
 
   private async client(): Promise<{ sdk: Sdk; client: S3Client }> {
     this.sdk ??= (async () => {
-      const sdk = await import('@aws-sdk/client-s3');
+      const sdk = await loadSdk();
       const { credentials } = this.opts;
       let creds: S3Client['config']['credentials'] | undefined;
       if (credentials.credentials) {
         const c = credentials.credentials;
         creds = async () => ({ accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken });
       } else {
-        const { fromIni } = await import('@aws-sdk/credential-provider-ini');
-        creds = fromIni({ profile: credentials.profile });
+        creds = sdk.fromIni({ profile: credentials.profile });
       }
       const client = new sdk.S3Client({
         endpoint: this.location.endpointUrl,

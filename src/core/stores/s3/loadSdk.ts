@@ -1,0 +1,22 @@
+// Loads the AWS SDK on the first S3 request: from dist/s3sdk.js beside the running bundle (built by esbuild.mjs;
+// the four bundles share it rather than each carrying 1.3 MB of SDK that every process start would parse), else
+// from node_modules (the unit tests run the compiled sources in out/, where no bundle sits beside them).
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+
+export type Sdk = typeof import('@aws-sdk/client-s3') & { fromIni: typeof import('@aws-sdk/credential-provider-ini').fromIni };
+
+/** The SDK bundle beside `dir` (a bundle's __dirname), if there is one. */
+export function bundledSdkPath(dir: string = __dirname): string | undefined {
+  const file = path.join(dir, 's3sdk.js');
+  return fs.existsSync(file) ? file : undefined;
+}
+
+export async function loadSdk(): Promise<Sdk> {
+  const bundled = bundledSdkPath();
+  // require caches the module: every store shares one SDK.
+  if (bundled) return createRequire(__filename)(bundled) as Sdk;
+  const [s3, ini] = await Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/credential-provider-ini')]);
+  return { ...s3, fromIni: ini.fromIni };
+}
