@@ -2,7 +2,8 @@
 // (message round-trip) the failed step drawn and selected; the graph tab marks the failed path; selecting a step
 // from the extension reaches the page; a map run nests its iterations; the page follows a run changing on disk (a
 // retry appending an attempt); Compare Runs on two runs of one pipeline; from a replay session (the debug toolbar's
-// entry passes no argument), the command opens the run the session replays.
+// entry passes no argument), the command opens the run the session replays; Compare Runs' second pick lists
+// summaries and reads only the runs picked, refusing those of another pipeline.
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -191,6 +192,61 @@ describe('Run details webview', function () {
     } finally {
       await stopSession(session);
     }
+  });
+
+  it('Compare Runs from one run: the pick lists every run, reads only the picked ones, and refuses another pipeline\'s', async () => {
+    // nightly-train-0412's store lists it alone; prod-failure-001 (same dag_hash) comes after two runs of other
+    // pipelines in the examples' own store, and the composite runs after that.
+    const first = await refOf('nightly-train-0412');
+    const base = await api.runs.getRun(first);
+    // The pick's rows, as the command lists them: first's store, then the others, each as listed; same kind, readable.
+    const descriptors = await api.runs.descriptors();
+    const rows: Array<{ ref: RunRef }> = [];
+    for (const d of [...descriptors.filter((x) => x.id === first.storeId), ...descriptors.filter((x) => x.id !== first.storeId)]) {
+      for (const r of await api.runs.listRuns(d.id).catch(() => [])) {
+        if (r.error || r.kind !== 'pipeline' || (d.id === first.storeId && r.runId === first.runId)) continue;
+        rows.push({ ref: { storeId: d.id, runId: r.runId } });
+      }
+    }
+    // Enter on the top row each time: every row of another pipeline is refused (and dropped) until one of base's.
+    const same = await Promise.all(rows.map(async (r) => {
+      const run = await api.runs.getRun(r.ref);
+      return (!!base.dagHash && run.dagHash === base.dagHash) || (!!base.definitionFile && run.definitionFile === base.definitionFile);
+    }));
+    const k = same.indexOf(true);
+    log(`compare pick rows: ${rows.map((r, i) => `${r.ref.runId}${same[i] ? ' (same)' : ''}`).join(', ')}`);
+    assert.ok(k > 0 && k < rows.length - 1, 'runs of other pipelines are listed before and after the first of the same pipeline');
+
+    const runs = api.runs as { getRun: typeof api.runs.getRun };
+    const original = runs.getRun;
+    const read: string[] = [];
+    // Reads made by the command itself (its frames are on the stack), not the Runs view's background reads of failed runs.
+    runs.getRun = (ref) => {
+      if (/pickRunPair|otherRuns/.test(new Error().stack ?? '')) read.push(ref.runId);
+      return original.call(api.runs, ref);
+    };
+    let panel: { panel: vscode.WebviewPanel; a: RunRef; b: RunRef } | undefined;
+    let done = false;
+    try {
+      const command = Promise.resolve(vscode.commands.executeCommand<typeof panel>(Commands.compareRuns, first)).then((p) => { panel = p; done = true; }, () => { done = true; });
+      let busy = false;
+      await waitUntil(async () => {
+        if (done) return true;
+        if (!busy) {
+          busy = true;
+          try { await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'); } finally { busy = false; }
+        }
+        return false;
+      }, { ms: 60_000, what: 'the second-run pick to be answered' });
+      await command;
+    } finally {
+      runs.getRun = original;
+    }
+    assert.ok(panel, 'the comparison opened');
+    assert.deepEqual([panel.a, panel.b].map((r) => r.runId), [first.runId, rows[k].ref.runId]);
+    // Read: the first run, then each picked one (refused until the match); never the runs listed after it.
+    assert.deepEqual(read, [first.runId, ...rows.slice(0, k + 1).map((r) => r.ref.runId)]);
+    panel.panel.dispose();
   });
 
   it('Compare Runs: prod-failure-001 and nightly-train-0412 (same dag_hash) side by side', async () => {
