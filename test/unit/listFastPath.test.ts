@@ -11,7 +11,7 @@ import { discoverStores } from '../../src/core/config/discover';
 import { summaryFromHeadBytes } from '../../src/core/runlog/headBytes';
 import { SUMMARY_HEAD_BYTES, summaryFromHead } from '../../src/core/runlog/summary';
 import { openStore } from '../../src/core/stores/openStore';
-import { FILE, MISSING, OTHER, StatWorker, statFilesInline } from '../../src/core/stores/statWorker';
+import { FILE, MISSING, OTHER, STRIDE, StatWorker, statFilesInline } from '../../src/core/stores/statWorker';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/runnable');
@@ -155,15 +155,18 @@ describe('stat worker: dates every run file off the listing thread', () => {
     const viaWorker = await statWorker().statFiles(paths);
     assert.deepEqual([...viaWorker], [...statFilesInline(paths)]);
     assert.ok(Math.abs(viaWorker[0] - t.getTime()) < 0.01, `${viaWorker[0]} is the mtime set`);
-    assert.deepEqual([viaWorker[1], viaWorker[3], viaWorker[5], viaWorker[7], viaWorker[9]], [FILE, OTHER, OTHER, MISSING, MISSING]);
+    const kinds = (x: Float64Array) => Array.from({ length: x.length / STRIDE }, (_, i) => x[STRIDE * i + 1]);
+    assert.deepEqual(kinds(viaWorker), [FILE, OTHER, OTHER, MISSING, MISSING]);
+    const st = fs.statSync(path.join(dir, 'a.json'));
+    assert.deepEqual([viaWorker[2], viaWorker[3]], [st.size, st.ino], 'size and inode: the identity');
   });
 
   it('answers concurrent requests each with its own files; once disposed, answers inline', async () => {
     const { paths } = tree();
     const w = statWorker();
     const [x, y] = await Promise.all([w.statFiles(paths.slice(0, 2)), w.statFiles(paths.slice(2))]);
-    assert.deepEqual([x[1], x[3]], [FILE, OTHER]);
-    assert.deepEqual([y[1], y[3], y[5]], [OTHER, MISSING, MISSING]);
+    assert.deepEqual([x[1], x[STRIDE + 1]], [FILE, OTHER]);
+    assert.deepEqual([y[1], y[STRIDE + 1], y[2 * STRIDE + 1]], [OTHER, MISSING, MISSING]);
     const pending = w.statFiles(paths);
     w.dispose();
     assert.equal((await pending)[1], FILE, 'a request in flight when the worker ends is answered inline');

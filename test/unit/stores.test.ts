@@ -10,11 +10,21 @@ import { discoverStores } from '../../src/core/config/discover';
 import { walkSteps, firstFailedTask, nextRetryIndicator } from '../../src/core/runlog/rules';
 import { openStore } from '../../src/core/stores/openStore';
 import type { RunLogStore } from '../../src/core/stores/runLogStore';
+import { StatWorker } from '../../src/core/stores/statWorker';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/runnable');
 const temps: string[] = [];
-after(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+const workers: StatWorker[] = [];
+after(() => {
+  temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
+  workers.forEach((w) => w.dispose());
+});
+function statWorker(): StatWorker {
+  const w = new StatWorker();
+  workers.push(w);
+  return w;
+}
 
 interface CaseFile {
   config: string | null;
@@ -153,6 +163,30 @@ describe('listing re-reads heads; full runs are cached by file identity', () => 
     assert.ok(second.some((s) => s.runId === 'etl-usd-0101' && !s.error));
     fs.rmSync(file);
     assert.deepEqual((await store.listRuns()).map((s) => s.runId).sort(), ['etl-usd-0100', 'etl-usd-0101']);
+  });
+
+  it('a refresh reuses the summaries of files whose identity is unchanged since a stat taken before their read', async () => {
+    const dir = copyTree(path.join(FIXTURES, 'yaml-etl'));
+    const store = openStore((await discoverStores({ cwd: dir, env: {} })).stores[0], { statter: statWorker() });
+    const logs = path.join(dir, '.run_log_store');
+    const first = await store.listRuns();
+    // The first listing stats and reads side by side: its identities may postdate the reads, so none is trusted.
+    const second = await store.listRuns();
+    for (const s of second) assert.notEqual(s, first.find((f) => f.runId === s.runId), `${s.runId} read again after the first listing`);
+    const third = await store.listRuns();
+    for (const s of third) assert.equal(s, second.find((f) => f.runId === s.runId), `${s.runId}: the same object while unchanged`);
+    // An append (same mtime is possible within a tick; the size differs), a rewrite with a new mtime, a replacement.
+    const etl = path.join(logs, 'etl-usd-0100.json');
+    fs.appendFileSync(etl, '\n');
+    const fourth = await store.listRuns();
+    assert.notEqual(fourth.find((s) => s.runId === 'etl-usd-0100'), third.find((s) => s.runId === 'etl-usd-0100'), 'an append is read again');
+    assert.equal(fourth.find((s) => s.runId === 'shell-exit-3'), third.find((s) => s.runId === 'shell-exit-3'));
+    const shell = path.join(logs, 'shell-exit-3.json');
+    const text = fs.readFileSync(shell, 'utf8').replace('"tag": ""', '"tag": "xx"');
+    fs.rmSync(shell);
+    fs.writeFileSync(shell, text);
+    const fifth = await store.listRuns();
+    assert.equal(fifth.find((s) => s.runId === 'shell-exit-3')!.tag, 'xx', 'a replaced file is read again');
   });
 
   it('getRun is cached until RunLog.json or a branch log changes', async () => {

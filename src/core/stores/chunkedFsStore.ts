@@ -11,7 +11,7 @@ import type { RawBranchLog, RawRunLog } from '../runlog/schema';
 import { FileCatalog } from './fileCatalog';
 import { checkRunId, errnoReason, readRegularFileSync, stat, yieldToLoop } from './localFiles';
 import { fileIdentity, RunCache } from './runCache';
-import { readLogFolder, summariseRunFiles } from './runFileSummaries';
+import { readLogFolder, SummaryCache, summariseRunFiles } from './runFileSummaries';
 import { type FileStatter, inlineStatter } from './statWorker';
 import { RunLogError, type RunLogStore, type StoreDescriptor } from './runLogStore';
 
@@ -30,6 +30,7 @@ interface ChunkedRead {
 
 export class ChunkedFsRunLogStore implements RunLogStore {
   readonly watchPath: string;
+  private readonly summaries = new SummaryCache();
   private readonly runs = new RunCache<Run>(MAX_CACHED_RUNS);
   private readonly catalog: FileCatalog | undefined;
 
@@ -51,7 +52,7 @@ export class ChunkedFsRunLogStore implements RunLogStore {
     // Names only: opening `<name>/RunLog.json` tells a run folder (found or ENOENT) from a stray file (ENOTDIR).
     const suffix = path.sep + RUN_LOG_FILE;
     const files = names.map((name) => prefix + name + suffix);
-    return summariseRunFiles({ runIds: names, files }, this.statter, signal, (f, code) =>
+    return summariseRunFiles({ runIds: names, files }, this.statter, this.summaries, signal, (f, code) =>
       code === 'ENOTDIR'
         ? null
         : {

@@ -8,7 +8,7 @@ import { decodeJsonText, parseRunLogText, parseRunLogValue } from '../runlog/par
 import { FileCatalog } from './fileCatalog';
 import { checkRunId, errnoReason, readText, stat } from './localFiles';
 import { fileIdentity, RunCache } from './runCache';
-import { readLogFolder, summariseRunFiles } from './runFileSummaries';
+import { readLogFolder, SummaryCache, summariseRunFiles } from './runFileSummaries';
 import { type FileStatter, inlineStatter } from './statWorker';
 import { RunLogError, type RunLogStore, type StoreDescriptor } from './runLogStore';
 
@@ -17,6 +17,7 @@ const MAX_CACHED_RUNS = 16;
 
 export class FileSystemRunLogStore implements RunLogStore {
   readonly watchPath: string;
+  private readonly summaries = new SummaryCache();
   private readonly runs = new RunCache<Run>(MAX_CACHED_RUNS);
   private readonly catalog: FileCatalog | undefined;
 
@@ -44,7 +45,7 @@ export class FileSystemRunLogStore implements RunLogStore {
         files.push(prefix + name);
       }
     }
-    return summariseRunFiles({ runIds, files }, this.statter, signal);
+    return summariseRunFiles({ runIds, files }, this.statter, this.summaries, signal);
   }
 
   async getRun(runId: string, signal?: AbortSignal): Promise<Run> {

@@ -12,7 +12,7 @@ import { summaryFromHeadBytes } from '../runlog/headBytes';
 import { SUMMARY_HEAD_BYTES, summaryFromHead } from '../runlog/summary';
 import { formatRunnableTime } from '../runlog/time';
 import { errnoReason, OPEN_NONBLOCK, yieldToLoop } from './localFiles';
-import { FILE, type FileStatter, OTHER } from './statWorker';
+import { FILE, type FileStatter, type FileTimes, OTHER, STRIDE } from './statWorker';
 
 /** One run as the store folder shows it. */
 export interface RunFile {
@@ -121,45 +121,93 @@ function summarise(runId: string, file: string, buf: Buffer, missing: MissingMes
 }
 
 /**
- * The summaries of the run files, newest first. This thread opens, reads the first 4 KB of and closes each file
- * (what the benchmark's floor does, plus reading the head); meanwhile `statter` (a worker thread, statWorker.ts) stats them
- * for the two things a head cannot say: the mtime (the summary's end time, and its place in the list when the head
- * has no start time) and whether the entry is a regular file at all (a FIFO or a folder named *.json lists as an
- * error item).
- *
- * The list keeps no summaries between listings: each is a function of the head as read now, so a refresh shows
- * exactly what the files hold. Reusing one would need the file's identity before its read (a stat racing the read
- * could pin a stale summary to a newer identity), and that is the syscall the worker takes off this thread; a
- * re-read of a head costs about what the stat would. Runs opened in full are cached by file identity (RunCache):
- * that is where parsing is expensive.
+ * What one listing read, kept by the store for its next listing: parallel arrays, no object per run (the first
+ * listing of 10,000 runs pays for every allocation). `ordered` says whether each stat was taken before its file was
+ * read: only then may an unchanged identity stand for the summary (a stat racing the read could pin a stale
+ * summary to a newer identity).
  */
-export async function summariseRunFiles({ runIds, files }: RunFiles, statter: FileStatter, signal?: AbortSignal, missing?: MissingMessage): Promise<RunSummary[]> {
+export class SummaryCache {
+  last: { files: string[]; times: FileTimes; read: (RunSummary | null)[]; dated: Uint8Array; ordered: boolean } | undefined;
+}
+
+/**
+ * The summaries of the run files, newest first. This thread opens, reads the first 4 KB of and closes each file
+ * (what the benchmark's floor does, plus reading the head), while `statter` (a worker thread, statWorker.ts) stats
+ * them for what a head cannot say: the mtime (the summary's end time, and its place in the list when the head has
+ * no start time), whether the entry is a regular file at all (a FIFO or a folder named *.json lists as an error
+ * item), and the file's identity.
+ *
+ * First listing: stats and reads run side by side (the stats cost the listing thread nothing). Later listings
+ * (a refresh): the stats come first, and only files whose identity changed, or that were never read after their
+ * stat, are read again; the other summaries are the same objects as before.
+ */
+export async function summariseRunFiles(
+  { runIds, files }: RunFiles,
+  statter: FileStatter,
+  cache: SummaryCache,
+  signal?: AbortSignal,
+  missing?: MissingMessage,
+): Promise<RunSummary[]> {
   const count = files.length;
-  const timesPromise = statter.statFiles(files);
+  const previous = cache.last;
   const buf = Buffer.allocUnsafe(SUMMARY_HEAD_BYTES);
   const read = new Array<RunSummary | null>(count);
   const dated = new Uint8Array(count);
-  for (let i = 0; i < count; i++) {
-    if (i > 0 && i % BATCH === 0) {
-      await yieldToLoop();
-      signal?.throwIfAborted();
+  let times: FileTimes;
+  if (previous === undefined) {
+    const timesPromise = statter.statFiles(files);
+    for (let i = 0; i < count; i++) {
+      if (i > 0 && i % BATCH === 0) {
+        await yieldToLoop();
+        signal?.throwIfAborted();
+      }
+      read[i] = summarise(runIds[i], files[i], buf, missing);
+      dated[i] = headRead ? 1 : 0;
     }
-    read[i] = summarise(runIds[i], files[i], buf, missing);
-    dated[i] = headRead ? 1 : 0;
+    times = await timesPromise;
+  } else {
+    times = await statter.statFiles(files);
+    signal?.throwIfAborted();
+    const before = new Map<string, number>();
+    for (let j = 0; j < previous.files.length; j++) before.set(previous.files[j], j);
+    const t0 = previous.times;
+    for (let i = 0; i < count; i++) {
+      if (i > 0 && i % BATCH === 0) {
+        await yieldToLoop();
+        signal?.throwIfAborted();
+      }
+      const j = previous.ordered ? before.get(files[i]) : undefined;
+      // Only a summary read from the file's head stands for it (an open or read that failed is tried again).
+      const kept = j === undefined || previous.dated[j] !== 1 ? undefined : previous.read[j];
+      if (
+        kept &&
+        times[STRIDE * i + 1] === FILE &&
+        t0[STRIDE * j! + 1] === FILE &&
+        times[STRIDE * i] === t0[STRIDE * j!] &&
+        times[STRIDE * i + 2] === t0[STRIDE * j! + 2] &&
+        times[STRIDE * i + 3] === t0[STRIDE * j! + 3]
+      ) {
+        read[i] = kept;
+        dated[i] = 1;
+        continue;
+      }
+      read[i] = summarise(runIds[i], files[i], buf, missing);
+      dated[i] = headRead ? 1 : 0;
+    }
   }
-  const times = await timesPromise;
   signal?.throwIfAborted();
+  cache.last = { files, times, read, dated, ordered: previous !== undefined };
   const order: number[] = [];
   const sortMs = new Float64Array(count);
   for (let i = 0; i < count; i++) {
     let s = read[i];
     if (s === null) continue;
-    const kind = times[2 * i + 1];
-    const mtimeMs = times[2 * i];
+    const kind = times[STRIDE * i + 1];
+    const mtimeMs = times[STRIDE * i];
     const byTime = kind === FILE && dated[i] === 1 && Number.isFinite(mtimeMs);
     if (kind === OTHER) {
       s = read[i] = notRegular({ runId: runIds[i], file: files[i] });
-    } else if (byTime) {
+    } else if (byTime && s.endMs !== mtimeMs) {
       s.endMs = mtimeMs;
       s.endTime = formatRunnableTime(mtimeMs);
     }

@@ -10,8 +10,13 @@
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
-/** Per file, at [2i] the mtime in ms, at [2i + 1] what it is: FILE, OTHER (a folder, a FIFO...) or MISSING. */
+/**
+ * Per file, STRIDE numbers: at [STRIDE*i] the mtime in ms, [+1] what it is (FILE, OTHER: a folder, a FIFO...;
+ * MISSING), [+2] the size, [+3] the inode. mtime, size and inode are the file's identity (a rewrite, an append
+ * or a replacement each change one).
+ */
 export type FileTimes = Float64Array;
+export const STRIDE = 4;
 export const FILE = 1;
 export const OTHER = 2;
 export const MISSING = 0;
@@ -21,7 +26,7 @@ export const MISSING = 0;
  * it may only use its arguments.
  */
 function statInto(files: string[], nodeFs: typeof fs): Float64Array {
-  const out = new Float64Array(files.length * 2);
+  const out = new Float64Array(files.length * 4);
   for (let i = 0; i < files.length; i++) {
     let st: fs.Stats | undefined;
     try {
@@ -30,11 +35,15 @@ function statInto(files: string[], nodeFs: typeof fs): Float64Array {
       st = undefined; // EACCES, ELOOP...: the read on the listing thread says what is wrong
     }
     if (st === undefined) {
-      out[2 * i] = NaN;
-      out[2 * i + 1] = 0;
+      out[4 * i] = NaN;
+      out[4 * i + 1] = 0;
+      out[4 * i + 2] = NaN;
+      out[4 * i + 3] = NaN;
     } else {
-      out[2 * i] = st.mtimeMs;
-      out[2 * i + 1] = st.isFile() ? 1 : 2;
+      out[4 * i] = st.mtimeMs;
+      out[4 * i + 1] = st.isFile() ? 1 : 2;
+      out[4 * i + 2] = st.size;
+      out[4 * i + 3] = st.ino;
     }
   }
   return out;
