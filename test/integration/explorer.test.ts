@@ -7,6 +7,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/vscode/commands/ids';
 import type { ExplorerNode } from '../../src/vscode/explorer/nodes';
+import type { RunsModel } from '../../src/vscode/explorer/runsModel';
 import type { Services } from '../../src/vscode/services';
 import { getApi, log, waitUntil, workspaceRoot } from './helpers';
 
@@ -248,6 +249,52 @@ describe('Runs explorer', function () {
       fs.rmSync(tmp, { recursive: true, force: true });
     }
     await waitUntil(async () => !(await findRoot()), { events: [provider.onDidChangeTreeData], what: 'the configured root to go away' });
+  });
+
+  it('a big store: the newest 200 failed runs name their failed step at once, older ones once expanded (no read of every run)', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-explorer-'));
+    const logs = path.join(tmp, 'logs');
+    fs.mkdirSync(logs);
+    const recorded = fs.readFileSync(path.join(workspaceRoot(), '.run_log_store', 'prod-failure-001.json'), 'utf8');
+    const firstStart = /"start_time": "([^"]+)"/.exec(recorded)![1];
+    const COUNT = 205;
+    for (let i = 0; i < COUNT; i++) {
+      const id = `big-${String(i).padStart(3, '0')}`;
+      // Run i started i minutes after 2026-01-01 00:00: big-204 is the newest.
+      const start = `2026-01-01 ${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00.000001`;
+      fs.writeFileSync(path.join(logs, `${id}.json`), recorded.replace(/prod-failure-001/g, id).replace(firstStart, start));
+    }
+    const configFile = path.join(tmp, 'big.yaml');
+    fs.writeFileSync(configFile, `run-log-store:\n  type: file-system\n  config:\n    log_folder: ${logs}\n`);
+    const settings = vscode.workspace.getConfiguration('runnable');
+    try {
+      await settings.update('configFile', configFile, vscode.ConfigurationTarget.Global);
+      const root = await waitUntil(async () => {
+        for (const n of await children()) if ((await label(n)) === 'big.yaml · file-system') return n;
+        return undefined;
+      }, { events: [provider.onDidChangeTreeData], what: 'the big store root' });
+      const runs = await children(root);
+      assert.deepStrictEqual(await Promise.all(runs.slice(0, 2).map(label)), ['big-204', 'big-203'], 'newest first');
+      assert.strictEqual(runs.length, COUNT);
+      const description = async (n: ExplorerNode) => String((await item(n)).description ?? '');
+      // As VS Code does: the item of every run, newest first. The newest 200 get their failed step.
+      for (const r of runs) await item(r);
+      await waitUntil(async () => {
+        for (const r of runs.slice(0, 200)) if (!(await description(r)).startsWith('✗ deploy')) return false;
+        return true;
+      }, { events: [provider.onDidChangeTreeData], what: 'the newest 200 failed runs to name deploy' });
+      const oldest = runs[COUNT - 1];
+      assert.strictEqual(await label(oldest), 'big-000');
+      assert.ok(oldest.kind === 'run');
+      assert.strictEqual((api.runs as RunsModel).peekRun(oldest.ref), undefined, 'the oldest run was never read');
+      assert.ok(!(await description(oldest)).startsWith('✗ deploy'), await description(oldest));
+      // Expanding it reads it, and its description then names the step.
+      assert.ok((await labels(oldest)).includes('deploy'));
+      await waitUntil(async () => (await description(oldest)).startsWith('✗ deploy'), { events: [provider.onDidChangeTreeData], what: 'the expanded old run to name deploy' });
+    } finally {
+      await settings.update('configFile', undefined, vscode.ConfigurationTarget.Global);
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it('a buffered store says it is in memory only, and a config with an unknown store type says what runnable knows; the other roots still list', async () => {

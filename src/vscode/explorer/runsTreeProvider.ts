@@ -42,6 +42,9 @@ function code(text: string): string {
   return `${fence}${text.replace(/\n/g, ' ')}${fence}`;
 }
 
+/** Failed runs per store whose failed step is read in the background for their description (newest first). */
+export const FAILED_STEP_READS = 200;
+
 export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -51,6 +54,13 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   private readonly parents = new Map<string, ExplorerNode | undefined>();
   /** First failed step of failed runs, once read; null when there is none or the run cannot be read. */
   private readonly failedStep = new Map<string, string | null>();
+  /**
+   * Background reads started per store for the failed step in run descriptions, since the store was last listed.
+   * VS Code asks for the item of every run of an expanded store (10,000 in a big one), newest first: the newest
+   * FAILED_STEP_READS failed runs name their step at once; older ones when expanded or selected.
+   */
+  private readonly failedStepReads = new Map<string, number>();
+  private readonly failedStepReading = new Set<string>();
   private readonly pending = new Set<ExplorerNode>();
   private pendingTimer: NodeJS.Timeout | undefined;
 
@@ -59,9 +69,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       const storeNode = c.storeId ? this.nodes.get(ids.store(c.storeId)) : undefined;
       if (storeNode) {
         for (const k of [...this.failedStep.keys()]) if (k.startsWith(ids.run(c.storeId!, ''))) this.failedStep.delete(k);
+        this.failedStepReads.delete(c.storeId!);
         this.changed.fire(storeNode);
       } else {
         this.failedStep.clear();
+        this.failedStepReads.clear();
         this.changed.fire(undefined);
       }
     }));
@@ -157,6 +169,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       run = await this.model.getRun(element.ref);
     } catch (e) {
       return [this.info(element, 'read-error', errorMessage(e), 'error')];
+    }
+    if (run.status === 'FAIL' && !this.failedStep.has(element.id)) {
+      // An older failed run (past FAILED_STEP_READS) names its failed step once it has been read.
+      this.failedStep.set(element.id, failedName(run) ?? null);
+      this.fireSoon(element);
     }
     const warnings = run.warnings.map((w, i) => this.info(element, `warning${i}`, w, 'warning'));
     if (run.kind === 'job') {
@@ -392,10 +409,19 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       this.failedStep.set(element.id, name ?? null);
       return name;
     }
+    // VS Code may ask for the same item again before its read ends: one read, counted once.
+    if (this.failedStepReading.has(element.id)) return undefined;
+    const started = this.failedStepReads.get(element.ref.storeId) ?? 0;
+    if (started >= FAILED_STEP_READS) return undefined;
+    this.failedStepReads.set(element.ref.storeId, started + 1);
+    this.failedStepReading.add(element.id);
     void this.model.loadRunInBackground(element.ref).then(
       (r) => { this.failedStep.set(element.id, failedName(r) ?? null); },
       () => { this.failedStep.set(element.id, null); },
-    ).then(() => this.fireSoon(element));
+    ).then(() => {
+      this.failedStepReading.delete(element.id);
+      this.fireSoon(element);
+    });
     return undefined;
   }
 
