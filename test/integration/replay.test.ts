@@ -2,11 +2,16 @@
 // session (the inline replay adapter) that stops at the failed step, `deploy`, with its recorded inputs in the
 // Variables view; launch.json-style `request: "replay"` configs route to the same adapter. Nothing is written.
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/vscode/commands/ids';
+import type { RetryCommandResult } from '../../src/vscode/commands/retryCommands';
 import type { RunRef } from '../../src/vscode/services';
-import { getApi, withTimeout, workspaceRoot } from './helpers';
+import { FIXTURE, OBJECTS, s3Client, seedFixture, startMoto, writeConfigs, type Moto } from '../helpers/moto';
+import { getApi, log, repoRoot, testPython, waitUntil, withTimeout, workspaceRoot } from './helpers';
 
 interface Stop {
   session: vscode.DebugSession;
@@ -121,4 +126,237 @@ describe('Replay a recorded run in the debugger', () => {
       vscode.debug.removeBreakpoints([bp]);
     }
   });
+});
+
+/** The stops and starts of `runnable` retry sessions (not replays) begun after this call. */
+function watchRetry(): { started: vscode.DebugSession[]; nextStop: () => Promise<Stop>; dispose(): void } {
+  const started: vscode.DebugSession[] = [];
+  const stops: Stop[] = [];
+  const waiters: ((s: Stop) => void)[] = [];
+  const disposables = [
+    vscode.debug.onDidStartDebugSession((s) => { if (s.type === 'runnable' && s.configuration.replay !== true) started.push(s); }),
+    vscode.debug.registerDebugAdapterTrackerFactory('runnable', {
+      createDebugAdapterTracker(session) {
+        if (session.configuration.replay === true) return undefined;
+        return {
+          onDidSendMessage(m: { type: string; event?: string; body?: { reason: string; threadId: number } }) {
+            if (m.type !== 'event' || m.event !== 'stopped' || !m.body) return;
+            const stop = { session, threadId: m.body.threadId, reason: m.body.reason };
+            const w = waiters.shift();
+            if (w) w(stop);
+            else stops.push(stop);
+          },
+        };
+      },
+    }),
+  ];
+  return {
+    started,
+    nextStop: () => (stops.length ? Promise.resolve(stops.shift()!) : new Promise<Stop>((r) => waiters.push(r))),
+    dispose: () => disposables.forEach((d) => d.dispose()),
+  };
+}
+
+// A retry writes into the run log store, so the replay reads prod-failure-001 through a temporary copy of examples/
+// (a launch.json-style replay config naming the copy's config): the retry it starts then runs in the copy too.
+describe('Retry locally from a paused replay', function () {
+  this.timeout(180_000);
+  let tmp: string;
+
+  before(async () => {
+    await getApi();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-replay-retry-'));
+    fs.cpSync(workspaceRoot(), tmp, { recursive: true, filter: (src) => !src.includes(`${path.sep}.vscode`) });
+    // The handler passes no launch overrides, so the stand-in (when runnable is not importable) comes through the
+    // interpreter setting: a wrapper that puts test/standin on PYTHONPATH, as the retry UI test does.
+    const python = testPython();
+    let interpreter = python;
+    try {
+      execFileSync(python, ['-c', 'import runnable'], { stdio: 'ignore' });
+    } catch {
+      interpreter = path.join(tmp, '.python-with-standin');
+      const standin = path.join(repoRoot(), 'test', 'standin');
+      fs.writeFileSync(interpreter, `#!/bin/sh\nPYTHONPATH='${standin}'\${PYTHONPATH:+:\$PYTHONPATH} exec '${python}' "$@"\n`, { mode: 0o755 });
+    }
+    log(`    copy of examples/ in ${tmp}; interpreter ${interpreter}`);
+    await vscode.workspace.getConfiguration('runnable').update('pythonPath', interpreter, vscode.ConfigurationTarget.Global);
+  });
+
+  after(async () => {
+    await vscode.workspace.getConfiguration('runnable').update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('"Retry Locally from This Failed Attempt" from the call stack menu starts a debugpy retry of prod-failure-001 that stops in deploy_model with the restored inputs; the replay stays paused on the failed attempt', async () => {
+    // The menu entries this test stands in for: the call stack menu and the debug toolbar, both while a replay sits on a failed attempt.
+    const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { contributes: { menus: Record<string, { command: string; when?: string }[]> } };
+    for (const menu of ['debug/callstack/context', 'debug/toolBar']) {
+      const entry = manifest.contributes.menus[menu]?.find((m) => m.command === Commands.retryFromReplay);
+      assert.ok(entry, `${menu} offers ${Commands.retryFromReplay}`);
+      assert.match(entry.when ?? '', /debugType == runnable && runnable\.replayOnFailedAttempt/);
+    }
+    const replays = watchReplay();
+    const retries = watchRetry();
+    let replay: vscode.DebugSession | undefined;
+    try {
+      const folder = vscode.workspace.workspaceFolders![0];
+      const ok = await vscode.debug.startDebugging(folder, {
+        type: 'runnable', request: 'replay', name: 'Replay prod-failure-001 (copy)', runId: 'prod-failure-001', cwd: tmp, configFile: 'runnable-config.yaml',
+      });
+      assert.strictEqual(ok, true);
+      const stop = await withTimeout(replays.nextStop(), 30_000, 'the replay to stop at the failed attempt');
+      replay = stop.session;
+      assert.strictEqual(stop.reason, 'exception');
+      const { stackFrames } = await replay.customRequest('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 20 });
+      const top = stackFrames[0] as { id: number; name: string; line: number; source: { name: string; path: string } };
+      assert.strictEqual(top.name, 'deploy · attempt 1 · FAIL');
+      const recorded = await variablesOf(replay, top.id, 'Inputs');
+
+      // What VS Code passes from the call stack menu on that frame (callStackView: the item's source URI, then the
+      // frame context { sessionId, threadId, frameId, frameName, frameLocation }). The toolbar passes null instead.
+      const sourceUri = /^[a-z][\w+.-]*:\/\//.test(top.source.path) ? top.source.path : vscode.Uri.file(top.source.path).toString();
+      const threadId = `thread:${replay.id}:${stop.threadId}`;
+      const menuContext = {
+        sessionId: replay.id, threadId, frameId: `stackframe:${threadId}:0:${top.source.name}`, frameName: top.name,
+        frameLocation: { range: { startLineNumber: top.line, startColumn: 1, endLineNumber: top.line, endColumn: 1 }, source: top.source },
+      };
+      const result = await vscode.commands.executeCommand<RetryCommandResult | undefined>(Commands.retryFromReplay, sourceUri, menuContext);
+      assert.ok(result, 'the handler returns the retry\'s outcome');
+      assert.strictEqual(result.blocked, undefined, `not blocked: ${result.blocked}`);
+      assert.strictEqual(result.started, true);
+      assert.strictEqual(result.runId, 'prod-failure-001');
+      assert.deepStrictEqual(result.plan?.skipped, ['load_data', 'train_model']);
+
+      assert.strictEqual(retries.started.length >= 1, true, 'a retry session started');
+      const retry = retries.started[0];
+      assert.strictEqual(retry.type, 'runnable');
+      assert.strictEqual(retry.configuration.runId, 'prod-failure-001');
+      assert.strictEqual(retry.configuration.env?.RUNNABLE_RETRY_RUN_ID, 'prod-failure-001');
+      assert.strictEqual(retry.configuration.configFile, path.join(tmp, 'runnable-config.yaml'), 'the retry reads the config the replay read');
+      assert.strictEqual(retry.configuration.cwd, tmp);
+
+      const retryStop = await withTimeout(retries.nextStop(), 90_000, 'the retry to stop in the failed step');
+      assert.strictEqual(retryStop.reason, 'breakpoint');
+      const st = await retryStop.session.customRequest('stackTrace', { threadId: retryStop.threadId, startFrame: 0, levels: 20 });
+      const frame = st.stackFrames[0] as { id: number; name: string; line: number; source?: { path?: string } };
+      log(`    retry stopped at ${frame.name} ${frame.source?.path}:${frame.line}`);
+      const lines = fs.readFileSync(path.join(tmp, 'functions.py'), 'utf8').split('\n');
+      const def = lines.findIndex((l) => l.startsWith('def deploy_model('));
+      const body = lines.findIndex((l, i) => i > def && l.trim() !== '' && !l.trim().startsWith('"""')) + 1;
+      assert.strictEqual(frame.name, 'deploy_model');
+      assert.strictEqual(frame.line, body, 'the first line of deploy_model\'s body');
+      assert.ok(decodeURIComponent(frame.source?.path ?? '').includes(path.basename(tmp)), 'the copy\'s functions.py');
+      const { scopes } = await retryStop.session.customRequest('scopes', { frameId: frame.id });
+      const localsScope = scopes.find((s: { name: string }) => /^locals$/i.test(s.name));
+      const { variables } = await retryStop.session.customRequest('variables', { variablesReference: localsScope.variablesReference });
+      const locals = Object.fromEntries(variables.map((v: { name: string; value: string }) => [v.name, v.value])) as Record<string, string>;
+      log(`    locals ${JSON.stringify(locals)}; recorded ${[...recorded].map(([k, v]) => `${k}=${v.value}`).join(', ')}`);
+      // The recorded inputs of the replayed attempt, restored in Python: json values by value, the object from its pickle.
+      assert.strictEqual(locals.endpoint, `'${JSON.parse(recorded.get('endpoint')!.value) as string}'`);
+      assert.strictEqual(locals.score, recorded.get('score')!.value);
+      assert.match(recorded.get('model')!.value, /catalog: model\.dill/);
+      assert.strictEqual(locals.model, "{'weights': [0.0, 0.5, 1.0], 'trained_on': 6}", 'the pickled model, restored from the copy\'s catalog');
+
+      // The handler leaves the replay paused where it was: still on deploy's failed attempt beside the live retry.
+      const still = await replay.customRequest('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 1 });
+      assert.strictEqual(still.stackFrames[0].name, 'deploy · attempt 1 · FAIL', 'the replay was not ended or moved');
+
+      await stopSession(retryStop.session.parentSession ?? retryStop.session);
+      await stopSession(replay);
+      replay = undefined;
+    } finally {
+      retries.dispose();
+      replays.dispose();
+      if (replay) await vscode.debug.stopDebugging(replay);
+    }
+  });
+});
+
+interface FailedTaskCase {
+  internal_name: string;
+  inputs: Record<string, { kind: 'json' | 'metric' | 'object'; value: unknown; catalog_file?: string }>;
+  error: string;
+}
+
+/** The input parameters of a step's first attempt in the fixture object the store holds (minio bodies are double-encoded). */
+function recordedInputs(runId: string, store: string, step: string): Record<string, unknown> {
+  const file = store === 'minio' ? path.join(OBJECTS, 'run-logs', runId, `${runId}.json`) : path.join(OBJECTS, 'chunked-run-logs', runId, 'RunLog');
+  let body: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+  if (typeof body === 'string') body = JSON.parse(body);
+  return (body as { steps: Record<string, { attempts: { input_parameters: Record<string, unknown> }[] }> }).steps[step].attempts[0].input_parameters;
+}
+
+// Replay runs in the extension host through RunsService, so a run of a minio / chunked-minio store replays from the
+// store itself: run log, captured output and catalog paths over S3 (a real moto endpoint, seeded from the fixture).
+describe('Replay over a remote store (moto)', function () {
+  this.timeout(120_000);
+  let moto: Moto | undefined;
+  let tmp: string;
+  const cases = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'case.json'), 'utf8')) as {
+    runs: Record<string, { store: string; definition_file: string; first_failed_task: FailedTaskCase }>;
+  };
+
+  before(async () => {
+    const api = await getApi();
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-replay-remote-'));
+    moto = await startMoto();
+    await seedFixture(s3Client(moto.endpoint));
+    const configs = await writeConfigs(tmp, moto.endpoint);
+    api.runs.addConfigFile?.(configs.minio);
+    api.runs.addConfigFile?.(configs.chunked);
+    log(`    moto at ${moto.endpoint}; configs in ${tmp}`);
+  });
+
+  after(async () => {
+    await moto?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+    // The added configs are gone, so rediscovery drops their roots: nothing of this suite is left for the next.
+    const api = await getApi();
+    api.runs.refresh();
+    const left = (await api.runs.descriptors()).filter((d) => d.configFiles.some((f) => f.startsWith(tmp)));
+    assert.deepStrictEqual(left.map((d) => d.label), []);
+  });
+
+  for (const runId of ['argo-train-7731', 'argo-train-7732']) {
+    it(`Replay Run in Debugger on ${runId} (remote) stops at its failed attempt with the inputs its stored attempt records and the error case.json names`, async () => {
+      const api = await getApi();
+      const c = cases.runs[runId];
+      const failed = c.first_failed_task;
+      const store = await waitUntil(async () => (await api.runs.descriptors()).find((d) => d.type === c.store && d.configFiles.some((f) => f.startsWith(tmp))),
+        { events: [api.runs.onDidChange], what: `the ${c.store} root of the moto configs` });
+      const watch = watchReplay();
+      try {
+        const started = await vscode.commands.executeCommand<boolean>(Commands.replayRun, { storeId: store.id, runId });
+        assert.strictEqual(started, true);
+        const stop = await withTimeout(watch.nextStop(), 30_000, `the replay of ${runId} to stop`);
+        assert.strictEqual(stop.reason, 'exception');
+        const { stackFrames } = await stop.session.customRequest('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 20 });
+        assert.deepStrictEqual(stackFrames.map((f: { name: string }) => f.name), [
+          `${failed.internal_name} · attempt 1 · FAIL`, `${failed.internal_name} (task)`, `${c.definition_file} · ${runId}`,
+        ]);
+        const inputs = await variablesOf(stop.session, stackFrames[0].id, 'Inputs');
+        // Every input parameter the stored attempt records (the body as seeded into moto), in the recorded order.
+        assert.deepStrictEqual([...inputs.keys()], Object.keys(recordedInputs(runId, c.store, failed.internal_name)));
+        for (const [name, p] of Object.entries(failed.inputs)) {
+          const shown = inputs.get(name);
+          assert.ok(shown, `${name} among the inputs`);
+          if (p.kind !== 'object') {
+            assert.strictEqual(shown.value, JSON.stringify(p.value), `${name} as recorded`);
+            continue;
+          }
+          assert.strictEqual(shown?.value, `object · catalog: ${p.catalog_file}`);
+          // Where the pickle lies: the minio catalog's bucket, under the run.
+          const { variables } = await stop.session.customRequest('variables', { variablesReference: shown.variablesReference });
+          const where = variables.find((v: { name: string }) => v.name === 'path')?.value as string | undefined;
+          assert.match(where ?? '', new RegExp(`/${runId}/${p.catalog_file!.replace('.', '\\.')}$`), `${name}'s catalog path`);
+        }
+        // The cause comes from the step's captured output, read from the minio catalog.
+        const info = await stop.session.customRequest('exceptionInfo', { threadId: stop.threadId });
+        assert.ok(String(info.description).includes(failed.error), `exception details name ${failed.error}: ${info.description}`);
+        await stopSession(stop.session);
+      } finally {
+        watch.dispose();
+      }
+    });
+  }
 });

@@ -1,6 +1,7 @@
 // The replay feature: "Replay Run in Debugger" (tree, palette) starts a `request: "replay"` session of the
 // `runnable` debug type (served by the inline replay adapter), and from a paused failed attempt one action
 // starts Retry locally for that run.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands } from '../commands/ids';
 import { DEBUG_TYPE } from '../debug/launchArgs';
@@ -33,9 +34,23 @@ export function registerReplay(services: Services): ReplayStops {
     });
   };
 
-  const retryFromReplay = async (): Promise<unknown> => {
-    const stop = stops.of(vscode.debug.activeDebugSession);
-    if (!stop?.failedAttempt) {
+  /**
+   * The replay the action is about. VS Code calls the debug toolbar's entry with `null` (the focused session is meant)
+   * and the call stack menu's with (the clicked item's id or source, `{ sessionId, threadId?, frameId? }`), so a
+   * right-click on another replay's frame retries that replay's run, not the focused one's.
+   */
+  const replayFor = (arg: unknown, menuContext: unknown): vscode.DebugSession | undefined => {
+    const fromMenu = menuContext && typeof menuContext === 'object' ? (menuContext as { sessionId?: unknown }).sessionId : undefined;
+    const id = typeof fromMenu === 'string' ? fromMenu : typeof arg === 'string' ? arg : undefined;
+    return (id !== undefined ? stops.session(id) : undefined) ?? vscode.debug.activeDebugSession;
+  };
+
+  // The replay session is left paused where it is: it only reads the recording, and the recorded failure stays
+  // beside the live retry for comparison. The retry is a session of its own (debugpy through the `runnable` type).
+  const retryFromReplay = async (arg?: unknown, menuContext?: unknown): Promise<unknown> => {
+    const session = replayFor(arg, menuContext);
+    const stop = stops.of(session);
+    if (!session || !stop?.failedAttempt) {
       void vscode.window.showInformationMessage('Pause the replay on a failed attempt first (the "Failed attempts" breakpoint stops there), then retry that run locally.');
       return undefined;
     }
@@ -43,7 +58,15 @@ export function registerReplay(services: Services): ReplayStops {
       void vscode.window.showErrorMessage(`The replay of ${stop.runId} does not know its run log store: use "Runnable: Retry Locally" from the Runs view.`);
       return undefined;
     }
-    return vscode.commands.executeCommand(Commands.retryLocally, { storeId: stop.storeId, runId: stop.runId, stepInternalName: stop.stepInternalName });
+    const ref = { storeId: stop.storeId, runId: stop.runId, stepInternalName: stop.stepInternalName };
+    // A store of the workspace: the retry finds its config (and, for a remote store, offers the sandbox) by itself.
+    // A replay read through a config outside the workspace's stores: the retry must use that config and folder too.
+    if (runs.store(stop.storeId)) return vscode.commands.executeCommand(Commands.retryLocally, ref);
+    const { cwd, configFile } = session.configuration as { cwd?: string; configFile?: string };
+    return vscode.commands.executeCommand(Commands.retryLocally, ref, {
+      ...(cwd ? { cwd } : {}),
+      ...(configFile ? { configFile: cwd ? path.resolve(cwd, configFile) : configFile } : {}),
+    });
   };
 
   context.subscriptions.push(

@@ -13,7 +13,7 @@ export interface ReplayStop {
 export const ON_FAILED_ATTEMPT_KEY = 'runnable.replayOnFailedAttempt';
 
 export class ReplayStops implements vscode.Disposable {
-  private readonly bySession = new Map<string, ReplayStop>();
+  private readonly bySession = new Map<string, { session: vscode.DebugSession; stop: ReplayStop }>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<{ session: vscode.DebugSession; stop: ReplayStop }>();
   /** Fires after each replay stop was recorded (tests wait on it). */
@@ -25,7 +25,7 @@ export class ReplayStops implements vscode.Disposable {
       vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
         if (e.event !== REPLAY_STOPPED_EVENT || !e.body) return;
         const stop = e.body as ReplayStop;
-        this.bySession.set(e.session.id, stop);
+        this.bySession.set(e.session.id, { session: e.session, stop });
         this.updateContext();
         this.changed.fire({ session: e.session, stop });
       }),
@@ -38,7 +38,12 @@ export class ReplayStops implements vscode.Disposable {
   }
 
   of(session: vscode.DebugSession | undefined): ReplayStop | undefined {
-    return session ? this.bySession.get(session.id) : undefined;
+    return session ? this.bySession.get(session.id)?.stop : undefined;
+  }
+
+  /** A replay session by the id the workbench passes to debug menus (the same id as `vscode.DebugSession.id`). */
+  session(id: string): vscode.DebugSession | undefined {
+    return this.bySession.get(id)?.session;
   }
 
   private updateContext(): void {

@@ -2,19 +2,26 @@
 // remote stores (with the credentials the user set) and the run cache work as in the tree.
 import * as path from 'node:path';
 import type { LoadedRun, ReplayLaunchArgs, ReplayRunSource } from '../../replay/replaySession';
+import { WorkspaceRunSource } from '../../replay/workspaceRunSource';
 import type { RunsService } from '../services';
 
 export class ServicesRunSource implements ReplayRunSource {
   constructor(private readonly runs: RunsService) {}
 
   async load(args: ReplayLaunchArgs): Promise<LoadedRun | { error: string }> {
+    const configFile = args.configFile ? path.resolve(args.cwd, args.configFile) : undefined;
     if (args.storeId) {
       const store = this.runs.store(args.storeId);
-      if (!store) return { error: `The run log store of this replay (${args.storeId}) is not among the workspace's stores any more. Refresh the Runs view and replay the run from there.` };
-      return { run: await this.runs.getRun({ storeId: args.storeId, runId: args.runId }), store, storeId: args.storeId };
+      if (store) return { run: await this.runs.getRun({ storeId: args.storeId, runId: args.runId }), store, storeId: args.storeId };
+      if (!configFile) return { error: `The run log store of this replay (${args.storeId}) is not among the workspace's stores any more. Refresh the Runs view and replay the run from there.` };
     }
-    const configFile = args.configFile ? path.resolve(args.cwd, args.configFile) : undefined;
-    const descriptors = (await this.runs.descriptors()).filter((d) => !d.problem && (!configFile || d.configFiles.includes(configFile)));
+    const all = (await this.runs.descriptors()).filter((d) => !d.problem);
+    if (configFile && !all.some((d) => d.configFiles.includes(configFile))) {
+      // A config the Runs view does not list (another project's, a copy): read it the way the standalone adapter
+      // does, from the config itself and the environment (the settings' `runnable.variables` do not apply there).
+      return new WorkspaceRunSource(process.env).load({ ...args, configFile });
+    }
+    const descriptors = all.filter((d) => !configFile || d.configFiles.includes(configFile));
     const errors: string[] = [];
     for (const d of descriptors) {
       const store = this.runs.store(d.id);
