@@ -19,6 +19,13 @@ interface Stop {
   reason: string;
 }
 
+interface Frame {
+  id: number;
+  name: string;
+  line: number;
+  source: { name: string; path: string };
+}
+
 /** Every `stopped` of replay sessions started after this call, in order (trackers attach at session start). */
 function watchReplay(): { nextStop: () => Promise<Stop>; dispose(): void } {
   const stops: Stop[] = [];
@@ -157,110 +164,135 @@ function watchRetry(): { started: vscode.DebugSession[]; nextStop: () => Promise
   };
 }
 
-// A retry writes into the run log store, so the replay reads prod-failure-001 through a temporary copy of examples/
-// (a launch.json-style replay config naming the copy's config): the retry it starts then runs in the copy too.
+// A retry writes into the run log store, so each replay reads prod-failure-001 through a temporary copy of examples/
+// (a launch.json-style replay config naming the copy's config): the retry it starts then runs in that copy too.
 describe('Retry locally from a paused replay', function () {
   this.timeout(180_000);
-  let tmp: string;
+  const temps: string[] = [];
+  let interpreter: string;
 
   before(async () => {
     await getApi();
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-replay-retry-'));
-    fs.cpSync(workspaceRoot(), tmp, { recursive: true, filter: (src) => !src.includes(`${path.sep}.vscode`) });
     // The handler passes no launch overrides, so the stand-in (when runnable is not importable) comes through the
     // interpreter setting: a wrapper that puts test/standin on PYTHONPATH, as the retry UI test does.
     const python = testPython();
-    let interpreter = python;
+    interpreter = python;
     try {
       execFileSync(python, ['-c', 'import runnable'], { stdio: 'ignore' });
     } catch {
-      interpreter = path.join(tmp, '.python-with-standin');
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-replay-python-'));
+      temps.push(dir);
+      interpreter = path.join(dir, 'python-with-standin');
       const standin = path.join(repoRoot(), 'test', 'standin');
       fs.writeFileSync(interpreter, `#!/bin/sh\nPYTHONPATH='${standin}'\${PYTHONPATH:+:\$PYTHONPATH} exec '${python}' "$@"\n`, { mode: 0o755 });
     }
-    log(`    copy of examples/ in ${tmp}; interpreter ${interpreter}`);
+    log(`    interpreter ${interpreter}`);
     await vscode.workspace.getConfiguration('runnable').update('pythonPath', interpreter, vscode.ConfigurationTarget.Global);
   });
 
   after(async () => {
     await vscode.workspace.getConfiguration('runnable').update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
-    fs.rmSync(tmp, { recursive: true, force: true });
+    for (const t of temps) fs.rmSync(t, { recursive: true, force: true });
   });
 
-  it('"Retry Locally from This Failed Attempt" from the call stack menu starts a debugpy retry of prod-failure-001 that stops in deploy_model with the restored inputs; the replay stays paused on the failed attempt', async () => {
-    // The menu entries this test stands in for: the call stack menu and the debug toolbar, both while a replay sits on a failed attempt.
+  function copyExamples(): string {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-replay-retry-'));
+    temps.push(tmp);
+    fs.cpSync(workspaceRoot(), tmp, { recursive: true, filter: (src) => !src.includes(`${path.sep}.vscode`) });
+    return tmp;
+  }
+
+  async function replayIn(tmp: string, runId: string, watch: ReturnType<typeof watchReplay>, extra: Record<string, unknown> = {}): Promise<Stop> {
+    const ok = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], {
+      type: 'runnable', request: 'replay', name: `Replay ${runId} (copy)`, runId, cwd: tmp, configFile: 'runnable-config.yaml', ...extra,
+    });
+    assert.strictEqual(ok, true);
+    return withTimeout(watch.nextStop(), 30_000, `the replay of ${runId} to stop`);
+  }
+
+  /** What VS Code passes from the call stack menu on a frame (callStackView): the frame's source URI, then its context. */
+  function frameMenuArgs(stop: Stop, frame: Frame): [string, Record<string, unknown>] {
+    const uri = /^[a-z][\w+.-]*:\/\//.test(frame.source.path) ? frame.source.path : vscode.Uri.file(frame.source.path).toString();
+    const threadId = `thread:${stop.session.id}:${stop.threadId}`;
+    return [uri, {
+      sessionId: stop.session.id, threadId, frameId: `stackframe:${threadId}:0:${frame.source.name}`, frameName: frame.name,
+      frameLocation: { range: { startLineNumber: frame.line, startColumn: 1, endLineNumber: frame.line, endColumn: 1 }, source: frame.source },
+    }];
+  }
+
+  async function topOf(stop: Stop): Promise<Frame> {
+    const { stackFrames } = await stop.session.customRequest('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 20 });
+    return stackFrames[0] as Frame;
+  }
+
+  /** The retry stops in the copy's deploy_model with the replayed attempt's recorded inputs restored in Python. */
+  async function expectRetryOf(result: RetryCommandResult | undefined, retries: ReturnType<typeof watchRetry>, tmp: string, recorded: Map<string, { value: string }>): Promise<Stop> {
+    assert.ok(result, 'the handler returns the retry\'s outcome');
+    assert.strictEqual(result.blocked, undefined, `not blocked: ${result.blocked}`);
+    assert.strictEqual(result.started, true);
+    assert.strictEqual(result.runId, 'prod-failure-001');
+    assert.deepStrictEqual(result.plan?.skipped, ['load_data', 'train_model']);
+    assert.strictEqual(retries.started.length, 1, 'one retry session');
+    const retry = retries.started[0];
+    assert.strictEqual(retry.type, 'runnable');
+    assert.strictEqual(retry.configuration.runId, 'prod-failure-001');
+    assert.strictEqual(retry.configuration.env?.RUNNABLE_RETRY_RUN_ID, 'prod-failure-001');
+    assert.strictEqual(retry.configuration.configFile, path.join(tmp, 'runnable-config.yaml'), 'the retry reads the config the replay read');
+    assert.strictEqual(retry.configuration.cwd, tmp);
+
+    const stop = await withTimeout(retries.nextStop(), 90_000, 'the retry to stop in the failed step');
+    assert.strictEqual(stop.reason, 'breakpoint');
+    const st = await stop.session.customRequest('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 20 });
+    const frame = st.stackFrames[0] as { id: number; name: string; line: number; source?: { path?: string } };
+    log(`    retry stopped at ${frame.name} ${frame.source?.path}:${frame.line}`);
+    const lines = fs.readFileSync(path.join(tmp, 'functions.py'), 'utf8').split('\n');
+    const def = lines.findIndex((l) => l.startsWith('def deploy_model('));
+    const body = lines.findIndex((l, i) => i > def && l.trim() !== '' && !l.trim().startsWith('"""')) + 1;
+    assert.strictEqual(frame.name, 'deploy_model');
+    assert.strictEqual(frame.line, body, 'the first line of deploy_model\'s body');
+    assert.ok(decodeURIComponent(frame.source?.path ?? '').includes(path.basename(tmp)), 'the copy\'s functions.py');
+    const { scopes } = await stop.session.customRequest('scopes', { frameId: frame.id });
+    const localsScope = scopes.find((s: { name: string }) => /^locals$/i.test(s.name));
+    const { variables } = await stop.session.customRequest('variables', { variablesReference: localsScope.variablesReference });
+    const locals = Object.fromEntries(variables.map((v: { name: string; value: string }) => [v.name, v.value])) as Record<string, string>;
+    log(`    locals ${JSON.stringify(locals)}; recorded ${[...recorded].map(([k, v]) => `${k}=${v.value}`).join(', ')}`);
+    // The recorded inputs of the replayed attempt, restored in Python: json values by value, the object from its pickle.
+    assert.strictEqual(locals.endpoint, `'${JSON.parse(recorded.get('endpoint')!.value) as string}'`);
+    assert.strictEqual(locals.score, recorded.get('score')!.value);
+    assert.match(recorded.get('model')!.value, /catalog: model\.dill/);
+    assert.strictEqual(locals.model, "{'weights': [0.0, 0.5, 1.0], 'trained_on': 6}", 'the pickled model, restored from the copy\'s catalog');
+    return stop;
+  }
+
+  it('the manifest offers "Retry Locally from This Failed Attempt" on the debug toolbar and the call stack menu while a replay sits on a failed attempt', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { contributes: { menus: Record<string, { command: string; when?: string }[]> } };
     for (const menu of ['debug/callstack/context', 'debug/toolBar']) {
       const entry = manifest.contributes.menus[menu]?.find((m) => m.command === Commands.retryFromReplay);
       assert.ok(entry, `${menu} offers ${Commands.retryFromReplay}`);
       assert.match(entry.when ?? '', /debugType == runnable && runnable\.replayOnFailedAttempt/);
     }
+  });
+
+  it('debug toolbar (VS Code passes null): the focused replay paused at deploy starts a debugpy retry of prod-failure-001 that stops in deploy_model with the restored inputs; the replay stays paused on the failed attempt', async () => {
+    const tmp = copyExamples();
     const replays = watchReplay();
     const retries = watchRetry();
     let replay: vscode.DebugSession | undefined;
     try {
-      const folder = vscode.workspace.workspaceFolders![0];
-      const ok = await vscode.debug.startDebugging(folder, {
-        type: 'runnable', request: 'replay', name: 'Replay prod-failure-001 (copy)', runId: 'prod-failure-001', cwd: tmp, configFile: 'runnable-config.yaml',
-      });
-      assert.strictEqual(ok, true);
-      const stop = await withTimeout(replays.nextStop(), 30_000, 'the replay to stop at the failed attempt');
+      const stop = await replayIn(tmp, 'prod-failure-001', replays);
       replay = stop.session;
       assert.strictEqual(stop.reason, 'exception');
-      const { stackFrames } = await replay.customRequest('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 20 });
-      const top = stackFrames[0] as { id: number; name: string; line: number; source: { name: string; path: string } };
+      const top = await topOf(stop);
       assert.strictEqual(top.name, 'deploy · attempt 1 · FAIL');
       const recorded = await variablesOf(replay, top.id, 'Inputs');
+      await waitUntil(() => vscode.debug.activeDebugSession?.id === replay!.id, { events: [vscode.debug.onDidChangeActiveDebugSession], what: 'the replay to be the focused session' });
 
-      // What VS Code passes from the call stack menu on that frame (callStackView: the item's source URI, then the
-      // frame context { sessionId, threadId, frameId, frameName, frameLocation }). The toolbar passes null instead.
-      const sourceUri = /^[a-z][\w+.-]*:\/\//.test(top.source.path) ? top.source.path : vscode.Uri.file(top.source.path).toString();
-      const threadId = `thread:${replay.id}:${stop.threadId}`;
-      const menuContext = {
-        sessionId: replay.id, threadId, frameId: `stackframe:${threadId}:0:${top.source.name}`, frameName: top.name,
-        frameLocation: { range: { startLineNumber: top.line, startColumn: 1, endLineNumber: top.line, endColumn: 1 }, source: top.source },
-      };
-      const result = await vscode.commands.executeCommand<RetryCommandResult | undefined>(Commands.retryFromReplay, sourceUri, menuContext);
-      assert.ok(result, 'the handler returns the retry\'s outcome');
-      assert.strictEqual(result.blocked, undefined, `not blocked: ${result.blocked}`);
-      assert.strictEqual(result.started, true);
-      assert.strictEqual(result.runId, 'prod-failure-001');
-      assert.deepStrictEqual(result.plan?.skipped, ['load_data', 'train_model']);
-
-      assert.strictEqual(retries.started.length >= 1, true, 'a retry session started');
-      const retry = retries.started[0];
-      assert.strictEqual(retry.type, 'runnable');
-      assert.strictEqual(retry.configuration.runId, 'prod-failure-001');
-      assert.strictEqual(retry.configuration.env?.RUNNABLE_RETRY_RUN_ID, 'prod-failure-001');
-      assert.strictEqual(retry.configuration.configFile, path.join(tmp, 'runnable-config.yaml'), 'the retry reads the config the replay read');
-      assert.strictEqual(retry.configuration.cwd, tmp);
-
-      const retryStop = await withTimeout(retries.nextStop(), 90_000, 'the retry to stop in the failed step');
-      assert.strictEqual(retryStop.reason, 'breakpoint');
-      const st = await retryStop.session.customRequest('stackTrace', { threadId: retryStop.threadId, startFrame: 0, levels: 20 });
-      const frame = st.stackFrames[0] as { id: number; name: string; line: number; source?: { path?: string } };
-      log(`    retry stopped at ${frame.name} ${frame.source?.path}:${frame.line}`);
-      const lines = fs.readFileSync(path.join(tmp, 'functions.py'), 'utf8').split('\n');
-      const def = lines.findIndex((l) => l.startsWith('def deploy_model('));
-      const body = lines.findIndex((l, i) => i > def && l.trim() !== '' && !l.trim().startsWith('"""')) + 1;
-      assert.strictEqual(frame.name, 'deploy_model');
-      assert.strictEqual(frame.line, body, 'the first line of deploy_model\'s body');
-      assert.ok(decodeURIComponent(frame.source?.path ?? '').includes(path.basename(tmp)), 'the copy\'s functions.py');
-      const { scopes } = await retryStop.session.customRequest('scopes', { frameId: frame.id });
-      const localsScope = scopes.find((s: { name: string }) => /^locals$/i.test(s.name));
-      const { variables } = await retryStop.session.customRequest('variables', { variablesReference: localsScope.variablesReference });
-      const locals = Object.fromEntries(variables.map((v: { name: string; value: string }) => [v.name, v.value])) as Record<string, string>;
-      log(`    locals ${JSON.stringify(locals)}; recorded ${[...recorded].map(([k, v]) => `${k}=${v.value}`).join(', ')}`);
-      // The recorded inputs of the replayed attempt, restored in Python: json values by value, the object from its pickle.
-      assert.strictEqual(locals.endpoint, `'${JSON.parse(recorded.get('endpoint')!.value) as string}'`);
-      assert.strictEqual(locals.score, recorded.get('score')!.value);
-      assert.match(recorded.get('model')!.value, /catalog: model\.dill/);
-      assert.strictEqual(locals.model, "{'weights': [0.0, 0.5, 1.0], 'trained_on': 6}", 'the pickled model, restored from the copy\'s catalog');
+      const result = await vscode.commands.executeCommand<RetryCommandResult | undefined>(Commands.retryFromReplay, null);
+      const retryStop = await expectRetryOf(result, retries, tmp, recorded);
 
       // The handler leaves the replay paused where it was: still on deploy's failed attempt beside the live retry.
       const still = await replay.customRequest('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 1 });
       assert.strictEqual(still.stackFrames[0].name, 'deploy · attempt 1 · FAIL', 'the replay was not ended or moved');
-
       await stopSession(retryStop.session.parentSession ?? retryStop.session);
       await stopSession(replay);
       replay = undefined;
@@ -268,6 +300,39 @@ describe('Retry locally from a paused replay', function () {
       retries.dispose();
       replays.dispose();
       if (replay) await vscode.debug.stopDebugging(replay);
+    }
+  });
+
+  it('call stack menu on the frame of a replay that is not focused: that replay\'s run is retried (the toolbar, for the focused replay paused on a successful attempt, starts nothing)', async () => {
+    const tmp = copyExamples();
+    const replays = watchReplay();
+    const retries = watchRetry();
+    const sessions: vscode.DebugSession[] = [];
+    try {
+      // First a replay paused on the entry of another run (a successful attempt): VS Code focuses it, the first session
+      // to stop, and keeps that focus when the second replay stops on prod-failure-001's failed attempt.
+      const other = await replayIn(tmp, 'etl-usd-0100', replays, { stopOnEntry: true });
+      sessions.push(other.session);
+      assert.strictEqual(other.reason, 'entry');
+      assert.match((await topOf(other)).name, /· SUCCESS$/);
+      const failed = await replayIn(tmp, 'prod-failure-001', replays);
+      sessions.push(failed.session);
+      assert.strictEqual(failed.reason, 'exception');
+      const top = await topOf(failed);
+      const recorded = await variablesOf(failed.session, top.id, 'Inputs');
+      await waitUntil(() => vscode.debug.activeDebugSession?.id === other.session.id, { events: [vscode.debug.onDidChangeActiveDebugSession], what: 'the etl-usd-0100 replay to be the focused session' });
+
+      const fromToolbar = await vscode.commands.executeCommand<RetryCommandResult | undefined>(Commands.retryFromReplay, null);
+      assert.strictEqual(fromToolbar, undefined, 'the focused replay is not on a failed attempt: nothing to retry');
+      assert.strictEqual(retries.started.length, 0, 'no retry session');
+
+      const result = await vscode.commands.executeCommand<RetryCommandResult | undefined>(Commands.retryFromReplay, ...frameMenuArgs(failed, top));
+      const retryStop = await expectRetryOf(result, retries, tmp, recorded);
+      await stopSession(retryStop.session.parentSession ?? retryStop.session);
+    } finally {
+      retries.dispose();
+      replays.dispose();
+      for (const s of sessions) await stopSession(s).catch(() => undefined);
     }
   });
 });
