@@ -1,6 +1,8 @@
 // Replay in a real VS Code: "Replay Run in Debugger" on the examples' failed run starts a `runnable` replay
 // session (the inline replay adapter) that stops at the failed step, `deploy`, with its recorded inputs in the
-// Variables view; launch.json-style `request: "replay"` configs route to the same adapter. Nothing is written.
+// Variables view; launch.json-style `request: "replay"` configs route to the same adapter; "Retry Locally from This
+// Failed Attempt" starts the debugpy retry (on copies of examples/); runs of minio / chunked-minio stores replay from
+// moto. examples/ and the fixtures are never written.
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
