@@ -295,6 +295,8 @@ describe('Runs explorer', function () {
       await settings.update('configFile', undefined, vscode.ConfigurationTarget.Global);
       fs.rmSync(tmp, { recursive: true, force: true });
     }
+    // Later suites list the workspace's stores: this one must be gone from the model first.
+    await waitUntil(async () => !(await api.runs.descriptors()).some((d) => d.label === 'big.yaml · file-system'), { events: [provider.onDidChangeTreeData], what: 'the big store to go away' });
   });
 
   it('a buffered store says it is in memory only, and a config with an unknown store type says what runnable knows; the other roots still list', async () => {
@@ -338,5 +340,6 @@ describe('Runs explorer', function () {
       await settings.update('configFile', undefined, vscode.ConfigurationTarget.Global);
       fs.rmSync(tmp, { recursive: true, force: true });
     }
+    await waitUntil(async () => !(await api.runs.descriptors()).some((d) => d.label.startsWith('typo.yaml') || d.label.startsWith('unit-tests.yaml')), { events: [provider.onDidChangeTreeData], what: 'the configured roots to go away' });
   });
 });

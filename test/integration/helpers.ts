@@ -1,6 +1,7 @@
 // Shared helpers for the integration suite that runs inside the VS Code extension host (code-server or test-electron).
 // log() goes to $VSCT_TEST_LOG because the extension host pins console.log; waits are on events, never sleeps.
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as util from 'util';
 import * as vscode from 'vscode';
@@ -93,6 +94,17 @@ export function workspaceRoot(): string {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) throw new Error('no workspace folder is open (the runner opens examples/)');
   return folder.uri.fsPath;
+}
+
+/**
+ * A fresh copy of the opened workspace (examples/) in a temp folder, for tests that write (a retry appends to its
+ * store); `temps` collects it for removal. The workspace's .vscode folder is left out.
+ */
+export function copyExamples(prefix: string, temps: string[]): string {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  temps.push(tmp);
+  fs.cpSync(workspaceRoot(), tmp, { recursive: true, filter: (src) => !src.includes(`${path.sep}.vscode`) });
+  return tmp;
 }
 
 /** The repository root (the extension under development). */

@@ -13,7 +13,7 @@ import { Commands } from '../../src/vscode/commands/ids';
 import type { RetryCommandResult } from '../../src/vscode/commands/retryCommands';
 import type { RunRef } from '../../src/vscode/services';
 import { FIXTURE, OBJECTS, s3Client, seedFixture, startMoto, writeConfigs, type Moto } from '../helpers/moto';
-import { getApi, log, repoRoot, testPython, waitUntil, withTimeout, workspaceRoot } from './helpers';
+import { copyExamples as copyWorkspace, getApi, log, repoRoot, testPython, waitUntil, withTimeout, workspaceRoot } from './helpers';
 
 interface Stop {
   session: vscode.DebugSession;
@@ -197,12 +197,7 @@ describe('Retry locally from a paused replay', function () {
     for (const t of temps) fs.rmSync(t, { recursive: true, force: true });
   });
 
-  function copyExamples(): string {
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-replay-retry-'));
-    temps.push(tmp);
-    fs.cpSync(workspaceRoot(), tmp, { recursive: true, filter: (src) => !src.includes(`${path.sep}.vscode`) });
-    return tmp;
-  }
+  const copyExamples = (): string => copyWorkspace('runnable-replay-retry-', temps);
 
   async function replayIn(tmp: string, runId: string, watch: ReturnType<typeof watchReplay>, extra: Record<string, unknown> = {}): Promise<Stop> {
     const ok = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders![0], {

@@ -6,12 +6,11 @@
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RetryCommandResult } from '../../src/vscode/commands/retryCommands';
 import type { RunRef, Services } from '../../src/vscode/services';
-import { getApi, log, repoRoot, testPython, waitUntil, withTimeout, workspaceRoot } from './helpers';
+import { copyExamples as copyWorkspace, getApi, log, repoRoot, testPython, waitUntil, withTimeout, workspaceRoot } from './helpers';
 
 interface Stop {
   session: vscode.DebugSession;
@@ -129,12 +128,7 @@ describe('Retry locally (runnable debug type)', function () {
   });
 
   /** A fresh copy of examples/ to retry in. */
-  function copyExamples(): string {
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-retry-'));
-    temps.push(tmp);
-    fs.cpSync(workspaceRoot(), tmp, { recursive: true, filter: (src) => !src.includes(`${path.sep}.vscode`) });
-    return tmp;
-  }
+  const copyExamples = (): string => copyWorkspace('runnable-retry-', temps);
 
   async function refFor(runId: string): Promise<RunRef> {
     for (const d of await api.runs.descriptors()) {

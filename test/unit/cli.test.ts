@@ -2,11 +2,11 @@
 // examples, human output, templating via --var, and exit code 2 with one stderr line for bad input.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { treeSnapshot } from '../helpers/treeSnapshot';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
@@ -164,21 +164,7 @@ describe('bad input: exit 2, one line on stderr, nothing on stdout', () => {
 describe('the CLI never writes to a store', () => {
   it('list and show (JSON and table) over examples/ leave every file and folder as it was', () => {
     const root = path.join(ROOT, 'examples');
-    const snap = (): Record<string, string> => {
-      const out: Record<string, string> = {};
-      const walk = (d: string): void => {
-        for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-          const p = path.join(d, e.name);
-          const st = fs.statSync(p);
-          if (e.isDirectory()) {
-            out[p] = `dir ${st.mtimeMs}`;
-            walk(p);
-          } else out[p] = `${st.mtimeMs} ${st.size} ${createHash('sha1').update(fs.readFileSync(p)).digest('hex')}`;
-        }
-      };
-      walk(root);
-      return out;
-    };
+    const snap = (): Record<string, string> => treeSnapshot(root);
     const before = snap();
     const ids = json<ListEntry[]>(['list', '--cwd', root]).map((e) => e.runId);
     assert.equal(cli(['list', '--cwd', root]).code, 0);

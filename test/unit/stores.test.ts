@@ -1,7 +1,6 @@
 // The local stores over the real fixtures: every case lists and shows what its case.json says; caching by file
 // identity; and browsing never writes to a store.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,6 +10,7 @@ import { walkSteps, firstFailedTask, nextRetryIndicator } from '../../src/core/r
 import { openStore } from '../../src/core/stores/openStore';
 import type { RunLogStore } from '../../src/core/stores/runLogStore';
 import { StatWorker } from '../../src/core/stores/statWorker';
+import { treeSnapshot } from '../helpers/treeSnapshot';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/runnable');
@@ -202,21 +202,7 @@ describe('listing re-reads heads; full runs are cached by file identity', () => 
   });
 });
 
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      const st = fs.statSync(p);
-      if (e.isDirectory()) {
-        out[p] = `dir ${st.mtimeMs}`;
-        walk(p);
-      } else out[p] = `${st.mtimeMs} ${st.size} ${createHash('sha1').update(fs.readFileSync(p)).digest('hex')}`;
-    }
-  };
-  walk(dir);
-  return out;
-}
+const snapshot = treeSnapshot;
 
 describe('browsing never writes to a store', () => {
   it('listing, showing, raw logs and catalog reads leave every fixture file and folder as it was', async () => {
