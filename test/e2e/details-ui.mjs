@@ -14,14 +14,7 @@ async function openDetailsFromTree(page, ui, runId) {
   const pane = await ui.openRunnable();
   const run = pane.locator('.monaco-list-row', { hasText: new RegExp(`^\\s*${runId}`) }).first();
   await run.waitFor({ state: 'visible', timeout: 60_000 });
-  await run.click({ button: 'right' });
-  const item = page.locator('.context-view .action-label', { hasText: /^Open Run Details$/ }).first();
-  await item.waitFor({ state: 'visible', timeout: 10_000 });
-  await item.click();
-  // A click that lands while the menu is still settling can leave it open with the item highlighted (seen once in
-  // CI): the keyboard then does what the user would do next.
-  await page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 5_000 })
-    .catch(() => page.keyboard.press('Enter'));
+  await ui.contextMenu(run, /^Open Run Details$/);
   const frame = webviewFrame(page);
   await frame.locator('.tl-row').first().waitFor({ state: 'visible', timeout: 60_000 });
   // More room for the page: hide the side bar.

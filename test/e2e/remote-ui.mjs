@@ -76,14 +76,7 @@ export default async function ({ page, cs, workspace, screenshot, ui }) {
     await screenshot('remote-roots');
 
     // Right-click the failed remote run: "Pull Run to Local Sandbox".
-    await run.click({ button: 'right' });
-    const item = page.locator('.context-view .action-label', { hasText: /^Pull Run to Local Sandbox$/ }).first();
-    await item.waitFor({ state: 'visible', timeout: 10_000 });
-    await screenshot('context-menu');
-    await item.click();
-    // A click that lands while the menu is still settling can leave it open with the item highlighted.
-    await page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 5_000 })
-      .catch(() => page.keyboard.press('Enter'));
+    await ui.contextMenu(run, /^Pull Run to Local Sandbox$/, () => screenshot('context-menu'));
 
     // The Sandbox root appears with the pulled run; the files are in the workspace copy's .runnable-sandbox/.
     const sandboxRoot = row('sandbox.yaml · file-system');

@@ -9,10 +9,7 @@ export default async function ({ page, screenshot, ui }) {
   const pane = await ui.openRunnable();
   const run = pane.locator('.monaco-list-row', { hasText: /^\s*prod-failure-001/ }).first();
   await run.waitFor({ state: 'visible', timeout: 60_000 });
-  await run.click({ button: 'right' });
-  const item = page.locator('.context-view .action-label', { hasText: /^Replay Run in Debugger$/ }).first();
-  await item.waitFor({ state: 'visible', timeout: 10_000 });
-  await item.click();
+  await ui.contextMenu(run, /^Replay Run in Debugger$/);
 
   // Paused on the failed attempt: Continue and Step Back in the toolbar, the retry action beside them.
   await page.locator('.debug-toolbar .codicon-debug-continue').first().waitFor({ state: 'visible', timeout: 60_000 });

@@ -42,11 +42,7 @@ export default async function ({ page, cs, workspace, screenshot, ui }) {
     const pane = await ui.openRunnable();
     const run = pane.locator('.monaco-list-row', { hasText: /^\s*prod-failure-001/ }).first();
     await run.waitFor({ state: 'visible', timeout: 60_000 });
-    await run.click({ button: 'right' });
-    const item = page.locator('.context-view .action-label', { hasText: /^Retry Locally$/ }).first();
-    await item.waitFor({ state: 'visible', timeout: 10_000 });
-    await screenshot('context-menu');
-    await item.click();
+    await ui.contextMenu(run, /^Retry Locally$/, () => screenshot('context-menu'));
 
     // Paused: the debug toolbar shows "Continue", and the Variables view lists the restored inputs.
     await page.locator('.debug-toolbar .codicon-debug-continue').first().waitFor({ state: 'visible', timeout: 120_000 });
