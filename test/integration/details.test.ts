@@ -13,7 +13,7 @@ import type { RenderedState } from '../../src/core/details/messages';
 import type { DetailsHandle } from '../../src/vscode/details/detailsPanel';
 import type { RunRef, Services } from '../../src/vscode/services';
 import { debugSessionRun } from '../../src/vscode/details/pickRuns';
-import { getApi, log, waitFor, waitUntil, withTimeout, workspaceRoot } from './helpers';
+import { acceptPicksUntil, getApi, log, waitFor, waitUntil, withTimeout, workspaceRoot } from './helpers';
 
 describe('Run details webview', function () {
   this.timeout(90_000);
@@ -229,15 +229,7 @@ describe('Run details webview', function () {
     let done = false;
     try {
       const command = Promise.resolve(vscode.commands.executeCommand<typeof panel>(Commands.compareRuns, first)).then((p) => { panel = p; done = true; }, () => { done = true; });
-      let busy = false;
-      await waitUntil(async () => {
-        if (done) return true;
-        if (!busy) {
-          busy = true;
-          try { await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'); } finally { busy = false; }
-        }
-        return false;
-      }, { ms: 60_000, what: 'the second-run pick to be answered' });
+      await acceptPicksUntil(() => done, 'the second-run pick to be answered');
       await command;
     } finally {
       runs.getRun = original;

@@ -107,6 +107,22 @@ export function copyExamples(prefix: string, temps: string[]): string {
   return tmp;
 }
 
+/**
+ * Answers the quick picks a command shows with their highlighted row, as a user pressing Enter would, until
+ * `settled()` (the command returned, or what it was to do is done). One Enter at a time: an Enter that lands before
+ * a pick lists its rows does nothing, so it is pressed again on the next check.
+ */
+export async function acceptPicksUntil(settled: () => boolean, what: string, ms = 60_000): Promise<void> {
+  let busy = false;
+  await waitUntil(async () => {
+    if (settled()) return true;
+    if (busy) return false;
+    busy = true;
+    try { await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'); } finally { busy = false; }
+    return false;
+  }, { ms, what });
+}
+
 /** The repository root (the extension under development). */
 export function repoRoot(): string {
   return getExtension().extensionPath ?? path.resolve(__dirname, '..', '..', '..');

@@ -15,7 +15,7 @@ import type { ExplorerNode } from '../../src/vscode/explorer/nodes';
 import type { PullCommandResult } from '../../src/vscode/remote/pullRunCommand';
 import type { Services } from '../../src/vscode/services';
 import { FIXTURE, s3Client, seedFixture, startMoto, writeConfigs, type Moto } from '../helpers/moto';
-import { getApi, log, repoRoot, testPython, waitUntil, withTimeout, workspaceRoot } from './helpers';
+import { acceptPicksUntil, getApi, log, repoRoot, testPython, waitUntil, withTimeout, workspaceRoot } from './helpers';
 
 type Provider = vscode.TreeDataProvider<ExplorerNode> & { onDidChangeTreeData: vscode.Event<unknown> };
 
@@ -151,14 +151,7 @@ describe('Remote stores (moto)', function () {
       void Promise.resolve(vscode.commands.executeCommand<RetryCommandResult | undefined>(Commands.retryLocally, { ref }, {
         sandbox: sandboxDir, cwd: code, env: { ...pyEnv },
       })).then((r) => { result = r; done = true; }, () => { done = true; });
-      let busy = false;
-      await waitUntil(async () => {
-        if (done || fs.existsSync(path.join(sandboxDir, 'sandbox.yaml'))) return true;
-        if (busy) return false;
-        busy = true;
-        try { await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'); } finally { busy = false; }
-        return false;
-      }, { ms: 60_000, what: 'the retry target pick to be answered' });
+      await acceptPicksUntil(() => done || fs.existsSync(path.join(sandboxDir, 'sandbox.yaml')), 'the retry target pick to be answered');
       await waitUntil(() => done, { ms: 90_000, what: 'the retry command to return' });
       assert.ok(result, 'the retry returns its outcome');
       assert.strictEqual(result.blocked, undefined, `not blocked: ${result.blocked}`);
@@ -298,14 +291,7 @@ describe('Remote stores (moto)', function () {
     let done = false;
     void Promise.resolve(vscode.commands.executeCommand<string | undefined>(Commands.copyRetryCommand, { ref }, { sandbox: sandboxDir, cwd: code }))
       .then((t) => { text = t; done = true; }, () => { done = true; });
-    let busy = false;
-    await waitUntil(async () => {
-      if (done || fs.existsSync(path.join(sandboxDir, 'sandbox.yaml'))) return true;
-      if (busy) return false;
-      busy = true;
-      try { await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'); } finally { busy = false; }
-      return false;
-    }, { ms: 60_000, what: 'the copy target pick to be answered' });
+    await acceptPicksUntil(() => done || fs.existsSync(path.join(sandboxDir, 'sandbox.yaml')), 'the copy target pick to be answered');
     await waitUntil(() => done, { ms: 90_000, what: 'the copy command to return' });
     log(`    sandbox command:\n${text}`);
     assert.ok(text, 'the command is copied');

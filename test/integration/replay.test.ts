@@ -29,28 +29,7 @@ interface Frame {
 }
 
 /** Every `stopped` of replay sessions started after this call, in order (trackers attach at session start). */
-function watchReplay(): { nextStop: () => Promise<Stop>; dispose(): void } {
-  const stops: Stop[] = [];
-  const waiters: ((s: Stop) => void)[] = [];
-  const tracker = vscode.debug.registerDebugAdapterTrackerFactory('runnable', {
-    createDebugAdapterTracker(session) {
-      if (session.configuration.replay !== true) return undefined;
-      return {
-        onDidSendMessage(m: { type: string; event?: string; body?: { reason: string; threadId: number } }) {
-          if (m.type !== 'event' || m.event !== 'stopped' || !m.body) return;
-          const stop = { session, threadId: m.body.threadId, reason: m.body.reason };
-          const w = waiters.shift();
-          if (w) w(stop);
-          else stops.push(stop);
-        },
-      };
-    },
-  });
-  return {
-    nextStop: () => (stops.length ? Promise.resolve(stops.shift()!) : new Promise<Stop>((r) => waiters.push(r))),
-    dispose: () => tracker.dispose(),
-  };
-}
+const watchReplay = (): Watched => watchRunnableSessions(true);
 
 async function variablesOf(session: vscode.DebugSession, frameId: number, scope: string): Promise<Map<string, { value: string; variablesReference: number }>> {
   const { scopes } = await session.customRequest('scopes', { frameId });
@@ -137,16 +116,23 @@ describe('Replay a recorded run in the debugger', () => {
   });
 });
 
-/** The stops and starts of `runnable` retry sessions (not replays) begun after this call. */
-function watchRetry(): { started: vscode.DebugSession[]; nextStop: () => Promise<Stop>; dispose(): void } {
+interface Watched {
+  started: vscode.DebugSession[];
+  nextStop: () => Promise<Stop>;
+  dispose(): void;
+}
+
+/** The starts and stops, in order, of `runnable` sessions begun after this call: replays, or retries (the others). */
+function watchRunnableSessions(replays: boolean): Watched {
   const started: vscode.DebugSession[] = [];
   const stops: Stop[] = [];
   const waiters: ((s: Stop) => void)[] = [];
+  const ours = (s: vscode.DebugSession): boolean => s.type === 'runnable' && (s.configuration.replay === true) === replays;
   const disposables = [
-    vscode.debug.onDidStartDebugSession((s) => { if (s.type === 'runnable' && s.configuration.replay !== true) started.push(s); }),
+    vscode.debug.onDidStartDebugSession((s) => { if (ours(s)) started.push(s); }),
     vscode.debug.registerDebugAdapterTrackerFactory('runnable', {
       createDebugAdapterTracker(session) {
-        if (session.configuration.replay === true) return undefined;
+        if (!ours(session)) return undefined;
         return {
           onDidSendMessage(m: { type: string; event?: string; body?: { reason: string; threadId: number } }) {
             if (m.type !== 'event' || m.event !== 'stopped' || !m.body) return;
@@ -165,6 +151,9 @@ function watchRetry(): { started: vscode.DebugSession[]; nextStop: () => Promise
     dispose: () => disposables.forEach((d) => d.dispose()),
   };
 }
+
+/** The stops and starts of `runnable` retry sessions (not replays) begun after this call. */
+const watchRetry = (): Watched => watchRunnableSessions(false);
 
 // A retry writes into the run log store, so each replay reads prod-failure-001 through a temporary copy of examples/
 // (a launch.json-style replay config naming the copy's config): the retry it starts then runs in that copy too.

@@ -10,7 +10,8 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RetryCommandResult } from '../../src/vscode/commands/retryCommands';
 import type { RunRef, Services } from '../../src/vscode/services';
-import { copyExamples as copyWorkspace, getApi, log, repoRoot, testPython, waitUntil, withTimeout, workspaceRoot } from './helpers';
+import { acceptPicksUntil, copyExamples as copyWorkspace, getApi, log, repoRoot, testPython, waitUntil, withTimeout, workspaceRoot } from './helpers';
+import type { RunsModel } from '../../src/vscode/explorer/runsModel';
 
 interface Stop {
   session: vscode.DebugSession;
@@ -268,21 +269,13 @@ describe('Retry locally (runnable debug type)', function () {
       void Promise.resolve(vscode.debug.startDebugging(folder, {
         type: 'runnable', request: 'launch', name: 'Retry a picked run', runId: '${command:runnable.pickFailedRun}', cwd, configFile, env,
       })).then((ok) => { started = ok; }, () => { started = false; });
-      // As a user would: move down to the run and press Enter. Enter before the rows are listed keeps the pick
-      // open (and moves nothing), so the whole gesture is repeated until the pick closes.
-      let busy = false;
-      await waitUntil(async () => {
-        if (started !== undefined || w.started.length) return true;
-        if (busy) return false;
-        busy = true;
-        try {
-          for (let i = 0; i < index; i++) await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
-          await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-        } finally {
-          busy = false;
-        }
-        return false;
-      }, { ms: 90_000, what: 'the failed-run quick pick to be answered and the session to start' });
+      // As a user would: once the rows are listed, move down to the run and press Enter. (Moves made while the pick
+      // is still listing do nothing, and a repeated gesture would then land on another row.)
+      const model = api.runs as RunsModel;
+      await waitUntil(() => model.pickRows !== undefined, { ms: 60_000, what: 'the failed-run quick pick to list its rows' });
+      assert.strictEqual(model.pickRows, rows.length, 'the pick lists the failed runs counted above');
+      for (let i = 0; i < index; i++) await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+      await acceptPicksUntil(() => started !== undefined || w.started.length > 0, 'the failed-run quick pick to be answered and the session to start', 90_000);
       const stop = await expectDeployStop(w, tmp);
       const session = w.started[0];
       assert.strictEqual(session.configuration.runId, 'prod-failure-001', 'the picked run id replaced ${command:runnable.pickFailedRun}');

@@ -330,6 +330,12 @@ export class RunsModel implements RunsService, vscode.Disposable {
 
   // --- picking -----------------------------------------------------------------------------------------------------
 
+  /**
+   * How many rows the open run pick lists, once they are listed (undefined while none is open or it is still
+   * listing): lets a caller driving the pick by keyboard commands (the integration tests) move only once rows exist.
+   */
+  pickRows: number | undefined;
+
   async pickRun(options: { failedOnly?: boolean; title?: string } = {}): Promise<RunRef | undefined> {
     type Item = vscode.QuickPickItem & { ref: RunRef; failed: boolean };
     const qp = vscode.window.createQuickPick<Item>();
@@ -365,31 +371,22 @@ export class RunsModel implements RunsService, vscode.Disposable {
       qp.busy = false;
     }
     qp.items = items;
+    this.pickRows = items.length;
     if (!items.length) qp.placeholder = options.failedOnly ? 'No failed runs found in the workspace’s run log stores' : 'No runs found in the workspace’s run log stores';
-    // The failed step, as it becomes known (reads a few runs at a time while the pick is open). Updates are
-    // coalesced, and the row the user moved to stays active: setting the items would otherwise move it to the top.
+    // The failed step, as it becomes known (reads a few runs at a time while the pick is open).
     let open = true;
-    let update: NodeJS.Timeout | undefined;
-    const refresh = (): void => {
-      update = undefined;
-      if (!open) return;
-      const active = qp.activeItems;
-      qp.items = [...items];
-      if (active.length) qp.activeItems = active;
-    };
-    qp.keepScrollPosition = true;
     for (const item of items.filter((i) => i.failed).slice(0, 200)) {
       void this.loadRunInBackground(item.ref).then((run) => {
         const failed = firstFailedTask(run);
         if (!open || !failed) return;
         item.detail = `✗ ${failed.internalName}`;
-        update ??= setTimeout(refresh, 50);
+        qp.items = [...items];
       }, () => undefined);
     }
     return new Promise((resolve) => {
       // Enter before the runs are listed picks nothing: keep the pick open rather than cancel.
       qp.onDidAccept(() => { const ref = qp.selectedItems[0]?.ref ?? qp.activeItems[0]?.ref; if (ref) { resolve(ref); qp.hide(); } });
-      qp.onDidHide(() => { open = false; clearTimeout(update); resolve(undefined); qp.dispose(); });
+      qp.onDidHide(() => { open = false; this.pickRows = undefined; resolve(undefined); qp.dispose(); });
     });
   }
 }
