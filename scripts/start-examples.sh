@@ -9,10 +9,9 @@ npm run --silent build
 bash tools/code-server/install.sh
 # debugpy for "Retry locally" in the demo (the tests use the same venv).
 VENV="$ROOT/.vscode-test/venv"
-if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import debugpy, yaml' 2>/dev/null; then
-  python3 -m venv "$VENV" && "$VENV/bin/pip" install --quiet --disable-pip-version-check --retries 0 debugpy pyyaml \
-    || echo "[start] could not install debugpy into $VENV; Retry locally needs a Python with debugpy"
-fi
+bash scripts/test-python.sh >/dev/null \
+  || echo "[start] could not install debugpy into $VENV; Retry locally needs a Python with debugpy"
+
 exec node --input-type=module - <<'JS'
 import { EXAMPLES, startCodeServer, workbenchUrl } from './scripts/cs-lib.mjs';
 const venvPython = `${process.cwd()}/.vscode-test/venv/bin/python`;

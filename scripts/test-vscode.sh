@@ -9,14 +9,9 @@ t0=$(date +%s)
 
 bash tools/code-server/install.sh
 
-# debugpy for the Retry-locally / launch-config tests; PyYAML for test/standin (the runnable stand-in). --retries 0: the default index is unreachable
-# here; pip then uses the configured local mirror instead of wasting 10-15 s per retry.
-VENV="$ROOT/.vscode-test/venv"
-if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import debugpy, yaml' 2>/dev/null; then
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check --retries 0 debugpy pyyaml
-fi
-export RUNNABLE_TEST_PYTHON="$VENV/bin/python"
+# debugpy for the Retry-locally / launch-config tests; PyYAML for test/standin (the runnable stand-in); moto[server].
+RUNNABLE_TEST_PYTHON="$(bash scripts/test-python.sh)"
+export RUNNABLE_TEST_PYTHON
 
 # Standalone `npm run test:vscode` after an edit: rebuild whatever is older than its sources.
 # (`npm test` has just built both, so this finds nothing.)

@@ -27,7 +27,7 @@ const port = await new Promise((resolve) => {
   const s = net.createServer();
   s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
 });
-const moto = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+const moto = spawn(process.env.RUNNABLE_TEST_PYTHON || (fs.existsSync('.vscode-test/venv/bin/python') ? '.vscode-test/venv/bin/python' : 'python3'), ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
 process.on('exit', () => moto.kill());
 await new Promise((resolve, reject) => {
   let out = '';

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { testPython } from './python';
 import { S3Client, CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 
 export const FIXTURE = path.resolve(__dirname, '../../../test/fixtures/runnable/s3-minio');
@@ -33,7 +34,7 @@ export interface Moto {
 /** Starts moto and resolves once it says it is listening (its "Running on" line), never by sleeping. */
 export async function startMoto(env: Record<string, string> = {}): Promise<Moto> {
   const port = await freePort();
-  const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn(testPython(), ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -151,7 +152,7 @@ k = iam.create_access_key(UserName='reader')['AccessKey']
 print(json.dumps({'accessKeyId': k['AccessKeyId'], 'secretAccessKey': k['SecretAccessKey']}))
 `;
   const out = await new Promise<string>((resolve, reject) => {
-    const p = spawn('python3', ['-c', script, moto.endpoint], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(testPython(), ['-c', script, moto.endpoint], { stdio: ['ignore', 'pipe', 'pipe'] });
     let o = '';
     let e = '';
     p.stdout.on('data', (b: Buffer) => (o += b.toString()));

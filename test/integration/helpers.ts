@@ -128,7 +128,5 @@ export function repoRoot(): string {
   return getExtension().extensionPath ?? path.resolve(__dirname, '..', '..', '..');
 }
 
-/** Python with debugpy installed (scripts/test-vscode.sh makes a venv), else python3. */
-export function testPython(): string {
-  return process.env.RUNNABLE_TEST_PYTHON || 'python3';
-}
+/** Python with debugpy installed (scripts/test-python.sh makes a venv), else python3. */
+export { testPython } from '../helpers/python';

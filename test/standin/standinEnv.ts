@@ -2,6 +2,7 @@
 // (test/standin) to PYTHONPATH only when the real runnable is not importable by `python`.
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { testPython } from '../helpers/python';
 
 export const STANDIN_DIR = path.resolve(__dirname, '../../../test/standin');
 
@@ -13,7 +14,7 @@ export interface PythonEnv {
   python: string;
 }
 
-export function pythonEnv(python = process.env.RUNNABLE_TEST_PYTHON || 'python3', base: Record<string, string | undefined> = process.env): PythonEnv {
+export function pythonEnv(python = testPython(), base: Record<string, string | undefined> = process.env): PythonEnv {
   const exe = spawnSync(python, ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).stdout.trim() || python;
   const probe = spawnSync(exe, ['-c', 'import runnable, sys; sys.exit(0 if not getattr(runnable, "STANDIN", False) else 3)'], { env: stripStandin(base), encoding: 'utf8' });
   if (probe.status === 0) return { env: stripStandin(base), standin: false, python: exe };

@@ -99,6 +99,31 @@ void test('a trusted plan starts Python once; a second plan of the same run star
   assert.match(changed.p.blocked ?? '', /pipeline changed.*added smoke/);
 });
 
+void test('a module saved while the probe runs: that answer is returned but not kept, the next plan probes again', async () => {
+  const dir = tempCopy('ml-chunked-fs');
+  const log = path.join(dir, 'starts.log');
+  const fn = path.join(dir, 'functions.py');
+  // The first start saves functions.py after Python has read it (before the cache looks at the files): the saved
+  // content is not what the answer came from, so keeping it would serve a stale line to the next retry.
+  const python = path.join(dir, 'saving-python');
+  fs.writeFileSync(python, `#!/bin/sh
+echo start >> '${log}'
+'${PY.python}' "$@"; rc=$?
+if [ ! -e '${dir}/saved' ]; then touch '${dir}/saved'; printf '# saved while the probe ran\\n' | cat - '${fn}' > '${fn}.new' && mv '${fn}.new' '${fn}'; fi
+exit $rc
+`, { mode: 0o755 });
+  const starts = () => fs.readFileSync(log, 'utf8').split('\n').filter(Boolean).length;
+  const cache = new ProbeCache();
+  const plan = () => planRetry({ cwd: dir, runId: 'nightly-train-0412', env: PY.env, python, probeCache: cache, timings: {} as PlanTimings });
+  const first = await plan();
+  assert.equal(starts(), 1);
+  const second = await plan();
+  assert.equal(starts(), 2, 'the first answer was not kept');
+  assert.equal(second.firstFailed?.line, first.firstFailed!.line! + 1, 'the second plan sees the saved line');
+  await plan();
+  assert.equal(starts(), 2, 'an answer from unchanged files is kept');
+});
+
 void test('untrusted: no probe at all', async () => {
   const dir = tempCopy('ml-file-system');
   const py = countingPython(dir);

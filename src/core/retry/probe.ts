@@ -24,6 +24,13 @@ export interface ProbeAnswer {
   dag?: CurrentDag | { error: string };
   /** Absolute workspace files the answer depends on: modules imported from cwd, the parameters file given to execute(). */
   files: string[];
+  /**
+   * Each of `files` as the probe saw it before its first read: [st_mtime_ns, st_size]. The import hooks in
+   * PROBE_SCRIPT stat a module when the loader first touches it (path_stats before a .pyc is trusted, get_data before
+   * the source is read); files the probe never read (the parameters file) are stat'ed at its end. ProbeCache keeps
+   * an answer only when the files still look like this afterwards, so a save during the probe is never cached.
+   */
+  seen: Record<string, [string, number]>;
   /** The probe process's own CPU time (Python's time.process_time at the end); undefined when served from the cache. */
   cpuMs?: number;
   /** Wall time of the subprocess, spawn to exit (0 when served from the cache). */
@@ -40,10 +47,33 @@ ${LOCATE_FUNCTION_PY}
 ${DAG_FUNCTION_PY}
 def err(e):
     return {"error": "%s: %s" % (type(e).__name__, e)}
+seen = {}
+def note(p):
+    try:
+        p = os.path.abspath(p)
+        if p not in seen:
+            st = os.stat(p)
+            seen[p] = [str(st.st_mtime_ns), st.st_size]
+    except (OSError, TypeError, ValueError):
+        pass
+def watch_reads():
+    import importlib.machinery as m
+    path_stats, get_data = m.SourceFileLoader.path_stats, m.SourceFileLoader.get_data
+    def stats_hook(self, p):
+        note(p)
+        return path_stats(self, p)
+    def data_hook(self, p):
+        note(p)
+        return get_data(self, p)
+    m.SourceFileLoader.path_stats = stats_hook
+    m.SourceFileLoader.get_data = data_hook
 def main():
     cwd, command, mode, definition = sys.argv[1:5]
     os.chdir(cwd)
     sys.path.insert(0, cwd)
+    watch_reads()
+    if mode == "yaml" and definition:
+        note(definition)
     out = {}
     captured = []
     patch_error = None
@@ -76,6 +106,9 @@ def main():
         if isinstance(pf, str) and pf:
             files.add(os.path.abspath(pf))
     out["files"] = sorted(files)
+    for f in out["files"]:
+        note(f)
+    out["seen"] = {f: seen[f] for f in out["files"] if f in seen}
     out["cpuMs"] = time.process_time() * 1000
     print("${DAG_MARK}" + json.dumps(out))
 main()
@@ -100,6 +133,7 @@ export async function runProbe(req: ProbeRequest): Promise<ProbeAnswer> {
     ...(req.locate ? { locate: { error: why } } : {}),
     ...(req.dag ? { dag: { error: why } } : {}),
     files: [],
+    seen: {},
     wallMs,
     cached: false,
     failed: why,
@@ -107,13 +141,13 @@ export async function runProbe(req: ProbeRequest): Promise<ProbeAnswer> {
   if (res.error) return fail(res.error);
   const line = res.stdout.split('\n').reverse().find((l) => l.startsWith(DAG_MARK));
   if (!line) return fail(`${req.python} printed no answer (exit ${res.code}; ${res.stderr.trim().split('\n').pop() ?? ''})`);
-  let out: { locate?: LocateAnswer; dag?: { hash?: string; dag?: string; error?: string }; files?: string[]; cpuMs?: number };
+  let out: { locate?: LocateAnswer; dag?: { hash?: string; dag?: string; error?: string }; files?: string[]; seen?: Record<string, [string, number]>; cpuMs?: number };
   try {
     out = JSON.parse(line.slice(DAG_MARK.length));
   } catch (e) {
     return fail(`the probe's output was not JSON (${(e as Error).message})`);
   }
-  const answer: ProbeAnswer = { files: out.files ?? [], cpuMs: out.cpuMs, wallMs, cached: false };
+  const answer: ProbeAnswer = { files: out.files ?? [], seen: out.seen ?? {}, cpuMs: out.cpuMs, wallMs, cached: false };
   if (req.locate) answer.locate = toLocation(out.locate ?? { error: 'no answer' }, req.cwd, req.locate);
   if (req.dag) {
     try {

@@ -2,6 +2,11 @@
 // executable's mtime/size), the request and the environment; valid while every workspace file the probe named
 // (modules imported from cwd, parameters file, plus the caller's extra files) keeps its mtime and size.
 // Owned by whoever creates it (the retry feature keeps one per activation): no module-level state.
+//
+// Whether an answer may be kept is decided on evidence, never on the clock: every file is compared with how it
+// looked BEFORE it was read (the probe reports that for what it imported or read, see ProbeAnswer.seen; the caller's
+// extra files are stamped here before the probe starts). A file saved while the probe ran no longer matches, so
+// that answer is returned but not kept; the next plan probes again.
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -9,8 +14,8 @@ import { runProbe, type ProbeAnswer, type ProbeRequest } from './probe';
 
 interface Stamp {
   file: string;
-  /** null: the file did not exist (its appearance invalidates too). */
-  mtimeMs: number | null;
+  /** Nanoseconds as a decimal string (bigint stat, the same unit as Python's st_mtime_ns); null: the file did not exist (its appearance invalidates too). */
+  mtimeNs: string | null;
   size: number | null;
 }
 
@@ -21,14 +26,14 @@ interface Entry {
 
 async function stamp(file: string): Promise<Stamp> {
   try {
-    const st = await fs.stat(file);
-    return { file, mtimeMs: st.mtimeMs, size: st.size };
+    const st = await fs.stat(file, { bigint: true });
+    return { file, mtimeNs: st.mtimeNs.toString(), size: Number(st.size) };
   } catch {
-    return { file, mtimeMs: null, size: null };
+    return { file, mtimeNs: null, size: null };
   }
 }
 
-const same = (a: Stamp, b: Stamp) => a.mtimeMs === b.mtimeMs && a.size === b.size;
+const same = (a: Stamp, b: Stamp) => a.mtimeNs === b.mtimeNs && a.size === b.size;
 
 export class ProbeCache {
   private readonly entries = new Map<string, Entry>();
@@ -49,14 +54,18 @@ export class ProbeCache {
       }
       this.entries.delete(key);
     }
-    const startedAt = Date.now();
+    const extra = extraFiles.map((f) => path.resolve(req.cwd, f));
+    const before = new Map((await Promise.all(extra.map(stamp))).map((s) => [s.file, s]));
     const answer = await runProbe(req);
     if (answer.failed || (answer.locate && 'error' in answer.locate) || (answer.dag && 'error' in answer.dag)) return answer;
-    const files = [...new Set([...answer.files, ...extraFiles.map((f) => path.resolve(req.cwd, f))])].sort();
+    const files = [...new Set([...answer.files, ...extra])].sort();
     const stamps = await Promise.all(files.map(stamp));
-    // A file written while the probe ran may or may not be in its answer: do not keep that answer (10 ms: file
-    // timestamps come from a coarse clock that can lag Date.now() by a tick).
-    if (stamps.some((s) => s.mtimeMs !== null && s.mtimeMs >= startedAt - 10)) return answer;
+    for (const s of stamps) {
+      const seen = answer.seen[s.file];
+      const then = seen ? { file: s.file, mtimeNs: seen[0], size: seen[1] } : before.get(s.file);
+      // No stamp from before its read (a module loaded some other way): nothing proves the answer saw this content.
+      if (!then || !same(s, then)) return answer;
+    }
     this.entries.set(key, { stamps, answer });
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
     return answer;
@@ -72,7 +81,7 @@ export class ProbeCache {
       .filter(([k, v]) => v !== undefined && k !== 'RUNNABLE_RETRY_RUN_ID' && k !== 'RUNNABLE_RETRY_INDICATOR')
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return createHash('sha1')
-      .update(JSON.stringify([req.python, exe.mtimeMs, exe.size, path.resolve(req.cwd), req.locate ?? '', req.dag ?? null, env]))
+      .update(JSON.stringify([req.python, exe.mtimeNs, exe.size, path.resolve(req.cwd), req.locate ?? '', req.dag ?? null, env]))
       .digest('hex');
   }
 }
