@@ -53,25 +53,17 @@ function uiHelpers(page, screenshot) {
       return pane.first();
     },
     /**
-     * Right-click `row` and choose `label` from its context menu, as a user would when the first right-click does
-     * not take: the Runs view redraws rows as failed steps become known, which can close a menu that just opened
-     * (seen in CI). Escape and right-click again, up to three times. A click that lands while the menu is still
-     * settling can leave it open with the item highlighted: Enter then does what the user would do next.
+     * Right-click `row` and choose `label` from its context menu, once, as a user would. (The Runs view names the
+     * failed steps of a local store before it draws the rows, so no redraw closes a menu that just opened.)
      * `beforeClick` runs while the menu is open (a screenshot of it).
      */
     async contextMenu(row, label, beforeClick = async () => {}) {
       const item = page.locator('.context-view .action-label', { hasText: label }).first();
-      for (let attempt = 1; ; attempt++) {
-        await row.click({ button: 'right' });
-        const shown = await item.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
-        if (shown) break;
-        if (attempt === 3) throw new Error(`the context menu did not offer ${label} after ${attempt} right-clicks`);
-        await page.keyboard.press('Escape');
-      }
+      await row.click({ button: 'right' });
+      await item.waitFor({ state: 'visible', timeout: 10_000 });
       await beforeClick();
       await item.click();
-      await page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 5_000 })
-        .catch(() => page.keyboard.press('Enter'));
+      await page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 10_000 });
     },
   };
   return ui;

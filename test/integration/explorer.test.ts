@@ -209,23 +209,24 @@ describe('Runs explorer', function () {
       return undefined;
     };
     /**
-     * Writes run files into the store until the view lists `runId`. Only the store watcher invalidates the cached
-     * list, so the run appearing proves the view followed the disk. Files are rewritten on each check (as runnable
-     * rewrites a log while it runs): the OS watcher starts asynchronously and can miss a write made the moment
-     * the store appeared.
+     * Writes run files into the store once, then waits until the view lists `runId`. Only the store watcher
+     * invalidates the cached list, so the run appearing proves the view followed the disk; the watch is live as soon
+     * as the root exists (core/stores/dirWatch.ts), so one write right after the root appeared is enough.
      */
-    const landUntilListed = (root: ExplorerNode, files: Record<string, string>, runId: string) => waitUntil(async () => {
-      for (const n of await children(root)) if ((await label(n)) === runId) return n;
+    const landAndList = async (root: ExplorerNode, files: Record<string, string>, runId: string) => {
       for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(logs, name), text);
-      return undefined;
-    }, { events: [provider.onDidChangeTreeData], what: `${runId} to be listed` });
+      return waitUntil(async () => {
+        for (const n of await children(root)) if ((await label(n)) === runId) return n;
+        return undefined;
+      }, { events: [provider.onDidChangeTreeData], what: `${runId} to be listed` });
+    };
     try {
       await settings.update('variables', { tmp_logs: logs }, vscode.ConfigurationTarget.Global);
       await settings.update('configFile', configFile, vscode.ConfigurationTarget.Global);
       const root = await waitUntil(findRoot, { events: [provider.onDidChangeTreeData], what: 'a root for the configured store' });
       assert.match((await labels(root))[0], /^No runs yet/);
       // Bad input: an unreadable run lists as one error item naming its file; a half-written one says so when expanded.
-      const broken = await landUntilListed(root, {
+      const broken = await landAndList(root, {
         'broken-run.json': '{"run_id": "broken-run", "stat',
         'half-written.json': '{"run_id": "half-written", "dag_hash": "", "tag": "", "status": "PROCESSING", "steps": {"load_data": {',
       }, 'broken-run');
@@ -242,7 +243,7 @@ describe('Runs explorer', function () {
 
       const recorded = fs.readFileSync(path.join(workspaceRoot(), '.run_log_store', 'prod-failure-001.json'), 'utf8');
       const landed = recorded.replace(/prod-failure-001/g, 'landed-run-01');
-      await landUntilListed(root, { 'landed-run-01.json': landed }, 'landed-run-01');
+      await landAndList(root, { 'landed-run-01.json': landed }, 'landed-run-01');
     } finally {
       await settings.update('configFile', undefined, vscode.ConfigurationTarget.Global);
       await settings.update('variables', undefined, vscode.ConfigurationTarget.Global);

@@ -15,6 +15,10 @@ export interface LoadedConfig {
   /** Undefined when the file does not set it (runnable then uses its default, file-system). */
   runLogStore: ServiceSpec | undefined;
   catalog: ServiceSpec | undefined;
+  /** `pipeline-executor` (runnable's default: local). runnable reads only this key: an `executor:` key is ignored. */
+  pipelineExecutor?: ServiceSpec | undefined;
+  /** `secrets` (runnable's default: env-secrets). */
+  secrets?: ServiceSpec | undefined;
   /** Placeholders in the run-log-store / catalog sections that had no value (left as written, as runnable does). */
   missingVariables: string[];
 }
@@ -41,6 +45,16 @@ function serviceSpec(file: string, key: string, v: unknown): ServiceSpec | undef
   return { type: String(raw.type), raw };
 }
 
+/** A section we only describe (never reject the file over it): its `type` when it has one. */
+function optionalSpec(v: unknown): ServiceSpec | undefined {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const raw = v as Record<string, unknown>;
+  return raw.type === undefined || raw.type === null || raw.type === '' ? undefined : { type: String(raw.type), raw };
+}
+
+/** Cheap test before parsing: does the YAML name a pipeline executor at its top level? */
+export const PIPELINE_EXECUTOR_KEY = /^["']?pipeline[-_]executor["']?\s*:/m;
+
 /** Parses config text; throws ConfigError with a sentence naming the file. */
 export function parseConfigText(text: string, file: string, variables: Record<string, string>): LoadedConfig {
   let doc: unknown;
@@ -59,12 +73,14 @@ export function parseConfigText(text: string, file: string, variables: Record<st
   for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
     const k = key.replace(/-/g, '_');
     // Only the sections we read need templating; `missing` then only reports placeholders that matter here.
-    services[k] = k === 'run_log_store' || k === 'catalog' ? applyVariables(value, variables, missing) : value;
+    services[k] = k === 'run_log_store' || k === 'catalog' ? applyVariables(value, variables, missing) : applyVariables(value, variables);
   }
   return {
     file,
     runLogStore: serviceSpec(file, 'run-log-store', services.run_log_store),
     catalog: serviceSpec(file, 'catalog', services.catalog),
+    pipelineExecutor: optionalSpec(services.pipeline_executor),
+    secrets: optionalSpec(services.secrets),
     missingVariables: [...missing],
   };
 }

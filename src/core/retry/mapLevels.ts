@@ -4,6 +4,9 @@ import { walkSteps } from '../runlog/rules';
 import type { Run, Step } from '../runlog/model';
 
 export interface MapLevel {
+  /** map: the iteration value is a parameter named iterate_as; loop: runnable sets the index only as the
+   * environment variable named by the loop's index_as (a string), never as a parameter (fixture loop). */
+  kind?: 'map' | 'loop';
   mapStep: string;
   iterateAs: string;
   /** The iteration as recorded in the branch name (always a string). */
@@ -11,7 +14,7 @@ export interface MapLevel {
 }
 
 type Graph = { nodes?: Record<string, Node> };
-type Node = { node_type?: string; iterate_as?: string; branch?: Graph; branches?: Record<string, Graph> };
+type Node = { node_type?: string; iterate_as?: string; index_as?: string; branch?: Graph; branches?: Record<string, Graph> };
 
 export function mapLevels(run: Run, step: Step): MapLevel[] {
   const walked = walkSteps(run).find((w) => w.step === step);
@@ -24,7 +27,10 @@ export function mapLevels(run: Run, step: Step): MapLevel[] {
     const node = owner && graph?.nodes?.[owner.name];
     if (!owner || !node) return levels;
     if (node.node_type === 'map' && typeof node.iterate_as === 'string') {
-      levels.push({ mapStep: owner.internalName, iterateAs: node.iterate_as, branchValue: branch.name });
+      levels.push({ kind: 'map', mapStep: owner.internalName, iterateAs: node.iterate_as, branchValue: branch.name });
+      graph = node.branch;
+    } else if (node.node_type === 'loop' && typeof node.index_as === 'string') {
+      levels.push({ kind: 'loop', mapStep: owner.internalName, iterateAs: node.index_as, branchValue: branch.name });
       graph = node.branch;
     } else {
       graph = node.branches?.[branch.name] ?? node.branch;

@@ -1,6 +1,7 @@
 // planRetry: run id -> RetryPlan. Reads the run through the workspace's configs, applies runnable's
 // retry rules (skip / re-run, next indicator), locates the failed function, and runs the pre-flight.
 import * as path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { findRun } from './findRun';
 import { launchFor } from './launch';
 import { mapLevels, pyLiteral } from './mapLevels';
@@ -15,6 +16,8 @@ import type { StoreDescriptor } from '../stores/runLogStore';
 import { preferPython, type FunctionLocation } from '../python/locate';
 import { performance } from 'node:perf_hooks';
 import { bindParameters } from '../python/signature';
+import { chooseRetryConfig } from './retryConfig';
+import { firstUnfinishedTask, isPythonCommand, lastWriteMs, runLayout } from './deadRun';
 
 export interface PlanRetryOptions {
   /** The workspace folder the run was started from (its relative paths resolve here). */
@@ -22,6 +25,17 @@ export interface PlanRetryOptions {
   runId: string;
   /** Config to read the run through (else runnable's resolution order, then every config in cwd). */
   configFile?: string;
+  /** A config the user named for the retry itself (launch.json `configFile`, CLI `--config`); default: chosen from
+   * the run (retryConfig.ts). One with a non-local executor comes back as `plan.config.confirm`. */
+  retryConfigFile?: string;
+  /** A PROCESSING run whose log has not changed for this long is taken as dead and offered for retry (default 10 min). */
+  deadAfterMs?: number;
+  /** Now, for the dead-run check (tests). */
+  now?: number;
+  /** `__main__` runs: the script to re-run, when the workspace has several that fit (plan.scriptChoices). */
+  script?: string;
+  /** Where a config written for the retry goes (default: the OS temp folder). */
+  generatedConfigDir?: string;
   /** RUNNABLE_VAR_* values for config templating (also passed on to the retry). */
   variables?: Record<string, string>;
   /** The environment the retry will inherit (RUNNABLE_PRM_* etc. are checked here). */
@@ -59,6 +73,7 @@ export interface PlanTimings {
 const PARAMETER_PREFIX = 'RUNNABLE_PRM_';
 // Statuses of a run still being written (runnable/defaults.py).
 const RUNNING = new Set(['PROCESSING', 'CREATED', 'TRIGGERED']);
+export const DEAD_AFTER_MS = 10 * 60 * 1000;
 
 function emptyPlan(opts: PlanRetryOptions, cwd: string): RetryPlan {
   return {
@@ -132,10 +147,19 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
   plan.retryIndicator = opts.retryIndicator ?? nextRetryIndicator(run);
   plan.env.RUNNABLE_RETRY_RUN_ID = run.runId;
   plan.env.RUNNABLE_RETRY_INDICATOR = plan.retryIndicator;
-  // The config whose store holds the run. A run read from runnable's defaults (no config file) gets none:
-  // runnable then falls back to the same defaults (discovery only uses the defaults when no
-  // RUNNABLE_CONFIGURATION_FILE or runnable-config.yaml applies).
-  if (found.configFile) plan.env.RUNNABLE_CONFIGURATION_FILE = relOrAbs(cwd, found.configFile);
+  // The config the retry runs with is chosen from the run (executor and layout it recorded), never just "the first
+  // config naming this store" (retryConfig.ts says what runnable records and why).
+  const layout = runLayout(run, store);
+  const choice = await chooseRetryConfig({
+    cwd, run, store, layout, explicit: opts.retryConfigFile, env: opts.env, variables: opts.variables, generatedDir: opts.generatedConfigDir, signal: opts.signal,
+  });
+  plan.config = {
+    file: choice.configFile ? relOrAbs(cwd, choice.configFile) : null,
+    reason: choice.reason,
+    ...(choice.generated ? { generated: choice.generated } : {}),
+    ...(choice.confirm ? { confirm: choice.confirm } : {}),
+  };
+  if (choice.configFile) plan.env.RUNNABLE_CONFIGURATION_FILE = relOrAbs(cwd, choice.configFile);
   for (const [k, v] of Object.entries(opts.variables ?? {})) plan.env[`RUNNABLE_VAR_${k}`] = v;
 
   if (opts.retryIndicator !== undefined && usedIndicators(run).has(opts.retryIndicator)) {
@@ -146,12 +170,29 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
   plan.skipped = skip.skipped;
   plan.rerun = skip.rerun;
 
-  const launch = await launchFor(run, cwd);
+  const launch = await launchFor(run, cwd, opts.script);
   plan.argv = launch.argv;
+  if (launch.script) plan.script = relOrAbs(cwd, launch.script);
+  if (launch.scriptChoices) plan.scriptChoices = launch.scriptChoices.map((f) => relOrAbs(cwd, f));
+  if (launch.note) plan.warnings.push(launch.note);
 
   const blockers: string[] = [];
+  let dead = false;
   if (RUNNING.has(run.status)) {
-    blockers.push(`Run ${run.runId} is still ${run.status}: wait for it to finish (or fail) before retrying it.`);
+    const lastWrite = await lastWriteMs(store, run, layout);
+    const now = opts.now ?? Date.now();
+    const deadAfter = opts.deadAfterMs ?? DEAD_AFTER_MS;
+    const when = lastWrite === undefined ? 'at an unknown time' : `at ${new Date(lastWrite).toLocaleString()} (${Math.round((now - lastWrite) / 60000)} min ago)`;
+    const unfinished = firstUnfinishedTask(run);
+    if (lastWrite !== undefined && now - lastWrite >= deadAfter) {
+      dead = true;
+      plan.warnings.push(`Run ${run.runId} is still ${run.status} in its log, but the log last changed ${when}: it looks dead (a killed process or an orchestration error). The retry re-runs ${unfinished ? `the unfinished step ${unfinished.internalName}` : 'its unfinished steps'}; runnable skips the finished ones.`);
+    } else {
+      blockers.push(`Run ${run.runId} is still ${run.status}: its log last changed ${when}. Wait for it to finish (or fail) before retrying it; a run whose log has not changed for ${Math.round(deadAfter / 60000)} min is offered as dead.`);
+    }
+  }
+  if (plan.config.confirm === undefined && opts.retryConfigFile && choice.configFile !== path.resolve(cwd, opts.retryConfigFile)) {
+    plan.warnings.push(choice.reason);
   }
   if (run.kind === 'job') {
     // extensions/job_executor: _set_up_run_log has no retry path and raises RunLogExistsError for a known run id.
@@ -167,7 +208,7 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
   if (opts.env.RUNNABLE_PARAMETERS_FILE) {
     plan.warnings.push(`RUNNABLE_PARAMETERS_FILE (${opts.env.RUNNABLE_PARAMETERS_FILE}) will be ignored: a retry uses the parameters of the original run.`);
   }
-  const failed = firstFailedTask(run);
+  const failed = firstFailedTask(run) ?? (dead ? firstUnfinishedTask(run) : null);
   if (!failed) {
     if (run.status === 'SUCCESS') blockers.push(`Run ${run.runId} succeeded: there is nothing to retry.`);
     else if (!RUNNING.has(run.status)) blockers.push(`Run ${run.runId} has no failed task in its log: there is no step to retry.`);
@@ -176,16 +217,21 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
   // One Python probe (probe.ts) locates the failed function and computes the current dag; it starts now and
   // runs while the rest of the plan is worked out here. Only when trusted: it imports the project's code.
   const wantDag = run.kind === 'pipeline' && !!run.dagHash && !blockers.length && opts.checkDag !== false;
+  if (wantDag && !run.definitionFile && trusted) {
+    plan.warnings.push(`Not checked whether the pipeline changed since the run: ${run.runId} records no pipeline definition (an AsyncPipeline run as a script); runnable itself refuses the retry if its dag changed.`);
+  }
   if (wantDag && !trusted) {
     plan.warnings.push('Not checked whether the pipeline changed since the run: the workspace is not trusted, so its code was not imported.');
   }
-  const locateCommand = failed && (failed.step.commandType ?? 'python') === 'python' && failed.step.command ? failed.step.command : undefined;
+  const locateCommand = failed && isPythonCommand(failed.step.commandType) && failed.step.command
+    ? (launch.script && failed.step.command.startsWith('__main__.') ? `${launch.scriptModule}.${failed.step.command.slice('__main__.'.length)}` : failed.step.command)
+    : undefined;
   const req: ProbeRequest = {
     cwd,
     python,
     env: { ...opts.env, ...plan.env },
     ...(locateCommand ? { locate: locateCommand } : {}),
-    ...(wantDag ? { dag: { mode: run.executionMode === 'yaml' ? 'yaml' : 'python', definition: run.definitionFile } } : {}),
+    ...(wantDag && run.definitionFile ? { dag: { mode: run.executionMode === 'yaml' ? 'yaml' : 'python', definition: run.definitionFile } } : {}),
     signal: opts.signal,
   } as ProbeRequest;
   const probing: Promise<ProbeAnswer> | undefined = trusted && (req.locate || req.dag)
@@ -202,7 +248,7 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
 
   let paramNames: string[] = [];
   if (failed) {
-    const located = async () => preferPython(trusted ? (await awaitProbe())?.locate : undefined, cwd, failed.step.command!);
+    const located = async () => preferPython(trusted ? (await awaitProbe())?.locate : undefined, cwd, locateCommand ?? failed.step.command!);
     const described = await describeFailed(run, store, failed.step, failed.attempt.inputs, cwd, located, trusted, plan);
     plan.firstFailed = described.ff;
     paramNames = described.paramNames;
@@ -255,7 +301,7 @@ async function describeFailed(
     for (const n of names) ff.inputs[n] = toInput(recorded[n], store, run, cwd);
   };
   const type = step.commandType ?? 'python';
-  if (type !== 'python') {
+  if (!isPythonCommand(type)) {
     plan.warnings.push(`The failed step ${step.internalName} is a ${type} task: there is no Python line to stop at; the retry runs it again without a breakpoint.`);
     all(Object.keys(recorded));
     return { ff, paramNames: [] };
@@ -289,7 +335,10 @@ async function describeFailed(
     const levels = mapLevels(run, step);
     // The condition is evaluated in the function's frame: name the iteration variable as the function sees it.
     const kwargs = location.params.find((p) => p.kind === 'var_keyword')?.name;
+    // The condition runs in the function's frame: use the module's `os` when it imports it (the common case).
+    const importsOs = levels.some((l) => l.kind === 'loop') && /^import[ \t]+os\b|^import[ \t][^\n]*,[ \t]*os\b/m.test(await readFile(location.absFile, 'utf8').catch(() => ''));
     const terms = levels.map((l) => {
+      if (l.kind === 'loop') return `${importsOs ? 'os' : '__import__("os")'}.environ.get(${JSON.stringify(l.iterateAs)}) == ${JSON.stringify(l.branchValue)}`;
       const rec = recorded[l.iterateAs];
       const value = pyLiteral(rec && rec.kind !== 'object' ? rec.value : l.branchValue);
       if (location.params.some((p) => p.name === l.iterateAs && p.kind !== 'var_keyword' && p.kind !== 'var_positional')) return `${l.iterateAs} == ${value}`;

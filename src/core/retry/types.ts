@@ -51,4 +51,20 @@ export interface RetryPlan {
   warnings: string[];
   /** Why the retry cannot work as things stand; null when it can. */
   blocked: string | null;
+  /** The config the retry hands runnable, chosen from the run (retryConfig.ts); absent when the run was not found. */
+  config?: {
+    /** RUNNABLE_CONFIGURATION_FILE (relative to cwd when inside it); null: runnable's defaults. */
+    file: string | null;
+    /** Which config and why, for the pre-flight. */
+    reason: string;
+    /** Set when the file was written for this retry: its text. */
+    generated?: string;
+    /** Set when the user named a config that would not retry under the debugger: what it would do. Ask first. */
+    confirm?: string;
+  };
+  /** Async/script runs (`__main__.<fn>` commands, no definition): the workspace scripts that could be the run's, when
+   * more than one fits and none was chosen (planRetry's `script` option). The plan is blocked until one is picked. */
+  scriptChoices?: string[];
+  /** The script re-run for a `__main__` run (relative to cwd). */
+  script?: string;
 }

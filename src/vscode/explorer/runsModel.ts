@@ -12,6 +12,7 @@ import type { RunLogStore, StoreDescriptor } from '../../core/stores/runLogStore
 import { MessageStore } from '../../core/stores/messageStore';
 import { openStore } from '../../core/stores/openStore';
 import { StatWorker } from '../../core/stores/statWorker';
+import { watchDirectory } from '../../core/stores/dirWatch';
 import type { Logger } from '../logger';
 import type { RunRef, RunsService } from '../services';
 import { affectsStoreDiscovery, readSettings } from '../settings';
@@ -213,8 +214,10 @@ export class RunsModel implements RunsService, vscode.Disposable {
         if (runId) this.forgetRun(storeId, runId);
         this.schedule(`store:${storeId}`, () => this.refreshStore(storeId));
       };
+      // Set up synchronously (dirWatch.ts): a run written right after this root appeared is listed, not missed.
+      const direct = watchDirectory(watchPath, (name) => onChange(vscode.Uri.file(name ? path.join(watchPath, name) : watchPath)));
       this.log.debug(`Runs view: watching ${watchPath}`);
-      this.storeWatchers.push(watcher, watcher.onDidChange(onChange), watcher.onDidCreate(onChange), watcher.onDidDelete(onChange));
+      this.storeWatchers.push(direct, watcher, watcher.onDidChange(onChange), watcher.onDidCreate(onChange), watcher.onDidDelete(onChange));
     }
   }
 

@@ -2,7 +2,7 @@
 // Reads go through the model; this file only builds nodes, labels, tooltips and contextValues.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Attempt, Run, Step } from '../../core/runlog/model';
+import type { Attempt, Run, RunSummary, Step } from '../../core/runlog/model';
 import { firstFailedTask } from '../../core/runlog/rules';
 import {
   attemptText, formatDuration, formatRelative, paramText, runDescription, statusIcon, statusKey, statusSymbol,
@@ -44,6 +44,8 @@ function code(text: string): string {
 
 /** Failed runs per store whose failed step is read in the background for their description (newest first). */
 export const FAILED_STEP_READS = 200;
+/** Of those, how many a local store reads before its rows are first drawn (the rest fill in without a redraw storm). */
+export const FAILED_STEPS_BEFORE_DRAW = 50;
 
 export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
@@ -159,7 +161,25 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     if (!all.length) return [this.info(element, 'empty', 'No runs yet: run a pipeline with this config and it appears here.')];
     const runs = await this.model.filteredRuns(storeId);
     if (!runs.length && isFilterActive(this.model.filter)) return [this.info(element, 'filtered', `No runs match the filter (${all.length} hidden).`)];
+    // The newest failed runs of a local store name their failed step before the rows are drawn: naming them
+    // afterwards redraws rows the user may have just right-clicked, and a redraw closes an open context menu.
+    if (root.store?.watchPath) await this.nameFailedSteps(storeId, runs.filter((r) => r.status === 'FAIL' && !r.error).slice(0, FAILED_STEPS_BEFORE_DRAW));
     return runs.map((summary) => this.node({ kind: 'run' as const, id: ids.run(storeId, summary.runId), ref: { storeId, runId: summary.runId }, summary }, element));
+  }
+
+  /** Reads these failed runs (the model's read gate bounds the concurrency) and keeps their failed step's name. */
+  private async nameFailedSteps(storeId: string, failed: RunSummary[]): Promise<void> {
+    const todo = failed.filter((s) => !this.failedStep.has(ids.run(storeId, s.runId)));
+    if (!todo.length) return;
+    this.failedStepReads.set(storeId, (this.failedStepReads.get(storeId) ?? 0) + todo.length);
+    await Promise.all(todo.map(async (s) => {
+      const id = ids.run(storeId, s.runId);
+      try {
+        this.failedStep.set(id, failedName(await this.model.loadRunInBackground({ storeId, runId: s.runId })) ?? null);
+      } catch {
+        this.failedStep.set(id, null);
+      }
+    }));
   }
 
   private async runChildren(element: RunNode): Promise<ExplorerNode[]> {

@@ -1,0 +1,234 @@
+// Which config the retry hands runnable (RUNNABLE_CONFIGURATION_FILE), chosen from the RUN, not from the folder.
+//
+// What runnable records and what it does not (seen in its context.py / run_config and in the mixed-configs fixture):
+// - run_config records the services by name only: pipeline_executor.service_name (`local`, `argo`, `mocked`, ...),
+//   run_log_store.service_name, catalog.service_name, secrets.service_name. It does NOT record which config file was
+//   used, nor the store folder, nor the catalog folder. A run made with runnable's defaults and one made through an
+//   equivalent local config look the same.
+// - runnable picks its config as: RUNNABLE_CONFIGURATION_FILE, else execute(configuration_file=...), else
+//   `runnable-config.yaml` in cwd, else DEFAULT_SERVICES (local executor, file-system `.run_log_store`, file-system
+//   `.catalog`, env-secrets). Only the `pipeline-executor` key names the executor (`executor:` is ignored).
+// - Only the `local` executor runs the steps in the process the debugger is attached to. `mocked` "retries" by
+//   executing nothing, marks the run SUCCESS and REPLACES the failed attempt; `argo` only writes argo-pipeline.yaml;
+//   `local-container` and `emulator` run the steps in other processes. None of those may run for Retry Locally.
+//
+// So a config qualifies only when (1) its store is the one that holds the run, in the run's layout (a chunked-fs run
+// in a folder is read by a chunked-fs config, a `<id>.json` run by a file-system config), (2) its executor is the one
+// the run recorded and that executor is `local`. Among those, one whose file-system catalog holds the run's folder
+// wins (the catalog location is not recorded; where the run's data is, is the evidence). runnable's defaults
+// qualify like a config when nothing would override them (no RUNNABLE_CONFIGURATION_FILE, no runnable-config.yaml).
+// When nothing qualifies (an Argo or container run read through a local store, a pulled sandbox), a small local
+// config is written for the retry: local executor, the run's store and catalog, its secrets service.
+import { existsSync, promises as fs } from 'node:fs';
+import { createHash } from 'node:crypto';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import { ConfigError, type LoadedConfig, loadConfigFile, PIPELINE_EXECUTOR_KEY, RUN_LOG_STORE_KEY } from '../config/configFile';
+import { CONFIG_ENV, USER_CONFIG_FILE } from '../config/discover';
+import { findConfigFiles } from '../config/findConfigFiles';
+import { resolveCatalog, resolveRunLogStore, serviceKwargs } from '../config/storeSettings';
+import { gatherVariables } from '../config/templating';
+import type { Run } from '../runlog/model';
+import type { StoreDescriptor } from '../stores/runLogStore';
+
+/** The executors that run a retry's steps inside the debugged process. */
+export const LOCAL_EXECUTORS = new Set(['local']);
+
+/** What running a config with this executor for "Retry Locally" would do instead of a retry under the debugger. */
+export function executorConsequence(executor: string): string {
+  switch (executor) {
+    case 'mocked': return 'the mocked executor executes nothing, marks the run SUCCESS and replaces its failed attempt in the run log (the evidence of the failure is lost)';
+    case 'argo': return 'the argo executor only writes an Argo workflow (argo-pipeline.yaml) and exits; nothing is retried here';
+    case 'local-container': return 'the local-container executor runs every step in a container, where the debugger cannot stop';
+    case 'emulator': return 'the emulator executor runs every step in a separate process, where the debugger cannot stop';
+    default: return `the ${executor} executor does not run the steps in this process, so the debugger cannot stop in them`;
+  }
+}
+
+export interface ConfigCandidate {
+  /** Absolute config file; undefined: runnable's defaults. */
+  file: string | undefined;
+  executor: string;
+  storeType: string;
+  storeId: string;
+  catalogType: string;
+  catalogLocation: string;
+  secrets: string;
+  /** Why it does not qualify (undefined: it does). */
+  rejected?: string;
+}
+
+export interface RetryConfigChoice {
+  /** The value for RUNNABLE_CONFIGURATION_FILE (absolute); undefined: run with runnable's defaults. */
+  configFile: string | undefined;
+  /** Set when configFile was written for this retry (its text, for the pre-flight and tests). */
+  generated?: string;
+  /** One sentence for the pre-flight: which config and why. */
+  reason: string;
+  /** Set when the user named a config that would not retry under the debugger: what would happen (ask first). */
+  confirm?: string;
+  candidates: ConfigCandidate[];
+}
+
+export interface ChooseConfigOptions {
+  cwd: string;
+  run: Run;
+  /** The store the run was read from. */
+  store: StoreDescriptor;
+  /** The run's layout as found on disk (`file-system`: `<id>.json`, `chunked-fs`: `<id>/RunLog.json`); default the store's type. */
+  layout?: string;
+  /** A config the user named for this retry (launch.json `configFile`, CLI `--config`). */
+  explicit?: string;
+  env: Record<string, string | undefined>;
+  variables?: Record<string, string>;
+  /** Where generated configs go (default: the OS temp folder). */
+  generatedDir?: string;
+  signal?: AbortSignal;
+}
+
+const rel = (cwd: string, f: string | undefined) => (f ? (path.relative(cwd, f).startsWith('..') ? f : path.relative(cwd, f)) : "runnable's defaults");
+
+function service(run: Run, key: string): string | undefined {
+  const v = run.runConfig[key] as { service_name?: unknown } | undefined;
+  return v && typeof v.service_name === 'string' ? v.service_name : undefined;
+}
+
+function describe(file: string | undefined, cfg: LoadedConfig | undefined, cwd: string): ConfigCandidate {
+  const storeType = cfg?.runLogStore?.type ?? 'file-system';
+  const store = resolveRunLogStore(storeType, cfg?.runLogStore ? serviceKwargs(cfg.runLogStore.raw) : {}, cwd);
+  const catalogType = cfg?.catalog?.type ?? 'file-system';
+  const catalog = resolveCatalog(catalogType, cfg?.catalog ? serviceKwargs(cfg.catalog.raw) : {}, cwd);
+  return {
+    file,
+    executor: cfg?.pipelineExecutor?.type ?? 'local',
+    storeType: store.type,
+    storeId: store.id,
+    catalogType: catalog.type,
+    catalogLocation: catalog.location,
+    secrets: cfg?.secrets?.type ?? 'env-secrets',
+  };
+}
+
+async function workspaceConfigs(opts: ChooseConfigOptions): Promise<ConfigCandidate[]> {
+  const cwd = path.resolve(opts.cwd);
+  const variables = gatherVariables(opts.env, opts.variables ?? {});
+  const out: ConfigCandidate[] = [];
+  const files = new Set<string>();
+  if (opts.explicit) files.add(path.resolve(cwd, opts.explicit));
+  const skip = [opts.store.location].filter((l) => l && !/^[a-z0-9]+:\/\//i.test(l));
+  for (const f of await findConfigFiles(cwd, undefined, skip, opts.signal).catch(() => [] as string[])) files.add(f);
+  for (const file of files) {
+    let cfg: LoadedConfig;
+    try {
+      const st = await fs.stat(file);
+      if (st.size > 1024 * 1024) continue;
+      const text = await fs.readFile(file, 'utf8');
+      if (file !== path.resolve(cwd, opts.explicit ?? '') && !RUN_LOG_STORE_KEY.test(text) && !PIPELINE_EXECUTOR_KEY.test(text)) continue;
+      cfg = await loadConfigFile(file, variables);
+    } catch (e) {
+      if (opts.explicit && file === path.resolve(cwd, opts.explicit)) {
+        out.push({ file, executor: '', storeType: '', storeId: '', catalogType: '', catalogLocation: '', secrets: '', rejected: e instanceof ConfigError ? e.message : String(e) });
+      }
+      continue;
+    }
+    out.push(describe(file, cfg, cwd));
+  }
+  return out;
+}
+
+const place = (storeId: string) => storeId.replace(/^[^:]+:/, '');
+
+function judge(c: ConfigCandidate, run: Run, store: StoreDescriptor, layout: string): string | undefined {
+  if (c.rejected) return c.rejected;
+  const recordedExecutor = run.executor || 'local';
+  if (place(c.storeId) !== place(store.id)) return 'its store does not hold the run';
+  if (c.storeType !== layout) return `its ${c.storeType} store cannot read this ${layout} run`;
+  if (c.executor !== recordedExecutor) return `its executor is ${c.executor}, the run was made by ${recordedExecutor}`;
+  if (!LOCAL_EXECUTORS.has(c.executor)) return executorConsequence(c.executor);
+  const recordedCatalog = service(run, 'catalog');
+  if (recordedCatalog && recordedCatalog !== c.catalogType) return `its catalog is ${c.catalogType}, the run used ${recordedCatalog}`;
+  return undefined;
+}
+
+/** The run's data is in this catalog (file-system: `<catalog>/<run_id>/` exists). Remote catalogs: unknown (0). */
+function catalogEvidence(c: ConfigCandidate, runId: string): number {
+  if (c.catalogType !== 'file-system' || !c.catalogLocation) return 0;
+  return existsSync(path.join(c.catalogLocation, runId)) ? 1 : -1;
+}
+
+export async function chooseRetryConfig(opts: ChooseConfigOptions): Promise<RetryConfigChoice> {
+  const cwd = path.resolve(opts.cwd);
+  const { run, store } = opts;
+  const layout = opts.layout ?? store.type;
+  const candidates = await workspaceConfigs(opts);
+  for (const c of candidates) c.rejected = judge(c, run, store, layout);
+
+  const explicit = opts.explicit ? candidates.find((c) => c.file === path.resolve(cwd, opts.explicit!)) : undefined;
+  if (explicit) {
+    if (!explicit.rejected) return { configFile: explicit.file, reason: `Config ${rel(cwd, explicit.file)} (named for this retry): ${explicit.executor} executor, its ${explicit.storeType} store holds the run.`, candidates };
+    if (explicit.executor && !LOCAL_EXECUTORS.has(explicit.executor)) {
+      return {
+        configFile: explicit.file,
+        reason: `Config ${rel(cwd, explicit.file)} (named for this retry) uses the ${explicit.executor} executor.`,
+        confirm: `${rel(cwd, explicit.file)} runs the ${explicit.executor} executor: ${executorConsequence(explicit.executor)}.`,
+        candidates,
+      };
+    }
+    // Named but unusable for another reason (wrong store, unreadable): fall through to a config that works, and say so.
+  }
+
+  // runnable's defaults count when nothing would override them in the retry's process.
+  const defaultsApply = !opts.env[CONFIG_ENV] && !existsSync(path.join(cwd, USER_CONFIG_FILE));
+  const defaults = describe(undefined, undefined, cwd);
+  defaults.rejected = judge(defaults, run, store, layout);
+  const pool = [...(defaultsApply ? [defaults] : []), ...candidates.filter((c) => c !== explicit)];
+  const qualified = pool.filter((c) => !c.rejected);
+  // Evidence first (the run's catalog folder), then the defaults, runnable-config.yaml, then by path.
+  const rank = (c: ConfigCandidate) => [-catalogEvidence(c, run.runId), c.file === undefined ? 0 : path.basename(c.file) === USER_CONFIG_FILE ? 1 : 2, c.file ?? ''] as const;
+  qualified.sort((a, b) => {
+    const ra = rank(a), rb = rank(b);
+    return ra[0] - rb[0] || ra[1] - rb[1] || (ra[2] < rb[2] ? -1 : ra[2] > rb[2] ? 1 : 0);
+  });
+  const others = candidates.filter((c) => c.rejected && place(c.storeId) === place(store.id) && c.file);
+  const notTaken = others.length ? ` Not taken: ${others.map((c) => `${rel(cwd, c.file)} (${c.rejected})`).join('; ')}.` : '';
+  const named = explicit ? `${rel(cwd, explicit.file)} was named but cannot retry this run (${explicit.rejected}). ` : '';
+  const best = qualified[0];
+  if (best) {
+    const why = best.file === undefined
+      ? `runnable's defaults (local executor, file-system ${rel(cwd, path.resolve(cwd, '.run_log_store'))}): the run was made by the ${run.executor || 'local'} executor into this store, and no config overrides them`
+      : `${rel(cwd, best.file)}: ${best.executor} executor, as the run recorded, and its ${best.storeType} store holds the run`;
+    return { configFile: best.file, reason: `${named}Retry config: ${why}.${notTaken}`, candidates };
+  }
+
+  // Nothing qualifies: write a local config on the run's store and catalog.
+  const text = generatedConfigText(run, store, layout);
+  const dir = opts.generatedDir ?? path.join(os.tmpdir(), 'runnable-retry-configs');
+  await fs.mkdir(dir, { recursive: true });
+  const file = path.join(dir, `${run.runId.replace(/[^\w.-]/g, '_').slice(0, 80)}-${createHash('sha1').update(text).digest('hex').slice(0, 8)}.yaml`);
+  await fs.writeFile(file, text);
+  const recorded = run.executor || 'local';
+  const because = LOCAL_EXECUTORS.has(recorded)
+    ? 'no config in the workspace has a local executor on the store that holds it'
+    : `the run was made by the ${recorded} executor, which cannot retry under the debugger here`;
+  return { configFile: file, generated: text, reason: `${named}Retry config written for this retry (${file}): local executor on the run's ${layout} store and catalog, because ${because}.${notTaken}`, candidates };
+}
+
+/** A runnable config: local executor, the store that holds the run, its catalog, the recorded secrets service. */
+export function generatedConfigText(run: Run, store: StoreDescriptor, layout: string = store.type): string {
+  const doc: Record<string, unknown> = { 'pipeline-executor': { type: 'local' } };
+  const storeSettings: Record<string, unknown> = {};
+  const type = store.type === 'file-system' || store.type === 'chunked-fs' ? layout : store.type;
+  if (type === 'file-system' || type === 'chunked-fs') storeSettings.log_folder = store.location;
+  else for (const [k, v] of Object.entries(store.settings)) if (!/secret|access_key|password|token/i.test(k)) storeSettings[k] = v;
+  doc['run-log-store'] = { type, ...(Object.keys(storeSettings).length ? { config: storeSettings } : {}) };
+  if (store.catalog) {
+    const recorded = service(run, 'catalog') ?? store.catalog.type;
+    doc.catalog = recorded === 'file-system' && store.catalog.type === 'file-system'
+      ? { type: 'file-system', config: { catalog_location: store.catalog.location } }
+      : { type: recorded };
+  }
+  const secrets = service(run, 'secrets');
+  if (secrets && secrets !== 'env-secrets') doc.secrets = { type: secrets };
+  return `# Written by Runnable Retry & Recovery for a local retry of ${run.runId}: the run was made with\n# ${run.executor || 'local'} executor; this retries it with the local executor on the same store and catalog.\n${stringify(doc)}`;
+}

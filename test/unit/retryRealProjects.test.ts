@@ -1,0 +1,149 @@
+// Retry plans over workspaces recorded with real runnable in the shapes its users have (fixtures docs-09-retry,
+// mixed-configs, async-pipeline, killed-run, loop; see their case.json): documented examples in hyphenated package
+// folders, several configs naming one store, an AsyncPipeline run as a script, a run killed mid-step, a loop.
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { planRetry } from '../../src/core/retry/plan';
+import { pythonEnv } from '../standin/standinEnv';
+
+const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/runnable');
+const PY = pythonEnv();
+const temps: string[] = [];
+after(() => { for (const d of temps) fs.rmSync(d, { recursive: true, force: true }); });
+
+function tempCopy(name: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `real-${name}-`));
+  temps.push(dir);
+  fs.cpSync(path.join(FIXTURES, name), dir, { recursive: true });
+  return dir;
+}
+
+interface CaseRun {
+  status: string;
+  first_failed_task: { internal_name: string; file: string; break_line: number; inputs: Record<string, { kind: string; value?: unknown }> };
+  expected_retry_config: string | null;
+  extra?: { equivalent_retry_configs?: Array<string | null> };
+  retry_argv: string[];
+  break_condition: string | null;
+  retry: { skipped_on_retry: string[]; rerun_on_retry: string[] };
+}
+const caseRuns = (name: string) => Object.entries((JSON.parse(fs.readFileSync(path.join(FIXTURES, name, 'case.json'), 'utf8')) as { runs: Record<string, CaseRun> }).runs);
+const OLD = new Date(Date.now() - 3 * 60 * 60 * 1000);
+
+for (const name of ['docs-09-retry', 'mixed-configs', 'async-pipeline', 'killed-run', 'loop']) {
+  void describe(`retry plans: ${name}`, () => {
+    for (const [runId, c] of caseRuns(name)) {
+      void it(`${runId}: not blocked; the failed function, its stop line, inputs, config and condition as real runnable has them`, async () => {
+        const dir = tempCopy(name);
+        // A killed run is only offered once its log has been quiet for a while: age the copy (cpSync dated it now).
+        if (c.status === 'PROCESSING') fs.utimesSync(path.join(dir, '.run_log_store', `${runId}.json`), OLD, OLD);
+        const plan = await planRetry({ cwd: dir, runId, env: PY.env, python: PY.python, generatedConfigDir: path.join(dir, '.generated') });
+        assert.equal(plan.blocked, null, plan.blocked ?? '');
+        const ff = c.first_failed_task;
+        assert.equal(plan.firstFailed?.internalName, ff.internal_name);
+        assert.equal(plan.firstFailed?.file, ff.file);
+        assert.equal(plan.firstFailed?.line, ff.break_line);
+        assert.deepEqual(Object.fromEntries(Object.entries(plan.firstFailed?.inputs ?? {}).map(([k, v]) => [k, { kind: v.kind, value: v.value }])),
+          Object.fromEntries(Object.entries(ff.inputs).map(([k, v]) => [k, { kind: v.kind, value: v.value }])));
+        const allowed = c.extra?.equivalent_retry_configs ?? [c.expected_retry_config];
+        assert.ok(allowed.includes(plan.config?.file ?? null), `config ${plan.config?.file ?? 'defaults'} is one of ${JSON.stringify(allowed)}: ${plan.config?.reason}`);
+        assert.equal(plan.env.RUNNABLE_CONFIGURATION_FILE, plan.config?.file ?? undefined);
+        assert.equal(plan.breakpoints[0]?.condition ?? null, c.break_condition);
+        assert.deepEqual([...plan.rerun].sort(), [...c.retry.rerun_on_retry].sort());
+        for (const s of c.retry.skipped_on_retry) assert.ok(plan.skipped.includes(s), `${s} skipped`);
+      });
+    }
+  });
+}
+
+void describe('retry config chosen from the run', () => {
+  it('mocked, argo and container configs on the same store are never taken; the pre-flight says which was and why', async () => {
+    const dir = tempCopy('mixed-configs');
+    const plan = await planRetry({ cwd: dir, runId: 'mixed-local-0001', env: PY.env, python: PY.python });
+    assert.ok(!/mocked|argo|container/.test(plan.config?.file ?? ''), plan.config?.file ?? '');
+    assert.match(plan.config!.reason, /Not taken: .*configs\/mocked\.yaml \(.*mocked/);
+    assert.match(plan.config!.reason, /configs\/chunked\.yaml \(its chunked-fs store cannot read this file-system run\)/);
+  });
+
+  it('the chunked-fs run in the same folder is retried through the chunked-fs config', async () => {
+    const dir = tempCopy('mixed-configs');
+    const plan = await planRetry({ cwd: dir, runId: 'mixed-chunked-0001', env: PY.env, python: PY.python });
+    assert.equal(plan.config?.file, 'configs/chunked.yaml', plan.config?.reason);
+  });
+
+  it('a mocked config named for the retry comes back as a confirmation that says what it would do', async () => {
+    const dir = tempCopy('mixed-configs');
+    const plan = await planRetry({ cwd: dir, runId: 'mixed-local-0001', env: PY.env, python: PY.python, retryConfigFile: 'configs/mocked.yaml' });
+    assert.match(plan.config?.confirm ?? '', /mocked executor executes nothing, marks the run SUCCESS and replaces its failed attempt/);
+  });
+
+  it('a run made by argo, read through a local store: a local config is written for the retry, and the plan says so', async () => {
+    const dir = tempCopy('mixed-configs');
+    const file = path.join(dir, '.run_log_store', 'mixed-local-0001.json');
+    const log = JSON.parse(fs.readFileSync(file, 'utf8'));
+    log.run_config.pipeline_executor.service_name = 'argo';
+    fs.writeFileSync(file, JSON.stringify(log, null, 4));
+    const plan = await planRetry({ cwd: dir, runId: 'mixed-local-0001', env: PY.env, python: PY.python, generatedConfigDir: path.join(dir, '.generated') });
+    assert.match(plan.config?.reason ?? '', /written for this retry.*made by the argo executor/);
+    assert.match(plan.config?.generated ?? '', /pipeline-executor:\n {2}type: local/);
+    assert.ok(plan.config?.file && fs.readFileSync(path.resolve(dir, plan.config.file), 'utf8') === plan.config.generated);
+  });
+});
+
+void describe('dead runs', () => {
+  it('a PROCESSING run whose log is being written is refused with the time of its last write', async () => {
+    const dir = tempCopy('killed-run');
+    const plan = await planRetry({ cwd: dir, runId: 'killed-run-0001', env: PY.env, python: PY.python });
+    assert.match(plan.blocked ?? '', /still PROCESSING: its log last changed at .* \(0 min ago\)/);
+  });
+
+  it('a quiet one is offered with a warning naming the unfinished step and when the log last changed', async () => {
+    const dir = tempCopy('killed-run');
+    fs.utimesSync(path.join(dir, '.run_log_store', 'killed-run-0001.json'), OLD, OLD);
+    const plan = await planRetry({ cwd: dir, runId: 'killed-run-0001', env: PY.env, python: PY.python });
+    assert.equal(plan.blocked, null);
+    assert.ok(plan.warnings.some((w) => /last changed at .* \(180 min ago\): it looks dead.*the unfinished step crunch/.test(w)), plan.warnings.join(' | '));
+  });
+});
+
+void describe('async pipelines run as scripts', () => {
+  it('the script that defines the __main__ functions is re-run; a second one that fits is offered as a choice', async () => {
+    const dir = tempCopy('async-pipeline');
+    const one = await planRetry({ cwd: dir, runId: 'async-flow-0001', env: PY.env, python: PY.python });
+    assert.deepEqual(one.argv, ['flows/async_flow.py']);
+    assert.equal(one.script, 'flows/async_flow.py');
+    fs.copyFileSync(path.join(dir, 'flows', 'async_flow.py'), path.join(dir, 'flows', 'copy_flow.py'));
+    const two = await planRetry({ cwd: dir, runId: 'async-flow-0001', env: PY.env, python: PY.python });
+    assert.deepEqual(two.scriptChoices, ['flows/async_flow.py', 'flows/copy_flow.py']);
+    assert.match(two.blocked ?? '', /2 scripts define fetch, parse/);
+    const picked = await planRetry({ cwd: dir, runId: 'async-flow-0001', env: PY.env, python: PY.python, script: 'flows/copy_flow.py' });
+    assert.equal(picked.blocked, null);
+    assert.equal(picked.firstFailed?.file, 'flows/copy_flow.py');
+  });
+});
+
+void describe('a retry never rewrites history', () => {
+  it('an appended attempt keeps the history; a mocked retry that replaces the FAIL attempt is reported', async () => {
+    const { attemptHistory, lostHistory } = await import('../../src/core/retry/history');
+    const { openStore } = await import('../../src/core/stores/openStore');
+    const { discoverStores } = await import('../../src/core/config/discover');
+    const dir = tempCopy('mixed-configs');
+    const d = (await discoverStores({ cwd: dir, env: {} })).stores.find((s) => s.type === 'file-system')!;
+    const read = () => openStore(d).getRun('mixed-local-0001');
+    const before = attemptHistory(await read());
+    assert.ok(before['publish#1'], 'the failed attempt is in the history');
+    const file = path.join(dir, '.run_log_store', 'mixed-local-0001.json');
+    const log = JSON.parse(fs.readFileSync(file, 'utf8'));
+    // What runnable's local executor does: a second attempt appended.
+    log.steps.publish.attempts.push({ ...log.steps.publish.attempts[0], attempt_number: 2, status: 'SUCCESS', retry_indicator: '2' });
+    fs.writeFileSync(file, JSON.stringify(log, null, 4));
+    assert.deepEqual(lostHistory(before, await read()), []);
+    // What the mocked executor does: attempt 1 FAIL becomes attempt 1 SUCCESS with the new indicator.
+    log.steps.publish.attempts = [{ ...log.steps.publish.attempts[0], status: 'SUCCESS', retry_indicator: '2' }];
+    fs.writeFileSync(file, JSON.stringify(log, null, 4));
+    assert.deepEqual(lostHistory(before, await read()), ['attempt 1 of publish (FAIL) was rewritten: it now says SUCCESS, indicator 2', 'attempt 2 of publish (SUCCESS, indicator 2) is gone'].slice(0, 1));
+  });
+});
