@@ -3,6 +3,7 @@ validate the dag hash, restore the original parameters, skip steps whose last at
 (composites when SUCCESS; terminal nodes always run), call the failed task's function with the
 parameters in scope filtered by its signature (objects unpickled from the catalog; map iterations
 get their iterate_as value), go on with the following steps and append attempts to the run log."""
+import asyncio
 import datetime
 import glob
 import hashlib
@@ -115,7 +116,7 @@ class Retry:
     def run_node(self, node, internal, branch_internal, iter_vars):
         kind = node["node_type"]
         step = self.store.step(internal)
-        composite = kind in ("map", "parallel", "conditional")
+        composite = kind in ("map", "parallel", "conditional", "loop")
         if step is not None and kind not in ("success", "fail"):
             if composite and step["status"] == SUCCESS or not composite and step["attempts"] and step["attempts"][-1]["status"] == SUCCESS:
                 self.say("skipping %s (already successful)" % internal)
@@ -147,6 +148,23 @@ class Retry:
                 collected.setdefault(k, []).append(p["value"])
         self.params(branch_internal).update({k: {"kind": "json", "value": vs} for k, vs in collected.items()})
         return SUCCESS if all(s == SUCCESS for s in statuses) else FAIL
+
+    def run_loop(self, node, internal, branch_internal, iter_vars):
+        """runnable's LoopNode: iteration i gets the parameters of the parent (i == 0) or of iteration i-1,
+        the index as env var `index_as`; stops on a failed iteration, on parameter break_on == True or after
+        max_iterations; the last iteration's parameters go back to the parent. A retry re-enters at 0."""
+        parent, i = self.params(branch_internal), 0
+        while True:
+            branch = "%s.%d" % (internal, i)
+            self.store.branch(branch)["parameters"].update(parent if i == 0 else self.store.branch("%s.%d" % (internal, i - 1))["parameters"])
+            os.environ[node["index_as"]] = str(i)
+            status = self.run_branch(node["branch"], branch, iter_vars)
+            scope = self.store.branch(branch)["parameters"]
+            done = (scope.get(node["break_on"]) or {}).get("value") is True
+            if status != SUCCESS or done or i >= node["max_iterations"] - 1:
+                parent.update(scope)
+                return status
+            i += 1
 
     def run_parallel(self, node, internal, branch_internal, iter_vars):
         statuses = [self.run_branch(g, "%s.%s" % (internal, k), iter_vars) for k, g in node["branches"].items()]
@@ -195,6 +213,8 @@ class Retry:
                 kwargs = self.bind(func, inputs)
                 self.say("calling %s(%s) for %s" % (command, ", ".join("%s=%r" % kv for kv in kwargs.items()), internal))
                 result = func(**kwargs)
+                if inspect.isawaitable(result):  # async-python tasks
+                    result = asyncio.run(result)
             returns = node.get("returns") or []
             values = result if isinstance(result, tuple) else (result,)
             for r, v in zip(returns, values if returns else ()):
