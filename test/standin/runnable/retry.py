@@ -3,6 +3,7 @@ validate the dag hash, restore the original parameters, skip steps whose last at
 (composites when SUCCESS; terminal nodes always run), call the failed task's function with the
 parameters in scope filtered by its signature (objects unpickled from the catalog; map iterations
 get their iterate_as value), go on with the following steps and append attempts to the run log."""
+import asyncio
 import datetime
 import glob
 import hashlib
@@ -86,8 +87,8 @@ class Store:
 
 
 class Retry:
-    def __init__(self, store, catalog, indicator):
-        self.store, self.catalog, self.indicator = store, catalog, indicator
+    def __init__(self, store, catalog, indicator, mocked=False):
+        self.store, self.catalog, self.indicator, self.mocked = store, catalog, indicator, mocked
 
     def say(self, msg):
         print("[runnable stand-in] " + msg, flush=True)
@@ -115,8 +116,10 @@ class Retry:
     def run_node(self, node, internal, branch_internal, iter_vars):
         kind = node["node_type"]
         step = self.store.step(internal)
-        composite = kind in ("map", "parallel", "conditional")
-        if step is not None and kind not in ("success", "fail"):
+        composite = kind in ("map", "parallel", "conditional", "loop")
+        if self.mocked:  # runnable's mocked executor skips nothing: every step visited gets a new step log
+            step = None
+        elif step is not None and kind not in ("success", "fail"):
             if composite and step["status"] == SUCCESS or not composite and step["attempts"] and step["attempts"][-1]["status"] == SUCCESS:
                 self.say("skipping %s (already successful)" % internal)
                 return SUCCESS
@@ -128,8 +131,9 @@ class Retry:
         if composite:
             step["status"] = getattr(self, "run_" + kind)(node, internal, branch_internal, iter_vars)
             return step["status"]
-        if kind == "stub":
+        if kind == "stub" or self.mocked:
             self.attempt(step, SUCCESS)
+            self.store.save()
             return SUCCESS
         return self.run_task(node, step, internal, branch_internal, iter_vars)
 
@@ -147,6 +151,23 @@ class Retry:
                 collected.setdefault(k, []).append(p["value"])
         self.params(branch_internal).update({k: {"kind": "json", "value": vs} for k, vs in collected.items()})
         return SUCCESS if all(s == SUCCESS for s in statuses) else FAIL
+
+    def run_loop(self, node, internal, branch_internal, iter_vars):
+        """runnable's LoopNode: iteration i gets the parameters of the parent (i == 0) or of iteration i-1,
+        the index as env var `index_as`; stops on a failed iteration, on parameter break_on == True or after
+        max_iterations; the last iteration's parameters go back to the parent. A retry re-enters at 0."""
+        parent, i = self.params(branch_internal), 0
+        while True:
+            branch = "%s.%d" % (internal, i)
+            self.store.branch(branch)["parameters"].update(parent if i == 0 else self.store.branch("%s.%d" % (internal, i - 1))["parameters"])
+            os.environ[node["index_as"]] = str(i)
+            status = self.run_branch(node["branch"], branch, iter_vars)
+            scope = self.store.branch(branch)["parameters"]
+            done = (scope.get(node["break_on"]) or {}).get("value") is True
+            if status != SUCCESS or done or i >= node["max_iterations"] - 1:
+                parent.update(scope)
+                return status
+            i += 1
 
     def run_parallel(self, node, internal, branch_internal, iter_vars):
         statuses = [self.run_branch(g, "%s.%s" % (internal, k), iter_vars) for k, g in node["branches"].items()]
@@ -195,6 +216,8 @@ class Retry:
                 kwargs = self.bind(func, inputs)
                 self.say("calling %s(%s) for %s" % (command, ", ".join("%s=%r" % kv for kv in kwargs.items()), internal))
                 result = func(**kwargs)
+                if inspect.isawaitable(result):  # async-python tasks
+                    result = asyncio.run(result)
             returns = node.get("returns") or []
             values = result if isinstance(result, tuple) else (result,)
             for r, v in zip(returns, values if returns else ()):
@@ -227,6 +250,11 @@ def retry_pipeline(dag, mode, definition, configuration_file="", parameters_file
     if not run_id:
         raise SystemExit("runnable test stand-in: only retries are implemented; set RUNNABLE_RETRY_RUN_ID")
     cfg = _config(configuration_file)
+    executor = (cfg.get("pipeline-executor") or {}).get("type", "local")  # runnable ignores `executor:` keys
+    if executor == "argo":
+        return _argo(cfg)
+    if executor not in ("local", "mocked"):
+        raise SystemExit("runnable test stand-in: the %s executor is not implemented" % executor)
     store_cfg = cfg.get("run-log-store") or {}
     catalog_cfg = (cfg.get("catalog") or {}).get("config") or {}
     store = Store(store_cfg.get("type", "file-system"), (store_cfg.get("config") or {}).get("log_folder", ".run_log_store"), run_id)
@@ -234,7 +262,8 @@ def retry_pipeline(dag, mode, definition, configuration_file="", parameters_file
     if store.run_log["dag_hash"] != current:
         raise SystemExit("RetryValidationError: DAG structure has changed since original run. Original hash: %s, Current hash: %s. "
                          "Retry is not allowed when DAG structure changes." % (store.run_log["dag_hash"], current))
-    retry = Retry(store, catalog_cfg.get("catalog_location", ".catalog"), os.environ.get("RUNNABLE_RETRY_INDICATOR", ""))
+    retry = Retry(store, catalog_cfg.get("catalog_location", ".catalog"), os.environ.get("RUNNABLE_RETRY_INDICATOR", ""),
+                  mocked=executor == "mocked")
     if parameters_file:
         retry.say("RETRY MODE: ignoring parameters file %s, using the original run's parameters" % parameters_file)
     retry.say("retrying %s (indicator %r)" % (run_id, retry.indicator))
@@ -243,3 +272,17 @@ def retry_pipeline(dag, mode, definition, configuration_file="", parameters_file
     retry.say("run %s finished: %s" % (run_id, store.run_log["status"]))
     if store.run_log["status"] != SUCCESS:
         raise SystemExit(1)
+
+
+def _argo(cfg):
+    """runnable's argo executor only renders the workflow (argo-pipeline.yaml) and exits 0; the run log is
+    not touched. The stand-in writes a placeholder with the workflow metadata, not a real workflow."""
+    executor_cfg = cfg["pipeline-executor"].get("config") or {}
+    path = executor_cfg.get("output_file", "argo-pipeline.yaml")
+    if "/test/fixtures/" in os.path.abspath(path).replace(os.sep, "/"):
+        raise SystemExit("runnable test stand-in: refusing to write into the fixtures (%s)" % path)
+    metadata = (executor_cfg.get("argoWorkflow") or {}).get("metadata") or {}
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("# runnable test stand-in: placeholder, not a renderable workflow\n")
+        yaml.safe_dump({"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow", "metadata": metadata}, fh)
+    print("[runnable stand-in] wrote %s (argo: nothing executed)" % path, flush=True)

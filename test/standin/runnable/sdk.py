@@ -1,6 +1,11 @@
 """Stand-in SDK: builds the dag exactly as runnable's model_dump() records it (same dag_hash)."""
+import asyncio
+import importlib
 import inspect
 import os
+import sys
+
+_defining = []  # non-empty while a definition is imported: execute() then only returns (as runnable does)
 
 
 class TaskReturns:
@@ -47,9 +52,18 @@ class PythonTask(_Step):
         self.function, self.name, self.returns = function, name, returns
 
     def node(self, nxt):
-        command = "%s.%s" % (self.function.__module__, self.function.__qualname__)
+        command = "%s.%s" % (self.function.__module__, self.function.__name__)
         return {**self._base("task", nxt), "catalog": None, "max_attempts": 1, "returns": _returns(self.returns),
                 "secrets": [], "command_type": "python", "command": command}
+
+
+class AsyncPythonTask(PythonTask):
+    def __init__(self, function, name, returns=None, stream_end_type="done", **_):
+        super().__init__(function, name, returns)
+        self.stream_end_type = stream_end_type
+
+    def node(self, nxt):
+        return {**super().node(nxt), "stream_end_type": self.stream_end_type, "command_type": "async-python"}
 
 
 class ShellTask(_Step):
@@ -76,6 +90,15 @@ class Map(_Step):
     def node(self, nxt):
         return {**self._base("map", nxt), "is_composite": True, "iterate_on": self.iterate_on, "iterate_as": self.iterate_as,
                 "reducer": self.reducer, "branch": self.branch.return_dag()}
+
+
+class Loop(_Step):
+    def __init__(self, name, branch, max_iterations, break_on, index_as, **_):
+        self.name, self.branch, self.max_iterations, self.break_on, self.index_as = name, branch, max_iterations, break_on, index_as
+
+    def node(self, nxt):
+        return {**self._base("loop", nxt), "is_composite": True, "branch": self.branch.return_dag(),
+                "max_iterations": self.max_iterations, "break_on": self.break_on, "index_as": self.index_as}
 
 
 class Parallel(_Step):
@@ -111,13 +134,42 @@ class Pipeline:
         return Dag(_graph(self.steps, self.description))
 
     def execute(self, configuration_file="", run_id="", tag="", parameters_file="", **_):
+        if _defining:
+            return {}
         from runnable.retry import retry_pipeline
 
         caller = inspect.stack()[1]  # as runnable's get_caller: the file relative to cwd + the function
         module = os.path.splitext(os.path.relpath(caller.filename))[0].replace(os.sep, ".")
         definition = "%s.%s" % (module, caller.function)
-        retry_pipeline(self.return_dag(), "python", definition, configuration_file, parameters_file)
+        retry_pipeline(_dag_of(definition), "python", definition, configuration_file, parameters_file)
         return self
+
+
+def _dag_of(definition):
+    """Like runnable, the dag comes from importing the recorded `module.function` (not from the running
+    __main__), so commands name the module path, e.g. examples.09-retry.linear.gate (a namespace package)."""
+    module, _, func = definition.rpartition(".")
+    sys.path.insert(0, os.getcwd())
+    _defining.append(definition)
+    try:
+        return getattr(importlib.import_module(module), func)().return_dag()
+    finally:
+        _defining.pop()
+
+
+class AsyncPipeline:
+    """runnable's AsyncPipeline (no execute(), only execute_streaming()): the dag is taken as built (commands
+    `__main__.fn` when run as a script) and no pipeline_definition_file is recorded."""
+
+    __init__, return_dag = Pipeline.__init__, Pipeline.return_dag
+
+    async def execute_streaming(self, configuration_file="", run_id="", tag="", parameters_file="", **_):
+        from runnable.retry import retry_pipeline
+
+        # the retry is synchronous; it runs in a thread so that the tasks' coroutines get their own event loop
+        await asyncio.to_thread(retry_pipeline, self.return_dag(), "python", None, configuration_file, parameters_file)
+        return
+        yield  # an async generator; the stand-in streams no events
 
 
 class PythonJob:
