@@ -20,6 +20,8 @@ const settingsSchema = z.object({
   configGlobs: z.array(z.string().min(1)).default([]),
   /** Owned by the retry feature (declared in package.json there); read here so settings stay in one place. */
   pythonPath: z.string().trim().optional().transform((v) => (v ? v : undefined)),
+  /** A PROCESSING run whose log has not changed for this many minutes is offered for retry as dead. */
+  deadRunMinutes: z.number().min(0).default(10),
 });
 
 export type RunnableSettings = z.output<typeof settingsSchema>;
@@ -30,7 +32,7 @@ export interface SettingsRead {
   problems: string[];
 }
 
-const DEFAULTS: RunnableSettings = { configFile: undefined, variables: {}, configGlobs: [], pythonPath: undefined };
+const DEFAULTS: RunnableSettings = { configFile: undefined, variables: {}, configGlobs: [], pythonPath: undefined, deadRunMinutes: 10 };
 
 /** Reads the `runnable.*` settings of one workspace folder (or the window when none). */
 export function readSettings(scope?: vscode.ConfigurationScope): SettingsRead {
@@ -40,6 +42,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): SettingsRead {
     variables: cfg.get<unknown>('variables'),
     configGlobs: cfg.get<unknown>('configGlobs'),
     pythonPath: cfg.get<unknown>('pythonPath'),
+    deadRunMinutes: cfg.get<unknown>('deadRunMinutes'),
   };
   return parseSettings(raw);
 }

@@ -26,7 +26,9 @@ function expectations(): Expected[] {
     const c = JSON.parse(fs.readFileSync(f, 'utf8'));
     for (const run of Object.values<Record<string, any>>(c.runs ?? {})) {
       const t = run.first_failed_task ?? run.failed_function;
-      if (t?.def_line && t.command) out.push({ caseName, command: t.command, file: t.file, defLine: t.def_line, line: t.break_line, inputs: Object.keys(t.inputs ?? {}) });
+      // A script run as __main__ (AsyncPipeline): the plan locates its functions through the script's module path.
+      const command = t?.command?.startsWith('__main__.') ? `${String(t.file).replace(/\.py$/, '').split('/').join('.')}.${t.command.slice('__main__.'.length)}` : t?.command;
+      if (t?.def_line && command) out.push({ caseName, command, file: t.file, defLine: t.def_line, line: t.break_line, inputs: Object.keys(t.inputs ?? {}) });
     }
   }
   return out;

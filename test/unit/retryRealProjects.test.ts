@@ -86,10 +86,26 @@ void describe('retry config chosen from the run', () => {
     const log = JSON.parse(fs.readFileSync(file, 'utf8'));
     log.run_config.pipeline_executor.service_name = 'argo';
     fs.writeFileSync(file, JSON.stringify(log, null, 4));
+    // With a local config on the store it is taken (see the next test); without one, a config is written.
+    fs.rmSync(path.join(dir, 'configs', 'local.yaml'));
+    fs.writeFileSync(path.join(dir, 'runnable-config.yaml'), fs.readFileSync(path.join(dir, 'configs', 'argo.yaml')));
     const plan = await planRetry({ cwd: dir, runId: 'mixed-local-0001', env: PY.env, python: PY.python, generatedConfigDir: path.join(dir, '.generated') });
     assert.match(plan.config?.reason ?? '', /written for this retry.*made by the argo executor/);
     assert.match(plan.config?.generated ?? '', /pipeline-executor:\n {2}type: local/);
     assert.ok(plan.config?.file && fs.readFileSync(path.resolve(dir, plan.config.file), 'utf8') === plan.config.generated);
+  });
+});
+
+void describe('argo runs read through a local store', () => {
+  it('a local config on the store that holds the run is taken, and the pre-flight says the run was made by argo', async () => {
+    const dir = tempCopy('mixed-configs');
+    const file = path.join(dir, '.run_log_store', 'mixed-local-0001.json');
+    const log = JSON.parse(fs.readFileSync(file, 'utf8'));
+    log.run_config.pipeline_executor.service_name = 'argo';
+    fs.writeFileSync(file, JSON.stringify(log, null, 4));
+    const plan = await planRetry({ cwd: dir, runId: 'mixed-local-0001', env: PY.env, python: PY.python });
+    assert.equal(plan.config?.file, 'configs/local.yaml');
+    assert.match(plan.config?.reason ?? '', /made by the argo executor.*runs the local executor/);
   });
 });
 

@@ -27,18 +27,21 @@ export function formatPlan(plan: RetryPlan, python: string): string[] {
     }
   }
   for (const bp of plan.breakpoints) lines.push(`Breakpoint: ${bp.file}:${bp.line}${bp.condition ? ` if ${bp.condition}` : ''}`);
+  if (plan.config) lines.push(`Config: ${plan.config.reason}`);
+  if (plan.config?.confirm) lines.push(`CONFIRM: ${plan.config.confirm}`);
   for (const w of plan.warnings) lines.push(`Warning: ${w}`);
   return lines;
 }
 
 export const planRetryCommand: CliCommand = {
   name: 'plan-retry',
-  usage: 'plan-retry RUN_ID [--cwd DIR] [--config FILE] [--var NAME=VALUE]... [--python PATH] [--retry-indicator N] [--no-import] [--json]',
+  usage: 'plan-retry RUN_ID [--cwd DIR] [--config FILE] [--var NAME=VALUE]... [--python PATH] [--retry-indicator N] [--script FILE] [--no-import] [--json]',
   summary: 'The retry "Retry locally" would run: env, command, skipped/re-run steps, where it stops, restored inputs, pre-flight (exit 3 when blocked).',
   options: {
     python: { type: 'string' },
     'retry-indicator': { type: 'string' },
     'no-import': { type: 'boolean', default: false },
+    script: { type: 'string' },
   },
   async run(input, io) {
     const common = commonOptions(input.values, io);
@@ -49,6 +52,8 @@ export const planRetryCommand: CliCommand = {
       cwd: common.cwd,
       runId,
       configFile: common.config,
+      retryConfigFile: common.config,
+      script: input.values.script as string | undefined,
       variables: common.vars,
       env: io.env,
       python,

@@ -144,8 +144,10 @@ function judge(c: ConfigCandidate, run: Run, store: StoreDescriptor, layout: str
   const recordedExecutor = run.executor || 'local';
   if (place(c.storeId) !== place(store.id)) return 'its store does not hold the run';
   if (c.storeType !== layout) return `its ${c.storeType} store cannot read this ${layout} run`;
-  if (c.executor !== recordedExecutor) return `its executor is ${c.executor}, the run was made by ${recordedExecutor}`;
   if (!LOCAL_EXECUTORS.has(c.executor)) return executorConsequence(c.executor);
+  // A run made by argo or in a container can only be retried here by the local executor: a local config on the
+  // same store (a pulled sandbox's, or the user's own) is what would otherwise be written for the retry.
+  if (c.executor !== recordedExecutor && LOCAL_EXECUTORS.has(recordedExecutor)) return `its executor is ${c.executor}, the run was made by ${recordedExecutor}`;
   const recordedCatalog = service(run, 'catalog');
   if (recordedCatalog && recordedCatalog !== c.catalogType) return `its catalog is ${c.catalogType}, the run used ${recordedCatalog}`;
   return undefined;
@@ -184,8 +186,10 @@ export async function chooseRetryConfig(opts: ChooseConfigOptions): Promise<Retr
   defaults.rejected = judge(defaults, run, store, layout);
   const pool = [...(defaultsApply ? [defaults] : []), ...candidates.filter((c) => c !== explicit)];
   const qualified = pool.filter((c) => !c.rejected);
-  // Evidence first (the run's catalog folder), then the defaults, runnable-config.yaml, then by path.
-  const rank = (c: ConfigCandidate) => [-catalogEvidence(c, run.runId), c.file === undefined ? 0 : path.basename(c.file) === USER_CONFIG_FILE ? 1 : 2, c.file ?? ''] as const;
+  // Evidence first (the run's catalog folder), then runnable-config.yaml, other configs by path, the defaults last:
+  // an equivalent named config is what a run made through a config most likely used, and an explicit
+  // RUNNABLE_CONFIGURATION_FILE keeps the retry's command reproducible (ml-file-system and mixed-local were made so).
+  const rank = (c: ConfigCandidate) => [-catalogEvidence(c, run.runId), c.file === undefined ? 2 : path.basename(c.file) === USER_CONFIG_FILE ? 0 : 1, c.file ?? ''] as const;
   qualified.sort((a, b) => {
     const ra = rank(a), rb = rank(b);
     return ra[0] - rb[0] || ra[1] - rb[1] || (ra[2] < rb[2] ? -1 : ra[2] > rb[2] ? 1 : 0);
@@ -197,7 +201,9 @@ export async function chooseRetryConfig(opts: ChooseConfigOptions): Promise<Retr
   if (best) {
     const why = best.file === undefined
       ? `runnable's defaults (local executor, file-system ${rel(cwd, path.resolve(cwd, '.run_log_store'))}): the run was made by the ${run.executor || 'local'} executor into this store, and no config overrides them`
-      : `${rel(cwd, best.file)}: ${best.executor} executor, as the run recorded, and its ${best.storeType} store holds the run`;
+      : best.executor === (run.executor || 'local')
+        ? `${rel(cwd, best.file)}: ${best.executor} executor, as the run recorded, and its ${best.storeType} store holds the run`
+        : `${rel(cwd, best.file)}: the run was made by the ${run.executor} executor, which cannot retry under the debugger here; this config runs the ${best.executor} executor on the ${best.storeType} store that holds the run`;
     return { configFile: best.file, reason: `${named}Retry config: ${why}.${notTaken}`, candidates };
   }
 

@@ -16,6 +16,7 @@ export const launchArgsSchema = z
     name: z.string(),
     runId: z.string().trim().min(1, 'runId is empty: give the id of a failed run or use ${command:runnable.pickFailedRun}'),
     configFile: z.string().optional(),
+    script: z.string().optional(),
     cwd: z.string().optional(),
     python: z.string().optional(),
     env: stringMap.optional(),

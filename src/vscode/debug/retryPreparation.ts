@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { planRetry, type PlanTimings } from '../../core/retry/plan';
 import { ProbeCache } from '../../core/retry/probeCache';
+import { attemptHistory } from '../../core/retry/history';
 import { firstFailedTask } from '../../core/runlog/rules';
 import type { RetryPlan } from '../../core/retry/types';
 import type { RunLogStore } from '../../core/stores/runLogStore';
@@ -25,6 +26,8 @@ const VARIABLE_PREFIX = 'RUNNABLE_VAR_';
 export interface Located {
   store: RunLogStore | undefined;
   configFile: string | undefined;
+  /** The config launch.json named for the retry itself (absolute); undefined: chosen from the run. */
+  explicitConfig?: string;
   cwd: string;
 }
 
@@ -89,7 +92,7 @@ export class RetryPreparation {
     const anchor = chosenConfig ?? store?.descriptor.location;
     const anchorFolder = anchor ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(anchor)) : undefined;
     const cwd = args.cwd ? path.resolve(baseDir, args.cwd) : (anchorFolder?.uri.fsPath ?? folder?.uri.fsPath ?? (chosenConfig ? path.dirname(chosenConfig) : baseDir));
-    return { store, configFile: chosenConfig, cwd };
+    return { store, configFile: chosenConfig, explicitConfig: configFile, cwd };
   }
 
   async userEnv(args: RunnableLaunchArgs, cwd: string): Promise<PlannedRetry['userEnv']> {
@@ -109,10 +112,14 @@ export class RetryPreparation {
     // Probe the interpreter (debugpy, runnable) while the plan is computed; the pre-flight later reads the cached answer.
     this.checker.facts(interpreter.path, { ...process.env, ...userEnv.fromFile, ...userEnv.explicit }, located.cwd).catch(() => undefined);
     const planTimings: PlanTimings = { probeBlockedMs: 0, probeWallMs: 0, probeCached: false, probed: false };
+    const settings = readSettings(folder?.uri).settings;
     const plan = await planRetry({
       cwd: located.cwd,
       runId: args.runId,
       configFile: located.configFile,
+      retryConfigFile: located.explicitConfig,
+      script: args.script ?? this.services.context.workspaceState.get<string>(`runnable.retryScript:${args.runId}`),
+      deadAfterMs: settings.deadRunMinutes * 60_000,
       // The same templating values the Runs view used to find the store (setting, then the configuration's).
       variables: { ...readSettings(folder?.uri).settings.variables, ...(args.variables ?? {}) },
       env: { ...process.env, ...userEnv.fromFile, ...userEnv.explicit },
@@ -172,8 +179,37 @@ export class RetryPreparation {
     } finally {
       sub?.dispose();
     }
-    const { plan, interpreter, located, userEnv } = planned;
+    let { plan } = planned;
+    const { interpreter, located, userEnv } = planned;
+    // An async run as a script, with several scripts that fit: the user picks one; it is remembered for the run.
+    if (plan.scriptChoices?.length && !args.script) {
+      const picked = await vscode.window.showQuickPick(plan.scriptChoices, {
+        title: `Which script made run ${plan.runId}?`,
+        placeHolder: 'The run records no pipeline definition; these scripts define its functions',
+        ignoreFocusOut: true,
+      });
+      if (!picked) return refuse(`Run ${plan.runId} cannot be retried: no script was picked.`);
+      await this.services.context.workspaceState.update(`runnable.retryScript:${args.runId}`, picked);
+      try {
+        plan = (await this.plan({ ...args, script: picked }, folder, abort.signal)).plan;
+      } catch (e) {
+        return refuse(`The retry of run ${args.runId} could not be planned: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
     if (plan.blocked) return refuse(`Run ${plan.runId} cannot be retried: ${plan.blocked}`);
+    // A config the user named that would not retry under the debugger (mocked, argo, container): ask first.
+    if (plan.config?.confirm) {
+      const runAnyway = 'Run it anyway';
+      const answer = await vscode.window.showQuickPick([runAnyway, 'Cancel'], {
+        title: `Retry ${plan.runId} with ${plan.config.file ?? 'this config'}?`,
+        placeHolder: plan.config.confirm,
+        ignoreFocusOut: true,
+      });
+      if (answer !== runAnyway) return refuse(`Retry of ${plan.runId} cancelled: ${plan.config.confirm}`);
+    }
+    this.services.log.info(`Retry ${plan.runId}: ${plan.config?.reason ?? 'config not chosen'}`);
+    // Every attempt before the retry, to check afterwards that none was rewritten (history.ts).
+    const historyBefore = located.store ? await located.store.getRun(plan.runId).then(attemptHistory, () => undefined) : undefined;
 
     // The launch's env, lowest first: envFile, the plan's retry variables, the configuration's env, RUNNABLE_VAR_*.
     const launchEnv: Record<string, string> = { ...userEnv.fromFile, ...plan.env, ...userEnv.explicit };
@@ -216,6 +252,7 @@ export class RetryPreparation {
       : [];
     const outcome: RetryOutcome = {
       plan,
+      history: historyBefore && located.store ? { before: historyBefore, store: located.store } : undefined,
       python: interpreter.path,
       banner: retryBanner(plan, failure, interpreter.path),
       warnings,

@@ -2,6 +2,8 @@
 // stay), its Debug Console banner, and the outcome of its preparation (read back by the commands).
 import * as vscode from 'vscode';
 import type { RetryPlan } from '../../core/retry/types';
+import { lostHistory, type AttemptHistory } from '../../core/retry/history';
+import type { RunLogStore } from '../../core/stores/runLogStore';
 import type { Logger } from '../logger';
 import { SESSION_KEY } from './launchArgs';
 
@@ -17,6 +19,10 @@ export interface RetryOutcome {
    * `cpuMs`: the extension host's CPU time over the whole preparation. */
   timings?: { planMs: number; preflightMs: number; totalMs: number; probeBlockedMs?: number; probeWallMs?: number; probeCpuMs?: number; probeCached?: boolean; findRunMs?: number; cpuMs?: number };
   sessionId?: string;
+  /** The run's attempts before the retry and the store to re-read when the session ends (history.ts). */
+  history?: { before: AttemptHistory; store: RunLogStore };
+  /** Set once the session ended and the run was re-read: attempts of the run that the retry removed or rewrote. */
+  historyLost?: string[];
 }
 
 interface Entry {
@@ -40,7 +46,10 @@ export class RetrySessions implements vscode.Disposable {
       vscode.debug.onDidTerminateDebugSession((s) => {
         const token = tokenOf(s);
         // Child sessions (debugpy subprocesses) carry the parent's configuration: only the root session owns the breakpoints.
-        if (token && !s.parentSession) this.release(token);
+        if (token && !s.parentSession) {
+          this.release(token);
+          void this.checkHistory(token);
+        }
       }),
     );
   }
@@ -52,6 +61,32 @@ export class RetrySessions implements vscode.Disposable {
 
   outcome(token: string): RetryOutcome | undefined {
     return this.entries.get(token)?.outcome;
+  }
+
+  /**
+   * After the retry: every attempt that was in the run log before must still be there, unchanged (a retry only
+   * appends). The mocked executor replaces the failed attempt; anything that rewrites history is said loudly.
+   */
+  private async checkHistory(token: string): Promise<void> {
+    const o = this.entries.get(token)?.outcome;
+    const h = o?.history;
+    if (!o || !h || !o.plan || o.historyLost) return;
+    o.history = undefined;
+    let lost: string[];
+    try {
+      lost = lostHistory(h.before, await h.store.getRun(o.plan.runId));
+    } catch (e) {
+      this.log.warn(`Could not re-read ${o.plan.runId} after its retry to check its history: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    o.historyLost = lost;
+    if (!lost.length) {
+      this.log.info(`Retry of ${o.plan.runId}: every earlier attempt is still in the run log, unchanged.`);
+      return;
+    }
+    const message = `The retry of ${o.plan.runId} rewrote the run's history: ${lost.join('; ')}. A retry should only append attempts; ${o.plan.config?.file ? `the config ${o.plan.config.file}` : 'the config it ran with'} did not (a mocked executor replaces failed attempts).`;
+    this.log.error(message);
+    void vscode.window.showErrorMessage(message);
   }
 
   /** Records a refusal so the command that started the launch can report it. */
