@@ -6,6 +6,7 @@
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RetryCommandResult } from '../../src/vscode/commands/retryCommands';
@@ -410,6 +411,59 @@ describe('Retry locally (runnable debug type)', function () {
     const out = execFileSync('sh', ['-c', text], { env: { ...process.env, ...pyEnv, DEPLOY_URL: 'http://deploy.test' }, encoding: 'utf8' });
     log(`    its output ends: ${out.trim().split('\n').slice(-1)[0]}`);
     assert.match(fs.readFileSync(path.join(tmp, '.run_log_store', 'prod-failure-001.json'), 'utf8'), /"retry_indicator": "2"/);
+  });
+
+  /** A fresh copy of one of the real-runnable fixture workspaces (test/fixtures/runnable/<name>). */
+  function copyFixture(name: string): string {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `runnable-fixture-${name}-`));
+    temps.push(tmp);
+    fs.cpSync(path.join(repoRoot(), 'test', 'fixtures', 'runnable', name), tmp, { recursive: true });
+    return tmp;
+  }
+
+  it('a documented example in a hyphenated package (examples/09-retry/map.py) stops in handle on the failed chunk with its input', async () => {
+    const tmp = copyFixture('docs-09-retry');
+    const w = watchSessions();
+    try {
+      const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], {
+        type: 'runnable', request: 'launch', name: 'Retry docs-map-0001', runId: 'docs-map-0001', cwd: tmp, env: { ...pyEnv, should_pass: 'true' },
+      });
+      assert.strictEqual(started, true);
+      const stop = await withTimeout(w.nextStop(), 90_000, 'the debugger to stop in handle');
+      const frame = await topFrame(stop);
+      log(`    stopped at ${frame.name} ${frame.source?.path}:${frame.line}`);
+      assert.strictEqual(frame.name, 'handle');
+      assert.strictEqual(frame.line, 12);
+      assert.ok(decodeURIComponent(frame.source?.path ?? '').endsWith(path.join('examples', '09-retry', 'map.py')));
+      assert.strictEqual((await locals(stop, frame)).chunk, '2', 'the failed iteration, as runnable passes it');
+      await continueToEnd(w, stop);
+      await withTimeout(w.ended, 60_000, 'the session to end');
+      const log2 = JSON.parse(fs.readFileSync(path.join(tmp, '.run_log_store', 'docs-map-0001.json'), 'utf8'));
+      assert.strictEqual(log2.status, 'SUCCESS', 'the fixed retry (should_pass=true) ends SUCCESS');
+      const handle = log2.steps['per chunk'].branches['per chunk.2'].steps['per chunk.2.handle'].attempts;
+      assert.deepStrictEqual(handle.map((a: { status: string }) => a.status), ['FAIL', 'SUCCESS'], 'the FAIL attempt kept, one appended');
+    } finally {
+      w.dispose();
+    }
+  });
+
+  it('a launch.json configFile naming a mocked config asks first; Enter (Cancel) starts nothing and the FAIL attempt stays', async () => {
+    const tmp = copyFixture('mixed-configs');
+    const file = path.join(tmp, '.run_log_store', 'mixed-local-0001.json');
+    const before = fs.readFileSync(file, 'utf8');
+    const w = watchSessions();
+    try {
+      let done = false;
+      const starting = Promise.resolve(vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], {
+        type: 'runnable', request: 'launch', name: 'Retry mixed-local-0001', runId: 'mixed-local-0001', cwd: tmp, configFile: path.join(tmp, 'configs', 'mocked.yaml'), env: pyEnv,
+      })).finally(() => { done = true; });
+      await acceptPicksUntil(() => done, 'the mocked-config confirmation to be answered');
+      assert.strictEqual(await starting, false, 'no session');
+      assert.deepStrictEqual(w.started, []);
+      assert.strictEqual(fs.readFileSync(file, 'utf8'), before, 'the run log is untouched: its FAIL attempt intact');
+    } finally {
+      w.dispose();
+    }
   });
 
   it('the runnable debug type offers an initial configuration that picks a failed run', () => {

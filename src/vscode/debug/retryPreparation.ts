@@ -200,7 +200,8 @@ export class RetryPreparation {
     // A config the user named that would not retry under the debugger (mocked, argo, container): ask first.
     if (plan.config?.confirm) {
       const runAnyway = 'Run it anyway';
-      const answer = await vscode.window.showQuickPick([runAnyway, 'Cancel'], {
+      // Cancel first: Enter on the highlighted row keeps the run log as it is.
+      const answer = await vscode.window.showQuickPick(['Cancel', runAnyway], {
         title: `Retry ${plan.runId} with ${plan.config.file ?? 'this config'}?`,
         placeHolder: plan.config.confirm,
         ignoreFocusOut: true,
