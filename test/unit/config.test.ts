@@ -9,6 +9,7 @@ import { discoverStores } from '../../src/core/config/discover';
 import { storeSecrets } from '../../src/core/config/secrets';
 import { applyVariables, substitute } from '../../src/core/config/templating';
 import { globToRegExp } from '../../src/core/config/findConfigFiles';
+import { configForLayout } from '../../src/core/stores/runLogStore';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/runnable');
@@ -118,13 +119,20 @@ describe('several configs in a workspace', () => {
     assert.deepEqual(r.problems, []);
   });
 
-  it('two configs naming the same store give one root listing both (same type + same resolved folder)', async () => {
+  it('configs naming the same folder give one root listing them all, whatever their local store type', async () => {
     const cwd = workspace({ 'runnable-config.yaml': FS('./logs'), 'ci/other.yaml': FS('logs/'), 'ci/chunked.yaml': 'run-log-store:\n  type: chunked-fs\n  config:\n    log_folder: logs\n' });
     const r = await discoverStores({ cwd, env: {} });
-    assert.equal(r.stores.length, 2, JSON.stringify(r.stores));
-    assert.deepEqual(r.stores[0].configFiles, [path.join(cwd, 'runnable-config.yaml'), path.join(cwd, 'ci/other.yaml')]);
-    assert.equal(r.stores[0].label, 'runnable-config.yaml, other.yaml · file-system');
-    assert.equal(r.stores[1].type, 'chunked-fs');
+    assert.equal(r.stores.length, 1, JSON.stringify(r.stores));
+    const [d] = r.stores;
+    assert.deepEqual(d.configFiles, ['runnable-config.yaml', 'ci/chunked.yaml', 'ci/other.yaml'].map((f) => path.join(cwd, f)));
+    assert.equal(d.label, 'runnable-config.yaml, chunked.yaml, other.yaml · file-system + chunked-fs');
+    assert.equal(d.type, 'file-system', 'the primary config\'s type');
+    assert.deepEqual(d.layouts, {
+      'file-system': { configFiles: [path.join(cwd, 'runnable-config.yaml'), path.join(cwd, 'ci/other.yaml')], defaults: false },
+      'chunked-fs': { configFiles: [path.join(cwd, 'ci/chunked.yaml')], defaults: false },
+    });
+    assert.deepEqual(configForLayout(d, 'chunked-fs'), { configFile: path.join(cwd, 'ci/chunked.yaml') });
+    assert.deepEqual(configForLayout(d, 'file-system'), { configFile: path.join(cwd, 'runnable-config.yaml') });
   });
 
   it('the fixture ml-file-system: defaults and local.yaml are the same store, one root', async () => {

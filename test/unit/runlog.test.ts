@@ -28,7 +28,8 @@ interface CaseRun {
   dag_hash?: string;
   execution_mode?: string;
   definition_file?: string;
-  store?: string;
+  /** A config name (remote cases, see CaseFile.configs) or, when one run of a local case used another store, that store. */
+  store?: string | { type: string; location: string };
   job_status?: string;
   steps?: Record<string, { status: string; type: string; attempts: [number, string, string][] }>;
   first_failed_task?: { internal_name: string; command: string; command_type: string; inputs: Record<string, CaseParam> };
@@ -67,7 +68,11 @@ function recordedRuns(): RecordedRun[] {
       let storeType = c.store?.type;
       let folder = c.store ? path.join(dir, c.store.location) : '';
       let catalogFolder = c.catalog?.type === 'file-system' ? path.join(dir, c.catalog.location, runId) : undefined;
-      if (!c.store && expected.store && c.configs?.[expected.store]) {
+      if (typeof expected.store === 'object') {
+        // mixed-configs: one run of the case was made with a chunked-fs config on the same folder.
+        storeType = expected.store.type;
+        folder = path.join(dir, expected.store.location);
+      } else if (!c.store && expected.store && c.configs?.[expected.store]) {
         const config = parseYaml(fs.readFileSync(path.join(dir, c.configs[expected.store]), 'utf8')) as {
           'run-log-store': { type: string; config: { bucket: string } };
           catalog: { config: { bucket: string } };

@@ -10,6 +10,8 @@ export interface ListJsonEntry {
   startTime: string | null;
   endTime: string | null;
   kind: 'pipeline' | 'job';
+  /** `type`: for a local run its layout (file-system or chunked-fs: the store type that reads it, one folder may
+   * hold both), else the store's type. */
   store: { type: string; location: string };
   error?: string;
 }
@@ -22,7 +24,7 @@ export function listEntryJson(s: RunSummary, d: StoreDescriptor): ListJsonEntry 
     startTime: s.startTime ?? null,
     endTime: s.endTime ?? null,
     kind: s.kind,
-    store: { type: d.type, location: d.location },
+    store: { type: s.layout ?? d.type, location: d.location },
   };
   if (s.error) e.error = s.error;
   return e;

@@ -16,14 +16,20 @@ export async function findRun(stores: RunLogStore[], runId: string): Promise<{ r
     throw new CliError((e as Error).message);
   }
   const misses: string[] = [];
+  const failures: string[] = [];
   for (const store of stores) {
     try {
       return { run: await store.getRun(runId), store };
     } catch (e) {
-      // "No run" means: try the next store; any other error is about this run's files and is the answer.
+      // "No run" means: try the next store. Any other error (a store that cannot be reached, a run file that cannot
+      // be read) is kept and said only when no other store has the run: one unreachable remote store must not
+      // hide a run that is plainly in a local folder.
       if (e instanceof RunLogError && /^No run "/.test(e.message)) misses.push(`${store.descriptor.label} (${store.descriptor.location})`);
-      else throw new CliError(e instanceof Error ? e.message : String(e));
+      else failures.push(e instanceof Error ? e.message : String(e));
     }
+  }
+  if (failures.length) {
+    throw new CliError(`${failures.join(' ')}${misses.length ? ` (No run "${runId}" in ${misses.join(', ')}.)` : ''}`);
   }
   throw new CliError(
     misses.length

@@ -3,7 +3,8 @@
 // among the workspace's YAML files; one StoreDescriptor per distinct store. Never throws for bad configs.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { StoreDescriptor } from '../stores/runLogStore';
+import type { RunLayout } from '../runlog/model';
+import { LOCAL_LAYOUTS, type StoreDescriptor } from '../stores/runLogStore';
 import { ConfigError, type LoadedConfig, loadConfigFile, parseConfigText, RUN_LOG_STORE_KEY } from './configFile';
 import { DEFAULT_CONFIG_GLOBS, findConfigFiles } from './findConfigFiles';
 import { attachSecrets } from './secrets';
@@ -126,20 +127,38 @@ export async function discoverStores(opts: DiscoverOptions): Promise<Discovery> 
     }
   }
 
-  const byId = new Map<string, StoreDescriptor>();
+  // One root per store: configs naming the same remote store share its id; local configs naming the same folder
+  // share one root whatever their type (file-system and chunked-fs), since the folder can hold runs of both
+  // layouts and each local store lists both. `layouts` records which configs read which layout.
+  const byKey = new Map<string, StoreDescriptor>();
   const names = new Map<string, string[]>();
+  const types = new Map<string, string[]>();
   const add = (d: StoreDescriptor, file: string | undefined): void => {
-    const existing = byId.get(d.id);
+    const local = !d.problem && (LOCAL_LAYOUTS as readonly string[]).includes(d.type);
+    const key = local ? `local:${d.location}` : d.id;
+    if (local) {
+      const layout = d.type as RunLayout;
+      const existing = byKey.get(key)?.layouts ?? {};
+      const readers = (existing[layout] ??= { configFiles: [], defaults: false });
+      if (file) {
+        if (!readers.configFiles.includes(file)) readers.configFiles.push(file);
+      } else readers.defaults = true;
+      if (!byKey.has(key)) d.layouts = existing;
+    }
+    const existing = byKey.get(key);
     if (!existing) {
-      byId.set(d.id, d);
-      names.set(d.id, [configName(file)]);
+      byKey.set(key, d);
+      names.set(key, [configName(file)]);
+      types.set(key, [d.type]);
       return;
     }
     // Same store named by another config: one root listing every config that points at it.
     if (file && !existing.configFiles.includes(file)) existing.configFiles.push(file);
-    const n = names.get(d.id)!;
+    const n = names.get(key)!;
     if (!n.includes(configName(file))) n.push(configName(file));
-    existing.label = `${n.join(', ')} · ${existing.type}`;
+    const t = types.get(key)!;
+    if (!t.includes(d.type)) t.push(d.type);
+    existing.label = `${namesLabel(n)} · ${t.join(' + ')}`;
   };
 
   for (const entry of entries) {
@@ -181,15 +200,21 @@ export async function discoverStores(opts: DiscoverOptions): Promise<Discovery> 
     attachSecrets(d, { runLogStore: store.secrets, catalog: catalog.secrets });
     add(d, entry.file);
   }
-  let stores = [...byId.values()];
+  let stores = [...byKey.values()];
   // Without any config runnable would use its defaults. When the workspace has other configs and the default
-  // folder does not exist (or is another config's store, e.g. chunked-fs in .run_log_store), that root would only
-  // ever be empty or wrong, so it is left out.
+  // folder does not exist and no config names it, that root would only ever be empty, so it is left out. A folder
+  // another config also names is that config's root too (merged above), so it always stays.
   if (!primary && stores.length > 1) {
     const d = stores[0];
-    if (stores.slice(1).some((o) => o.location === d.location) || !(await exists(d.location))) stores = stores.slice(1);
+    if (d.configFiles.length === 0 && !(await exists(d.location))) stores = stores.slice(1);
   }
   return { stores, problems, primaryConfig: primary };
+}
+
+/** Config names for a root's label: a folder a dozen configs name (runnable's examples/configs) keeps a short label. */
+const LABEL_NAMES = 3;
+function namesLabel(n: string[]): string {
+  return n.length <= LABEL_NAMES ? n.join(', ') : `${n.slice(0, LABEL_NAMES).join(', ')} +${n.length - LABEL_NAMES} more`;
 }
 
 async function exists(p: string): Promise<boolean> {

@@ -3,7 +3,7 @@
 import { discoverStores } from '../config/discover';
 import { openStore } from '../stores/openStore';
 import type { Run } from '../runlog/model';
-import type { StoreDescriptor } from '../stores/runLogStore';
+import { configForLayout, type StoreDescriptor } from '../stores/runLogStore';
 
 export interface FoundRun {
   run: Run;
@@ -39,7 +39,21 @@ export async function findRun(opts: FindRunOptions): Promise<FoundRun | { error:
     looked.push(d.label);
     try {
       const run = await openStore(d).getRun(opts.runId, opts.signal);
-      return { run, store: d, configFile: d.configFiles[0] };
+      // A folder can hold runs of both local layouts: only a config of the run's own layout lets runnable find it.
+      // An explicit config must itself read the run's layout (runnable will read the run through it alone).
+      const explicit = opts.configFile && discovery.primaryConfig;
+      const reader = explicit
+        ? d.layouts && run.layout && !d.layouts[run.layout]?.configFiles.includes(explicit) ? undefined : { configFile: explicit }
+        : configForLayout(d, run.layout);
+      if (!reader) {
+        const why = explicit
+          ? `${explicit} reads ${d.layouts?.['file-system']?.configFiles.includes(explicit) ? 'file-system' : 'chunked-fs'} runs only`
+          : `no config of this workspace reads ${run.layout} runs there (${d.label})`;
+        return {
+          error: `Run ${opts.runId} is a ${run.layout} run (in ${d.location}), but ${why}: runnable would not find it. Pick (or add) a config with \`run-log-store: {type: ${run.layout}}\` naming that folder (--config / runnable.configFile).`,
+        };
+      }
+      return { run, store: d, configFile: reader.configFile };
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       if (!NOT_FOUND.test(msg)) readErrors.push(msg);

@@ -118,7 +118,17 @@ export interface Run {
   runConfig: Record<string, unknown>;
   /** Non-fatal oddities found while normalising (e.g. a BranchLog whose parent step is missing). */
   warnings: string[];
+  /** Set by the local stores: which layout the run was read from (see RunLayout). */
+  layout?: RunLayout;
 }
+
+/**
+ * How a local run is laid out on disk, which is also the local store type that can read it: runnable's
+ * `file-system` store reads `<log_folder>/<run_id>.json`, `chunked-fs` reads `<log_folder>/<run_id>/RunLog.json`
+ * (+ `BranchLog-*.json`). One folder can hold both (configs of both types naming it); a retry must hand runnable
+ * a config of the run's own layout, or runnable will not find the run.
+ */
+export type RunLayout = 'file-system' | 'chunked-fs';
 
 /** What the list needs, read without parsing the whole log. */
 export interface RunSummary {
@@ -134,6 +144,8 @@ export interface RunSummary {
   error?: string;
   /** The file (or folder) the run came from, for messages. */
   source: string;
+  /** Local stores: the run's layout (see RunLayout); undefined for remote stores and error items not tied to a layout. */
+  layout?: RunLayout;
 }
 
 export interface FirstFailedTask {

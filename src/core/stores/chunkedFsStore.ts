@@ -11,13 +11,26 @@ import type { RawBranchLog, RawRunLog } from '../runlog/schema';
 import { FileCatalog } from './fileCatalog';
 import { checkRunId, errnoReason, readRegularFileSync, stat, yieldToLoop } from './localFiles';
 import { fileIdentity, RunCache } from './runCache';
-import { readLogFolder, SummaryCache, summariseRunFiles } from './runFileSummaries';
+import { refineCompositeStart } from './compositeStart';
+import { type HeadRefiner, type MissingMessage, readLogFolder, SummaryCache, summariseRunFiles } from './runFileSummaries';
 import { type FileStatter, inlineStatter } from './statWorker';
 import { RunLogError, type RunLogStore, type StoreDescriptor } from './runLogStore';
 
 export const RUN_LOG_FILE = 'RunLog.json';
 export const BRANCH_LOG_PREFIX = 'BranchLog-';
 const MAX_CACHED_RUNS = 16;
+
+/** A run folder's missing RunLog.json as an error item; a plain file beside the run folders (ENOTDIR) is no run. */
+export const missingRunLog: MissingMessage = (f, code) =>
+  code === 'ENOTDIR'
+    ? null
+    : {
+        source: path.dirname(f.file),
+        error: `Run folder ${path.dirname(f.file)} has no ${RUN_LOG_FILE}: runnable writes it first, so the run was interrupted or copied incompletely.`,
+      };
+
+/** The list's start of a chunked run whose first step is composite comes from its branch logs (compositeStart.ts). */
+export const COMPOSITE_START: HeadRefiner = { layout: 'chunked-fs', refine: refineCompositeStart };
 
 interface ChunkedRead {
   raw: RawRunLog;
@@ -52,14 +65,7 @@ export class ChunkedFsRunLogStore implements RunLogStore {
     // Names only: opening `<name>/RunLog.json` tells a run folder (found or ENOENT) from a stray file (ENOTDIR).
     const suffix = path.sep + RUN_LOG_FILE;
     const files = names.map((name) => prefix + name + suffix);
-    return summariseRunFiles({ runIds: names, files }, this.statter, this.summaries, signal, (f, code) =>
-      code === 'ENOTDIR'
-        ? null
-        : {
-            source: path.dirname(f.file),
-            error: `Run folder ${path.dirname(f.file)} has no ${RUN_LOG_FILE}: runnable writes it first, so the run was interrupted or copied incompletely.`,
-          },
-    );
+    return summariseRunFiles({ runIds: names, files }, this.statter, this.summaries, signal, missingRunLog, COMPOSITE_START);
   }
 
   async getRun(runId: string, signal?: AbortSignal): Promise<Run> {
@@ -80,6 +86,7 @@ export class ChunkedFsRunLogStore implements RunLogStore {
     }
     const run = normaliseRun(read.raw, read.branchLogs);
     run.warnings.push(...read.warnings);
+    run.layout = 'chunked-fs';
     if (run.runId !== runId) run.warnings.push(`${dir} holds run "${run.runId}", not "${runId}": runnable finds runs by folder name, so this is a renamed copy.`);
     this.runs.set(dir, identity, run);
     return run;

@@ -1,7 +1,6 @@
 // StoreDescriptor -> RunLogStore. One switch on the store type: the remote-store work replaces the minio cases
 // with its S3 stores here, nothing else changes.
-import { ChunkedFsRunLogStore } from './chunkedFsStore';
-import { FileSystemRunLogStore } from './fileSystemStore';
+import { LocalFolderRunLogStore } from './localFolderStore';
 import { MessageStore } from './messageStore';
 import { openS3Store } from './s3/openS3Store';
 import type { RunLogStore, StoreDescriptor } from './runLogStore';
@@ -16,9 +15,9 @@ export function openStore(d: StoreDescriptor, options: OpenStoreOptions = {}): R
   if (d.problem) return new MessageStore(d, d.problem);
   switch (d.type) {
     case 'file-system':
-      return new FileSystemRunLogStore(d, options.statter);
     case 'chunked-fs':
-      return new ChunkedFsRunLogStore(d, options.statter);
+      // One folder, every layout: either type lists `<id>.json` runs and `<id>/RunLog.json` runs alike.
+      return new LocalFolderRunLogStore(d, options.statter);
     case 'minio':
     case 'chunked-minio':
       return openS3Store(d);

@@ -7,7 +7,7 @@
 // extension host's event loop responsive while the listing runs at the speed of the syscalls.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RunSummary } from '../runlog/model';
+import type { RunLayout, RunSummary } from '../runlog/model';
 import { summaryFromHeadBytes } from '../runlog/headBytes';
 import { SUMMARY_HEAD_BYTES, summaryFromHead } from '../runlog/summary';
 import { formatRunnableTime } from '../runlog/time';
@@ -28,6 +28,18 @@ export interface RunFile {
 export interface RunFiles {
   runIds: string[];
   files: string[];
+  /** The layout of each run (a folder can hold both): set on each summary read from its file. */
+  layouts?: RunLayout[];
+}
+
+/**
+ * A look at a run's head beyond what it says itself, for the runs whose `layouts` entry is `layout`: may set the
+ * summary's start (chunked-fs: a run whose first step is composite has its first attempt in a branch log).
+ * `buf[0..n)` is the head; the buffer is reused after the call returns.
+ */
+export interface HeadRefiner {
+  layout: RunLayout;
+  refine(file: string, buf: Buffer, n: number, summary: RunSummary): void;
 }
 
 const BATCH = 200;
@@ -88,6 +100,8 @@ function notRegular(f: RunFile): RunSummary {
 
 /** Whether the last summarise() read a head (its summary, even an error one, is dated by the file's mtime). */
 let headRead = false;
+/** How many bytes of the head the last summarise() read. */
+let headLength = 0;
 
 /** Reads one run file's head (open, read, close: nothing else on this thread) into its summary; null: not a run. */
 function summarise(runId: string, file: string, buf: Buffer, missing: MissingMessage | undefined): RunSummary | null {
@@ -107,6 +121,7 @@ function summarise(runId: string, file: string, buf: Buffer, missing: MissingMes
     fs.closeSync(fd);
   }
   headRead = true;
+  headLength = n;
   // runnable's own layout is read from the bytes (headBytes.ts); anything else goes through the general scanner.
   const fast = summaryFromHeadBytes(buf, n, file, runId);
   if (fast) return checkedId({ runId, file }, fast);
@@ -142,15 +157,23 @@ export class SummaryCache {
  * stat, are read again; the other summaries are the same objects as before.
  */
 export async function summariseRunFiles(
-  { runIds, files }: RunFiles,
+  { runIds, files, layouts }: RunFiles,
   statter: FileStatter,
   cache: SummaryCache,
   signal?: AbortSignal,
   missing?: MissingMessage,
+  refiner?: HeadRefiner,
 ): Promise<RunSummary[]> {
   const count = files.length;
   const previous = cache.last;
   const buf = Buffer.allocUnsafe(SUMMARY_HEAD_BYTES);
+  const readOne = (i: number): RunSummary | null => {
+    const s = summarise(runIds[i], files[i], buf, missing);
+    if (s === null) return s;
+    if (layouts) s.layout = layouts[i];
+    if (refiner && headRead && !s.error && (layouts ? layouts[i] : refiner.layout) === refiner.layout) refiner.refine(files[i], buf, headLength, s);
+    return s;
+  };
   const read = new Array<RunSummary | null>(count);
   const dated = new Uint8Array(count);
   let times: FileTimes;
@@ -161,7 +184,7 @@ export async function summariseRunFiles(
         await yieldToLoop();
         signal?.throwIfAborted();
       }
-      read[i] = summarise(runIds[i], files[i], buf, missing);
+      read[i] = readOne(i);
       dated[i] = headRead ? 1 : 0;
     }
     times = await timesPromise;
@@ -191,7 +214,7 @@ export async function summariseRunFiles(
         dated[i] = 1;
         continue;
       }
-      read[i] = summarise(runIds[i], files[i], buf, missing);
+      read[i] = readOne(i);
       dated[i] = headRead ? 1 : 0;
     }
   }
@@ -207,6 +230,7 @@ export async function summariseRunFiles(
     const byTime = kind === FILE && dated[i] === 1 && Number.isFinite(mtimeMs);
     if (kind === OTHER) {
       s = read[i] = notRegular({ runId: runIds[i], file: files[i] });
+      if (layouts) s.layout = layouts[i];
     } else if (byTime && s.endMs !== mtimeMs) {
       s.endMs = mtimeMs;
       s.endTime = formatRunnableTime(mtimeMs);

@@ -1,6 +1,6 @@
 // The port every run log store implements (file-system, chunked-fs, minio, chunked-minio).
 // Stores only ever read: browsing never writes to a store.
-import type { Run, RunSummary } from '../runlog/model';
+import type { Run, RunLayout, RunSummary } from '../runlog/model';
 
 export type StoreType = 'file-system' | 'chunked-fs' | 'minio' | 'chunked-minio' | 'buffered' | (string & {});
 
@@ -20,6 +20,34 @@ export interface StoreDescriptor {
   /** Set when the config could not be used (unknown store type, invalid YAML, missing file): the store lists
    * one error item with this sentence instead of runs. */
   problem?: string;
+  /**
+   * Local folders only: which configs read which layout of this folder. One folder named by file-system and
+   * chunked-fs configs is one root (it lists every run of the folder once, whatever its layout); a run's retry
+   * needs a config of the run's own layout (configForLayout). `defaults`: runnable's defaults (no config file)
+   * read this layout here. Absent (remote stores, hand-made descriptors): every config reads the store's type.
+   */
+  layouts?: Partial<Record<RunLayout, LayoutReaders>>;
+}
+
+export interface LayoutReaders {
+  /** Absolute config files, in discovery order (the primary config first). */
+  configFiles: string[];
+  defaults: boolean;
+}
+
+export const LOCAL_LAYOUTS: readonly RunLayout[] = ['file-system', 'chunked-fs'];
+
+/**
+ * The config a retry of a run of `layout` in this store must hand runnable: `{ configFile: undefined }` means
+ * runnable's defaults; undefined means no config in the workspace reads that layout of this folder.
+ */
+export function configForLayout(d: StoreDescriptor, layout: RunLayout | undefined): { configFile: string | undefined } | undefined {
+  if (!layout || !d.layouts) return { configFile: d.configFiles[0] };
+  const readers = d.layouts[layout];
+  if (!readers) return undefined;
+  // As before for one-layout roots: a config naming the folder is preferred over runnable's defaults.
+  if (readers.configFiles.length) return { configFile: readers.configFiles[0] };
+  return readers.defaults ? { configFile: undefined } : undefined;
 }
 
 export interface RunLogStore {

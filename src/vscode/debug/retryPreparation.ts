@@ -9,7 +9,7 @@ import { ProbeCache } from '../../core/retry/probeCache';
 import { attemptHistory } from '../../core/retry/history';
 import { firstFailedTask } from '../../core/runlog/rules';
 import type { RetryPlan } from '../../core/retry/types';
-import type { RunLogStore } from '../../core/stores/runLogStore';
+import { configForLayout, type RunLogStore } from '../../core/stores/runLogStore';
 import type { RunRef, Services } from '../services';
 import type { EnvironmentChecker } from '../python/environmentCheck';
 import { resolveInterpreter, type Interpreter } from '../python/interpreter';
@@ -43,6 +43,16 @@ export interface PlannedRetry {
   planTimings: PlanTimings;
   /** The original failure for the banner (message + captured output tail), read from the store while the plan runs. */
   failure: Promise<OriginalFailure>;
+}
+
+/**
+ * The config a retry of the run hands runnable: one of the run's own layout (a folder named by file-system and
+ * chunked-fs configs is one root; runnable finds a run only through a config of its layout, RunSummary.layout).
+ */
+export async function retryConfigOf(services: Services, store: RunLogStore, runId: string): Promise<string | undefined> {
+  const run = await services.runs.getRun({ storeId: store.descriptor.id, runId }).catch(() => undefined);
+  const reader = configForLayout(store.descriptor, run?.layout);
+  return reader ? reader.configFile : store.descriptor.configFiles[0];
 }
 
 export class RetryPreparation {
@@ -87,7 +97,7 @@ export class RetryPreparation {
         }
       }
     }
-    const chosenConfig = configFile ?? store?.descriptor.configFiles[0];
+    const chosenConfig = configFile ?? (store ? await retryConfigOf(this.services, store, args.runId) : undefined);
     // runnable resolves a config's relative paths from its working directory: the workspace folder holding the config.
     const anchor = chosenConfig ?? store?.descriptor.location;
     const anchorFolder = anchor ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(anchor)) : undefined;
