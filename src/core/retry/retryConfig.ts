@@ -148,8 +148,8 @@ function judge(c: ConfigCandidate, run: Run, store: StoreDescriptor, layout: str
   // A run made by argo or in a container can only be retried here by the local executor: a local config on the
   // same store (a pulled sandbox's, or the user's own) is what would otherwise be written for the retry.
   if (c.executor !== recordedExecutor && LOCAL_EXECUTORS.has(recordedExecutor)) return `its executor is ${c.executor}, the run was made by ${recordedExecutor}`;
-  const recordedCatalog = service(run, 'catalog');
-  if (recordedCatalog && recordedCatalog !== c.catalogType) return `its catalog is ${c.catalogType}, the run used ${recordedCatalog}`;
+  // The catalog type is not compared: a pulled sandbox holds an S3 run's catalog in a local folder by design.
+  // Where the run's catalog data is decides between qualifying configs instead (catalogEvidence).
   return undefined;
 }
 
