@@ -54,7 +54,7 @@ function uiHelpers(page, screenshot) {
     },
     /**
      * Right-click `row` and choose `label` from its context menu, once, as a user would. (The Runs view names the
-     * failed steps of a local store before it draws the rows, so no redraw closes a menu that just opened.)
+     * failed steps of a local store before it draws the rows, so no redraw closes a menu that just opened: no re-click.)
      * `beforeClick` runs while the menu is open (a screenshot of it).
      */
     async contextMenu(row, label, beforeClick = async () => {}) {
@@ -63,6 +63,10 @@ function uiHelpers(page, screenshot) {
       await item.waitFor({ state: 'visible', timeout: 10_000 });
       await beforeClick();
       await item.click();
+      // VS Code's menus ignore a mouse-up that lands right after the menu opened (its guard against a right-click's own
+      // release choosing an item), which leaves the menu open with the item highlighted: Enter is what a user does then.
+      await page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 5_000 })
+        .catch(() => page.keyboard.press('Enter'));
       await page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden', timeout: 10_000 });
     },
   };
