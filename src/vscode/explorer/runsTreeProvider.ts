@@ -15,6 +15,7 @@ import { isFilterActive } from './runFilter';
 import { isS3Store } from '../../core/stores/s3/openS3Store';
 import { REMOTE_STORE_TYPES, type RunsModel } from './runsModel';
 import { iterateAsOf } from './stepOutput';
+import type { RunRef } from '../services';
 
 const GROUP_LABEL: Record<ParamGroup | 'catalog', string> = { inputs: 'Inputs', outputs: 'Outputs', metrics: 'Metrics', catalog: 'Catalog' };
 
@@ -62,7 +63,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
    * FAILED_STEP_READS failed runs name their step at once; older ones when expanded or selected.
    */
   private readonly failedStepReads = new Map<string, number>();
-  private readonly failedStepReading = new Set<string>();
+  /** Failed-step reads in flight, by run node id: a second request (VS Code and a command listing the same store)
+   * waits for the same read instead of starting and counting another. */
+  private readonly failedStepReading = new Map<string, Promise<void>>();
   private readonly pending = new Set<ExplorerNode>();
   private pendingTimer: NodeJS.Timeout | undefined;
 
@@ -169,17 +172,22 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
 
   /** Reads these failed runs (the model's read gate bounds the concurrency) and keeps their failed step's name. */
   private async nameFailedSteps(storeId: string, failed: RunSummary[]): Promise<void> {
-    const todo = failed.filter((s) => !this.failedStep.has(ids.run(storeId, s.runId)));
-    if (!todo.length) return;
-    this.failedStepReads.set(storeId, (this.failedStepReads.get(storeId) ?? 0) + todo.length);
-    await Promise.all(todo.map(async (s) => {
-      const id = ids.run(storeId, s.runId);
-      try {
-        this.failedStep.set(id, failedName(await this.model.loadRunInBackground({ storeId, runId: s.runId })) ?? null);
-      } catch {
-        this.failedStep.set(id, null);
-      }
-    }));
+    await Promise.all(failed
+      .filter((s) => !this.failedStep.has(ids.run(storeId, s.runId)))
+      .map((s) => this.readFailedStep(ids.run(storeId, s.runId), { storeId, runId: s.runId })));
+  }
+
+  /** One read per run at a time, counted once against the store's FAILED_STEP_READS. */
+  private readFailedStep(id: string, ref: RunRef): Promise<void> {
+    const pending = this.failedStepReading.get(id);
+    if (pending) return pending;
+    this.failedStepReads.set(ref.storeId, (this.failedStepReads.get(ref.storeId) ?? 0) + 1);
+    const read = this.model.loadRunInBackground(ref).then(
+      (r) => { this.failedStep.set(id, failedName(r) ?? null); },
+      () => { this.failedStep.set(id, null); },
+    ).finally(() => { this.failedStepReading.delete(id); });
+    this.failedStepReading.set(id, read);
+    return read;
   }
 
   private async runChildren(element: RunNode): Promise<ExplorerNode[]> {
@@ -429,19 +437,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       this.failedStep.set(element.id, name ?? null);
       return name;
     }
-    // VS Code may ask for the same item again before its read ends: one read, counted once.
-    if (this.failedStepReading.has(element.id)) return undefined;
-    const started = this.failedStepReads.get(element.ref.storeId) ?? 0;
-    if (started >= FAILED_STEP_READS) return undefined;
-    this.failedStepReads.set(element.ref.storeId, started + 1);
-    this.failedStepReading.add(element.id);
-    void this.model.loadRunInBackground(element.ref).then(
-      (r) => { this.failedStep.set(element.id, failedName(r) ?? null); },
-      () => { this.failedStep.set(element.id, null); },
-    ).then(() => {
-      this.failedStepReading.delete(element.id);
-      this.fireSoon(element);
-    });
+    // VS Code may ask for the same item again before its read ends (or while the rows' pre-draw read runs): one read,
+    // counted once; this item is redrawn when it ends.
+    const pending = this.failedStepReading.get(element.id);
+    if (!pending && (this.failedStepReads.get(element.ref.storeId) ?? 0) >= FAILED_STEP_READS) return undefined;
+    void (pending ?? this.readFailedStep(element.id, element.ref)).then(() => this.fireSoon(element));
     return undefined;
   }
 
