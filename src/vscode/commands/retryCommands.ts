@@ -7,7 +7,7 @@ import { AWS_CREDENTIAL_ENV, retryCommandNotes, withholdCredentials } from '../.
 import type { StoreDescriptor } from '../../core/stores/runLogStore';
 import { DEBUG_TYPE, SESSION_KEY } from '../debug/launchArgs';
 import { argoResubmitLine, retryShellLine } from '../debug/retryCommandLine';
-import { type RetryPreparation, retryConfigOf } from '../debug/retryPreparation';
+import type { RetryPreparation } from '../debug/retryPreparation';
 import type { RetryOutcome, RetrySessions } from '../debug/retrySessions';
 import { retryTarget } from '../remote/remoteRetry';
 import { toRunRef, type RunRef, type Services } from '../services';
@@ -28,8 +28,9 @@ export function registerRetryCommands(services: Services, preparation: RetryPrep
   const start = async (ref: RunRef, noDebug: boolean, overrides: RetryOverrides | undefined): Promise<RetryCommandResult> => {
     const token = randomUUID();
     const store = services.runs.store(ref.storeId);
-    const configFile = store ? await retryConfigOf(services, store, ref.runId) : undefined;
-    const anchor = configFile ?? store?.descriptor.location;
+    // No `configFile` in the launch: that attribute is the user's own choice of config for the retry (a launch.json
+    // line). The tree names the store; the retry's config is chosen from the run (core/retry/retryConfig.ts).
+    const anchor = store?.descriptor.configFiles[0] ?? store?.descriptor.location;
     const folder = (anchor && vscode.workspace.getWorkspaceFolder(vscode.Uri.file(anchor))) || vscode.workspace.workspaceFolders?.[0];
     const config: vscode.DebugConfiguration = {
       type: DEBUG_TYPE,
@@ -37,7 +38,6 @@ export function registerRetryCommands(services: Services, preparation: RetryPrep
       name: `Retry ${ref.runId}`,
       runId: ref.runId,
       storeId: ref.storeId,
-      ...(configFile ? { configFile } : {}),
       ...(overrides ?? {}),
       [SESSION_KEY]: token,
     };
@@ -76,10 +76,8 @@ export function registerRetryCommands(services: Services, preparation: RetryPrep
     if (!picked || !target) return undefined;
     const ref = target.ref;
     const store = services.runs.store(ref.storeId);
-    const configFile = store ? await retryConfigOf(services, store, ref.runId) : undefined;
     const args = preparation.parseArgs({
       type: DEBUG_TYPE, request: 'launch', name: 'copy', runId: ref.runId, storeId: ref.storeId,
-      ...(configFile ? { configFile } : {}),
       ...(target.overrides ?? {}),
     });
     if (typeof args === 'string') {

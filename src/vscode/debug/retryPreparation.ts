@@ -49,7 +49,8 @@ export interface PlannedRetry {
  * The config a retry of the run hands runnable: one of the run's own layout (a folder named by file-system and
  * chunked-fs configs is one root; runnable finds a run only through a config of its layout, RunSummary.layout).
  */
-export async function retryConfigOf(services: Services, store: RunLogStore, runId: string): Promise<string | undefined> {
+/** A config of the run's layout that reads it (the planner reads the run through it; the retry's own config is chosen later). */
+async function readerConfigOf(services: Services, store: RunLogStore, runId: string): Promise<string | undefined> {
   const run = await services.runs.getRun({ storeId: store.descriptor.id, runId }).catch(() => undefined);
   const reader = configForLayout(store.descriptor, run?.layout);
   return reader ? reader.configFile : store.descriptor.configFiles[0];
@@ -97,7 +98,7 @@ export class RetryPreparation {
         }
       }
     }
-    const chosenConfig = configFile ?? (store ? await retryConfigOf(this.services, store, args.runId) : undefined);
+    const chosenConfig = configFile ?? (store ? await readerConfigOf(this.services, store, args.runId) : undefined);
     // runnable resolves a config's relative paths from its working directory: the workspace folder holding the config.
     const anchor = chosenConfig ?? store?.descriptor.location;
     const anchorFolder = anchor ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(anchor)) : undefined;
@@ -210,13 +211,13 @@ export class RetryPreparation {
     // A config the user named that would not retry under the debugger (mocked, argo, container): ask first.
     if (plan.config?.confirm) {
       const runAnyway = 'Run it anyway';
-      // Cancel first: Enter on the highlighted row keeps the run log as it is.
-      const answer = await vscode.window.showQuickPick(['Cancel', runAnyway], {
-        title: `Retry ${plan.runId} with ${plan.config.file ?? 'this config'}?`,
-        placeHolder: plan.config.confirm,
-        ignoreFocusOut: true,
-      });
-      if (answer !== runAnyway) return refuse(`Retry of ${plan.runId} cancelled: ${plan.config.confirm}`);
+      // Cancel first: Enter on the highlighted row keeps the run log as it is. The consequence is the rows' detail
+      // (a placeholder would cut it off).
+      const answer = await vscode.window.showQuickPick([
+        { label: 'Cancel', detail: 'Nothing runs; the run log stays as it is. Remove `configFile` to retry with a config chosen from the run.' },
+        { label: runAnyway, detail: plan.config.confirm },
+      ], { title: `Retry ${plan.runId} with ${plan.config.file ?? 'this config'}?`, ignoreFocusOut: true });
+      if (answer?.label !== runAnyway) return refuse(`Retry of ${plan.runId} cancelled: ${plan.config.confirm}`);
     }
     this.services.log.info(`Retry ${plan.runId}: ${plan.config?.reason ?? 'config not chosen'}`);
     // Every attempt before the retry, to check afterwards that none was rewritten (history.ts).

@@ -1,0 +1,69 @@
+// Retry Locally from the Runs tree in a workspace shaped like real projects (fixture mixed-configs, recorded with real
+// runnable): local, chunked-fs, mocked, argo and container configs all name `.run_log_store`. Right-click
+// mixed-local-0001 -> "Retry Locally" must pause in `publish` with its restored input, with no question about the
+// mocked or argo config (the tree names none: the retry's config is chosen from the run), and the FAIL attempt stays.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, workbenchUrl } from '../../scripts/cs-lib.mjs';
+
+function testPython() {
+  const venv = path.join(ROOT, '.vscode-test', 'venv', 'bin', 'python');
+  return process.env.RUNNABLE_TEST_PYTHON || (fs.existsSync(venv) ? venv : 'python3');
+}
+
+function prepareWorkspace() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-configs-ui-'));
+  fs.cpSync(path.join(ROOT, 'test', 'fixtures', 'runnable', 'mixed-configs'), tmp, { recursive: true });
+  const python = testPython();
+  let interpreter = python;
+  try {
+    execFileSync(python, ['-c', 'import runnable'], { stdio: 'ignore' });
+  } catch {
+    interpreter = path.join(tmp, '.python-with-standin');
+    const standin = path.join(ROOT, 'test', 'standin');
+    fs.writeFileSync(interpreter, `#!/bin/sh\nPYTHONPATH='${standin}'\${PYTHONPATH:+:\$PYTHONPATH} exec '${python}' "$@"\n`, { mode: 0o755 });
+  }
+  fs.mkdirSync(path.join(tmp, '.vscode'));
+  fs.writeFileSync(path.join(tmp, '.vscode', 'settings.json'), JSON.stringify({ 'runnable.pythonPath': interpreter, 'debug.openDebug': 'openOnDebugBreak' }, null, 2));
+  return tmp;
+}
+
+const attemptsOf = (tmp) => JSON.parse(fs.readFileSync(path.join(tmp, '.run_log_store', 'mixed-local-0001.json'), 'utf8')).steps.publish.attempts;
+
+export default async function ({ page, cs, screenshot, ui }) {
+  const tmp = prepareWorkspace();
+  try {
+    const before = attemptsOf(tmp);
+    await page.goto(workbenchUrl(cs, { folder: tmp }));
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'pipeline.py' }).waitFor({ timeout: 60_000 });
+    const pane = await ui.openRunnable();
+    const run = pane.locator('.monaco-list-row', { hasText: /^\s*mixed-local-0001/ }).first();
+    await run.waitFor({ state: 'visible', timeout: 60_000 });
+    await screenshot('runs-of-one-folder');
+    await ui.contextMenu(run, /^Retry Locally$/);
+
+    // Paused in publish, or stuck on a question: whichever shows first.
+    const paused = page.locator('.debug-toolbar .codicon-debug-continue').first();
+    const question = page.locator('.quick-input-widget', { hasText: /Retry mixed-local-0001 with/ }).first();
+    const first = await Promise.race([
+      paused.waitFor({ state: 'visible', timeout: 120_000 }).then(() => 'paused'),
+      question.waitFor({ state: 'visible', timeout: 120_000 }).then(() => 'question'),
+    ]);
+    if (first === 'question') await screenshot('asked-about-a-config');
+    assert.equal(first, 'paused', 'Retry Locally from the tree asks nothing about the mocked or argo config');
+    await page.locator('.debug-pane .monaco-list-row', { hasText: /^\s*ordered/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    const text = await page.locator('.debug-pane').first().innerText();
+    assert.match(text, /ordered\s*[=:]?\s*\[1, 2, 3\]/, 'Variables shows the restored input ordered = [1, 2, 3]');
+    await page.locator('.tab.active', { hasText: 'pipeline.py' }).waitFor({ state: 'visible', timeout: 20_000 });
+    await screenshot('paused-in-publish');
+    await page.keyboard.press('Shift+F5');
+    await page.locator('.debug-toolbar').first().waitFor({ state: 'hidden', timeout: 30_000 });
+    const after = attemptsOf(tmp);
+    assert.deepEqual(after.slice(0, before.length), before, 'every attempt of publish from before the retry is still there, unchanged');
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
