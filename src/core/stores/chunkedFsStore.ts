@@ -1,9 +1,10 @@
 // runnable's `chunked-fs` run log store, read-only: `<log_folder>/<run_id>/RunLog.json` plus one
 // `BranchLog-<internal branch name>.json` per branch (extensions/run_log_store/chunked_fs.py + generic_chunked.py;
-// branch names contain dots and spaces, e.g. `BranchLog-score_all.2.json`, `BranchLog-train.large.json`).
+// branch names contain dots and spaces, e.g. `BranchLog-score_all.2.json`, `BranchLog-train.large.json`). Reads one
+// run; listing the folder (both layouts at once) is localFolderStore.ts's.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Run, RunSummary } from '../runlog/model';
+import type { Run } from '../runlog/model';
 import { normaliseRun } from '../runlog/normalise';
 import { parseBranchLogText, parseRunLogText } from '../runlog/parse';
 import { mergeBranchLogsRaw } from '../runlog/rawMerge';
@@ -12,9 +13,8 @@ import { FileCatalog } from './fileCatalog';
 import { checkRunId, errnoReason, readRegularFileSync, stat, yieldToLoop } from './localFiles';
 import { fileIdentity, RunCache } from './runCache';
 import { refineCompositeStart } from './compositeStart';
-import { type HeadRefiner, type MissingMessage, readLogFolder, SummaryCache, summariseRunFiles } from './runFileSummaries';
-import { type FileStatter, inlineStatter } from './statWorker';
-import { RunLogError, type RunLogStore, type StoreDescriptor } from './runLogStore';
+import type { HeadRefiner, MissingMessage } from './runFileSummaries';
+import { RunLogError, type RunReader, type StoreDescriptor } from './runLogStore';
 
 export const RUN_LOG_FILE = 'RunLog.json';
 export const BRANCH_LOG_PREFIX = 'BranchLog-';
@@ -41,31 +41,12 @@ interface ChunkedRead {
   identity: string;
 }
 
-export class ChunkedFsRunLogStore implements RunLogStore {
-  readonly watchPath: string;
-  private readonly summaries = new SummaryCache();
+export class ChunkedFsRunLogStore implements RunReader {
   private readonly runs = new RunCache<Run>(MAX_CACHED_RUNS);
   private readonly catalog: FileCatalog | undefined;
 
-  constructor(
-    readonly descriptor: StoreDescriptor,
-    private readonly statter: FileStatter = inlineStatter,
-  ) {
-    this.watchPath = descriptor.location;
+  constructor(readonly descriptor: StoreDescriptor) {
     this.catalog = descriptor.catalog?.type === 'file-system' ? new FileCatalog(descriptor.catalog.location) : undefined;
-  }
-
-  async listRuns(signal?: AbortSignal): Promise<RunSummary[]> {
-    const folder = this.descriptor.location;
-    const listed = await readLogFolder(folder, this.descriptor.configFiles[0] ?? 'the config');
-    if ('error' in listed) return [listed.error];
-    const names = listed.names;
-    // Plain concatenation: `folder` is absolute and normalised, names have no separator (path.join costs more).
-    const prefix = folder + path.sep;
-    // Names only: opening `<name>/RunLog.json` tells a run folder (found or ENOENT) from a stray file (ENOTDIR).
-    const suffix = path.sep + RUN_LOG_FILE;
-    const files = names.map((name) => prefix + name + suffix);
-    return summariseRunFiles({ runIds: names, files }, this.statter, this.summaries, signal, missingRunLog, COMPOSITE_START);
   }
 
   async getRun(runId: string, signal?: AbortSignal): Promise<Run> {

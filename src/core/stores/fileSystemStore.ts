@@ -1,51 +1,24 @@
-// runnable's `file-system` run log store, read-only: one `<log_folder>/<run_id>.json` per run
-// (extensions/run_log_store/file_system.py writes `json.dump(run_log.model_dump(), indent=4)`).
-import * as fs from 'node:fs';
+// runnable's `file-system` layout, read-only: one `<log_folder>/<run_id>.json` per run
+// (extensions/run_log_store/file_system.py writes `json.dump(run_log.model_dump(), indent=4)`). Reads one run;
+// listing the folder (both layouts at once) is localFolderStore.ts's.
 import * as path from 'node:path';
-import type { Run, RunSummary } from '../runlog/model';
+import type { Run } from '../runlog/model';
 import { normaliseRun } from '../runlog/normalise';
 import { decodeJsonText, parseRunLogText, parseRunLogValue } from '../runlog/parse';
 import { FileCatalog } from './fileCatalog';
 import { checkRunId, errnoReason, readText, stat } from './localFiles';
 import { fileIdentity, RunCache } from './runCache';
-import { readLogFolder, SummaryCache, summariseRunFiles } from './runFileSummaries';
-import { type FileStatter, inlineStatter } from './statWorker';
-import { RunLogError, type RunLogStore, type StoreDescriptor } from './runLogStore';
+import { RunLogError, type RunReader, type StoreDescriptor } from './runLogStore';
 
 // Full runs are big (a 1,000-iteration map is megabytes): keep only the few the user is looking at.
 const MAX_CACHED_RUNS = 16;
 
-export class FileSystemRunLogStore implements RunLogStore {
-  readonly watchPath: string;
-  private readonly summaries = new SummaryCache();
+export class FileSystemRunLogStore implements RunReader {
   private readonly runs = new RunCache<Run>(MAX_CACHED_RUNS);
   private readonly catalog: FileCatalog | undefined;
 
-  constructor(
-    readonly descriptor: StoreDescriptor,
-    private readonly statter: FileStatter = inlineStatter,
-  ) {
-    this.watchPath = descriptor.location;
+  constructor(readonly descriptor: StoreDescriptor) {
     this.catalog = descriptor.catalog?.type === 'file-system' ? new FileCatalog(descriptor.catalog.location) : undefined;
-  }
-
-  async listRuns(signal?: AbortSignal): Promise<RunSummary[]> {
-    const folder = this.descriptor.location;
-    const listed = await readLogFolder(folder, this.configName());
-    if ('error' in listed) return [listed.error];
-    const names = listed.names;
-    // Plain concatenation: `folder` is absolute and normalised, names have no separator (path.join costs more).
-    const prefix = folder + path.sep;
-    // Names only (no Dirent per entry): anything named *.json that is not a regular file lists as an error item.
-    const runIds: string[] = [];
-    const files: string[] = [];
-    for (const name of names) {
-      if (name.endsWith('.json')) {
-        runIds.push(name.slice(0, -'.json'.length));
-        files.push(prefix + name);
-      }
-    }
-    return summariseRunFiles({ runIds, files }, this.statter, this.summaries, signal);
   }
 
   async getRun(runId: string, signal?: AbortSignal): Promise<Run> {
@@ -96,7 +69,4 @@ export class FileSystemRunLogStore implements RunLogStore {
     return file;
   }
 
-  private configName(): string {
-    return this.descriptor.configFiles[0] ?? 'runnable-config.yaml';
-  }
 }

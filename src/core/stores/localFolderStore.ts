@@ -13,7 +13,7 @@ import { FileSystemRunLogStore } from './fileSystemStore';
 import { checkRunId, stat } from './localFiles';
 import { type MissingMessage, readLogFolder, SummaryCache, summariseRunFiles } from './runFileSummaries';
 import { type FileStatter, inlineStatter } from './statWorker';
-import { RunLogError, type RunLogStore, type StoreDescriptor } from './runLogStore';
+import { RunLogError, type RunLogStore, type RunReader, type StoreDescriptor } from './runLogStore';
 
 const JSON_SUFFIX = '.json';
 
@@ -31,8 +31,8 @@ export class LocalFolderRunLogStore implements RunLogStore {
     private readonly statter: FileStatter = inlineStatter,
   ) {
     this.watchPath = descriptor.location;
-    this.flat = new FileSystemRunLogStore(descriptor, statter);
-    this.chunked = new ChunkedFsRunLogStore(descriptor, statter);
+    this.flat = new FileSystemRunLogStore(descriptor);
+    this.chunked = new ChunkedFsRunLogStore(descriptor);
     this.preferred = descriptor.type === 'chunked-fs' ? 'chunked-fs' : 'file-system';
     // A folder without RunLog.json is a broken chunked run only where a chunked-fs config looks; in a folder only
     // file-system configs name, it is something else (as runnable's file-system store, the list ignores it).
@@ -111,7 +111,7 @@ export class LocalFolderRunLogStore implements RunLogStore {
     return this.flat.readCatalogFile(runId, name, signal);
   }
 
-  private store(layout: RunLayout): RunLogStore {
+  private store(layout: RunLayout): RunReader {
     return layout === 'file-system' ? this.flat : this.chunked;
   }
 

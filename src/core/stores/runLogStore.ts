@@ -50,6 +50,9 @@ export function configForLayout(d: StoreDescriptor, layout: RunLayout | undefine
   return readers.defaults ? { configFile: undefined } : undefined;
 }
 
+/** Reads one run of a local layout; listing a folder is LocalFolderRunLogStore's (it lists both layouts at once). */
+export type RunReader = Omit<RunLogStore, 'listRuns' | 'watchPath'>;
+
 export interface RunLogStore {
   readonly descriptor: StoreDescriptor;
   /** Newest first. A run that cannot be read is returned with `error` set, never thrown. */
