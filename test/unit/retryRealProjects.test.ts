@@ -33,6 +33,16 @@ interface CaseRun {
 const caseRuns = (name: string) => Object.entries((JSON.parse(fs.readFileSync(path.join(FIXTURES, name, 'case.json'), 'utf8')) as { runs: Record<string, CaseRun> }).runs);
 const OLD = new Date(Date.now() - 3 * 60 * 60 * 1000);
 
+/** A copy of mixed-configs whose mixed-local-0001 records the argo executor (as a run made on Argo and read locally). */
+function mixedLocalMadeByArgo(): string {
+  const dir = tempCopy('mixed-configs');
+  const file = path.join(dir, '.run_log_store', 'mixed-local-0001.json');
+  const log = JSON.parse(fs.readFileSync(file, 'utf8'));
+  log.run_config.pipeline_executor.service_name = 'argo';
+  fs.writeFileSync(file, JSON.stringify(log, null, 4));
+  return dir;
+}
+
 for (const name of ['docs-09-retry', 'mixed-configs', 'async-pipeline', 'killed-run', 'loop']) {
   void describe(`retry plans: ${name}`, () => {
     for (const [runId, c] of caseRuns(name)) {
@@ -81,11 +91,7 @@ void describe('retry config chosen from the run', () => {
   });
 
   it('a run made by argo, read through a local store: a local config is written for the retry, and the plan says so', async () => {
-    const dir = tempCopy('mixed-configs');
-    const file = path.join(dir, '.run_log_store', 'mixed-local-0001.json');
-    const log = JSON.parse(fs.readFileSync(file, 'utf8'));
-    log.run_config.pipeline_executor.service_name = 'argo';
-    fs.writeFileSync(file, JSON.stringify(log, null, 4));
+    const dir = mixedLocalMadeByArgo();
     // With a local config on the store it is taken (see the next test); without one, a config is written.
     fs.rmSync(path.join(dir, 'configs', 'local.yaml'));
     fs.writeFileSync(path.join(dir, 'runnable-config.yaml'), fs.readFileSync(path.join(dir, 'configs', 'argo.yaml')));
@@ -98,11 +104,7 @@ void describe('retry config chosen from the run', () => {
 
 void describe('argo runs read through a local store', () => {
   it('a local config on the store that holds the run is taken, and the pre-flight says the run was made by argo', async () => {
-    const dir = tempCopy('mixed-configs');
-    const file = path.join(dir, '.run_log_store', 'mixed-local-0001.json');
-    const log = JSON.parse(fs.readFileSync(file, 'utf8'));
-    log.run_config.pipeline_executor.service_name = 'argo';
-    fs.writeFileSync(file, JSON.stringify(log, null, 4));
+    const dir = mixedLocalMadeByArgo();
     const plan = await planRetry({ cwd: dir, runId: 'mixed-local-0001', env: PY.env, python: PY.python });
     assert.equal(plan.config?.file, 'configs/local.yaml');
     assert.match(plan.config?.reason ?? '', /made by the argo executor.*runs the local executor/);

@@ -52,9 +52,6 @@ function optionalSpec(v: unknown): ServiceSpec | undefined {
   return raw.type === undefined || raw.type === null || raw.type === '' ? undefined : { type: String(raw.type), raw };
 }
 
-/** Cheap test before parsing: does the YAML name a pipeline executor at its top level? */
-export const PIPELINE_EXECUTOR_KEY = /^["']?pipeline[-_]executor["']?\s*:/m;
-
 /** Parses config text; throws ConfigError with a sentence naming the file. */
 export function parseConfigText(text: string, file: string, variables: Record<string, string>): LoadedConfig {
   let doc: unknown;

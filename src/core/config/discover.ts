@@ -41,6 +41,9 @@ export interface Discovery {
   problems: ConfigProblem[];
   /** The config runnable itself would use from this folder (undefined: runnable's defaults). */
   primaryConfig: string | undefined;
+  /** Every config file read and parsed (primary first): the retry chooses its config among these (retryConfig.ts)
+   * instead of walking the workspace again. */
+  configs: LoadedConfig[];
 }
 
 /** The config runnable would pick. Here the explicit setting wins over the environment: in VS Code the setting is
@@ -208,7 +211,8 @@ export async function discoverStores(opts: DiscoverOptions): Promise<Discovery> 
     const d = stores[0];
     if (d.configFiles.length === 0 && !(await exists(d.location))) stores = stores.slice(1);
   }
-  return { stores, problems, primaryConfig: primary };
+  const configs = entries.flatMap((e) => (e.file && e.config ? [e.config] : []));
+  return { stores, problems, primaryConfig: primary, configs };
 }
 
 /** Config names for a root's label: a folder a dozen configs name (runnable's examples/configs) keeps a short label. */

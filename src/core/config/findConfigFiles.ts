@@ -1,5 +1,6 @@
 // Finds the workspace's runnable config candidates: files matching the globs (default: every YAML file), walking
-// the folder without entering dependency, VCS, virtualenv or store folders, and without following symlinks.
+// the folder without entering dependency, VCS, virtualenv or store folders, and without following symlinks. The
+// retry also finds the script of a `__main__` run with it (retry/launch.ts, globs `**/*.py`).
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 

@@ -1,5 +1,6 @@
 // Finds a run by id across the stores a workspace's configs name (primary config first), and says
 // which config reads it: that config is what the retry must hand to runnable.
+import type { LoadedConfig } from '../config/configFile';
 import { discoverStores } from '../config/discover';
 import { openStore } from '../stores/openStore';
 import type { Run } from '../runlog/model';
@@ -10,6 +11,8 @@ export interface FoundRun {
   store: StoreDescriptor;
   /** Absolute config file whose store holds the run; undefined when it is runnable's default store. */
   configFile: string | undefined;
+  /** The workspace's configs as discovery parsed them (for choosing the retry's config). */
+  configs: LoadedConfig[];
 }
 
 export interface FindRunOptions {
@@ -53,7 +56,7 @@ export async function findRun(opts: FindRunOptions): Promise<FoundRun | { error:
           error: `Run ${opts.runId} is a ${run.layout} run (in ${d.location}), but ${why}: runnable would not find it. Pick (or add) a config with \`run-log-store: {type: ${run.layout}}\` naming that folder (--config / runnable.configFile).`,
         };
       }
-      return { run, store: d, configFile: reader.configFile };
+      return { run, store: d, configFile: reader.configFile, configs: discovery.configs };
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       if (!NOT_FOUND.test(msg)) readErrors.push(msg);

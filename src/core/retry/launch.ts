@@ -3,6 +3,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { Run } from '../runlog/model';
+import { findConfigFiles } from '../config/findConfigFiles';
 import { moduleCandidates } from '../python/staticLocate';
 
 export interface Launch {
@@ -101,30 +102,12 @@ export function mainFunctions(run: Run): string[] {
   return [...out].sort();
 }
 
-const SKIP_DIRS = new Set(['node_modules', '.git', '.venv', 'venv', 'env', '__pycache__', 'site-packages', 'dist-packages', '.tox', '.mypy_cache', '.pytest_cache', '.run_log_store', '.catalog', '.runnable-sandbox', '.vscode-test']);
-
-/** Workspace .py files (bounded walk: depth 6, 5,000 files), hidden and environment folders skipped. */
-async function pythonFiles(cwd: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (dir: string, depth: number) => {
-    if (depth > 6 || out.length >= 5000) return;
-    let entries: import('node:fs').Dirent[];
-    try { entries = await fs.readdir(dir, { withFileTypes: true }); } catch { return; }
-    for (const e of entries) {
-      if (e.isDirectory()) {
-        if (!e.name.startsWith('.') && !SKIP_DIRS.has(e.name)) await walk(path.join(dir, e.name), depth + 1);
-      } else if (e.isFile() && e.name.endsWith('.py')) out.push(path.join(dir, e.name));
-    }
-  };
-  await walk(cwd, 0);
-  return out.sort();
-}
-
 /** The workspace scripts that define every `__main__` function of the run and build a runnable pipeline. */
 export async function scriptsForRun(run: Run, cwd: string): Promise<string[]> {
   const fns = mainFunctions(run);
   const found: string[] = [];
-  for (const file of await pythonFiles(cwd)) {
+  // The same bounded walk that finds configs (dependency, VCS, virtualenv and store folders skipped).
+  for (const file of await findConfigFiles(cwd, ['**/*.py'])) {
     let src: string;
     try { src = await fs.readFile(file, 'utf8'); } catch { continue; }
     if (!/\bPipeline\s*\(|\bAsyncPipeline\s*\(/.test(src)) continue;

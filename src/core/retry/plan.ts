@@ -151,7 +151,7 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
   // config naming this store" (retryConfig.ts says what runnable records and why).
   const layout = runLayout(run, store);
   const choice = await chooseRetryConfig({
-    cwd, run, store, layout, explicit: opts.retryConfigFile, env: opts.env, variables: opts.variables, generatedDir: opts.generatedConfigDir, signal: opts.signal,
+    cwd, run, store, layout, explicit: opts.retryConfigFile, env: opts.env, variables: opts.variables, configs: found.configs, generatedDir: opts.generatedConfigDir,
   });
   plan.config = {
     file: choice.configFile ? relOrAbs(cwd, choice.configFile) : null,

@@ -24,9 +24,8 @@ import { createHash } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { ConfigError, type LoadedConfig, loadConfigFile, PIPELINE_EXECUTOR_KEY, RUN_LOG_STORE_KEY } from '../config/configFile';
+import { ConfigError, type LoadedConfig, loadConfigFile } from '../config/configFile';
 import { CONFIG_ENV, USER_CONFIG_FILE } from '../config/discover';
-import { findConfigFiles } from '../config/findConfigFiles';
 import { resolveCatalog, resolveRunLogStore, serviceKwargs } from '../config/storeSettings';
 import { gatherVariables } from '../config/templating';
 import type { Run } from '../runlog/model';
@@ -82,9 +81,10 @@ export interface ChooseConfigOptions {
   explicit?: string;
   env: Record<string, string | undefined>;
   variables?: Record<string, string>;
+  /** The workspace's configs as discovery parsed them (Discovery.configs): the candidates. */
+  configs: LoadedConfig[];
   /** Where generated configs go (default: the OS temp folder). */
   generatedDir?: string;
-  signal?: AbortSignal;
 }
 
 const rel = (cwd: string, f: string | undefined) => (f ? (path.relative(cwd, f).startsWith('..') ? f : path.relative(cwd, f)) : "runnable's defaults");
@@ -110,29 +110,17 @@ function describe(file: string | undefined, cfg: LoadedConfig | undefined, cwd: 
   };
 }
 
+/** The candidates: the configs discovery already parsed, plus the one named for the retry when discovery skipped it. */
 async function workspaceConfigs(opts: ChooseConfigOptions): Promise<ConfigCandidate[]> {
   const cwd = path.resolve(opts.cwd);
-  const variables = gatherVariables(opts.env, opts.variables ?? {});
-  const out: ConfigCandidate[] = [];
-  const files = new Set<string>();
-  if (opts.explicit) files.add(path.resolve(cwd, opts.explicit));
-  const skip = [opts.store.location].filter((l) => l && !/^[a-z0-9]+:\/\//i.test(l));
-  for (const f of await findConfigFiles(cwd, undefined, skip, opts.signal).catch(() => [] as string[])) files.add(f);
-  for (const file of files) {
-    let cfg: LoadedConfig;
+  const out = opts.configs.map((cfg) => describe(cfg.file, cfg, cwd));
+  const explicit = opts.explicit ? path.resolve(cwd, opts.explicit) : undefined;
+  if (explicit && !opts.configs.some((c) => c.file === explicit)) {
     try {
-      const st = await fs.stat(file);
-      if (st.size > 1024 * 1024) continue;
-      const text = await fs.readFile(file, 'utf8');
-      if (file !== path.resolve(cwd, opts.explicit ?? '') && !RUN_LOG_STORE_KEY.test(text) && !PIPELINE_EXECUTOR_KEY.test(text)) continue;
-      cfg = await loadConfigFile(file, variables);
+      out.unshift(describe(explicit, await loadConfigFile(explicit, gatherVariables(opts.env, opts.variables ?? {})), cwd));
     } catch (e) {
-      if (opts.explicit && file === path.resolve(cwd, opts.explicit)) {
-        out.push({ file, executor: '', storeType: '', storeId: '', catalogType: '', catalogLocation: '', secrets: '', rejected: e instanceof ConfigError ? e.message : String(e) });
-      }
-      continue;
+      out.unshift({ file: explicit, executor: '', storeType: '', storeId: '', catalogType: '', catalogLocation: '', secrets: '', rejected: e instanceof ConfigError ? e.message : String(e) });
     }
-    out.push(describe(file, cfg, cwd));
   }
   return out;
 }
