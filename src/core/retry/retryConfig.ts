@@ -183,7 +183,10 @@ export async function chooseRetryConfig(opts: ChooseConfigOptions): Promise<Retr
     return ra[0] - rb[0] || ra[1] - rb[1] || (ra[2] < rb[2] ? -1 : ra[2] > rb[2] ? 1 : 0);
   });
   const others = candidates.filter((c) => c.rejected && place(c.storeId) === place(store.id) && c.file);
-  const notTaken = others.length ? ` Not taken: ${others.map((c) => `${rel(cwd, c.file)} (${c.rejected})`).join('; ')}.` : '';
+  // Grouped by reason: runnable's examples hold four mocked configs, each with the same consequence.
+  const byReason = new Map<string, string[]>();
+  for (const c of others) byReason.set(c.rejected!, [...(byReason.get(c.rejected!) ?? []), rel(cwd, c.file)]);
+  const notTaken = byReason.size ? ` Not taken: ${[...byReason].map(([why, files]) => `${files.join(', ')} (${why})`).join('; ')}.` : '';
   const named = explicit ? `${rel(cwd, explicit.file)} was named but cannot retry this run (${explicit.rejected}). ` : '';
   const best = qualified[0];
   if (best) {
