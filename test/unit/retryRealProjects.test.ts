@@ -114,14 +114,17 @@ void describe('argo runs read through a local store', () => {
 void describe('dead runs', () => {
   it('a PROCESSING run whose log is being written is refused with the time of its last write', async () => {
     const dir = tempCopy('killed-run');
-    const plan = await planRetry({ cwd: dir, runId: 'killed-run-0001', env: PY.env, python: PY.python });
-    assert.match(plan.blocked ?? '', /still PROCESSING: its log last changed at .* \(0 min ago\)/);
+    // The log was written 2 minutes before "now" (both given: nothing here depends on how fast the machine is).
+    const written = new Date('2026-12-01T10:00:00Z');
+    fs.utimesSync(path.join(dir, '.run_log_store', 'killed-run-0001.json'), written, written);
+    const plan = await planRetry({ cwd: dir, runId: 'killed-run-0001', env: PY.env, python: PY.python, now: written.getTime() + 2 * 60_000 });
+    assert.match(plan.blocked ?? '', /still PROCESSING: its log last changed at .* \(2 min ago\)/);
   });
 
   it('a quiet one is offered with a warning naming the unfinished step and when the log last changed', async () => {
     const dir = tempCopy('killed-run');
     fs.utimesSync(path.join(dir, '.run_log_store', 'killed-run-0001.json'), OLD, OLD);
-    const plan = await planRetry({ cwd: dir, runId: 'killed-run-0001', env: PY.env, python: PY.python });
+    const plan = await planRetry({ cwd: dir, runId: 'killed-run-0001', env: PY.env, python: PY.python, now: OLD.getTime() + 180 * 60_000 });
     assert.equal(plan.blocked, null);
     assert.ok(plan.warnings.some((w) => /last changed at .* \(180 min ago\): it looks dead.*the unfinished step crunch/.test(w)), plan.warnings.join(' | '));
   });
