@@ -85,7 +85,9 @@ export async function retryTarget(services: Services, ref: RunRef, overrides?: R
     // A caller passing remoteTarget 'original' has decided already; the interactive path asks once more.
     if (purpose === 'retry' && remoteTarget !== 'original' && !(await confirmOriginal(ref, d.label))) return undefined;
     if (purpose === 'retry') services.log.info(`Retry of ${ref.runId} against the original store ${d.label}: runnable appends attempts there.`);
-    return { ref, overrides: launchOverrides, remote: { target: 'original', store: d } };
+    // The user chose this store for the retry: its config is the retry's own (launch `configFile`), not one the
+    // planner would choose from the run. A caller's explicit configFile stays.
+    return { ref, overrides: { ...(d.configFiles[0] ? { configFile: d.configFiles[0] } : {}), ...launchOverrides }, remote: { target: 'original', store: d } };
   }
   const pullOptions: PullCommandOptions = { quiet: true, ...(typeof sandbox === 'string' ? { to: sandbox } : {}) };
   const pulled = await vscode.commands.executeCommand<PullCommandResult | undefined>(Commands.pullRun, ref, pullOptions);
@@ -97,7 +99,8 @@ export async function retryTarget(services: Services, ref: RunRef, overrides?: R
   services.log.info(`${purpose === 'copy' ? 'Retry command' : 'Retry'} of ${ref.runId} in the sandbox ${pulled.to} (production is not written).`);
   return {
     ref: { ...pulled.sandboxRef, ...(ref.stepInternalName ? { stepInternalName: ref.stepInternalName } : {}) },
-    overrides: launchOverrides,
+    // The sandbox's config, written by the pull for this retry (local executor on the copy): the user chose it.
+    overrides: { configFile: pulled.configFile, ...launchOverrides },
     remote: { target: 'sandbox', store: d, sandboxDir: pulled.to },
   };
 }
