@@ -11,7 +11,7 @@ import { ReplaySources, type SourceRange } from '../core/replay/sources';
 import { attemptScopes, branchScopes, runScopes, stepScopes, type Scope, type VarNode } from '../core/replay/variables';
 import type { Run } from '../core/runlog/model';
 import type { RunLogStore } from '../core/stores/runLogStore';
-import { MAP_PLACEHOLDER, pickLogForAttempt } from '../vscode/explorer/stepOutput';
+import { LOOP_PLACEHOLDER, MAP_PLACEHOLDER, pickLogForAttempt } from '../core/runlog/stepLog';
 
 /** Mirrors `contributes.debuggers[runnable].configurationAttributes.replay`. */
 export interface ReplayLaunchArgs extends DebugProtocol.LaunchRequestArguments {
@@ -361,7 +361,7 @@ export class ReplaySession extends DebugSession {
     let keys = [''];
     for (let d = 0; d < e.depth; d++) {
       const c = e.composites[d];
-      keys = keys.map((k) => k + alnum(c.name) + alnum(c.type === 'map' ? MAP_PLACEHOLDER : e.branches[d].name));
+      keys = keys.map((k) => k + alnum(c.name) + alnum(c.type === 'map' ? MAP_PLACEHOLDER : c.type === 'loop' ? LOOP_PLACEHOLDER : e.branches[d].name));
     }
     keys = keys.map((k) => k + alnum(e.step.name));
     for (let d = 0; d < e.depth; d++) {

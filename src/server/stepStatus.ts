@@ -5,6 +5,8 @@ import { discoverStores } from '../core/config/discover';
 import { lastAttempt } from '../core/runlog/rules';
 import type { Attempt, Run, Step } from '../core/runlog/model';
 import { openStore } from '../core/stores/openStore';
+import { FailureCauses } from '../core/stores/failureCauses';
+import { formatRelative } from '../core/runlog/time';
 import { runDagShape } from './dagShape';
 import { locateInRun, type StepPath, type StepSlot } from './stepPath';
 
@@ -22,14 +24,13 @@ const RUNS_PER_STORE = 10;
 const SHOWN = 3;
 const TTL_MS = 5000;
 
+/** The Runs view's own wording (core/runlog/time.ts), so a run is "8 days ago" in both places. */
 export function ago(ms: number, now = Date.now()): string {
-  if (!Number.isFinite(ms)) return 'time unknown';
-  const s = Math.max(0, Math.round((now - ms) / 1000));
-  if (s < 60) return `${s} s ago`;
-  if (s < 3600) return `${Math.round(s / 60)} min ago`;
-  if (s < 86400 * 2) return `${Math.round(s / 3600)} h ago`;
-  return `${Math.round(s / 86400)} days ago`;
+  return formatRelative(ms, now) ?? 'time unknown';
 }
+
+/** The user's error of a failed attempt (from its captured log), when the store has it. */
+type CauseOf = (step: Step, attempt: Attempt) => Promise<string | undefined>;
 
 /**
  * Does the run come from this YAML file? runnable records the path it was given (relative to its cwd) for YAML runs;
@@ -73,10 +74,10 @@ function lastActivity(step: Step): number {
 }
 
 /** The failed task under a failed step (itself, or inside its failed branches), with its failing attempt. */
-function failureOf(step: Step, where: string[] = []): { where: string[]; attempt: Attempt } | undefined {
+function failureOf(step: Step, where: string[] = []): { where: string[]; step: Step; attempt: Attempt } | undefined {
   if (step.status !== 'FAIL') return undefined;
   const a = lastAttempt(step);
-  if (a && a.status === 'FAIL') return { where, attempt: a };
+  if (a && a.status === 'FAIL') return { where, step, attempt: a };
   for (const b of step.branches) {
     if (b.status !== 'FAIL') continue;
     for (const s of b.steps) {
@@ -109,16 +110,16 @@ function branchSummary(step: Step): string {
 }
 
 /** The failing attempt's message as a second line, naming where (iteration, branch, step) it failed. */
-function failureLine(step: Step, prefix: string[]): string | undefined {
+async function failureLine(step: Step, prefix: string[], causeOf: CauseOf): Promise<string | undefined> {
   const f = failureOf(step);
   if (!f) return undefined;
   const where = [...prefix, ...f.where].filter((w) => w !== '').join(' › ');
-  const msg = quote(f.attempt.message) || 'no message recorded';
+  const msg = quote((await causeOf(f.step, f.attempt)) ?? f.attempt.message) || 'no message recorded';
   return `${where ? `${where}, ` : ''}attempt ${f.attempt.number}: ${msg}`;
 }
 
 /** One run's line (and the failure's message on a second, indented line) for the step's slots in it. */
-function describeInRun(run: Run, slots: StepSlot[], store: string): string | undefined {
+async function describeInRun(run: Run, slots: StepSlot[], store: string, causeOf: CauseOf): Promise<string | undefined> {
   const reached = slots.filter((s): s is StepSlot & { step: Step } => !!s.step);
   if (!reached.length) return undefined;
   const lines: string[] = [];
@@ -126,13 +127,16 @@ function describeInRun(run: Run, slots: StepSlot[], store: string): string | und
     const step = reached[0].step;
     if (step.branches.length && !step.attempts.length) {
       lines.push(`${verbOf(step.status)} in ${run.runId} · ${branchSummary(step)} · ${ago(lastActivity(step))} · ${store}`);
-      const f = failureLine(step, []);
+      const f = await failureLine(step, [], causeOf);
       if (f) lines.push(f);
     } else {
       const attempt = lastAttempt(step);
       const when = attempt ? (Number.isFinite(attempt.endMs) ? attempt.endMs : attempt.startMs) : run.startMs;
       lines.push(`${verbOf(step.status)} in ${run.runId} (attempt ${attempt?.number ?? 0}, ${ago(when)}) · ${store}`);
-      if (step.status === 'FAIL' && attempt?.message.trim()) lines.push(quote(attempt.message));
+      if (step.status === 'FAIL' && attempt?.status === 'FAIL') {
+        const text = (await causeOf(step, attempt)) ?? attempt.message;
+        if (text.trim()) lines.push(quote(text));
+      }
     }
   } else {
     // Inside a map/loop: one summary across its iterations ("iteration 2/1" when maps nest).
@@ -141,7 +145,7 @@ function describeInRun(run: Run, slots: StepSlot[], store: string): string | und
     const when = Math.max(...reached.map((s) => lastActivity(s.step)).filter(Number.isFinite));
     lines.push(`${verbOf(worst)} in ${run.runId} · ${plural(slots.length, 'iteration')}: ${counts(items, 'iteration')} · ${ago(when)} · ${store}`);
     const failed = reached.find((s) => s.step.status === 'FAIL');
-    const f = failed && failureLine(failed.step, [`iteration ${failed.iterations.join('/')}`]);
+    const f = failed && await failureLine(failed.step, [`iteration ${failed.iterations.join('/')}`], causeOf);
     if (f) lines.push(f);
   }
   return lines.join('\n  ');
@@ -150,20 +154,21 @@ function describeInRun(run: Run, slots: StepSlot[], store: string): string | und
 export interface StoreSettings { configFile: string | undefined; variables: Record<string, string> }
 
 export function createStepStatusSource(roots: () => readonly string[], log: (m: string) => void, settings: StoreSettings = { configFile: undefined, variables: {} }): StepStatusSource {
-  let cache: { at: number; runs: Array<{ run: Run; store: string }> } | undefined;
+  let cache: { at: number; runs: Array<{ run: Run; store: string; causes: FailureCauses }> } | undefined;
   const shapes = new WeakMap<Run, string | undefined>();
 
-  async function latestRuns(): Promise<Array<{ run: Run; store: string }>> {
+  async function latestRuns(): Promise<Array<{ run: Run; store: string; causes: FailureCauses }>> {
     if (cache && Date.now() - cache.at < TTL_MS) return cache.runs;
-    const runs: Array<{ run: Run; store: string }> = [];
+    const runs: Array<{ run: Run; store: string; causes: FailureCauses }> = [];
     for (const cwd of roots()) {
       const found = await discoverStores({ cwd, env: process.env, configFile: settings.configFile, variables: settings.variables });
       for (const d of found.stores) {
         const store = openStore(d);
+        const causes = new FailureCauses(store);
         try {
           const summaries = (await store.listRuns()).filter((s) => !s.error).slice(0, RUNS_PER_STORE);
           for (const s of summaries) {
-            try { runs.push({ run: await store.getRun(s.runId), store: d.label }); } catch (e) { log(`hover: cannot read run ${s.runId} in ${d.label}: ${(e as Error).message}`); }
+            try { runs.push({ run: await store.getRun(s.runId), store: d.label, causes }); } catch (e) { log(`hover: cannot read run ${s.runId} in ${d.label}: ${(e as Error).message}`); }
           }
         } catch (e) {
           log(`hover: cannot list runs of ${d.label}: ${(e as Error).message}`);
@@ -179,12 +184,12 @@ export function createStepStatusSource(roots: () => readonly string[], log: (m: 
     invalidate() { cache = undefined; },
     async describe(step, yamlFile, dagShape) {
       const lines: string[] = [];
-      for (const { run, store } of await latestRuns()) {
+      for (const { run, store, causes } of await latestRuns()) {
         if (!runMatchesFile(run, yamlFile, roots(), dagShape, shapes)) continue;
         const located = locateInRun(run.steps, step);
         const line = located.notTaken
           ? `not run in ${run.runId}: \`${located.notTaken.composite.name}\` took branch ${located.notTaken.taken.join(', ')} · ${store}`
-          : describeInRun(run, located.slots, store);
+          : await describeInRun(run, located.slots, store, (st, a) => causes.cause(run, st.internalName, a));
         if (!line) continue;
         lines.push(line);
         if (lines.length >= SHOWN) break;

@@ -1,6 +1,6 @@
 // What the VS Code features share: built once in activate() and passed down (no module-level singletons).
 import type * as vscode from 'vscode';
-import type { Run, RunSummary } from '../core/runlog/model';
+import type { Attempt, Run, RunSummary } from '../core/runlog/model';
 import type { RunLogStore, StoreDescriptor } from '../core/stores/runLogStore';
 import type { Logger } from './logger';
 
@@ -21,6 +21,12 @@ export interface RunsService {
   store(storeId: string): RunLogStore | undefined;
   listRuns(storeId: string): Promise<RunSummary[]>;
   getRun(ref: RunRef): Promise<Run>;
+  /**
+   * The user's own error of a failed attempt (`RuntimeError: no deployment url for churn-model`), read lazily from
+   * the step's captured log in the catalog and cached per read run; undefined when there is none (runnable's message
+   * is then all there is).
+   */
+  failureCause(ref: RunRef, run: Run, internalName: string, attempt: Attempt): Promise<string | undefined>;
   refresh(): void;
   /** Also list the stores of this config file when it lies outside every workspace folder (a pulled sandbox). */
   addConfigFile?(file: string): void;

@@ -135,6 +135,8 @@ class App {
       timelineRows: rows, timelineBars: bars, graphNodes,
       failedRows: this.tab === 'timeline' ? failedRows : failedRowsAll,
       failedPathNodes: this.tab === 'graph' ? failedPath : d.graph.nodes.filter((n) => n.onFailedPath).map((n) => n.id),
+      causeShown: this.root.querySelector('.run-cause')?.textContent ?? undefined,
+      stepCauseShown: this.root.querySelector('.step-cause')?.textContent ?? undefined,
     }, t0);
   }
 
@@ -157,9 +159,11 @@ class App {
       d.timeline.indicators.length > 1 ? `${d.timeline.indicators.length} executions (${d.timeline.indicators.map((i) => (i === '' ? 'original' : `retry ${i}`)).join(', ')})` : undefined,
       d.status === 'FAIL' && d.firstFailed ? `failed at ${d.firstFailed}` : undefined,
     ].filter((x): x is string => !!x);
+    const cause = d.status === 'FAIL' && d.firstFailedCause ? h('pre', { class: 'run-cause', title: 'The exception the step raised, from its captured output' }, d.firstFailedCause) : undefined;
     return h('header', { class: 'run-head' },
       h('h1', {}, h('span', { class: `dot ${statusClass(d.status)}`, 'aria-hidden': 'true' }), ` ${d.runId} `, h('span', { class: `badge ${statusClass(d.status)}` }, statusText(d.status))),
       h('div', { class: 'facts' }, ...facts.map((f) => h('span', {}, f))),
+      ...(cause ? [cause] : []),
       ...(d.warnings.length ? [h('div', { class: 'warning' }, d.warnings.join(' '))] : []),
       actions);
   }

@@ -32,6 +32,10 @@ export function renderStepPanel(details: RunDetails, stepId: string | undefined,
     h('code', { class: 'muted' }, stepId),
     diff?.command ? h('code', { class: 'muted' }, diff.command) : undefined,
     actions));
+  // The user's error of the step's latest failed attempt (from its captured log), above runnable's own message.
+  const causes = details.causes[stepId] ?? {};
+  const lastFailed = [...(row?.bars ?? [])].reverse().find((b) => b.status === 'FAIL' && causes[b.attemptNumber]);
+  if (lastFailed) panel.append(h('pre', { class: 'step-message step-cause' }, causes[lastFailed.attemptNumber]));
   if (row?.message.trim()) panel.append(h('pre', { class: 'step-message' }, row.message.trim()));
   if (!diff && row?.bars.length) {
     panel.append(h('p', { class: 'muted' }, 'Loading the attempts…'));

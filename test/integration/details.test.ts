@@ -85,6 +85,9 @@ describe('Run details webview', function () {
     assert.equal(state.tab, 'timeline');
     assert.deepEqual(state.failedRows, ['deploy']);
     assert.equal(state.selectedStep, 'deploy', 'the first failed task is selected on open');
+    // The user's error from deploy's captured log, not runnable's "did not succeed" wrapper: in the header and the step panel.
+    assert.equal(state.causeShown, 'RuntimeError: no deployment url for churn-model');
+    assert.equal(state.stepCauseShown, 'RuntimeError: no deployment url for churn-model');
     // One row per recorded step (no composites here) and one bar per attempt.
     assert.equal(state.timelineRows, run.steps.length);
     assert.equal(state.timelineBars, run.steps.reduce((n, s) => n + s.attempts.length, 0));

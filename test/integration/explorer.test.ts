@@ -93,6 +93,10 @@ describe('Runs explorer', function () {
       const i = await item(run);
       return typeof i.description === 'string' && i.description.startsWith('✗ deploy') ? i : undefined;
     }, { events: [provider.onDidChangeTreeData], what: 'the failed step in the run description' });
+    // The user's error from the step's captured log leads the description and sits in the tooltip.
+    assert.ok(String(runItem.description).startsWith('✗ deploy: RuntimeError: no deployment url for churn-model'), String(runItem.description));
+    const tipText = (runItem.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
+    assert.match(tipText, /\*\*Cause\*\* RuntimeError: no deployment url for churn-model/);
     assert.strictEqual(runItem.contextValue, 'run.failed');
     assert.strictEqual((runItem.iconPath as vscode.ThemeIcon).id, 'testing-failed-icon');
 
@@ -100,7 +104,11 @@ describe('Runs explorer', function () {
     const deploy = await child(run, 'deploy');
     assert.strictEqual((await item(deploy)).contextValue, 'step.task.failed');
     const attempt = await child(deploy, '#1 ✗ FAIL');
-    assert.match(String((await item(attempt)).description), /did not succeed/);
+    // The attempt says what the function raised; runnable's wrapper stays in its tooltip.
+    const attemptItem = await item(attempt);
+    assert.match(String(attemptItem.description), /RuntimeError: no deployment url for churn-model/);
+    assert.match((attemptItem.tooltip as vscode.MarkdownString).value, /did not succeed/);
+    assert.match(String((await item(deploy)).description), /^✗ FAIL · .*RuntimeError: no deployment url for churn-model$/);
     assert.deepStrictEqual(await labels(attempt), ['Inputs']);
     const inputs = await child(attempt, 'Inputs');
     const values = await labels(inputs);
@@ -169,6 +177,11 @@ describe('Runs explorer', function () {
     const onDisk = fs.readFileSync(path.join(workspaceRoot(), '.catalog', 'prod-failure-001', path.posix.basename(uri.path)), 'utf8');
     assert.strictEqual(doc.getText(), onDisk);
     assert.match(doc.getText(), /RuntimeError: no deployment url for churn-model/);
+    // The editor shows the traceback with the user's exception line selected, not line 1 of Rich's output.
+    const editor = vscode.window.activeTextEditor!;
+    assert.strictEqual(editor.document.uri.toString(), uri.toString());
+    assert.strictEqual(editor.document.getText(editor.selection), 'RuntimeError: no deployment url for churn-model');
+    await waitUntil(() => editor.visibleRanges.some((r) => r.contains(editor.selection.active)), { events: [vscode.window.onDidChangeTextEditorVisibleRanges], what: 'the exception line to be scrolled into view' });
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 

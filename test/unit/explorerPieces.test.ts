@@ -10,7 +10,7 @@ import { findStep, firstFailedTask } from '../../src/core/runlog/rules';
 import { openStore } from '../../src/core/stores/openStore';
 import { attemptText, compactJson, formatDuration, paramText, runDescription, statusKey } from '../../src/vscode/explorer/labels';
 import { describeFilter, matchesSummary, normaliseFilter, stepNamesMatchText } from '../../src/vscode/explorer/runFilter';
-import { executionLogCandidates, iterateAsOf, pickLogForAttempt, templatedStepName } from '../../src/vscode/explorer/stepOutput';
+import { executionLogCandidates, iterateAsOf, pickLogForAttempt, templatedStepName } from '../../src/core/runlog/stepLog';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/runnable');
 

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { discoverStores } from '../../src/core/config/discover';
 import type { Run } from '../../src/core/runlog/model';
+import { FailureCauses } from '../../src/core/stores/failureCauses';
 import { openStore } from '../../src/core/stores/openStore';
 import type { RunLogStore, StoreDescriptor } from '../../src/core/stores/runLogStore';
 import type { ReplayLaunchArgs } from '../../src/replay/replaySession';
@@ -29,6 +30,7 @@ function runsService(descriptors: StoreDescriptor[]): RunsService & { asked: Run
       asked.push(ref);
       return stores.get(ref.storeId)!.getRun(ref.runId);
     },
+    failureCause: async (ref, run, internalName, attempt) => new FailureCauses(stores.get(ref.storeId)!).cause(run, internalName, attempt),
     refresh() {},
     pickRun: async () => undefined,
   };

@@ -25,6 +25,7 @@ void test('a plain step: the attempt message and the exception line from its exe
   assert.match(f.logFile ?? '', /^deploy[A-Z0-9]{3}\.execution\.log$/);
   assert.ok(f.logTail?.includes('RuntimeError: no deployment url for churn-model'), f.logTail?.join('\n'));
   assert.ok(!f.logTail?.some((l) => /^\s*[│╭╰]/.test(l)), 'no rich box frames in the tail');
+  assert.equal(f.cause, 'RuntimeError: no deployment url for churn-model');
 });
 
 void test('a map iteration: the log of that iteration (value 2), not of its siblings', async () => {
@@ -55,6 +56,6 @@ void test('the banner names the run, indicator, skipped and re-run steps, failur
   assert.match(text, /skipped \(succeeded before\): load_data, train_model/);
   assert.match(text, /re-run: deploy/);
   assert.match(text, /first failed step: deploy \(python functions\.deploy_model\) in functions\.py:16/);
-  assert.match(text, /original failure: Call to the function functions\.deploy_model did not succeed/);
-  assert.match(text, /RuntimeError: no deployment url for churn-model/);
+  // The user's error leads; runnable's wrapper message follows in brackets.
+  assert.match(text, /original failure: RuntimeError: no deployment url for churn-model \(runnable: Call to the function functions\.deploy_model did not succeed/);
 });

@@ -112,6 +112,18 @@ function caseRuns(fixture: string): Record<string, CaseRun> {
   return (JSON.parse(fs.readFileSync(path.join(repoRoot, 'test', 'fixtures', 'runnable', fixture, 'case.json'), 'utf8')) as { runs: Record<string, CaseRun> }).runs;
 }
 
+/**
+ * The user's error the hover shows for a failed run: case.json's first_failed_task.error of the original fixture
+ * (the -retried copy was retried without a fix, so its newest attempt failed the same way).
+ */
+function recordedCause(fixture: string, runId: string): string {
+  const base = fixture.replace(/-retried$/, '');
+  const c = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test', 'fixtures', 'runnable', base, 'case.json'), 'utf8')) as { runs: Record<string, { first_failed_task?: { error?: string } }> };
+  const error = c.runs[runId]?.first_failed_task?.error;
+  assert.ok(error, `${base} case.json records the error of ${runId}`);
+  return error;
+}
+
 /** The message runnable recorded on a step's last attempt, read from the chunked store's files. */
 function recordedMessage(root: string, runId: string, internalName: string): string {
   const dir = path.join(root, '.run_log_store', runId);
@@ -175,10 +187,12 @@ for (const fixture of ['composite-chunked-fs', 'composite-chunked-fs-retried']) 
       const entries = await hover('map_pipeline.yaml', MAP_YAML, 'score chunk:');
       assert.equal(entries.length, 1, `only the map run has this dag: ${entries.join(' | ')}`);
       const [head, detail] = entries[0].split('\n').map((l) => l.trim());
-      assert.match(head, new RegExp(`^failed in map-fail-0001 · ${its.length} iterations: ${ok} SUCCESS, 1 FAIL \\(iteration ${failed[0].name}\\) · .+ ago · .*chunked-fs`));
+      assert.match(head, new RegExp(`^failed in map-fail-0001 · ${its.length} iterations: ${ok} SUCCESS, 1 FAIL \\(iteration ${failed[0].name}\\) · (?:.+ ago|yesterday|just now|\\d{4}-\\d\\d-\\d\\d) · .*chunked-fs`));
       const message = recordedMessage(root, 'map-fail-0001', `score_all.${failed[0].name}.score chunk`).split('\n')[0];
       assert.ok(message.length > 0);
-      assert.equal(detail, `iteration ${failed[0].name}, attempt ${failed[0].attempt}: ${message}`);
+      // The user's error from the iteration's captured log, not runnable's wrapper message.
+      assert.equal(detail, `iteration ${failed[0].name}, attempt ${failed[0].attempt}: ${recordedCause(fixture, 'map-fail-0001')}`);
+      assert.ok(!detail.includes(message), 'not the recorded wrapper message');
     });
 
     it('the map step itself: its iterations and where the failure is', async () => {
@@ -194,7 +208,7 @@ for (const fixture of ['composite-chunked-fs', 'composite-chunked-fs-retried']) 
     it('steps outside the branch still read as before; a step the run never reached has no line', async () => {
       const make = await hover('map_pipeline.yaml', MAP_YAML, 'make_chunks:');
       assert.equal(make.length, 1);
-      assert.match(make[0], new RegExp(`^${runs['map-fail-0001'].steps.make_chunks.status === 'SUCCESS' ? 'succeeded' : 'failed'} in map-fail-0001 \\(attempt 1, .+ ago\\)`));
+      assert.match(make[0], new RegExp(`^${runs['map-fail-0001'].steps.make_chunks.status === 'SUCCESS' ? 'succeeded' : 'failed'} in map-fail-0001 \\(attempt 1, (?:.+ ago|yesterday|just now|\\d{4}-\\d\\d-\\d\\d)\\)`));
       assert.deepEqual(await hover('map_pipeline.yaml', MAP_YAML, 'summarise:'), [], 'summarise never ran (the map failed)');
     });
 
@@ -204,8 +218,8 @@ for (const fixture of ['composite-chunked-fs', 'composite-chunked-fs-retried']) 
       assert.equal(validate.length, 1);
       assert.equal(run.steps['prepare.schema.validate'].status, 'FAIL');
       const [head, detail] = validate[0].split('\n').map((l) => l.trim());
-      assert.match(head, /^failed in parallel-fail-0001 \(attempt 1, .+ ago\)/);
-      assert.equal(detail, recordedMessage(root, 'parallel-fail-0001', 'prepare.schema.validate').split('\n')[0]);
+      assert.match(head, /^failed in parallel-fail-0001 \(attempt 1, (?:.+ ago|yesterday|just now|\d{4}-\d\d-\d\d)\)/);
+      assert.equal(detail, recordedCause(fixture, 'parallel-fail-0001'));
       const extract = await hover('parallel_pipeline.yaml', PARALLEL_YAML, 'extract:');
       assert.match(extract[0], new RegExp(`^${run.steps['prepare.features.extract'].status === 'SUCCESS' ? 'succeeded' : 'failed'} in parallel-fail-0001`));
       const prepare = await hover('parallel_pipeline.yaml', PARALLEL_YAML, 'prepare:');
@@ -219,7 +233,7 @@ for (const fixture of ['composite-chunked-fs', 'composite-chunked-fs-retried']) 
       const taken = Object.keys(run.steps).filter((k) => k.startsWith('train.')).map((k) => k.split('.')[1]);
       assert.deepEqual([...new Set(taken)], ['large'], 'the fixture took branch large');
       const large = await hover('conditional_pipeline.yaml', CONDITIONAL_YAML, 'train large:');
-      assert.match(large[0], /^failed in conditional-fail-0001 \(attempt 1, .+ ago\)/);
+      assert.match(large[0], /^failed in conditional-fail-0001 \(attempt 1, (?:.+ ago|yesterday|just now|\d{4}-\d\d-\d\d)\)/);
       const small = await hover('conditional_pipeline.yaml', CONDITIONAL_YAML, 'train small:');
       assert.equal(small.length, 1);
       assert.match(small[0], /^not run in conditional-fail-0001: `train` took branch large · /);

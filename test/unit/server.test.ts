@@ -214,7 +214,10 @@ describe('language server: step status on hover', () => {
       const h = (await s.conn.sendRequest('textDocument/hover', { textDocument: { uri: opened.uri }, position: positionOf(opened.text, 'transform:', 1) })) as Hover;
       const md = (h.contents as { value: string }).value;
       assert.match(md, /\*\*transform\*\*: task step/);
-      assert.match(md, /failed in etl-usd-0100 \(attempt 1, .+ ago\)/);
+      assert.match(md, /failed in etl-usd-0100 \(attempt 1, (?:.+ ago|yesterday|just now|\d{4}-\d\d-\d\d)\)/);
+      // The user's error from transform's captured log (runnable's message names only its wrapper).
+      assert.match(md, /ValueError: unsupported currency USD/);
+      assert.doesNotMatch(md, /did not succeed/);
       const h2 = (await s.conn.sendRequest('textDocument/hover', { textDocument: { uri: opened.uri }, position: positionOf(opened.text, 'extract:', 1) })) as Hover;
       assert.match((h2.contents as { value: string }).value, /succeeded in etl-usd-0100/);
     } finally {

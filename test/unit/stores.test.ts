@@ -11,6 +11,7 @@ import { firstUnfinishedTask } from '../../src/core/retry/deadRun';
 import { openStore } from '../../src/core/stores/openStore';
 import type { RunLogStore } from '../../src/core/stores/runLogStore';
 import { StatWorker } from '../../src/core/stores/statWorker';
+import { FailureCauses } from '../../src/core/stores/failureCauses';
 import { treeSnapshot } from '../helpers/treeSnapshot';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -40,7 +41,7 @@ interface CaseFile {
     definition_file?: string;
     job_status?: string;
     steps?: Record<string, { status: string; type: string; attempts: [number, string, string][] }>;
-    first_failed_task?: { internal_name: string; command: string; command_type: string };
+    first_failed_task?: { internal_name: string; command: string; command_type: string; error?: string };
     failed_function?: { command: string };
     next_retry_indicator?: string;
   }>;
@@ -107,6 +108,20 @@ describe('every fixture store lists and shows what case.json says', () => {
           if (want.failed_function) assert.equal(failed?.command, want.failed_function.command);
           if (want.next_retry_indicator !== undefined) assert.equal(nextRetryIndicator(run), want.next_retry_indicator);
           assert.deepEqual(run.warnings, []);
+        });
+      }
+
+      for (const [runId, want] of Object.entries(c.runs)) {
+        const error = want.first_failed_task?.error;
+        if (!error || want.status !== 'FAIL') continue;
+        it(`${runId}: the failed attempt's cause is the user's own exception from its captured log, not runnable's wrapper`, async () => {
+          const store = await storeOf(dir, c);
+          const run = await store.getRun(runId);
+          const failed = firstFailedTask(run)!;
+          const cause = await new FailureCauses(store).cause(run, failed.internalName, failed.attempt);
+          // case.json's error is what the real runnable's traceback ended with (the user's raise).
+          assert.equal(cause, error);
+          assert.notEqual(cause, failed.attempt.message.trim(), 'not the message the run log records');
         });
       }
 

@@ -28,6 +28,9 @@ export interface RenderedState {
   /** Row ids drawn as failed tasks / graph node ids on the failed path. */
   failedRows: string[];
   failedPathNodes: string[];
+  /** The text drawn as the run's cause in the header and as the selected step's cause (read back from the DOM). */
+  causeShown?: string;
+  stepCauseShown?: string;
   renderMs: number;
   renderCount: number;
 }

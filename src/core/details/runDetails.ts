@@ -1,6 +1,6 @@
 // Everything the run-details webview draws for one run, shaped once here (pure, unit-tested): header facts,
 // timeline rows, graph layout and the attempt diff of every step that ran.
-import type { Run } from '../runlog/model';
+import type { Attempt, Run } from '../runlog/model';
 import { firstFailedTask, nextRetryIndicator, walkSteps } from '../runlog/rules';
 import { diffAttempts, diffStep, type AttemptDiff } from './attemptDiff';
 import { buildGraph, type GraphLayout } from './graph';
@@ -28,9 +28,17 @@ export interface RunDetails {
   firstFailed: string | undefined;
   nextRetryIndicator: string;
   warnings: string[];
+  /**
+   * The user's own errors read from failed attempts' captured logs, by step internal name (`job` for a job) and
+   * attempt number: `RuntimeError: no deployment url for churn-model` where runnable's message only names its wrapper.
+   */
+  causes: Record<string, Record<number, string>>;
+  /** The first failed task's cause (the one the header shows). */
+  firstFailedCause: string | undefined;
 }
 
-export function shapeRunDetails(run: Run): RunDetails {
+/** `causes`: by step internal name and attempt number, as the glue read them (failureCause); may be empty. */
+export function shapeRunDetails(run: Run, causes: Record<string, Record<number, string>> = {}): RunDetails {
   const steps: Record<string, AttemptDiff> = {};
   if (run.kind === 'job') {
     const d = diffStep(run, 'job');
@@ -59,5 +67,26 @@ export function shapeRunDetails(run: Run): RunDetails {
     firstFailed: firstFailedTask(run)?.internalName,
     nextRetryIndicator: nextRetryIndicator(run),
     warnings: run.warnings,
+    causes,
+    firstFailedCause: firstFailedCauseOf(run, causes),
   };
+}
+
+function firstFailedCauseOf(run: Run, causes: Record<string, Record<number, string>>): string | undefined {
+  const f = firstFailedTask(run);
+  return f ? causes[f.internalName]?.[f.attempt.number] : undefined;
+}
+
+/** The failed attempts whose causes the details page shows: every failed task attempt, at most `limit`, first failed first. */
+export function failedAttempts(run: Run, limit = 50): Array<{ internalName: string; attempt: Attempt }> {
+  const out: Array<{ internalName: string; attempt: Attempt }> = [];
+  const first = firstFailedTask(run);
+  if (first) out.push({ internalName: first.internalName, attempt: first.attempt });
+  const all = run.kind === 'job' ? (run.job?.attempts ?? []).map((attempt) => ({ internalName: 'job', attempt }))
+    : walkSteps(run).flatMap(({ step }) => step.attempts.map((attempt) => ({ internalName: step.internalName, attempt })));
+  for (const a of all) {
+    if (out.length >= limit) break;
+    if (a.attempt.status === 'FAIL' && !out.some((o) => o.internalName === a.internalName && o.attempt === a.attempt)) out.push(a);
+  }
+  return out;
 }

@@ -107,3 +107,32 @@ export function formatDirect(ms: number): string {
   const micros = Math.round((ms - Math.floor(ms / 1000) * 1000) * 1000);
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(Math.min(micros, 999999), 6)}`;
 }
+
+// --- for people: the Runs view, the details page and the YAML hover say the same -------------------------------
+
+export function formatDuration(ms: number | undefined): string | undefined {
+  if (ms === undefined || !Number.isFinite(ms) || ms < 0) return undefined;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s < 10 ? s.toFixed(1) : Math.round(s)} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${Math.round(s - m * 60)} s`;
+  const h = Math.floor(m / 60);
+  return `${h} h ${m - h * 60} min`;
+}
+
+/** "just now", "5 min ago", "3 h ago", "2 days ago", else the date. */
+export function formatRelative(thenMs: number, nowMs: number): string | undefined {
+  if (!Number.isFinite(thenMs)) return undefined;
+  const d = nowMs - thenMs;
+  if (d < 0) return new Date(thenMs).toLocaleString();
+  const min = Math.floor(d / 60_000);
+  if (min < 1) return 'just now';
+  if (min < 60) return `${min} min ago`;
+  const h = Math.floor(min / 60);
+  if (h < 24) return `${h} h ago`;
+  const days = Math.floor(h / 24);
+  if (days < 30) return days === 1 ? 'yesterday' : `${days} days ago`;
+  return new Date(thenMs).toISOString().slice(0, 10);
+}
+

@@ -7,7 +7,7 @@ import { describeFilter, type RunFilter } from '../explorer/runFilter';
 import { runLogUri, stepOutputUri } from '../explorer/runDocuments';
 import type { RunsModel } from '../explorer/runsModel';
 import { statusIcon } from '../explorer/labels';
-import { executionLogCandidates, pickLogForAttempt } from '../explorer/stepOutput';
+import { exceptionCause, executionLogCandidates, pickLogForAttempt } from '../../core/runlog/stepLog';
 import type { Logger } from '../logger';
 import { toRunRef, type RunRef } from '../services';
 import { Commands } from './ids';
@@ -155,6 +155,15 @@ async function showStepOutput(model: RunsModel, arg: unknown): Promise<vscode.Ur
   }
   const doc = await vscode.workspace.openTextDocument(stepOutputUri(ref.storeId, ref.runId, file));
   const shown = doc.languageId === 'log' ? doc : await vscode.languages.setTextDocumentLanguage(doc, 'log');
-  await vscode.window.showTextDocument(shown, { preview: true });
+  const editor = await vscode.window.showTextDocument(shown, { preview: true });
+  // A failed attempt's log: reveal the traceback of the user's error (the first lines are Rich's preamble), with the
+  // exception line selected.
+  const cause = exceptionCause(shown.getText());
+  if (cause) {
+    const at = new vscode.Position(cause.line, 0);
+    editor.selection = new vscode.Selection(at, shown.lineAt(cause.line).range.end);
+    // Centred: the frames above it (where it was raised) and the chain below stay in view.
+    editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenter);
+  }
   return shown.uri;
 }

@@ -3,7 +3,7 @@
 import type { Run } from '../../core/runlog/model';
 import { findStep } from '../../core/runlog/rules';
 import type { RunLogStore } from '../../core/stores/runLogStore';
-import { executionLogCandidates, pickLogForAttempt } from '../explorer/stepOutput';
+import { readAttemptLog } from '../../core/stores/failureCauses';
 import type { OriginalFailure } from './retryBanner';
 
 const TAIL_LINES = 8;
@@ -21,23 +21,17 @@ export function tailLines(text: string, lines: number): string[] {
 }
 
 export async function readOriginalFailure(store: RunLogStore, run: Run, internalName: string, signal?: AbortSignal): Promise<OriginalFailure> {
-  const step = findStep(run, internalName);
-  if (!step) return {};
-  const failed = [...step.attempts].reverse().find((a) => a.status === 'FAIL') ?? step.attempts[step.attempts.length - 1];
-  const out: OriginalFailure = { message: failed?.message || step.message || undefined };
+  const step = run.kind === 'job' && internalName === 'job' ? undefined : findStep(run, internalName);
+  const attempts = step?.attempts ?? (run.kind === 'job' ? run.job?.attempts ?? [] : []);
+  if (!attempts.length) return step ? { message: step.message || undefined } : {};
+  const failed = [...attempts].reverse().find((a) => a.status === 'FAIL') ?? attempts[attempts.length - 1];
+  const out: OriginalFailure = { message: failed.message || step?.message || undefined };
   const files = await store.listCatalog(run.runId, signal);
-  const candidates = executionLogCandidates(run, internalName, files);
-  if (!candidates.length) return out;
-  const logs: { name: string; text: string }[] = [];
-  for (const name of candidates) {
-    const buf = await store.readCatalogFile(run.runId, name, signal);
-    if (buf) logs.push({ name, text: buf.toString('utf8') });
-  }
-  const chosen = (failed && pickLogForAttempt(failed, logs)) ?? logs[logs.length - 1]?.name;
-  const log = logs.find((l) => l.name === chosen);
+  const log = await readAttemptLog(store, run, internalName, failed, files, signal);
   if (log) {
-    out.logFile = log.name;
+    out.logFile = log.file;
     out.logTail = tailLines(log.text, TAIL_LINES);
+    out.cause = log.cause?.text;
   }
   return out;
 }

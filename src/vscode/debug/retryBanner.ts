@@ -5,6 +5,8 @@ import type { RetryPlan } from '../../core/retry/types';
 export interface OriginalFailure {
   /** The failed attempt's message from the run log. */
   message?: string;
+  /** The user's own error from the attempt's captured log (`RuntimeError: …`), when it has a traceback. */
+  cause?: string;
   /** Catalog file the output tail comes from. */
   logFile?: string;
   logTail?: string[];
@@ -20,7 +22,8 @@ export function retryBanner(plan: RetryPlan, failure: OriginalFailure, python: s
     const where = ff.file ? ` in ${ff.file}${ff.line ? `:${ff.line}` : ''}` : '';
     out.push(`  first failed step: ${ff.internalName} (${ff.commandType ?? 'task'} ${ff.command ?? ''})${where}`);
   }
-  if (failure.message?.trim()) out.push(`  original failure: ${failure.message.trim()}`);
+  if (failure.cause) out.push(`  original failure: ${failure.cause}${failure.message?.trim() ? ` (runnable: ${failure.message.trim()})` : ''}`);
+  else if (failure.message?.trim()) out.push(`  original failure: ${failure.message.trim()}`);
   if (failure.logTail?.length) {
     out.push(`  last lines of its captured output (${failure.logFile}):`);
     for (const l of failure.logTail) out.push(`    ${l}`);

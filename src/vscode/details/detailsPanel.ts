@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { diffStep } from '../../core/details/attemptDiff';
 import type { FromWebview, RenderedState, ToWebview } from '../../core/details/messages';
-import { shapeRunDetails } from '../../core/details/runDetails';
+import { failedAttempts, shapeRunDetails } from '../../core/details/runDetails';
 import type { Run } from '../../core/runlog/model';
 import { Commands } from '../commands/ids';
 import type { RunRef, Services } from '../services';
@@ -123,8 +123,14 @@ export class RunDetailsPanel implements DetailsHandle {
   private async load(update: boolean): Promise<void> {
     let message: ToWebview;
     try {
-      this.run = await this.services.runs.getRun(this.ref);
-      message = { type: 'details', details: shapeRunDetails(this.run), update };
+      const run = (this.run = await this.services.runs.getRun(this.ref));
+      // The user's errors from the failed attempts' captured logs (cached per read run by the model).
+      const causes: Record<string, Record<number, string>> = {};
+      await Promise.all(failedAttempts(run).map(async ({ internalName, attempt }) => {
+        const cause = await this.services.runs.failureCause(this.ref, run, internalName, attempt).catch(() => undefined);
+        if (cause) (causes[internalName] ??= {})[attempt.number] = cause;
+      }));
+      message = { type: 'details', details: shapeRunDetails(run, causes), update };
       this.panel.title = `Run ${this.run.runId}${this.run.status === 'FAIL' ? ' (failed)' : ''}`;
     } catch (e) {
       message = { type: 'error', message: `Run ${this.ref.runId} could not be read: ${e instanceof Error ? e.message : String(e)} Refresh the Runs view, or check the store's files.` };

@@ -1,6 +1,7 @@
 // Pure text for the Runs view: status symbols, relative times, durations, compact parameter values.
 // No `vscode` import, so the wording is unit-tested under plain Node.
 import type { Attempt, ParamValue, RunSummary, Status } from '../../core/runlog/model';
+import { formatDuration, formatRelative } from '../../core/runlog/time';
 
 /** `success` / `failed` / `processing` / `created` / `triggered` / lower-cased other: used in contextValue. */
 export function statusKey(status: Status): string {
@@ -35,39 +36,17 @@ export function statusIcon(status: Status): { id: string; color?: string } {
   }
 }
 
-export function formatDuration(ms: number | undefined): string | undefined {
-  if (ms === undefined || !Number.isFinite(ms) || ms < 0) return undefined;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s < 10 ? s.toFixed(1) : Math.round(s)} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${Math.round(s - m * 60)} s`;
-  const h = Math.floor(m / 60);
-  return `${h} h ${m - h * 60} min`;
-}
-
-/** "just now", "5 min ago", "3 h ago", "2 days ago", else the date. */
-export function formatRelative(thenMs: number, nowMs: number): string | undefined {
-  if (!Number.isFinite(thenMs)) return undefined;
-  const d = nowMs - thenMs;
-  if (d < 0) return new Date(thenMs).toLocaleString();
-  const min = Math.floor(d / 60_000);
-  if (min < 1) return 'just now';
-  if (min < 60) return `${min} min ago`;
-  const h = Math.floor(min / 60);
-  if (h < 24) return `${h} h ago`;
-  const days = Math.floor(h / 24);
-  if (days < 30) return days === 1 ? 'yesterday' : `${days} days ago`;
-  return new Date(thenMs).toISOString().slice(0, 10);
-}
+// One relative time and one duration for the tree, the details page and the YAML hover (core/runlog/time.ts).
+export { formatDuration, formatRelative } from '../../core/runlog/time';
 
 /**
  * `tag · 3 h ago · 1.2 s`, led by `✗ <failed step>` for failed runs when it is known. The duration comes from the
  * read run (`durationMs`): a summary's end is the file's mtime, which a copied store no longer keeps.
  */
-export function runDescription(run: RunSummary, nowMs: number, failedStep?: string, durationMs?: number): string {
+export function runDescription(run: RunSummary, nowMs: number, failedStep?: string, durationMs?: number, cause?: string): string {
   const parts: string[] = [];
-  if (failedStep) parts.push(`✗ ${failedStep}`);
+  // The user's error first (what the user needs), after the step it happened in: `✗ deploy: RuntimeError: …`.
+  if (failedStep || cause) parts.push(`✗ ${[failedStep, cause].filter(Boolean).join(': ')}`);
   if (run.kind === 'job') parts.push('job');
   if (run.tag) parts.push(run.tag);
   const when = formatRelative(run.startMs, nowMs);
@@ -77,13 +56,16 @@ export function runDescription(run: RunSummary, nowMs: number, failedStep?: stri
   return parts.join(' · ');
 }
 
-/** Label and description of an attempt: `#1 ✗ FAIL`, `retry 2 · 84 ms · <first line of the message>`. */
-export function attemptText(a: Attempt): { label: string; description: string } {
+/**
+ * Label and description of an attempt: `#1 ✗ FAIL`, `retry 2 · 84 ms · <the cause, else the message's first line>`
+ * (the cause: the user's error from the attempt's captured log).
+ */
+export function attemptText(a: Attempt, cause?: string): { label: string; description: string } {
   const parts: string[] = [];
   if (a.retryIndicator) parts.push(`retry ${a.retryIndicator}`);
   const dur = formatDuration(a.durationMs);
   if (dur) parts.push(dur);
-  const firstLine = a.message.trim().split('\n')[0];
+  const firstLine = cause ?? a.message.trim().split('\n')[0];
   if (firstLine) parts.push(firstLine);
   return { label: `#${a.number} ${statusSymbol(a.status)} ${a.status}`, description: parts.join(' · ') };
 }

@@ -6,9 +6,10 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { discoverStores } from '../../core/config/discover';
 import { attachSecrets, storeSecrets } from '../../core/config/secrets';
-import type { Run, RunSummary } from '../../core/runlog/model';
+import type { Attempt, Run, RunSummary } from '../../core/runlog/model';
 import { firstFailedTask } from '../../core/runlog/rules';
 import type { RunLogStore, StoreDescriptor } from '../../core/stores/runLogStore';
+import { FailureCauses } from '../../core/stores/failureCauses';
 import { MessageStore } from '../../core/stores/messageStore';
 import { openStore } from '../../core/stores/openStore';
 import { StatWorker } from '../../core/stores/statWorker';
@@ -65,6 +66,8 @@ export class RunsModel implements RunsService, vscode.Disposable {
   private readonly pendingSince = new Map<string, number>();
   private readonly abort = new AbortController();
   private readonly gate = new ConcurrencyGate(4);
+  /** Cause readers by store id (their caches key on the read Run, so a re-read run reads its logs afresh). */
+  private readonly causes = new Map<string, FailureCauses>();
   /** The local stores date their runs on this worker thread while they read heads (core/stores/statWorker.ts). */
   private readonly statter = new StatWorker();
   private filterState: RunFilter = {};
@@ -248,6 +251,7 @@ export class RunsModel implements RunsService, vscode.Disposable {
     this.lists.clear();
     this.runs.clear();
     this.settled.clear();
+    this.causes.clear();
     this.changed.fire({});
   }
 
@@ -293,6 +297,16 @@ export class RunsModel implements RunsService, vscode.Disposable {
   /** The run when it has already been read (no I/O). */
   peekRun(ref: RunRef): Run | undefined {
     return this.settled.get(runKey(ref.storeId, ref.runId));
+  }
+
+  failureCause(ref: RunRef, run: Run, internalName: string, attempt: Attempt): Promise<string | undefined> {
+    if (attempt.status !== 'FAIL') return Promise.resolve(undefined);
+    const store = this.store(ref.storeId);
+    if (!store) return Promise.resolve(undefined);
+    let reader = this.causes.get(ref.storeId);
+    if (!reader) this.causes.set(ref.storeId, (reader = new FailureCauses(store)));
+    const r = reader;
+    return this.gate.run(() => r.cause(run, internalName, attempt, this.abort.signal));
   }
 
   /** Reads a run in the background, a few at a time. */

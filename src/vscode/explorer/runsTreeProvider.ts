@@ -14,7 +14,7 @@ import {
 import { isFilterActive } from './runFilter';
 import { isS3Store } from '../../core/stores/s3/openS3Store';
 import { REMOTE_STORE_TYPES, type RunsModel } from './runsModel';
-import { iterateAsOf } from './stepOutput';
+import { iterateAsOf } from '../../core/runlog/stepLog';
 import type { RunRef } from '../services';
 
 const GROUP_LABEL: Record<ParamGroup | 'catalog', string> = { inputs: 'Inputs', outputs: 'Outputs', metrics: 'Metrics', catalog: 'Catalog' };
@@ -55,8 +55,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   /** Node objects by id: VS Code matches changed elements by identity, so a node is reused across reads. */
   private readonly nodes = new Map<string, ExplorerNode>();
   private readonly parents = new Map<string, ExplorerNode | undefined>();
-  /** First failed step of failed runs, once read; null when there is none or the run cannot be read. */
-  private readonly failedStep = new Map<string, string | null>();
+  /**
+   * First failed step of failed runs and the user's error from its captured log, once read; null when there is no
+   * failed step or the run cannot be read.
+   */
+  private readonly failedStep = new Map<string, FailedInfo | null>();
   /**
    * Background reads started per store for the failed step in run descriptions, since the store was last listed.
    * VS Code asks for the item of every run of an expanded store (10,000 in a big one), newest first: the newest
@@ -74,10 +77,12 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       const storeNode = c.storeId ? this.nodes.get(ids.store(c.storeId)) : undefined;
       if (storeNode) {
         for (const k of [...this.failedStep.keys()]) if (k.startsWith(ids.run(c.storeId!, ''))) this.failedStep.delete(k);
+        for (const k of [...this.causes.keys()]) if (k.startsWith(ids.run(c.storeId!, ''))) this.causes.delete(k);
         this.failedStepReads.delete(c.storeId!);
         this.changed.fire(storeNode);
       } else {
         this.failedStep.clear();
+        this.causes.clear();
         this.failedStepReads.clear();
         this.changed.fire(undefined);
       }
@@ -123,7 +128,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       case 'store': return this.storeChildren(element);
       case 'run': return this.runChildren(element);
       case 'step': return this.stepChildren(element);
-      case 'branch': return element.branch.steps.map((s) => this.stepNode(element, s, element.pickleExtension));
+      case 'branch': {
+        const run = this.model.peekRun(element.ref);
+        if (run) await this.readCauses(element.ref, run, element.branch.steps);
+        return element.branch.steps.map((s) => this.stepNode(element, s, element.pickleExtension));
+      }
       case 'attempt': return this.attemptChildren(element);
       case 'group': return this.groupChildren(element);
       default: return [];
@@ -182,8 +191,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     const pending = this.failedStepReading.get(id);
     if (pending) return pending;
     this.failedStepReads.set(ref.storeId, (this.failedStepReads.get(ref.storeId) ?? 0) + 1);
+    // The cause is read with the run (one catalog listing and the step's log), counted against the same budget.
     const read = this.model.loadRunInBackground(ref).then(
-      (r) => { this.failedStep.set(id, failedName(r) ?? null); },
+      async (r) => { this.failedStep.set(id, await this.failedInfo(ref, r)); },
       () => { this.failedStep.set(id, null); },
     ).finally(() => { this.failedStepReading.delete(id); });
     this.failedStepReading.set(id, read);
@@ -200,9 +210,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     }
     if (run.status === 'FAIL' && !this.failedStep.has(element.id)) {
       // An older failed run (past FAILED_STEP_READS) names its failed step once it has been read.
-      this.failedStep.set(element.id, failedName(run) ?? null);
+      this.failedStep.set(element.id, await this.failedInfo(element.ref, run));
       this.fireSoon(element);
     }
+    await this.readCauses(element.ref, run, run.steps);
     const warnings = run.warnings.map((w, i) => this.info(element, `warning${i}`, w, 'warning'));
     if (run.kind === 'job') {
       if (!run.job) return [...warnings, this.info(element, 'nojob', 'This job run has no job log yet.')];
@@ -225,8 +236,37 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     }, parent);
   }
 
-  private stepChildren(element: StepNode): ExplorerNode[] {
+  /**
+   * Reads the causes of these steps' failed attempts (a failed task's, not a composite's) before their items are
+   * drawn, so a row never redraws under the user's pointer. Few per expansion; cached per read run in the model.
+   */
+  private async readCauses(ref: RunRef, run: Run, steps: Step[]): Promise<void> {
+    await Promise.all(steps.flatMap((s) => s.attempts.filter((a) => a.status === 'FAIL').map(async (a) => {
+      const key = causeKey(ref, s.internalName, a.number);
+      if (this.causes.has(key)) return;
+      this.causes.set(key, await this.model.failureCause(ref, run, run.kind === 'job' ? 'job' : s.internalName, a).catch(() => undefined));
+    })));
+  }
+
+  /** Causes of failed attempts by causeKey (undefined: read, none found). */
+  private readonly causes = new Map<string, string | undefined>();
+
+  private cause(ref: RunRef, internalName: string, attempt: Attempt | undefined): string | undefined {
+    return attempt ? this.causes.get(causeKey(ref, internalName, attempt.number)) : undefined;
+  }
+
+  private async failedInfo(ref: RunRef, run: Run): Promise<FailedInfo | null> {
+    const f = firstFailedTask(run);
+    if (!f) return null;
+    const cause = await this.model.failureCause(ref, run, f.internalName, f.attempt).catch(() => undefined);
+    this.causes.set(causeKey(ref, f.internalName, f.attempt.number), cause);
+    return { name: run.kind === 'job' ? undefined : f.internalName, cause };
+  }
+
+  private async stepChildren(element: StepNode): Promise<ExplorerNode[]> {
     const { step } = element;
+    const run = this.model.peekRun(element.ref);
+    if (run && !step.branches.length) await this.readCauses(element.ref, run, [step]);
     const runNodeId = ids.run(element.ref.storeId, element.ref.runId);
     const branches: ExplorerNode[] = step.branches.map((b) => this.node({
       kind: 'branch' as const, id: ids.branch(runNodeId, b.internalName), ref: { storeId: element.ref.storeId, runId: element.ref.runId, stepInternalName: step.internalName },
@@ -317,11 +357,12 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       }
       case 'attempt': {
         const a = element.attempt;
-        const t = attemptText(a);
+        const cause = this.cause(element.ref, element.step?.internalName ?? 'job', a);
+        const t = attemptText(a, cause);
         const item = new vscode.TreeItem(t.label, Collapsed);
         item.description = t.description;
         item.iconPath = this.icon(a.status);
-        item.tooltip = this.attemptTooltip(a, element.step);
+        item.tooltip = this.attemptTooltip(a, element.step, cause);
         item.contextValue = `attempt.${element.step ? 'step' : 'job'}.${statusKey(a.status)}`;
         return item;
       }
@@ -410,7 +451,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     const failed = r.status === 'FAIL' ? this.failedStepOf(element) : undefined;
     const full = this.model.peekRun(element.ref);
     const durationMs = full && Number.isFinite(full.endMs - full.startMs) ? full.endMs - full.startMs : undefined;
-    item.description = runDescription(r, this.now(), failed, durationMs);
+    item.description = runDescription(r, this.now(), failed?.name, durationMs, failed?.cause);
     item.iconPath = this.icon(r.status);
     const tip = md();
     tip.appendMarkdown(`$(${statusIcon(r.status).id}) **`).appendText(r.runId).appendMarkdown(`** — ${r.status}${r.kind === 'job' ? ' (job)' : ''}\n\n`);
@@ -418,7 +459,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     line(tip, 'Started', r.startTime ? `${r.startTime} (${formatRelative(r.startMs, this.now()) ?? ''})` : undefined);
     line(tip, 'Ended', full?.endTime);
     line(tip, 'Duration', formatDuration(durationMs));
-    line(tip, 'First failed step', failed);
+    line(tip, 'First failed step', failed?.name);
+    line(tip, 'Cause', failed?.cause);
     if (r.source) tip.appendMarkdown(`**Source** ${code(r.source)}  \n`);
     item.tooltip = tip;
     // `.remote` last: menus matching /^run\.failed/ keep working; "Pull Run to Local Sandbox" shows only on these.
@@ -428,15 +470,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   }
 
   /** The failed step's name when known; otherwise reads the run in the background and refreshes this item. */
-  private failedStepOf(element: RunNode): string | undefined {
+  private failedStepOf(element: RunNode): FailedInfo | undefined {
     const known = this.failedStep.get(element.id);
     if (known !== undefined) return known ?? undefined;
-    const run = this.model.peekRun(element.ref);
-    if (run) {
-      const name = failedName(run);
-      this.failedStep.set(element.id, name ?? null);
-      return name;
-    }
     // VS Code may ask for the same item again before its read ends (or while the rows' pre-draw read runs): one read,
     // counted once; this item is redrawn when it ends.
     const pending = this.failedStepReading.get(element.id);
@@ -461,40 +497,50 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     const hasChildren = s.branches.length > 0 || s.attempts.length > 0;
     const item = new vscode.TreeItem(s.name, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     const last = s.attempts[s.attempts.length - 1];
-    const parts = [`${statusSymbol(s.status)} ${s.status}`];
-    if (s.type !== 'task') parts.push(s.type);
+    // runnable records its terminal `fail` node as SUCCESS when the run reaches it (the node itself ran fine): the
+    // row reads as what it means, the failure path taken, not as a green success inside a failed run.
+    const failPath = s.type === 'fail' && s.status === 'SUCCESS';
+    const parts = [failPath ? '✗ failure path taken' : `${statusSymbol(s.status)} ${s.status}`];
+    if (s.type !== 'task' && !failPath) parts.push(s.type);
     if (s.branches.length) parts.push(`${s.branches.length} branch${s.branches.length === 1 ? '' : 'es'}`);
     if (s.attempts.length > 1) parts.push(`${s.attempts.length} attempts`);
     const dur = formatDuration(last?.durationMs);
     if (dur) parts.push(dur);
+    const cause = last?.status === 'FAIL' ? this.cause(element.ref, s.internalName, last) : undefined;
+    if (cause) parts.push(cause);
     item.description = parts.join(' · ');
-    item.iconPath = this.icon(s.status);
+    item.iconPath = failPath ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground')) : this.icon(s.status);
     const tip = md();
     tip.appendMarkdown(`$(${statusIcon(s.status).id}) **`).appendText(s.name).appendMarkdown(`** — ${s.type}, ${s.status}\n\n`);
+    if (failPath) tip.appendMarkdown('The run reached its `fail` node: a step before it failed and the pipeline took its failure path (runnable records the node itself as SUCCESS).\n\n');
     line(tip, 'Internal name', s.internalName);
     line(tip, 'Command', s.command ? `${s.command}${s.commandType ? ` (${s.commandType})` : ''}` : undefined);
     line(tip, 'Attempts', s.attempts.length ? String(s.attempts.length) : undefined);
     if (s.mock) line(tip, 'Mocked', 'yes');
     const message = s.message || (last?.status === 'FAIL' ? last.message : '');
+    if (cause) tip.appendCodeblock(cause, 'text');
     if (message.trim()) tip.appendCodeblock(message.trim(), 'text');
     item.tooltip = tip;
     item.contextValue = `step.${statusKey(s.type)}.${statusKey(s.status)}`;
     return item;
   }
 
-  private attemptTooltip(a: Attempt, step: Step | undefined): vscode.MarkdownString {
+  private attemptTooltip(a: Attempt, step: Step | undefined, cause: string | undefined): vscode.MarkdownString {
     const tip = md();
     tip.appendMarkdown(`$(${statusIcon(a.status).id}) **Attempt ${a.number}** of `).appendText(step ? step.name : 'the job').appendMarkdown(` — ${a.status}\n\n`);
     line(tip, 'Retry indicator', a.retryIndicator || '(original run)');
     line(tip, 'Started', a.startTime);
     line(tip, 'Ended', a.endTime);
     line(tip, 'Duration', formatDuration(a.durationMs));
+    if (cause) tip.appendCodeblock(cause, 'text');
     if (a.message.trim()) tip.appendCodeblock(a.message.trim(), 'text');
     return tip;
   }
 }
 
-function failedName(run: Run): string | undefined {
-  if (run.kind === 'job') return undefined;
-  return firstFailedTask(run)?.internalName;
+/** A failed run's first failed task (none named for a job) and the user's error it ended with. */
+interface FailedInfo { name?: string; cause?: string }
+
+function causeKey(ref: RunRef, internalName: string, attempt: number): string {
+  return `${ids.run(ref.storeId, ref.runId)}/${internalName}#${attempt}`;
 }

@@ -1,4 +1,5 @@
-// Finds a step's captured output (`*.execution.log`) among the files of a run's catalog. Pure, no `vscode`.
+// Finds a step's captured output (`*.execution.log`) among the files of a run's catalog, and the exception it ends
+// with. Pure, no `vscode`.
 //
 // runnable (utils.make_log_file_name, pipeline_executor.add_task_log_to_catalog) names the file
 //   alnum(<internal name with map iterations as `map_variable_placeholder`> + "_" + str(v) per map level + "_" + 3 random [A-Z0-9])
@@ -6,9 +7,15 @@
 // where str(v) of a map value prints as `value=2` in the recorded version (fixture composite-chunked-fs:
 // `scoreallmapvariableplaceholderscorechunkvalue218R.execution.log` for `score_all.2.score chunk`), so both
 // `value2` and a bare `2` are accepted. Jobs log as `job<3>.execution.log`. A retry adds one file per attempt.
-import type { Attempt, Run, Step } from '../../core/runlog/model';
+import type { Attempt, Run, Step } from './model';
 
 export const MAP_PLACEHOLDER = 'map_variable_placeholder';
+/**
+ * A loop's iterations are named with runnable's LOOP_PLACEHOLDER (defaults.py), and make_log_file_name appends only
+ * map values: every iteration's log of a loop step has the same name apart from the random suffix (fixture loop:
+ * `pollingloopvariableplaceholderpollonce<3>.execution.log` three times), so the content picks the attempt's log.
+ */
+export const LOOP_PLACEHOLDER = 'loop_variable_placeholder';
 
 function alnum(s: string): string {
   return Array.from(s).filter((c) => /[\p{L}\p{N}]/u.test(c)).join('');
@@ -26,7 +33,8 @@ export function templatedStepName(run: Run, internalName: string): { templated: 
       if (step.internalName === internalName) return { templated: here, mapValues };
       for (const b of step.branches) {
         const isMap = step.type === 'map';
-        const found = visit(b.steps, `${here}.${isMap ? MAP_PLACEHOLDER : b.name}`, isMap ? [...mapValues, b.name] : mapValues);
+        const segment = isMap ? MAP_PLACEHOLDER : step.type === 'loop' ? LOOP_PLACEHOLDER : b.name;
+        const found = visit(b.steps, `${here}.${segment}`, isMap ? [...mapValues, b.name] : mapValues);
         if (found) return found;
       }
     }
@@ -100,4 +108,72 @@ export function iterateAsOf(run: Run, mapStep: Step): string | undefined {
     node = nodes?.[segments[i + 1]];
   }
   return typeof node?.iterate_as === 'string' ? node.iterate_as : undefined;
+}
+
+// --- the exception a captured log ends with -------------------------------------------------------------------------
+//
+// What runnable writes (tasks.py, PythonTaskType.execute_command): the user's function raises, runnable raises
+// `CommandCallError("Function call: <cmd> did not succeed.") from e`, and `task_console.print_exception()` prints the
+// chain with Rich: one boxed traceback per exception (`╭─ Traceback (most recent call last) ─╮`, `│` frames, `╰──╯`),
+// each followed by its `Type: message` line (the type's bare __name__, the message wrapped at the console's 80
+// columns), joined by Python's "The above exception was the direct cause…" sentences. The step's message in the run
+// log is the wrapper's; the user's own error is the last exception of the chain that is not one of runnable's
+// wrappers. Plain Python tracebacks (`Traceback (most recent call last):`, indented frames, qualified type names) are
+// read the same way. Shell tasks print no traceback: no cause, and callers fall back to runnable's message.
+
+/** runnable's own exceptions that wrap the user's (runnable/exceptions.py); never the cause. */
+const RUNNABLE_WRAPPERS = new Set(['CommandCallError', 'ExecutionFailedError', 'NodeMethodCallError']);
+const TRACEBACK_HEADER = /Traceback \(most recent call last\)/;
+const BOX_LINE = /^\s*[│╭╰┃┏┗╷╵|]/;
+const EXCEPTION_LINE = /^([A-Za-z_][\w.]*)(?::[ \t]?(.*))?$/;
+const MAX_CAUSE_CHARS = 300;
+
+export interface LoggedException {
+  /** The type as printed: `RuntimeError`, or qualified (`pandas.errors.EmptyDataError`) in a plain traceback. */
+  type: string;
+  /** The message, its wrapped lines joined with spaces (empty for `raise ValueError()`). */
+  message: string;
+  /** `Type: message`, at most MAX_CAUSE_CHARS. */
+  text: string;
+  /** 0-based line of the exception line, and of its traceback's header (for revealing the traceback). */
+  line: number;
+  tracebackLine: number;
+}
+
+/** Every exception a log's tracebacks end with, in the order printed. */
+export function loggedExceptions(text: string): LoggedException[] {
+  const lines = text.split(/\r?\n/);
+  const found: LoggedException[] = [];
+  let header = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (TRACEBACK_HEADER.test(l)) { header = i; continue; }
+    if (header < 0) continue;
+    // Inside a traceback: box rows, indented frames and source lines, blank lines.
+    if (l.trim() === '' || BOX_LINE.test(l) || /^\s/.test(l)) continue;
+    const m = EXCEPTION_LINE.exec(l.trimEnd());
+    const start = header;
+    header = -1;
+    if (!m || /^\[\d/.test(l)) continue;
+    const parts = [m[2] ?? ''];
+    // Rich wraps a long message at the console width: the following non-blank lines, up to a blank one, continue it.
+    for (let j = i + 1; j < lines.length && lines[j].trim() !== '' && !/^\[\d\d:\d\d:\d\d\]/.test(lines[j]) && !TRACEBACK_HEADER.test(lines[j]); j++) {
+      parts.push(lines[j].trim());
+      i = j;
+    }
+    const message = parts.join(' ').replace(/\s+/g, ' ').trim();
+    const full = message ? `${m[1]}: ${message}` : m[1];
+    found.push({ type: m[1], message, text: full.length > MAX_CAUSE_CHARS ? `${full.slice(0, MAX_CAUSE_CHARS - 1)}…` : full, line: i - (parts.length - 1), tracebackLine: start });
+  }
+  return found;
+}
+
+/** The user's own error in a step's captured log: the last logged exception that is not runnable's wrapper. */
+export function exceptionCause(text: string): LoggedException | undefined {
+  const all = loggedExceptions(text);
+  for (let i = all.length - 1; i >= 0; i--) {
+    const bare = all[i].type.split('.').pop()!;
+    if (!RUNNABLE_WRAPPERS.has(bare)) return all[i];
+  }
+  return undefined;
 }

@@ -1,0 +1,92 @@
+// The user's own error of a failed attempt, read from the step's captured output in the run's catalog
+// (runnable's run log only keeps its wrapper, "Function call: functions.deploy_model did not succeed.").
+// Reads are lazy and cached per read Run object: a re-read run (new attempts, new logs) starts afresh.
+// Never throws: a store without a catalog, a missing or unreadable log gives no cause and callers fall back to
+// runnable's message.
+import type { Attempt, Run } from '../runlog/model';
+import { findStep } from '../runlog/rules';
+import { exceptionCause, executionLogCandidates, pickLogForAttempt, type LoggedException } from '../runlog/stepLog';
+
+/** The part of a store this needs (RunLogStore has it). */
+export interface CatalogFiles {
+  listCatalog(runId: string, signal?: AbortSignal): Promise<string[]>;
+  readCatalogFile(runId: string, name: string, signal?: AbortSignal): Promise<Buffer | undefined>;
+}
+
+export interface AttemptLog {
+  /** The catalog file (name relative to the run's catalog folder). */
+  file: string;
+  text: string;
+  cause?: LoggedException;
+}
+
+/**
+ * The captured log of one attempt of a step (`internalName` 'job' for a job run): its candidates by runnable's naming
+ * rule, chosen by what each file says (pickLogForAttempt), else the n-th log with a traceback for the n-th failure.
+ */
+export async function readAttemptLog(store: CatalogFiles, run: Run, internalName: string, attempt: Attempt, files: string[], signal?: AbortSignal): Promise<AttemptLog | undefined> {
+  const isJob = run.kind === 'job';
+  const candidates = executionLogCandidates(run, isJob ? undefined : internalName, files);
+  if (!candidates.length) return undefined;
+  const logs: { name: string; text: string }[] = [];
+  for (const name of candidates) {
+    const buf = await store.readCatalogFile(run.runId, name, signal);
+    if (buf) logs.push({ name, text: buf.toString('utf8') });
+  }
+  if (!logs.length) return undefined;
+  let chosen = pickLogForAttempt(attempt, logs);
+  if (!chosen) {
+    const attempts = isJob ? run.job?.attempts ?? [] : findStep(run, internalName)?.attempts ?? [];
+    const sameStatus = attempts.filter((a) => a.status === attempt.status);
+    const withTrace = logs.filter((l) => /Traceback \(most recent call last\)/.test(l.text) === (attempt.status === 'FAIL'));
+    const pool = withTrace.length ? withTrace : logs;
+    chosen = pool[Math.max(0, Math.min(pool.length - 1, sameStatus.indexOf(attempt)))].name;
+  }
+  const log = logs.find((l) => l.name === chosen)!;
+  return { file: log.name, text: log.text, cause: attempt.status === 'FAIL' ? exceptionCause(log.text) : undefined };
+}
+
+export interface FailureWithCause {
+  internalName: string;
+  name: string;
+  attempt: Attempt;
+  /** `RuntimeError: no deployment url for churn-model`, when the log has it. */
+  cause?: string;
+}
+
+export class FailureCauses {
+  private readonly perRun = new WeakMap<Run, { files?: Promise<string[]>; logs: Map<string, Promise<AttemptLog | undefined>> }>();
+
+  constructor(private readonly store: CatalogFiles) {}
+
+  private entry(run: Run): { files?: Promise<string[]>; logs: Map<string, Promise<AttemptLog | undefined>> } {
+    let e = this.perRun.get(run);
+    if (!e) this.perRun.set(run, (e = { logs: new Map() }));
+    return e;
+  }
+
+  /** The catalog's file names of the run, listed once per read run. */
+  private files(run: Run, signal?: AbortSignal): Promise<string[]> {
+    const e = this.entry(run);
+    e.files ??= this.store.listCatalog(run.runId, signal).catch(() => []);
+    return e.files;
+  }
+
+  /** The captured log of this attempt, or undefined. */
+  log(run: Run, internalName: string, attempt: Attempt, signal?: AbortSignal): Promise<AttemptLog | undefined> {
+    const e = this.entry(run);
+    const key = `${internalName}#${attempt.number}`;
+    let p = e.logs.get(key);
+    if (!p) {
+      p = this.files(run, signal).then((files) => readAttemptLog(this.store, run, internalName, attempt, files, signal)).catch(() => undefined);
+      e.logs.set(key, p);
+    }
+    return p;
+  }
+
+  /** `Type: message` of a failed attempt, or undefined (not failed, no log, no traceback). */
+  async cause(run: Run, internalName: string, attempt: Attempt, signal?: AbortSignal): Promise<string | undefined> {
+    if (attempt.status !== 'FAIL') return undefined;
+    return (await this.log(run, internalName, attempt, signal))?.cause?.text;
+  }
+}
