@@ -40,6 +40,8 @@ export interface Services {
   runs: RunsService;
   /** The Runs view, set by registerExplorer (tests and other features reveal / read nodes through it). */
   explorer?: { treeView: vscode.TreeView<unknown>; provider: vscode.TreeDataProvider<unknown> };
+  /** Fires when a retry session ended and its run was re-read (set by registerRetry; tests read `ended`). */
+  retryEnded?: vscode.Event<import('./debug/retrySessions').RetryOutcome>;
   /** The YAML language client, set by registerLanguage (tests reach the server process through it). */
   language?: LanguageService;
 }

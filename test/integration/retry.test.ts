@@ -10,6 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RetryCommandResult } from '../../src/vscode/commands/retryCommands';
+import type { RetryOutcome } from '../../src/vscode/debug/retrySessions';
 import type { RunRef, Services } from '../../src/vscode/services';
 import { acceptPicksUntil, copyExamples as copyWorkspace, getApi, log, repoRoot, testPython, waitUntil, withTimeout, workspaceRoot } from './helpers';
 import type { RunsModel } from '../../src/vscode/explorer/runsModel';
@@ -174,6 +175,8 @@ describe('Retry locally (runnable debug type)', function () {
     const userBp = new vscode.SourceBreakpoint(new vscode.Location(vscode.Uri.file(userFile), new vscode.Position(9, 0)));
     vscode.debug.addBreakpoints([userBp]);
     const w = watchSessions();
+    const endReports: RetryOutcome[] = [];
+    const endSub = api.retryEnded!((o) => endReports.push(o));
     try {
       // DEPLOY_URL lets the step succeed once continued, so the retried run completes.
       const t0 = Date.now();
@@ -212,7 +215,12 @@ describe('Retry locally (runnable debug type)', function () {
       assert.match(copied, /"retry_indicator": "2"/);
       const original = fs.readFileSync(path.join(workspaceRoot(), '.run_log_store', 'prod-failure-001.json'), 'utf8');
       assert.doesNotMatch(original, /"retry_indicator": "2"/);
+      // The one end notification says how the run stands now, read from the store the retry wrote (the copy).
+      const report = await waitUntil(() => endReports.find((o) => o.sessionId === result.sessionId), { what: 'the end report of the retry' });
+      assert.strictEqual(report.ended?.runStatus, 'SUCCESS', report.ended?.text);
+      assert.match(report.ended?.text ?? '', /^Retry 2 of prod-failure-001 ended: the run is now SUCCESS\.$/);
     } finally {
+      endSub.dispose();
       w.dispose();
       vscode.debug.removeBreakpoints([userBp]);
     }
@@ -381,6 +389,38 @@ describe('Retry locally (runnable debug type)', function () {
     }
   });
 
+  it('a fixed function that raises again: the session stops at the raise in the user\'s code, and the end report names the cause', async () => {
+    const tmp = copyExamples();
+    const ref = await refFor('prod-failure-001');
+    const w = watchSessions();
+    const endReports: RetryOutcome[] = [];
+    const endSub = api.retryEnded!((o) => endReports.push(o));
+    try {
+      // No DEPLOY_URL: deploy_model raises again after the stop at its first line.
+      const result = await vscode.commands.executeCommand<RetryCommandResult>('runnable.retryLocally', { ref }, overridesFor(ref, tmp, {}));
+      assert.strictEqual(result?.started, true, result?.blocked);
+      const first = await expectDeployStop(w, tmp);
+      await first.session.customRequest('continue', { threadId: first.threadId });
+      const raised = await withTimeout(w.nextStop(), 60_000, 'the stop at the raise');
+      assert.strictEqual(raised.reason, 'exception');
+      const top = await topFrame(raised);
+      assert.strictEqual(top.source?.path && path.basename(top.source.path), 'functions.py', `stopped in ${top.source?.path}`);
+      const source = fs.readFileSync(path.join(tmp, 'functions.py'), 'utf8').split('\n');
+      assert.match(source[top.line - 1], /raise RuntimeError/, `the raise line, not runnable's frames: ${source[top.line - 1]}`);
+      const info = await raised.session.customRequest('exceptionInfo', { threadId: raised.threadId });
+      assert.match(String(info.description ?? info.exceptionId), /no deployment url for churn-model|RuntimeError/);
+      await continueToEnd(w, raised);
+      const report = await waitUntil(() => endReports.find((o) => o.sessionId === result!.sessionId), { what: 'the end report of the retry' });
+      assert.strictEqual(report.ended?.runStatus, 'FAIL');
+      assert.strictEqual(report.ended?.failedStep, 'deploy');
+      assert.strictEqual(report.ended?.cause, 'RuntimeError: no deployment url for churn-model');
+      assert.match(report.ended?.text ?? '', /^Retry 2 of prod-failure-001 ended: the run failed again at deploy: RuntimeError: no deployment url for churn-model$/);
+    } finally {
+      endSub.dispose();
+      w.dispose();
+    }
+  });
+
   it('an interpreter without debugpy is refused, naming the interpreter and the fix, and starts nothing', async () => {
     const tmp = copyExamples();
     const venv = path.join(tmp, '.bare-venv');
@@ -392,10 +432,36 @@ describe('Retry locally (runnable debug type)', function () {
       const before = vscode.debug.breakpoints.length;
       const result = await vscode.commands.executeCommand<RetryCommandResult>('runnable.retryLocally', ref, { ...overridesFor(ref, tmp, {}), python: bare });
       assert.strictEqual(result?.started, false);
-      assert.ok(result?.blocked?.includes(`debugpy is not installed in ${bare}`), result?.blocked);
-      assert.match(result?.blocked ?? '', /Install it, or choose another interpreter/);
+      assert.ok(result?.blocked?.includes(`debugpy is not importable in ${bare}`), result?.blocked);
+      assert.match(result?.blocked ?? '', /The retry did not start/);
+      // The way out, as buttons on the one message: the install for this environment, another interpreter, the setting.
+      assert.deepStrictEqual(result?.actions, ['Install debugpy', 'Select Interpreter', 'Open Setting']);
       assert.deepStrictEqual(w.started, [], 'no debug session started');
       assert.strictEqual(vscode.debug.breakpoints.length, before, 'no breakpoint left behind');
+    } finally {
+      w.dispose();
+    }
+  });
+
+  it('an interpreter with debugpy but without runnable is refused before launch, with the buttons, and starts nothing', async () => {
+    const tmp = copyExamples();
+    const venv = path.join(tmp, '.no-runnable-venv');
+    execFileSync('python3', ['-m', 'venv', '--without-pip', venv]);
+    const bare = path.join(venv, 'bin', 'python');
+    // The tests' real debugpy, and nothing else, on that interpreter's path.
+    const debugpyDir = execFileSync(python, ['-c', 'import debugpy, os; print(os.path.dirname(debugpy.__file__))'], { encoding: 'utf8' }).trim();
+    const pp = path.join(tmp, '.debugpy-only');
+    fs.mkdirSync(pp);
+    fs.symlinkSync(debugpyDir, path.join(pp, 'debugpy'));
+    const ref = await refFor('prod-failure-001');
+    const w = watchSessions();
+    try {
+      const result = await vscode.commands.executeCommand<RetryCommandResult>('runnable.retryLocally', ref, { ...overridesFor(ref, tmp, {}), python: bare, env: { PYTHONPATH: pp } });
+      assert.strictEqual(result?.started, false);
+      assert.ok(result?.blocked?.includes(`runnable is not importable in ${bare}`), result?.blocked);
+      assert.ok(!result?.blocked?.includes('debugpy'), `only runnable is missing: ${result?.blocked}`);
+      assert.deepStrictEqual(result?.actions, ['Install runnable', 'Select Interpreter', 'Open Setting']);
+      assert.deepStrictEqual(w.started, [], 'no debug session started');
     } finally {
       w.dispose();
     }

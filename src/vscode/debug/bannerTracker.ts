@@ -18,7 +18,19 @@ export class BannerTrackerFactory implements vscode.DebugAdapterTrackerFactory {
       for (const line of entry.outcome.banner) vscode.debug.activeDebugConsole.appendLine(line);
     };
     return {
-      onDidSendMessage: (m: { type?: string; event?: string }) => show(m.type === 'event' && m.event === 'stopped'),
+      onDidSendMessage: (m: { type?: string; event?: string; body?: { category?: string; output?: string; exitCode?: number } }) => {
+        this.sessions.noteAdapterMessage(session, m);
+        show(m.type === 'event' && m.event === 'stopped');
+      },
+      // When the fixed function raises again, stop where the user's code raised (debugpy's "User Uncaught
+      // Exceptions": an exception leaving user code into library code, runnable being library code through the
+      // launch's `rules`), not at runnable's ExecutionFailedError frames. Added to whatever filters the user chose.
+      onWillReceiveMessage: (m: { type?: string; command?: string; arguments?: { filters?: string[] } }) => {
+        if (m.type !== 'request' || m.command !== 'setExceptionBreakpoints') return;
+        const filters = m.arguments?.filters ?? [];
+        if (filters.includes('userUnhandled') || entry.outcome.plan === undefined) return;
+        void session.customRequest('setExceptionBreakpoints', { filters: [...filters, 'userUnhandled'] }).then(undefined, () => undefined);
+      },
     };
   }
 }

@@ -16,6 +16,7 @@ import { RetrySessions } from './retrySessions';
 export function registerRetry(services: Services): void {
   const { context, log } = services;
   const sessions = new RetrySessions(log);
+  services.retryEnded = sessions.onDidEnd;
   const checker = new EnvironmentChecker(log);
   const preparation = new RetryPreparation(services, checker, sessions);
   context.subscriptions.push(

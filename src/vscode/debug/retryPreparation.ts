@@ -10,6 +10,8 @@ import { attemptHistory } from '../../core/retry/history';
 import { firstFailedTask } from '../../core/runlog/rules';
 import type { RetryPlan } from '../../core/retry/types';
 import { configForLayout, type RunLogStore } from '../../core/stores/runLogStore';
+import { discoverStores } from '../../core/config/discover';
+import { openStore } from '../../core/stores/openStore';
 import type { RunRef, Services } from '../services';
 import type { EnvironmentChecker } from '../python/environmentCheck';
 import { resolveInterpreter, type Interpreter } from '../python/interpreter';
@@ -145,6 +147,23 @@ export class RetryPreparation {
   }
 
   /** The first failed step's original failure, or nothing (logged) when the store cannot say. Never rejects. */
+  /**
+   * The store runnable writes the retry's attempts to: the one of the config the retry runs with, from its cwd (a
+   * copy of the workspace, a sandbox, another folder), which is where the end report re-reads the run. The located
+   * store when it is that one or when that store is remote (opened with its credentials by the model).
+   */
+  private async storeWritten(plan: RetryPlan, env: Record<string, string>, located: RunLogStore | undefined): Promise<RunLogStore | undefined> {
+    try {
+      const file = plan.config?.file ? path.resolve(plan.cwd, plan.config.file) : undefined;
+      const found = await discoverStores({ cwd: plan.cwd, configFile: file, env: { ...process.env, ...env }, globs: [] });
+      const d = found.stores.find((s) => (file ? s.configFiles.includes(file) : s.configFiles.length === 0)) ?? found.stores[0];
+      if (!d || (located && located.descriptor.type === d.type && path.resolve(located.descriptor.location) === path.resolve(d.location))) return located;
+      return d.type === 'file-system' || d.type === 'chunked-fs' ? openStore(d) : located;
+    } catch {
+      return located;
+    }
+  }
+
   private readFailure(located: Located, runId: string): Promise<OriginalFailure> {
     const store = located.store;
     if (!store) return Promise.resolve({});
@@ -165,10 +184,11 @@ export class RetryPreparation {
    */
   async toDebugpyLaunch(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration, cancel?: vscode.CancellationToken): Promise<vscode.DebugConfiguration | undefined> {
     const token = typeof config[SESSION_KEY] === 'string' ? (config[SESSION_KEY] as string) : randomUUID();
-    const refuse = (reason: string): undefined => {
-      this.sessions.refuse(token, reason);
+    /** `shown`: the message (with its buttons) was shown already. */
+    const refuse = (reason: string, actions?: string[], shown = false): undefined => {
+      this.sessions.refuse(token, reason, actions);
       this.services.log.warn(`Retry refused: ${reason}`);
-      void vscode.window.showErrorMessage(reason);
+      if (!shown) void vscode.window.showErrorMessage(reason);
       return undefined;
     };
     if (!vscode.workspace.isTrusted) {
@@ -225,16 +245,21 @@ export class RetryPreparation {
 
     // The launch's env, lowest first: envFile, the plan's retry variables, the configuration's env, RUNNABLE_VAR_*.
     const launchEnv: Record<string, string> = { ...userEnv.fromFile, ...plan.env, ...userEnv.explicit };
+    const writesTo = await this.storeWritten(plan, launchEnv, located.store);
     const t1 = performance.now();
     const [ready, failure] = await Promise.all([
       this.checker.ensureReady(interpreter, { ...process.env, ...launchEnv }, located.cwd, true),
       planned.failure,
     ]);
     const preflightMs = performance.now() - t1;
-    if (!ready.ok) return refuse(ready.problem ?? 'The Python interpreter is not ready.');
+    if (!ready.ok) return refuse(ready.problem ?? 'The Python interpreter is not ready.', ready.actions, true);
 
-    const warnings = [...plan.warnings.map(String), ...(ready.warning ? [ready.warning] : [])];
-    for (const w of warnings) void vscode.window.showWarningMessage(`Retry of ${plan.runId}: ${w}`);
+    // One toast for all of the plan's warnings (each is in the Debug Console banner and the log too).
+    const warnings = plan.warnings.map(String);
+    if (warnings.length) {
+      const more = warnings.length > 1 ? ` (and ${warnings.length - 1} more warning${warnings.length > 2 ? 's' : ''} in the Debug Console)` : '';
+      void vscode.window.showWarningMessage(`Retry of ${plan.runId}: ${warnings[0]}${more}`);
+    }
 
     const launch: vscode.DebugConfiguration = {
       ...config,
@@ -246,6 +271,9 @@ export class RetryPreparation {
       cwd: plan.cwd,
       env: launchEnv,
       justMyCode: args.justMyCode,
+      // runnable is library code wherever it is installed (site-packages, an editable clone, PYTHONPATH): its frames
+      // are skipped by justMyCode and an exception leaving the user's step into runnable stops at the user's raise.
+      rules: [...(Array.isArray(config.rules) ? config.rules as unknown[] : []), { module: 'runnable', include: false }],
       console: args.console,
       stopAtFailedStep: args.stopAtFailedStep,
       retryIndicator: plan.retryIndicator,
@@ -264,7 +292,7 @@ export class RetryPreparation {
       : [];
     const outcome: RetryOutcome = {
       plan,
-      history: historyBefore && located.store ? { before: historyBefore, store: located.store } : undefined,
+      history: historyBefore && writesTo ? { before: historyBefore, store: writesTo, ...(writesTo === located.store ? { storeId: writesTo.descriptor.id } : {}) } : undefined,
       python: interpreter.path,
       banner: retryBanner(plan, failure, interpreter.path),
       warnings,

@@ -3,13 +3,19 @@
 import * as vscode from 'vscode';
 import type { RetryPlan } from '../../core/retry/types';
 import { lostHistory, type AttemptHistory } from '../../core/retry/history';
+import type { Run } from '../../core/runlog/model';
+import { firstFailedTask } from '../../core/runlog/rules';
+import { FailureCauses } from '../../core/stores/failureCauses';
 import type { RunLogStore } from '../../core/stores/runLogStore';
+import { Commands } from '../commands/ids';
 import type { Logger } from '../logger';
 import { SESSION_KEY } from './launchArgs';
 
 export interface RetryOutcome {
   /** Set when the retry was refused (blocked plan, untrusted workspace, bad configuration, missing debugpy). */
   blocked?: string;
+  /** The buttons the refusal offered (Install …, Select Interpreter, Open Setting). */
+  actions?: string[];
   plan?: RetryPlan;
   python?: string;
   banner: string[];
@@ -20,24 +26,36 @@ export interface RetryOutcome {
   timings?: { planMs: number; preflightMs: number; totalMs: number; probeBlockedMs?: number; probeWallMs?: number; probeCpuMs?: number; probeCached?: boolean; findRunMs?: number; cpuMs?: number };
   sessionId?: string;
   /** The run's attempts before the retry and the store to re-read when the session ends (history.ts). */
-  history?: { before: AttemptHistory; store: RunLogStore };
+  history?: { before: AttemptHistory; store: RunLogStore; /** Set when that store is one of the Runs view's. */ storeId?: string };
   /** Set once the session ended and the run was re-read: attempts of the run that the retry removed or rewrote. */
   historyLost?: string[];
+  /** How the run stands once the session ended (the one notification says it). */
+  ended?: { runStatus?: string; failedStep?: string; cause?: string; exitCode?: number; pausedBefore: boolean; text: string };
 }
 
 interface Entry {
   outcome: RetryOutcome;
   breakpoints: vscode.SourceBreakpoint[];
   bannerShown: boolean;
+  /** What the session's adapter said (bannerTracker.ts): whether it ever paused, its exit code, its last stderr lines. */
+  paused?: boolean;
+  exitCode?: number;
+  stderr?: string[];
 }
+
+const STDERR_LINES = 20;
 
 export class RetrySessions implements vscode.Disposable {
   private readonly entries = new Map<string, Entry>();
   /** Outcomes of sessions started with F5 are never read back: keep only the most recent ones. */
   private static readonly KEEP = 20;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly ended = new vscode.EventEmitter<RetryOutcome>();
+  /** Fires with a retry's outcome once its session ended and the run was re-read (`outcome.ended` says how). */
+  readonly onDidEnd = this.ended.event;
 
   constructor(private readonly log: Logger) {
+    this.disposables.push(this.ended);
     this.disposables.push(
       vscode.debug.onDidStartDebugSession((s) => {
         const e = this.entryOf(s);
@@ -48,7 +66,7 @@ export class RetrySessions implements vscode.Disposable {
         // Child sessions (debugpy subprocesses) carry the parent's configuration: only the root session owns the breakpoints.
         if (token && !s.parentSession) {
           this.release(token);
-          void this.checkHistory(token);
+          void this.reportEnd(token);
         }
       }),
     );
@@ -67,18 +85,10 @@ export class RetrySessions implements vscode.Disposable {
    * After the retry: every attempt that was in the run log before must still be there, unchanged (a retry only
    * appends). The mocked executor replaces the failed attempt; anything that rewrites history is said loudly.
    */
-  private async checkHistory(token: string): Promise<void> {
-    const o = this.entries.get(token)?.outcome;
-    const h = o?.history;
-    if (!o || !h || !o.plan || o.historyLost) return;
-    o.history = undefined;
-    let lost: string[];
-    try {
-      lost = lostHistory(h.before, await h.store.getRun(o.plan.runId));
-    } catch (e) {
-      this.log.warn(`Could not re-read ${o.plan.runId} after its retry to check its history: ${e instanceof Error ? e.message : String(e)}`);
-      return;
-    }
+  private async checkHistory(o: RetryOutcome, run: Run | undefined): Promise<void> {
+    if (!run || !o.plan || o.historyLost) return;
+    const h = o.history!;
+    const lost = lostHistory(h.before, run);
     o.historyLost = lost;
     if (!lost.length) {
       this.log.info(`Retry of ${o.plan.runId}: every earlier attempt is still in the run log, unchanged.`);
@@ -89,9 +99,70 @@ export class RetrySessions implements vscode.Disposable {
     void vscode.window.showErrorMessage(message);
   }
 
+  /** What the adapter of a retry session said that the end report needs (called by the tracker). */
+  noteAdapterMessage(session: vscode.DebugSession, m: { type?: string; event?: string; body?: { category?: string; output?: string; exitCode?: number } }): void {
+    const e = this.entryOf(session);
+    if (!e || m.type !== 'event') return;
+    if (m.event === 'stopped') e.paused = true;
+    else if (m.event === 'exited' && typeof m.body?.exitCode === 'number' && !session.parentSession) e.exitCode = m.body.exitCode;
+    else if (m.event === 'output' && m.body?.category === 'stderr' && m.body.output) {
+      const lines = (e.stderr ??= []);
+      for (const l of m.body.output.split(/\r?\n/)) if (l.trim()) lines.push(l.trimEnd());
+      if (lines.length > STDERR_LINES) lines.splice(0, lines.length - STDERR_LINES);
+    }
+  }
+
+  /**
+   * When a retry session ends: re-read the run, check that its history was only appended to, and say in one
+   * notification how the run stands now (SUCCESS, or the step that failed with the user's error), with Open Run
+   * Details and Retry Again. A session that ended before it ever paused also gives its exit code and last stderr lines.
+   */
+  private async reportEnd(token: string): Promise<void> {
+    const e = this.entries.get(token);
+    const o = e?.outcome;
+    if (!e || !o?.plan || o.ended || o.blocked) return;
+    const runId = o.plan.runId;
+    const store = o.history?.store;
+    const storeId = o.history?.storeId;
+    let run: Run | undefined;
+    if (store) {
+      try {
+        run = await store.getRun(runId);
+      } catch (err) {
+        this.log.warn(`Could not re-read ${runId} after its retry: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    await this.checkHistory(o, run);
+    o.history = undefined;
+    const failed = run?.status === 'FAIL' ? firstFailedTask(run) : null;
+    const cause = failed && store && run ? await new FailureCauses(store).cause(run, failed.internalName, failed.attempt).catch(() => undefined) : undefined;
+    const indicator = o.plan.retryIndicator;
+    const parts: string[] = [];
+    if (run?.status === 'SUCCESS') parts.push(`Retry ${indicator} of ${runId} ended: the run is now SUCCESS.`);
+    else if (failed) parts.push(`Retry ${indicator} of ${runId} ended: the run failed again at ${failed.internalName}${failed.attempt.retryIndicator === indicator ? '' : ' (no new attempt)'}: ${cause ?? (failed.attempt.message.trim() || 'no message recorded')}`);
+    else if (run) parts.push(`Retry ${indicator} of ${runId} ended: the run is ${run.status}.`);
+    else parts.push(`Retry ${indicator} of ${runId} ended.`);
+    if (!e.paused && e.exitCode !== undefined && e.exitCode !== 0) {
+      const tail = (e.stderr ?? []).slice(-3).join(' | ');
+      parts.push(`It exited with code ${e.exitCode} before the debugger paused${tail ? `; its last error output: ${tail}` : ''}.`);
+      if (e.stderr?.length) this.log.error(`Retry ${indicator} of ${runId} stderr (last ${e.stderr.length} lines):\n${e.stderr.join('\n')}`);
+    }
+    const text = parts.join(' ');
+    o.ended = { runStatus: run?.status, failedStep: failed?.internalName, cause, exitCode: e.exitCode, pausedBefore: !!e.paused, text };
+    this.log.info(text);
+    this.ended.fire(o);
+    const ref = storeId ? { storeId, runId } : undefined;
+    const actions = ref ? ['Open Run Details', 'Retry Again'] : [];
+    const show = run?.status === 'SUCCESS' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+    void show(text, ...actions).then((choice) => {
+      if (choice === 'Open Run Details') void vscode.commands.executeCommand(Commands.openRunDetails, ref);
+      else if (choice === 'Retry Again') void vscode.commands.executeCommand(Commands.retryLocally, ref);
+    });
+  }
+
   /** Records a refusal so the command that started the launch can report it. */
-  refuse(token: string, reason: string): void {
-    this.set(token, { outcome: { blocked: reason, banner: [], warnings: [] }, breakpoints: [], bannerShown: true });
+  refuse(token: string, reason: string, actions?: string[]): void {
+    this.set(token, { outcome: { blocked: reason, ...(actions ? { actions } : {}), banner: [], warnings: [] }, breakpoints: [], bannerShown: true });
   }
 
   /** Adds the session's breakpoints now, before the adapter asks for them. */

@@ -1,37 +1,12 @@
 // Pre-flight of the chosen interpreter: can it start debugpy's adapter, and can it import runnable?
-// Offers the fix ("Install debugpy" in a terminal) and always names the interpreter.
-import { execFile } from 'node:child_process';
+// When not, the retry does not start: one message (not modal) names the interpreter and offers the way out --
+// the install that fits the environment (core/python/environment.ts), Select Interpreter, Open Setting.
 import * as vscode from 'vscode';
+import { installCommand, missingPackages, missingSentence, probeEnvironment, type EnvironmentFacts } from '../../core/python/environment';
 import type { Logger } from '../logger';
 import type { Interpreter } from './interpreter';
 
-export interface EnvironmentFacts {
-  version: string;
-  debugpy: boolean;
-  runnable: boolean;
-}
-
-// find_spec locates a package without importing (running) it.
-const PROBE =
-  'import json, sys, importlib.util as u\n' +
-  'print(json.dumps({"version": sys.version.split()[0], "debugpy": u.find_spec("debugpy") is not None, "runnable": u.find_spec("runnable") is not None}))';
-
-export function probeEnvironment(python: string, env: NodeJS.ProcessEnv, cwd: string | undefined): Promise<EnvironmentFacts> {
-  return new Promise((resolve, reject) => {
-    execFile(python, ['-c', PROBE], { env, cwd, timeout: 15_000 }, (err, stdout, stderr) => {
-      if (err) {
-        const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'it was not found' : (stderr.trim().split('\n').pop() ?? err.message);
-        reject(new Error(why));
-        return;
-      }
-      try {
-        resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as EnvironmentFacts);
-      } catch {
-        reject(new Error(`it printed something unexpected: ${stdout.slice(0, 200)}`));
-      }
-    });
-  });
-}
+export type { EnvironmentFacts } from '../../core/python/environment';
 
 /** Caches facts per interpreter + PYTHONPATH for the life of the extension (owned by the retry feature, not global). */
 export class EnvironmentChecker {
@@ -57,40 +32,53 @@ export class EnvironmentChecker {
   }
 
   /**
-   * True when a debug session can start. Otherwise shows an error naming the interpreter and the fix.
-   * A missing runnable only warns: the session would start and runnable would say what is wrong.
+   * ok when a debug session can start. Otherwise the retry is refused: one message naming the interpreter, what is
+   * missing and why, with the buttons that fix it (`actions`, also returned for the command's caller).
    */
-  async ensureReady(interpreter: Interpreter, env: NodeJS.ProcessEnv, cwd: string | undefined, needDebugpy: boolean): Promise<{ ok: boolean; problem?: string; warning?: string }> {
+  async ensureReady(interpreter: Interpreter, env: NodeJS.ProcessEnv, cwd: string | undefined, needDebugpy: boolean): Promise<{ ok: boolean; problem?: string; actions?: string[] }> {
     let facts: EnvironmentFacts;
     try {
       facts = await this.facts(interpreter.path, env, cwd);
     } catch (e) {
-      const problem = `The Python interpreter ${interpreter.path} (from ${interpreter.source}) could not be run: ${e instanceof Error ? e.message : String(e)}. Set \`runnable.pythonPath\` or \`python\` in the launch configuration to a working interpreter.`;
-      void vscode.window.showErrorMessage(problem);
-      return { ok: false, problem };
+      const problem = `The Python interpreter ${interpreter.path} (from ${interpreter.source}) could not be run: ${e instanceof Error ? e.message : String(e)}.`;
+      return { ok: false, problem, actions: this.offer(problem, interpreter, undefined) };
     }
     this.log.info(`Interpreter ${interpreter.path} (${interpreter.source}): Python ${facts.version}, debugpy ${facts.debugpy ? 'found' : 'missing'}, runnable ${facts.runnable ? 'found' : 'missing'}`);
-    let warning: string | undefined;
-    if (!facts.runnable) {
-      warning = `runnable is not importable in ${interpreter.path} (from ${interpreter.source}): the retry will fail to start. Install runnable into that environment or choose another interpreter.`;
-      void vscode.window.showWarningMessage(warning);
-    }
-    if (needDebugpy && !facts.debugpy) {
-      const problem = `debugpy is not installed in ${interpreter.path} (from ${interpreter.source}); Retry locally needs it to debug. Install it, or choose another interpreter.`;
-      void vscode.window.showErrorMessage(problem, 'Install debugpy').then((choice) => {
-        if (choice === 'Install debugpy') this.installDebugpy(interpreter);
-      });
-      return { ok: false, problem, warning };
-    }
-    return { ok: true, warning };
+    const missing = missingPackages(facts, needDebugpy);
+    if (!missing.length) return { ok: true };
+    const problem = `${missingSentence(interpreter.path, interpreter.source, missing)} The retry did not start.`;
+    return { ok: false, problem, actions: this.offer(problem, interpreter, { facts, missing }) };
   }
 
-  installDebugpy(interpreter: Interpreter): void {
-    const terminal = vscode.window.createTerminal({ name: 'Runnable: install debugpy' });
-    const quoted = /^[A-Za-z0-9_@%+=:,./-]+$/.test(interpreter.path) ? interpreter.path : `'${interpreter.path.replace(/'/g, `'\\''`)}'`;
+  /** Shows the problem with its buttons (not awaited: the refusal returns at once); returns the button labels. */
+  private offer(problem: string, interpreter: Interpreter, install: { facts: EnvironmentFacts; missing: string[] } | undefined): string[] {
+    const cmd = install ? installCommand(interpreter.path, install.facts, install.missing) : undefined;
+    const installLabel = install ? `Install ${install.missing.join(' and ')}` : undefined;
+    const select = 'Select Interpreter';
+    const setting = 'Open Setting';
+    const actions = [...(installLabel ? [installLabel] : []), select, setting];
+    this.log.error(problem + (cmd ? ` Fix: ${cmd.command}` : ''));
+    void vscode.window.showErrorMessage(problem, ...actions).then(async (choice) => {
+      if (choice === installLabel && cmd) this.runInstall(cmd.command);
+      else if (choice === select) {
+        // The Python extension's picker when it is there; else our own setting, which is what we would use.
+        const commands = await vscode.commands.getCommands(true);
+        if (commands.includes('python.setInterpreter')) await vscode.commands.executeCommand('python.setInterpreter');
+        else await vscode.commands.executeCommand('workbench.action.openSettings', 'runnable.pythonPath');
+        this.clear();
+      } else if (choice === setting) {
+        await vscode.commands.executeCommand('workbench.action.openSettings', 'runnable.pythonPath');
+        this.clear();
+      }
+    });
+    return actions;
+  }
+
+  private runInstall(command: string): void {
+    const terminal = vscode.window.createTerminal({ name: 'Runnable: install' });
     terminal.show();
-    terminal.sendText(`${quoted} -m pip install debugpy`);
-    this.log.info(`Install debugpy: ${interpreter.path} -m pip install debugpy`);
+    terminal.sendText(command);
+    this.log.info(`Install: ${command}`);
     this.clear();
   }
 }

@@ -1,0 +1,83 @@
+// What a retry needs from the chosen interpreter (debugpy to debug, runnable to run the pipeline) and, when one is
+// missing, the install command that fits how that environment is managed. No `vscode` import.
+//
+// Why not always `python -m pip install`: runnable's docs use uv (`uv run`), and a uv-made venv has no pip, so that
+// command fails there; a conda environment should be changed with conda. The kind is read from the environment
+// itself: `<prefix>/conda-meta` (conda), `uv = …` in `<prefix>/pyvenv.cfg` (uv writes it), pip importable or not.
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export interface EnvironmentFacts {
+  version: string;
+  debugpy: boolean;
+  runnable: boolean;
+  /** sys.prefix and whether pip is importable: how to install into it. Absent from older probes. */
+  prefix?: string;
+  pip?: boolean;
+}
+
+// find_spec locates a package without importing (running) it.
+const PROBE =
+  'import json, sys, importlib.util as u\n' +
+  'print(json.dumps({"version": sys.version.split()[0], "debugpy": u.find_spec("debugpy") is not None, ' +
+  '"runnable": u.find_spec("runnable") is not None, "prefix": sys.prefix, "pip": u.find_spec("pip") is not None}))';
+
+export function probeEnvironment(python: string, env: NodeJS.ProcessEnv, cwd: string | undefined, timeoutMs = 15_000): Promise<EnvironmentFacts> {
+  return new Promise((resolve, reject) => {
+    execFile(python, ['-c', PROBE], { env, cwd, timeout: timeoutMs }, (err, stdout, stderr) => {
+      if (err) {
+        const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'it was not found' : (stderr.trim().split('\n').pop() ?? err.message);
+        reject(new Error(why));
+        return;
+      }
+      try {
+        resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as EnvironmentFacts);
+      } catch {
+        reject(new Error(`it printed something unexpected: ${stdout.slice(0, 200)}`));
+      }
+    });
+  });
+}
+
+export type EnvironmentKind = 'conda' | 'uv' | 'pip' | 'no-pip';
+
+export function environmentKind(facts: EnvironmentFacts): EnvironmentKind {
+  const prefix = facts.prefix;
+  if (prefix && fs.existsSync(path.join(prefix, 'conda-meta'))) return 'conda';
+  if (prefix) {
+    try {
+      if (/^\s*uv\s*=/m.test(fs.readFileSync(path.join(prefix, 'pyvenv.cfg'), 'utf8'))) return 'uv';
+    } catch { /* not a venv */ }
+  }
+  return facts.pip === false ? 'no-pip' : 'pip';
+}
+
+const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+function sh(s: string): string {
+  return SAFE.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The packages a retry needs that the interpreter lacks, in install order. */
+export function missingPackages(facts: EnvironmentFacts, needDebugpy: boolean): string[] {
+  return [...(facts.runnable ? [] : ['runnable']), ...(needDebugpy && !facts.debugpy ? ['debugpy'] : [])];
+}
+
+/** A shell command that installs `packages` into this interpreter's environment, by how it is managed. */
+export function installCommand(python: string, facts: EnvironmentFacts, packages: string[]): { kind: EnvironmentKind; command: string } {
+  const kind = environmentKind(facts);
+  const pkgs = packages.map(sh).join(' ');
+  switch (kind) {
+    case 'conda': return { kind, command: `conda install -y -p ${sh(facts.prefix!)} -c conda-forge ${pkgs}` };
+    case 'uv': return { kind, command: `uv pip install --python ${sh(python)} ${pkgs}` };
+    case 'no-pip': return { kind, command: `${sh(python)} -m ensurepip && ${sh(python)} -m pip install ${pkgs}` };
+    default: return { kind, command: `${sh(python)} -m pip install ${pkgs}` };
+  }
+}
+
+/** One sentence for what is missing: "runnable and debugpy are not importable in /p/python (from …)". */
+export function missingSentence(python: string, source: string, missing: string[]): string {
+  const what = missing.length === 2 ? `${missing[0]} and ${missing[1]} are` : `${missing[0]} is`;
+  const why = missing.map((m) => m === 'runnable' ? 'runnable runs the retry' : 'debugpy debugs it').join(', ');
+  return `${what} not importable in ${python} (from ${source}): ${why}.`;
+}

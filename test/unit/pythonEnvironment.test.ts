@@ -1,0 +1,54 @@
+// What the pre-flight reads from a real interpreter, and the install it offers for how that environment is managed.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { environmentKind, installCommand, missingPackages, missingSentence, probeEnvironment } from '../../src/core/python/environment';
+import { testPython } from '../helpers/python';
+
+const temps: string[] = [];
+after(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+const tmp = (): string => { const d = fs.mkdtempSync(path.join(os.tmpdir(), 'pyenv-')); temps.push(d); return d; };
+
+describe('interpreter pre-flight', () => {
+  it('the tests\' venv: debugpy and pip found, its prefix read; a pip install into that interpreter', async () => {
+    const python = testPython();
+    const facts = await probeEnvironment(python, process.env, os.tmpdir());
+    assert.equal(facts.debugpy, true);
+    assert.equal(facts.pip, true);
+    assert.ok(facts.prefix && fs.existsSync(facts.prefix), facts.prefix);
+    assert.equal(environmentKind(facts), 'pip');
+    assert.deepEqual(missingPackages({ ...facts, runnable: false }, true), ['runnable']);
+    assert.equal(installCommand(python, facts, ['runnable']).command, `${python} -m pip install runnable`);
+  });
+
+  it('a venv made without pip (as uv and --without-pip make them): no `python -m pip`, ensurepip first', async () => {
+    const venv = path.join(tmp(), 'bare');
+    execFileSync('python3', ['-m', 'venv', '--without-pip', venv]);
+    const python = path.join(venv, 'bin', 'python');
+    const facts = await probeEnvironment(python, { PATH: process.env.PATH }, os.tmpdir());
+    assert.equal(facts.pip, false);
+    assert.equal(facts.debugpy, false);
+    assert.equal(fs.realpathSync(facts.prefix!), fs.realpathSync(venv));
+    assert.deepEqual(missingPackages(facts, true), facts.runnable ? ['debugpy'] : ['runnable', 'debugpy']);
+    assert.equal(installCommand(python, facts, ['debugpy']).command, `${python} -m ensurepip && ${python} -m pip install debugpy`);
+    // The same venv as uv writes it (pyvenv.cfg names uv): uv installs into it.
+    fs.appendFileSync(path.join(facts.prefix!, 'pyvenv.cfg'), 'uv = 0.5.11\n');
+    assert.deepEqual(installCommand(python, facts, ['runnable', 'debugpy']), { kind: 'uv', command: `uv pip install --python ${python} runnable debugpy` });
+  });
+
+  it('a conda environment (conda-meta in its prefix) installs with conda into that prefix; paths with spaces are quoted', () => {
+    const prefix = path.join(tmp(), 'my env');
+    fs.mkdirSync(path.join(prefix, 'conda-meta'), { recursive: true });
+    const cmd = installCommand(path.join(prefix, 'bin', 'python'), { version: '3.11', debugpy: false, runnable: true, prefix, pip: true }, ['debugpy']);
+    assert.deepEqual(cmd, { kind: 'conda', command: `conda install -y -p '${prefix}' -c conda-forge debugpy` });
+  });
+
+  it('a missing interpreter is a sentence, not a stack', async () => {
+    await assert.rejects(probeEnvironment(path.join(tmp(), 'no-such-python'), process.env, undefined), /it was not found/);
+    assert.equal(missingSentence('/p/python', 'the `runnable.pythonPath` setting', ['runnable', 'debugpy']),
+      'runnable and debugpy are not importable in /p/python (from the `runnable.pythonPath` setting): runnable runs the retry, debugpy debugs it.');
+  });
+});
