@@ -148,6 +148,7 @@ class App {
       actions.append(b);
     };
     if (d.status === 'FAIL') button('Retry locally', 'retryLocally', `Retry under the debugger from ${d.firstFailed ?? 'the failed step'} (retry indicator ${d.nextRetryIndicator})`, true);
+    if (d.status === 'FAIL') button('Retry with…', 'retryWith', 'Retry with environment variables and a retry indicator you give (remembered for this run)');
     button('Open run log', 'openRunLog', 'Open the run log JSON');
     button('Reveal in Runs view', 'revealInTree', 'Select this run in the Runs view');
     const facts = [

@@ -11,6 +11,8 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RetryCommandResult } from '../../src/vscode/commands/retryCommands';
 import type { RetryOutcome } from '../../src/vscode/debug/retrySessions';
+import { Commands } from '../../src/vscode/commands/ids';
+import { RetryConfigurationProvider } from '../../src/vscode/debug/configProvider';
 import type { RunRef, Services } from '../../src/vscode/services';
 import { acceptPicksUntil, copyExamples as copyWorkspace, getApi, log, repoRoot, testPython, waitUntil, withTimeout, workspaceRoot } from './helpers';
 import type { RunsModel } from '../../src/vscode/explorer/runsModel';
@@ -421,6 +423,45 @@ describe('Retry locally (runnable debug type)', function () {
     }
   });
 
+  it('Retry With… DEPLOY_URL=… (the function checks it) ends SUCCESS and the end report says so; the answers are offered again next time', async () => {
+    const ref = await refFor('prod-failure-001');
+    const endReports: RetryOutcome[] = [];
+    const endSub = api.retryEnded!((o) => endReports.push(o));
+    const runOnce = async (answer: (done: () => boolean) => Promise<void>, answers?: { env: Record<string, string>; retryIndicator: string }): Promise<RetryOutcome> => {
+      const tmp = copyExamples();
+      const w = watchSessions();
+      try {
+        let result: RetryCommandResult | undefined;
+        let done = false;
+        const p = Promise.resolve(vscode.commands.executeCommand<RetryCommandResult>(Commands.retryWith, ref, overridesFor(ref, tmp, {}), answers))
+          .then((r) => { result = r; }).finally(() => { done = true; });
+        await answer(() => done);
+        await p;
+        assert.strictEqual(result?.started, true, result?.blocked);
+        const stop = await expectDeployStop(w, tmp);
+        await continueToEnd(w, stop);
+        const report = await waitUntil(() => endReports.find((o) => o.sessionId === result!.sessionId), { what: 'the end report' });
+        const written = JSON.parse(fs.readFileSync(path.join(tmp, '.run_log_store', 'prod-failure-001.json'), 'utf8'));
+        assert.strictEqual(written.status, 'SUCCESS');
+        return report;
+      } finally {
+        w.dispose();
+      }
+    };
+    try {
+      // First time with the answers given (as another command would): they are remembered for this run.
+      const first = await runOnce(async () => undefined, { env: { DEPLOY_URL: 'http://deploy.test' }, retryIndicator: '' });
+      assert.strictEqual(first.ended?.runStatus, 'SUCCESS', first.ended?.text);
+      assert.match(first.ended?.text ?? '', /ended: the run is now SUCCESS/);
+      // Second time through the UI: Enter on each input box and on "Retry Now" takes last time's answers, which the
+      // boxes offer (without DEPLOY_URL deploy_model would raise and the run stay FAIL).
+      const second = await runOnce((done) => acceptPicksUntil(done, 'Retry With… (remembered answers) to be accepted'));
+      assert.strictEqual(second.ended?.runStatus, 'SUCCESS', second.ended?.text);
+    } finally {
+      endSub.dispose();
+    }
+  });
+
   it('an interpreter without debugpy is refused, naming the interpreter and the fix, and starts nothing', async () => {
     const tmp = copyExamples();
     const venv = path.join(tmp, '.bare-venv');
@@ -536,5 +577,9 @@ describe('Retry locally (runnable debug type)', function () {
     const pkg = vscode.extensions.getExtension('runnable-tools.runnable-retry')?.packageJSON as { contributes: { debuggers: { type: string; initialConfigurations: { runId: string }[] }[] } };
     const dbg = pkg.contributes.debuggers.find((d) => d.type === 'runnable');
     assert.strictEqual(dbg?.initialConfigurations[0].runId, '${command:runnable.pickFailedRun}');
+    // "create a launch.json file" writes initialConfigurations plus what an Initial provider returns: ours returns
+    // none, so the file gets the configuration once.
+    assert.strictEqual(dbg?.initialConfigurations.length, 1);
+    assert.strictEqual((RetryConfigurationProvider.prototype as vscode.DebugConfigurationProvider).provideDebugConfigurations, undefined);
   });
 });

@@ -13,7 +13,7 @@ export type ToWebview =
   | { type: 'select'; step: string }
   | { type: 'tab'; tab: 'timeline' | 'graph' };
 
-export type DetailsAction = 'retryLocally' | 'showStepOutput' | 'openRunLog' | 'revealInTree';
+export type DetailsAction = 'retryLocally' | 'retryWith' | 'showStepOutput' | 'openRunLog' | 'revealInTree';
 
 /** What the page drew, posted after every render (tests and the extension read it). */
 export interface RenderedState {

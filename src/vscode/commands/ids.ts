@@ -10,6 +10,7 @@ export const Commands = {
   // retry
   retryLocally: 'runnable.retryLocally',
   retryWithoutDebugging: 'runnable.retryWithoutDebugging',
+  retryWith: 'runnable.retryWith',
   retryRun: 'runnable.retryRun',
   copyRetryCommand: 'runnable.copyRetryCommand',
   pickFailedRun: 'runnable.pickFailedRun',

@@ -8,6 +8,7 @@ import type { StoreDescriptor } from '../../core/stores/runLogStore';
 import { DEBUG_TYPE, SESSION_KEY } from '../debug/launchArgs';
 import { argoResubmitLine, retryShellLine } from '../debug/retryCommandLine';
 import type { RetryPreparation } from '../debug/retryPreparation';
+import { formatEnvAssignments, parseEnvAssignments } from '../../core/retry/envAssignments';
 import type { RetryOutcome, RetrySessions } from '../debug/retrySessions';
 import { retryTarget } from '../remote/remoteRetry';
 import { toRunRef, type RunRef, type Services } from '../services';
@@ -58,6 +59,75 @@ export function registerRetryCommands(services: Services, preparation: RetryPrep
     // A remote run retries in the sandbox or (confirmed) against its store: src/vscode/remote/remoteRetry.ts.
     const target = picked && (await retryTarget(services, picked, overrides));
     return target ? start(target.ref, noDebug, target.overrides) : undefined;
+  };
+
+  /**
+   * Retry With…: asks for this retry's environment (NAME=value words) and its retry indicator, offering last time's
+   * answers for the same run again (workspaceState), then retries under the debugger; "Retry and Save" also appends
+   * the launch configuration to the folder's launch.json. `answers` (tests, other commands) skips the questions.
+   */
+  const retryWith = async (arg?: unknown, overrides?: RetryOverrides, answers?: { env?: Record<string, string>; retryIndicator?: string; save?: boolean }): Promise<RetryCommandResult | undefined> => {
+    const picked = await pick(arg, 'Retry a failed run with…');
+    if (!picked) return undefined;
+    const key = `runnable.retryWith:${picked.storeId}/${picked.runId}`;
+    const last = services.context.workspaceState.get<{ env: Record<string, string>; retryIndicator: string }>(key);
+    let env = answers?.env;
+    if (!env) {
+      const text = await vscode.window.showInputBox({
+        title: `Retry ${picked.runId} with… (1/2)`,
+        prompt: 'Environment variables for this retry, as NAME=value words (quote values with spaces). Empty: none.',
+        placeHolder: 'should_pass=true DEPLOY_URL=https://…',
+        value: last ? formatEnvAssignments(last.env) : '',
+        ignoreFocusOut: true,
+        validateInput: (v) => { const r = parseEnvAssignments(v); return 'error' in r ? r.error : undefined; },
+      });
+      if (text === undefined) return undefined;
+      const r = parseEnvAssignments(text);
+      if ('error' in r) return undefined;
+      env = r.env;
+    }
+    let retryIndicator = answers?.retryIndicator;
+    if (retryIndicator === undefined) {
+      const text = await vscode.window.showInputBox({
+        title: `Retry ${picked.runId} with… (2/2)`,
+        prompt: 'RUNNABLE_RETRY_INDICATOR for this retry. Empty: the next one (one more than the run has used).',
+        value: last?.retryIndicator ?? '',
+        ignoreFocusOut: true,
+        validateInput: (v) => (/^[A-Za-z0-9_.-]*$/.test(v.trim()) ? undefined : 'Letters, digits, _ . - only.'),
+      });
+      if (text === undefined) return undefined;
+      retryIndicator = text.trim();
+    }
+    await services.context.workspaceState.update(key, { env, retryIndicator });
+    const given = overrides ?? {};
+    const launchOverrides: RetryOverrides = {
+      ...given,
+      env: { ...((given.env as Record<string, string> | undefined) ?? {}), ...env },
+      ...(retryIndicator ? { retryIndicator } : {}),
+    };
+    let save = answers?.save;
+    if (save === undefined && !answers) {
+      const saveItem = { label: 'Retry and Save as a Launch Configuration', detail: 'Also appends this retry to launch.json, to run again with F5.' };
+      const choice = await vscode.window.showQuickPick([{ label: 'Retry Now', detail: 'Under the debugger, with these values (offered again next time).' }, saveItem], { title: `Retry ${picked.runId} with ${formatEnvAssignments(env) || 'no extra environment'}`, ignoreFocusOut: true });
+      if (!choice) return undefined;
+      save = choice === saveItem;
+    }
+    if (save) await saveLaunchConfiguration(picked, env, retryIndicator);
+    const target = await retryTarget(services, picked, launchOverrides);
+    return target ? start(target.ref, false, target.overrides) : undefined;
+  };
+
+  /** Appends "Retry <run> with …" to the launch.json of the run's folder (the user asked for it). */
+  const saveLaunchConfiguration = async (ref: RunRef, env: Record<string, string>, retryIndicator: string): Promise<void> => {
+    const store = services.runs.store(ref.storeId);
+    const anchor = store?.descriptor.configFiles[0] ?? store?.descriptor.location;
+    const folder = (anchor && vscode.workspace.getWorkspaceFolder(vscode.Uri.file(anchor))) || vscode.workspace.workspaceFolders?.[0];
+    const launch = vscode.workspace.getConfiguration('launch', folder?.uri);
+    const configurations = launch.get<vscode.DebugConfiguration[]>('configurations') ?? [];
+    const name = `Retry ${ref.runId} with ${Object.keys(env).join(', ') || 'no extra env'}`;
+    const config: vscode.DebugConfiguration = { type: DEBUG_TYPE, request: 'launch', name, runId: ref.runId, env, ...(retryIndicator ? { retryIndicator } : {}) };
+    await launch.update('configurations', [...configurations.filter((c) => c.name !== name), config], folder ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Workspace);
+    services.log.info(`Saved the launch configuration "${name}" in ${folder ? folder.name : 'the workspace'}'s launch.json`);
   };
 
   /** Values that must never be copied: the store's configured keys and the AWS keys of this environment. */
@@ -115,6 +185,7 @@ export function registerRetryCommands(services: Services, preparation: RetryPrep
   return [
     vscode.commands.registerCommand(Commands.retryLocally, retry(false, 'Retry a failed run locally')),
     vscode.commands.registerCommand(Commands.retryWithoutDebugging, retry(true, 'Retry a failed run without debugging')),
+    vscode.commands.registerCommand(Commands.retryWith, retryWith),
     vscode.commands.registerCommand(Commands.retryRun, retry(false, 'Runnable: Retry Run')),
     vscode.commands.registerCommand(Commands.copyRetryCommand, copyRetryCommand),
     vscode.commands.registerCommand(Commands.pickFailedRun, pickFailedRun),

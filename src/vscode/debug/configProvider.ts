@@ -16,9 +16,9 @@ export const initialConfiguration: vscode.DebugConfiguration = {
 export class RetryConfigurationProvider implements vscode.DebugConfigurationProvider {
   constructor(private readonly preparation: RetryPreparation) {}
 
-  provideDebugConfigurations(): vscode.DebugConfiguration[] {
-    return [{ ...initialConfiguration }];
-  }
+  // No provideDebugConfigurations here: "create a launch.json file" writes package.json's initialConfigurations and
+  // what an Initial provider returns, so providing the same configuration again wrote it twice. The Run and Debug
+  // dropdown's entry comes from the Dynamic provider in register.ts.
 
   resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration {
     // F5 with no launch.json: behave like the initial configuration (pick a failed run).

@@ -107,6 +107,7 @@ export class RunDetailsPanel implements DetailsHandle {
     const ref: RunRef = { storeId: this.ref.storeId, runId: this.ref.runId, ...(step && step !== 'job' ? { stepInternalName: step } : {}) };
     switch (action) {
       case 'retryLocally': await vscode.commands.executeCommand(Commands.retryLocally, ref); break;
+      case 'retryWith': await vscode.commands.executeCommand(Commands.retryWith, ref); break;
       case 'showStepOutput': await vscode.commands.executeCommand(Commands.showStepOutput, ref); break;
       case 'openRunLog': await vscode.commands.executeCommand(Commands.openRunLog, { storeId: ref.storeId, runId: ref.runId }); break;
       case 'revealInTree': await revealInTree(this.services, ref); break;
