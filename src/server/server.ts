@@ -3,8 +3,8 @@
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  CompletionItemKind, createConnection, DiagnosticSeverity, FoldingRangeKind, MarkupKind, ProposedFeatures,
-  SymbolKind, TextDocumentSyncKind, TextDocuments, type Connection, type Diagnostic, type DocumentSymbol,
+  CodeActionKind, CompletionItemKind, createConnection, DiagnosticSeverity, FoldingRangeKind, MarkupKind, ProposedFeatures,
+  SymbolKind, TextDocumentSyncKind, TextDocuments, type CodeAction, type Connection, type Diagnostic, type DocumentSymbol,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeRunnableYaml, type Analysis } from '../core/yaml/analyze';
@@ -69,6 +69,7 @@ export function startServer(connection: Connection): void {
       severity: d.severity === 'error' ? DiagnosticSeverity.Error : d.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
       source: 'runnable',
       code: d.code,
+      ...(d.replacement ? { data: { replacement: d.replacement } } : {}),
     }));
     void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
     // CPU time beside wall time: on a busy machine the difference is time spent waiting for a core.
@@ -110,10 +111,24 @@ export function startServer(connection: Connection): void {
         definitionProvider: true,
         documentSymbolProvider: true,
         foldingRangeProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       },
       serverInfo: { name: 'runnable-yaml', version: '0.1.0' },
     };
   });
+
+  // "Did you mean `type`?" as a quick fix: the diagnostic carries its replacement for its own range.
+  connection.onCodeAction((params): CodeAction[] => params.context.diagnostics.flatMap((d) => {
+    const replacement = (d.data as { replacement?: unknown } | undefined)?.replacement;
+    if (d.source !== 'runnable' || typeof replacement !== 'string') return [];
+    return [{
+      title: `Change to \`${replacement}\``,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [d],
+      isPreferred: true,
+      edit: { changes: { [params.textDocument.uri]: [{ range: d.range, newText: replacement }] } },
+    }];
+  }));
 
   connection.onDidChangeConfiguration((change) => {
     const s = (change.settings as { runnable?: { yamlGlobs?: unknown } } | undefined)?.runnable;

@@ -125,7 +125,7 @@ describe('several configs in a workspace', () => {
     assert.equal(r.stores.length, 1, JSON.stringify(r.stores));
     const [d] = r.stores;
     assert.deepEqual(d.configFiles, ['runnable-config.yaml', 'ci/chunked.yaml', 'ci/other.yaml'].map((f) => path.join(cwd, f)));
-    assert.equal(d.label, 'runnable-config.yaml, chunked.yaml, other.yaml · file-system + chunked-fs');
+    assert.equal(d.label, 'runnable-config.yaml +2 more · file-system + chunked-fs');
     assert.equal(d.type, 'file-system', 'the primary config\'s type');
     assert.deepEqual(d.layouts, {
       'file-system': { configFiles: [path.join(cwd, 'runnable-config.yaml'), path.join(cwd, 'ci/other.yaml')], defaults: false },
@@ -138,7 +138,7 @@ describe('several configs in a workspace', () => {
   it('the fixture ml-file-system: defaults and local.yaml are the same store, one root', async () => {
     const r = await discoverStores({ cwd: path.join(FIXTURES, 'ml-file-system'), env: {} });
     assert.equal(r.stores.length, 1);
-    assert.equal(r.stores[0].label, 'runnable defaults, local.yaml · file-system');
+    assert.equal(r.stores[0].label, 'runnable defaults +1 more · file-system');
   });
 
   it('skips YAML without a run-log-store key, node_modules and .venv; globs narrow the search', async () => {

@@ -116,7 +116,7 @@ describe('one folder, every layout: a workspace like runnable\'s examples/config
     assert.ok(root, r.stores.map((d) => d.label).join(' | '));
     assert.equal(r.stores.filter((d) => d.location === root.location).length, 1);
     assert.equal(root.layouts?.['file-system']?.defaults, true, 'runnable defaults read it');
-    assert.equal(root.label, 'runnable defaults, chunked-fs-run_log.yaml, default.yaml +2 more · file-system + chunked-fs');
+    assert.equal(root.label, 'runnable defaults +4 more · file-system + chunked-fs');
 
     const cli = io(ws);
     const code = await listCommand.run({ positionals: [], values: { json: true } }, cli);

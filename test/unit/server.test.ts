@@ -118,6 +118,23 @@ describe('language server: each rule fires with its range and message', () => {
     });
   }
 
+  it('"Did you mean" is a quick fix: `tpye` becomes `type`, and the fixed text has no diagnostic left', async () => {
+    const file = path.join(yamlRoot, 'broken', 'typo-type.yaml');
+    const { uri, text, diagnostics } = await s.open(file);
+    const typo = diagnostics.find((d) => d.code === 'unknown-key')!;
+    const actions = await s.conn.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: typo.range, context: { diagnostics: [typo] } }) as Array<{ title: string; kind: string; isPreferred: boolean; edit: { changes: Record<string, Array<{ range: Diagnostic['range']; newText: string }>> } }>;
+    assert.equal(actions.length, 1);
+    assert.equal(actions[0].title, 'Change to `type`');
+    assert.equal(actions[0].kind, 'quickfix');
+    const [edit] = actions[0].edit.changes[uri];
+    assert.equal(rangeText(text, { range: edit.range } as Diagnostic), 'tpye');
+    // Apply it as the editor would: nothing is left to report.
+    const lines = text.split('\n');
+    const l = lines[edit.range.start.line];
+    lines[edit.range.start.line] = l.slice(0, edit.range.start.character) + edit.newText + l.slice(edit.range.end.character);
+    assert.deepEqual((await s.change(uri, lines.join('\n'))).map((d) => d.message), []);
+  });
+
   it('an edit that fixes the mistake clears the diagnostic', async () => {
     const file = path.join(yamlRoot, 'broken', 'refs.yaml');
     const { uri, text } = await s.open(file);

@@ -215,8 +215,8 @@ export async function discoverStores(opts: DiscoverOptions): Promise<Discovery> 
   return { stores, problems, primaryConfig: primary, configs };
 }
 
-/** Config names for a root's label: a folder a dozen configs name (runnable's examples/configs) keeps a short label. */
-const LABEL_NAMES = 3;
+/** Config names for a root's label: the first, then how many more (all of them in the tooltip), so labels and quick-pick rows are never cut off. */
+const LABEL_NAMES = 1;
 function namesLabel(n: string[]): string {
   return n.length <= LABEL_NAMES ? n.join(', ') : `${n.slice(0, LABEL_NAMES).join(', ')} +${n.length - LABEL_NAMES} more`;
 }

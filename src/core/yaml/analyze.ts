@@ -15,7 +15,8 @@ import { suggest } from './suggest';
 
 export type Severity = 'error' | 'warning' | 'information';
 
-export interface Diag { start: number; end: number; message: string; severity: Severity; code: string }
+/** `replacement`: the "Did you mean" text for [start, end), offered as a quick fix. */
+export interface Diag { start: number; end: number; message: string; severity: Severity; code: string; replacement?: string }
 
 export interface StepInfo {
   name: string;
@@ -111,11 +112,11 @@ class Analyzer {
     this.out = { fileKind, diagnostics: [], graphs: [], dag: undefined, refs: [], keyDocs: () => this.collectKeyDocs(), contexts: [], folds: () => this.collectFolds() };
   }
 
-  diag(start: number, end: number, message: string, severity: Severity, code: string): void {
+  diag(start: number, end: number, message: string, severity: Severity, code: string, replacement?: string): void {
     const k = `${start}:${end}:${code}:${message}`;
     if (this.seen.has(k)) return; // aliased branches are visited once per use
     this.seen.add(k);
-    this.out.diagnostics.push({ start, end, message, severity, code });
+    this.out.diagnostics.push({ start, end, message, severity, code, ...(replacement ? { replacement } : {}) });
   }
 
   deref(node: unknown): Node | undefined {
@@ -150,7 +151,7 @@ class Analyzer {
       } else if (!isPipeline) {
         // Extra top-level keys in a config become unknown services; pipelines often hold YAML anchors up there.
         const hint = suggest(name, [...Object.keys(SERVICES), 'dag']);
-        this.diag(ks, ke, `Unknown top-level key \`${name}\` in a runnable config${hint ? `. Did you mean \`${hint}\`?` : `; expected one of ${Object.keys(SERVICES).join(', ')}.`}`, 'warning', 'unknown-key');
+        this.diag(ks, ke, `Unknown top-level key \`${name}\` in a runnable config${hint ? `. Did you mean \`${hint}\`?` : `; expected one of ${Object.keys(SERVICES).join(', ')}.`}`, 'warning', 'unknown-key', hint);
       }
     }
   }
@@ -233,7 +234,7 @@ class Analyzer {
       }
       if (opts.open) continue;
       const hint = suggest(name, Object.keys(table));
-      this.diag(ks, ke, `Unknown key \`${name}\` in ${where}.${hint ? ` Did you mean \`${hint}\`?` : ` Expected one of: ${Object.keys(table).join(', ')}.`}`, opts.unknownSeverity ?? 'error', 'unknown-key');
+      this.diag(ks, ke, `Unknown key \`${name}\` in ${where}.${hint ? ` Did you mean \`${hint}\`?` : ` Expected one of: ${Object.keys(table).join(', ')}.`}`, opts.unknownSeverity ?? 'error', 'unknown-key', hint);
     }
     for (const [name, spec] of requiredOf(table)) {
       if (!pairs.has(name)) this.diag(owner[0], owner[1], `${capitalise(where)} needs \`${name}\`: ${spec.doc}`, 'error', 'missing-key');
@@ -264,7 +265,7 @@ class Analyzer {
         if (typeof v.value !== 'string' && spec.kind === 'string') { wrong(`text (quote it: "${String(v.value)}")`); return; }
         if (spec.values && !spec.values.includes(String(v.value))) {
           const hint = suggest(String(v.value), spec.values);
-          this.diag(vs, ve, `\`${String(v.value)}\` is not a valid \`${name}\`${hint ? `. Did you mean \`${hint}\`?` : '.'} Valid: ${spec.values.join(', ')}.`, 'error', 'unknown-value');
+          this.diag(vs, ve, `\`${String(v.value)}\` is not a valid \`${name}\`${hint ? `. Did you mean \`${hint}\`?` : '.'} Valid: ${spec.values.join(', ')}.`, 'error', 'unknown-value', hint);
         }
         return;
       case 'int':
@@ -312,7 +313,7 @@ class Analyzer {
     this.context(v, { kind: 'plugin', service: name, plugin });
     if (typeNode && plugin !== undefined && !pluginSpec && typeNode.range) {
       const hint = suggest(plugin, Object.keys(spec.plugins));
-      this.diag(typeNode.range[0], typeNode.range[1], `Unknown ${name} type \`${plugin}\`${hint ? `. Did you mean \`${hint}\`?` : '.'} runnable provides: ${Object.keys(spec.plugins).join(', ')}.`, 'error', 'unknown-plugin');
+      this.diag(typeNode.range[0], typeNode.range[1], `Unknown ${name} type \`${plugin}\`${hint ? `. Did you mean \`${hint}\`?` : '.'} runnable provides: ${Object.keys(spec.plugins).join(', ')}.`, 'error', 'unknown-plugin', hint);
     } else if (pluginSpec && typeNode?.range) {
       this.keyDoc(typeNode.range[0], typeNode.range[1], plugin!, pluginSpec.doc);
     }
@@ -400,13 +401,22 @@ class Analyzer {
     this.context(v, { kind: 'step', graphId: g.id, nodeType: type, commandType });
     if (!typePair) {
       this.diag(ks, ke, `Step \`${name}\` has no \`type\`: add \`type: task\` (or ${NODE_TYPES.filter((t) => t !== 'task').join(', ')}).`, 'error', 'missing-key');
+      // Its keys are still checked, against every node type's: `tpye: task` is the typo that made `type` missing.
+      const known = new Set(Object.values(NODE_KEYS).flatMap((t) => Object.keys(t)));
+      for (const p of v.items) {
+        const k = keyName(p);
+        const kn = p.key as Node | null;
+        if (k === undefined || known.has(k) || !kn?.range) continue;
+        const hint = suggest(k, [...known]);
+        this.diag(kn.range[0], kn.range[1], `Unknown key \`${k}\` in step \`${name}\`.${hint ? ` Did you mean \`${hint}\`?` : ''}`, 'error', 'unknown-key', hint);
+      }
       return this.refsOf(v, g);
     }
     const table = type ? NODE_KEYS[type] : undefined;
     if (!table) {
       if (typeNode?.range) {
         const hint = type ? suggest(type, NODE_TYPES) : undefined;
-        this.diag(typeNode.range[0], typeNode.range[1], `Unknown node type \`${type ?? String((typeNode as { value?: unknown }).value)}\`${hint ? `. Did you mean \`${hint}\`?` : '.'} runnable provides: ${NODE_TYPES.join(', ')}.`, 'error', 'unknown-node-type');
+        this.diag(typeNode.range[0], typeNode.range[1], `Unknown node type \`${type ?? String((typeNode as { value?: unknown }).value)}\`${hint ? `. Did you mean \`${hint}\`?` : '.'} runnable provides: ${NODE_TYPES.join(', ')}.`, 'error', 'unknown-node-type', hint);
       }
       return this.refsOf(v, g);
     }
@@ -523,7 +533,7 @@ class Analyzer {
       if (from) broken.add(from);
       const hint = suggest(ref.target, names);
       const what = ref.kind === 'start_at' ? '`start_at`' : `\`${ref.kind}\``;
-      this.diag(ref.start, ref.end, `${what} names \`${ref.target}\`, which is not a step of ${g.name ? `branch \`${g.name}\`` : 'this dag'}${hint ? `. Did you mean \`${hint}\`?` : '.'}`, 'error', 'missing-step');
+      this.diag(ref.start, ref.end, `${what} names \`${ref.target}\`, which is not a step of ${g.name ? `branch \`${g.name}\`` : 'this dag'}${hint ? `. Did you mean \`${hint}\`?` : '.'}`, 'error', 'missing-step', hint);
     };
     if (startRef) checkRef(startRef);
     for (const [from, refs] of edges) for (const r of refs) checkRef(r, from);

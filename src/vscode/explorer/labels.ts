@@ -43,17 +43,28 @@ export { formatDuration, formatRelative } from '../../core/runlog/time';
  * `tag · 3 h ago · 1.2 s`, led by `✗ <failed step>` for failed runs when it is known. The duration comes from the
  * read run (`durationMs`): a summary's end is the file's mtime, which a copied store no longer keeps.
  */
-export function runDescription(run: RunSummary, nowMs: number, failedStep?: string, durationMs?: number, cause?: string): string {
+export function runDescription(run: RunSummary, nowMs: number, failedStep?: string, durationMs?: number, cause?: string, pipeline?: string): string {
   const parts: string[] = [];
   // The user's error first (what the user needs), after the step it happened in: `✗ deploy: RuntimeError: …`.
   if (failedStep || cause) parts.push(`✗ ${[failedStep, cause].filter(Boolean).join(': ')}`);
   if (run.kind === 'job') parts.push('job');
+  else if (pipeline) parts.push(pipeline);
   if (run.tag) parts.push(run.tag);
   const when = formatRelative(run.startMs, nowMs);
   if (when) parts.push(when);
   const dur = formatDuration(durationMs);
   if (dur) parts.push(dur);
   return parts.join(' · ');
+}
+
+/**
+ * The pipeline a run came from, as runnable recorded it (definition_file): `pipeline.yaml` for a YAML run (its
+ * base name), `pipeline.main` for an SDK run; undefined when none was recorded (an AsyncPipeline run as a script).
+ */
+export function pipelineName(definitionFile: string | undefined): string | undefined {
+  const d = definitionFile?.trim();
+  if (!d) return undefined;
+  return /\.ya?ml$/i.test(d) ? d.split(/[\\/]/).pop() : d;
 }
 
 /**

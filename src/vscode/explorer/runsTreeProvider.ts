@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { Attempt, Run, RunSummary, Step } from '../../core/runlog/model';
 import { firstFailedTask } from '../../core/runlog/rules';
 import {
-  attemptText, formatDuration, formatRelative, paramText, runDescription, statusIcon, statusKey, statusSymbol,
+  attemptText, formatDuration, formatRelative, paramText, pipelineName, runDescription, statusIcon, statusKey, statusSymbol,
 } from './labels';
 import {
   ids, type AttemptNode, type BranchNode, type ExplorerNode, type GroupNode, type InfoNode, type ParamGroup,
@@ -451,10 +451,13 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     const failed = r.status === 'FAIL' ? this.failedStepOf(element) : undefined;
     const full = this.model.peekRun(element.ref);
     const durationMs = full && Number.isFinite(full.endMs - full.startMs) ? full.endMs - full.startMs : undefined;
-    item.description = runDescription(r, this.now(), failed?.name, durationMs, failed?.cause);
+    // The pipeline once the run has been read (the summary's first 4 KB do not hold run_config).
+    const pipeline = full ? pipelineName(full.definitionFile) : undefined;
+    item.description = runDescription(r, this.now(), failed?.name, durationMs, failed?.cause, pipeline);
     item.iconPath = this.icon(r.status);
     const tip = md();
     tip.appendMarkdown(`$(${statusIcon(r.status).id}) **`).appendText(r.runId).appendMarkdown(`** — ${r.status}${r.kind === 'job' ? ' (job)' : ''}\n\n`);
+    line(tip, 'Pipeline', pipeline);
     line(tip, 'Tag', r.tag);
     line(tip, 'Started', r.startTime ? `${r.startTime} (${formatRelative(r.startMs, this.now()) ?? ''})` : undefined);
     line(tip, 'Ended', full?.endTime);
