@@ -42,7 +42,9 @@ export default async function ({ page, screenshot, ui }) {
     await row(label).waitFor({ state: 'visible', timeout: 15_000 });
   }
   const text = await pane.innerText();
-  assert.match(text, /Call to the function functions\.deploy_model did not succeed/, 'the attempt shows its failure');
+  // The user's own error from the step's captured log, on the run, the step and the attempt rows; not runnable's wrapper.
+  assert.match(text, /RuntimeError: no deployment url for churn-model/, 'the attempt shows its failure');
+  assert.doesNotMatch(text, /did not succeed/, 'runnable\'s wrapper message stays in the tooltip');
   await row('endpoint = "churn-model"').hover();
   await page.locator('.monaco-hover', { hasText: 'churn-model' }).first().waitFor({ state: 'visible', timeout: 15_000 }).catch(() => { /* the hover is a nicety for the screenshot */ });
   await screenshot('failed-run-inputs');
