@@ -39,7 +39,7 @@ export interface Services {
   log: Logger;
   runs: RunsService;
   /** The Runs view, set by registerExplorer (tests and other features reveal / read nodes through it). */
-  explorer?: { treeView: vscode.TreeView<unknown>; provider: vscode.TreeDataProvider<unknown> };
+  explorer?: { treeView: vscode.TreeView<unknown>; provider: vscode.TreeDataProvider<unknown>; /** New failed runs not yet looked at. */ newFailedRuns?: () => number };
   /** Fires when a retry session ended and its run was re-read (set by registerRetry; tests read `ended`). */
   retryEnded?: vscode.Event<import('./debug/retrySessions').RetryOutcome>;
   /** The YAML language client, set by registerLanguage (tests reach the server process through it). */

@@ -22,6 +22,8 @@ const settingsSchema = z.object({
   pythonPath: z.string().trim().optional().transform((v) => (v ? v : undefined)),
   /** A PROCESSING run whose log has not changed for this many minutes is offered for retry as dead. */
   deadRunMinutes: z.number().min(0).default(10),
+  /** A run that fails in a watched (local) or polled (remote) store raises the badge, the status item and a notification. */
+  notifyNewFailedRuns: z.boolean().default(true),
 });
 
 export type RunnableSettings = z.output<typeof settingsSchema>;
@@ -32,7 +34,7 @@ export interface SettingsRead {
   problems: string[];
 }
 
-const DEFAULTS: RunnableSettings = { configFile: undefined, variables: {}, configGlobs: [], pythonPath: undefined, deadRunMinutes: 10 };
+const DEFAULTS: RunnableSettings = { configFile: undefined, variables: {}, configGlobs: [], pythonPath: undefined, deadRunMinutes: 10, notifyNewFailedRuns: true };
 
 /** Reads the `runnable.*` settings of one workspace folder (or the window when none). */
 export function readSettings(scope?: vscode.ConfigurationScope): SettingsRead {
@@ -43,6 +45,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): SettingsRead {
     configGlobs: cfg.get<unknown>('configGlobs'),
     pythonPath: cfg.get<unknown>('pythonPath'),
     deadRunMinutes: cfg.get<unknown>('deadRunMinutes'),
+    notifyNewFailedRuns: cfg.get<unknown>('notifyNewFailedRuns'),
   };
   return parseSettings(raw);
 }

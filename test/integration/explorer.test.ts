@@ -265,6 +265,46 @@ describe('Runs explorer', function () {
     await waitUntil(async () => !(await findRoot()), { events: [provider.onDidChangeTreeData], what: 'the configured root to go away' });
   });
 
+  it('a run that fails in a watched store raises the Runs view badge (runs already there at startup raise nothing)', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-signal-'));
+    const logs = path.join(tmp, 'logs');
+    fs.mkdirSync(logs);
+    const recorded = fs.readFileSync(path.join(workspaceRoot(), '.run_log_store', 'prod-failure-001.json'), 'utf8');
+    // Already there when the store is first listed: the baseline.
+    fs.writeFileSync(path.join(logs, 'old-failure-01.json'), recorded.replace(/prod-failure-001/g, 'old-failure-01'));
+    const configFile = path.join(tmp, 'signal.yaml');
+    fs.writeFileSync(configFile, `run-log-store:\n  type: file-system\n  config:\n    log_folder: ${logs}\n`);
+    const settings = vscode.workspace.getConfiguration('runnable');
+    const explorer = api.explorer!;
+    const findRoot = async () => {
+      for (const n of await children()) if ((await label(n)) === 'signal.yaml · file-system') return n;
+      return undefined;
+    };
+    try {
+      await settings.update('configFile', configFile, vscode.ConfigurationTarget.Global);
+      const root = await waitUntil(findRoot, { events: [provider.onDidChangeTreeData], what: 'the signal store root' });
+      // Whatever earlier tests signalled is looked at first.
+      await vscode.commands.executeCommand(Commands.showNewFailures);
+      await child(root, 'old-failure-01');
+      assert.strictEqual(explorer.newFailedRuns!(), 0, 'a failed run already in the store raises nothing');
+      assert.strictEqual(explorer.treeView.badge as unknown, undefined);
+      // A pipeline fails now: its run log lands in the watched folder.
+      fs.writeFileSync(path.join(logs, 'new-failure-01.json'), recorded.replace(/prod-failure-001/g, 'new-failure-01'));
+      await waitUntil(() => explorer.newFailedRuns!() === 1, { events: [provider.onDidChangeTreeData], what: 'the new failed run to be signalled' });
+      const badge = explorer.treeView.badge;
+      assert.strictEqual(badge?.value, 1);
+      assert.match(badge?.tooltip ?? '', /1 new failed run: new-failure-01/);
+      // Looking at them (the status item's command) clears the count.
+      await vscode.commands.executeCommand(Commands.showNewFailures);
+      assert.strictEqual(explorer.newFailedRuns!(), 0);
+      assert.strictEqual(explorer.treeView.badge as unknown, undefined);
+    } finally {
+      await settings.update('configFile', undefined, vscode.ConfigurationTarget.Global);
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+    await waitUntil(async () => !(await findRoot()), { events: [provider.onDidChangeTreeData], what: 'the configured root to go away' });
+  });
+
   it('a big store: the newest 200 failed runs name their failed step at once, older ones once expanded (no read of every run)', async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-explorer-'));
     const logs = path.join(tmp, 'logs');

@@ -7,6 +7,7 @@ export const Commands = {
   openRunLog: 'runnable.openRunLog',
   showStepOutput: 'runnable.showStepOutput',
   copyRunId: 'runnable.copyRunId',
+  showNewFailures: 'runnable.showNewFailures',
   // retry
   retryLocally: 'runnable.retryLocally',
   retryWithoutDebugging: 'runnable.retryWithoutDebugging',

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { registerExplorerCommands } from '../commands/explorerCommands';
 import type { Logger } from '../logger';
 import type { RunsService, Services } from '../services';
+import { FailureSignals } from './failureSignals';
 import { RunDocumentsProvider } from './runDocuments';
 import { describeFilter, isFilterActive } from './runFilter';
 import { RunsModel } from './runsModel';
@@ -28,12 +29,14 @@ export function registerExplorer(services: Services): void {
     treeView.message = isFilterActive(f) ? `Showing runs matching ${describeFilter(f)}. Clear the filter to see every run.` : undefined;
   };
   void vscode.commands.executeCommand('setContext', 'runnable.filterActive', false);
+  const signals = new FailureSignals(model, treeView as vscode.TreeView<unknown>, log);
   context.subscriptions.push(
     provider,
     treeView,
+    signals,
     model.onDidChange(showFilter),
     RunDocumentsProvider.register(model),
     registerExplorerCommands(model, log),
   );
-  services.explorer = { treeView: treeView as vscode.TreeView<unknown>, provider: provider as vscode.TreeDataProvider<unknown> };
+  services.explorer = { treeView: treeView as vscode.TreeView<unknown>, provider: provider as vscode.TreeDataProvider<unknown>, newFailedRuns: () => signals.pending };
 }

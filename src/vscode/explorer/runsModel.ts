@@ -53,6 +53,9 @@ export class RunsModel implements RunsService, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ModelChange>();
   /** Fine-grained: which store changed (the tree refreshes only that root). */
   readonly onDidChangeStore = this.changed.event;
+  private readonly listed = new vscode.EventEmitter<{ storeId: string; runs: RunSummary[] }>();
+  /** Every settled listing of a store (the tree's, a command's, a refresh's): the new-failure signal reads these. */
+  readonly onDidList = this.listed.event;
   readonly onDidChange: vscode.Event<void> = (listener, thisArgs, disposables) =>
     this.changed.event(() => listener.call(thisArgs), undefined, disposables);
 
@@ -91,6 +94,7 @@ export class RunsModel implements RunsService, vscode.Disposable {
     this.statter.dispose();
     for (const t of this.timers.values()) clearTimeout(t);
     for (const d of [...this.storeWatchers, ...this.disposables]) d.dispose();
+    this.listed.dispose();
   }
 
   // --- discovery -------------------------------------------------------------------------------------------------
@@ -275,6 +279,7 @@ export class RunsModel implements RunsService, vscode.Disposable {
       const store = this.store(storeId);
       p = store ? store.listRuns(this.abort.signal) : Promise.reject(new Error(`No open store with id ${storeId}; refresh the Runs view.`));
       this.lists.set(storeId, p);
+      p.then((runs) => { if (this.lists.get(storeId) === p) this.listed.fire({ storeId, runs }); }, () => undefined);
       p.catch(() => { if (this.lists.get(storeId) === p) this.lists.delete(storeId); });
     }
     return p;
