@@ -46,6 +46,17 @@ describe('interpreter pre-flight', () => {
     assert.deepEqual(cmd, { kind: 'conda', command: `conda install -y -p '${prefix}' -c conda-forge debugpy` });
   });
 
+  it('a hostile workspace: its json.py does not run while the interpreter is checked; its own packages are still found', async () => {
+    const ws = tmp();
+    const marker = path.join(ws, 'PWNED');
+    fs.writeFileSync(path.join(ws, 'json.py'), `open(${JSON.stringify(marker)}, "w").write("ran")\nfrom json import *\n`);
+    fs.mkdirSync(path.join(ws, 'runnable'));
+    fs.writeFileSync(path.join(ws, 'runnable', '__init__.py'), `open(${JSON.stringify(marker)}, "w").write("imported")\n`);
+    const facts = await probeEnvironment(testPython(), { PATH: process.env.PATH }, ws);
+    assert.equal(fs.existsSync(marker), false, 'nothing from the workspace ran');
+    assert.equal(facts.runnable, true, 'a runnable the retry\'s folder holds is found (located, not imported)');
+  });
+
   it('a missing interpreter is a sentence, not a stack', async () => {
     await assert.rejects(probeEnvironment(path.join(tmp(), 'no-such-python'), process.env, undefined), /it was not found/);
     assert.equal(missingSentence('/p/python', 'the `runnable.pythonPath` setting', ['runnable', 'debugpy']),

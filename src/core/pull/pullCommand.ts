@@ -1,6 +1,7 @@
 // `runnable-runs pull RUN_ID [--to DIR]`: the headless "Pull run to local sandbox" — finds the run among the
 // workspace's minio / chunked-minio stores, copies it into the sandbox and prints how to retry it there.
 import * as path from 'node:path';
+import { shellQuote } from '../text/shell';
 import { CliError, type CliCommand, commonOptions, openWorkspaceStores } from '../cli/command';
 import { normaliseRun } from '../runlog/normalise';
 import { parseRunLogText } from '../runlog/parse';
@@ -10,9 +11,6 @@ import { isS3Store } from '../stores/s3/openS3Store';
 import type { S3RunLogStore } from '../stores/s3/s3RunLogStore';
 import { DEFAULT_SANDBOX, pullRun } from './pullRun';
 
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 function kb(bytes: number): string {
   return bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`;

@@ -6,7 +6,9 @@
 // itself: `<prefix>/conda-meta` (conda), `uv = …` in `<prefix>/pyvenv.cfg` (uv writes it), pip importable or not.
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { shellQuote } from '../text/shell';
 
 export interface EnvironmentFacts {
   version: string;
@@ -17,15 +19,26 @@ export interface EnvironmentFacts {
   pip?: boolean;
 }
 
-// find_spec locates a package without importing (running) it.
+// find_spec locates a package without importing (running) it. The probe runs from an empty folder of its own, so
+// `python -c` does not put the workspace first on sys.path while the standard library loads (a workspace `json.py`
+// would run); the retry's folder is added afterwards (argv[1]), so a runnable or debugpy that only the retry's
+// folder holds is found as the retry will find it, without running anything from it.
 const PROBE =
   'import json, sys, importlib.util as u\n' +
+  'sys.path.insert(0, sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1] else None\n' +
   'print(json.dumps({"version": sys.version.split()[0], "debugpy": u.find_spec("debugpy") is not None, ' +
   '"runnable": u.find_spec("runnable") is not None, "prefix": sys.prefix, "pip": u.find_spec("pip") is not None}))';
 
+let neutral: string | undefined;
+/** An empty folder only this process made: a cwd that puts nothing on sys.path. */
+function neutralDir(): string {
+  if (!neutral || !fs.existsSync(neutral)) neutral = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-probe-'));
+  return neutral;
+}
+
 export function probeEnvironment(python: string, env: NodeJS.ProcessEnv, cwd: string | undefined, timeoutMs = 15_000): Promise<EnvironmentFacts> {
   return new Promise((resolve, reject) => {
-    execFile(python, ['-c', PROBE], { env, cwd, timeout: timeoutMs }, (err, stdout, stderr) => {
+    execFile(python, ['-c', PROBE, cwd ?? ''], { env, cwd: neutralDir(), timeout: timeoutMs }, (err, stdout, stderr) => {
       if (err) {
         const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'it was not found' : (stderr.trim().split('\n').pop() ?? err.message);
         reject(new Error(why));
@@ -53,10 +66,6 @@ export function environmentKind(facts: EnvironmentFacts): EnvironmentKind {
   return facts.pip === false ? 'no-pip' : 'pip';
 }
 
-const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
-function sh(s: string): string {
-  return SAFE.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /** The packages a retry needs that the interpreter lacks, in install order. */
 export function missingPackages(facts: EnvironmentFacts, needDebugpy: boolean): string[] {
@@ -66,12 +75,12 @@ export function missingPackages(facts: EnvironmentFacts, needDebugpy: boolean): 
 /** A shell command that installs `packages` into this interpreter's environment, by how it is managed. */
 export function installCommand(python: string, facts: EnvironmentFacts, packages: string[]): { kind: EnvironmentKind; command: string } {
   const kind = environmentKind(facts);
-  const pkgs = packages.map(sh).join(' ');
+  const pkgs = packages.map((p) => shellQuote(p)).join(' ');
   switch (kind) {
-    case 'conda': return { kind, command: `conda install -y -p ${sh(facts.prefix!)} -c conda-forge ${pkgs}` };
-    case 'uv': return { kind, command: `uv pip install --python ${sh(python)} ${pkgs}` };
-    case 'no-pip': return { kind, command: `${sh(python)} -m ensurepip && ${sh(python)} -m pip install ${pkgs}` };
-    default: return { kind, command: `${sh(python)} -m pip install ${pkgs}` };
+    case 'conda': return { kind, command: `conda install -y -p ${shellQuote(facts.prefix!)} -c conda-forge ${pkgs}` };
+    case 'uv': return { kind, command: `uv pip install --python ${shellQuote(python)} ${pkgs}` };
+    case 'no-pip': return { kind, command: `${shellQuote(python)} -m ensurepip && ${shellQuote(python)} -m pip install ${pkgs}` };
+    default: return { kind, command: `${shellQuote(python)} -m pip install ${pkgs}` };
   }
 }
 

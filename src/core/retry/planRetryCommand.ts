@@ -1,14 +1,12 @@
 // `runnable-runs plan-retry RUN_ID`: the retry plan "Retry locally" would launch, as text or JSON.
 // Exit 0 when the retry can run, 3 when the plan is blocked (the plan is still printed), 2 on bad input.
 import { CliError, type CliCommand, commonOptions } from '../cli/command';
+import { shellQuote } from '../text/shell';
 import { planRetry } from './plan';
 import type { RetryPlan } from './types';
 
 export const BLOCKED_EXIT = 3;
 
-function shellQuote(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /** The plan as a few readable lines (the --json form is the plan object itself). */
 export function formatPlan(plan: RetryPlan, python: string): string[] {

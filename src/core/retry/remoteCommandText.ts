@@ -1,6 +1,7 @@
 // What "Copy Retry Command" adds around the shell line: credentials withheld from the copied env, and for a run of a
 // remote (minio / chunked-minio) store, `#` comment lines saying where the retry writes and which credentials it needs.
 // Pure (no vscode): the command in src/vscode/commands/retryCommands.ts joins these with retryShellLine().
+import { inertText } from '../text/shell';
 
 /** The AWS variables the S3 stores read (src/core/stores/s3/credentials.ts); named in notes, their values never copied. */
 export const AWS_CREDENTIAL_ENV = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
@@ -43,8 +44,9 @@ export interface RemoteCommandContext {
 }
 
 /** One line of comment text: a label or path with a newline must not end the comment and run as a command. */
+/** One line with no control character (a run id or label from a run log never acts on the terminal it is pasted in). */
 function oneLine(s: string): string {
-  return s.replace(/[\r\n]+/g, ' ');
+  return inertText(s);
 }
 
 /**

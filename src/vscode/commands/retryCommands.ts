@@ -141,6 +141,12 @@ export function registerRetryCommands(services: Services, preparation: RetryPrep
   // A remote run is copied like Retry Locally retries it (src/vscode/remote/remoteRetry.ts): the sandbox (pulled first)
   // or the original store; the text then says in `#` lines where the retry writes. Credentials never reach the text.
   const copyRetryCommand = async (arg?: unknown, overrides?: RetryOverrides): Promise<string | undefined> => {
+    // Building the command plans the retry, which starts the interpreter in the workspace (the probe, the
+    // interpreter check): workspace code could run. Refused in an untrusted workspace, like Retry Locally.
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showErrorMessage('Copy Retry Command plans the retry, which runs the workspace\'s Python, so it is disabled in an untrusted workspace. Trust this workspace (Manage Workspace Trust) to copy retry commands.');
+      return undefined;
+    }
     const picked = await pick(arg, 'Copy the retry command of a failed run');
     const target = picked && (await retryTarget(services, picked, overrides, 'copy'));
     if (!picked || !target) return undefined;

@@ -31,6 +31,12 @@ function isAbort(e: unknown): boolean {
 
 export function pullRunCommand(services: Services) {
   return async (arg?: unknown, options: PullCommandOptions = {}): Promise<PullCommandResult | undefined> => {
+    // A pull writes into the workspace (.runnable-sandbox/, whose symlinks and manifest the workspace controls) and
+    // prepares a retry there: not in an untrusted workspace.
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showErrorMessage('Pull Run writes a sandbox copy into this workspace to retry it, so it is disabled in an untrusted workspace. Trust this workspace (Manage Workspace Trust) to pull runs.');
+      return undefined;
+    }
     const ref = toRunRef(arg) ?? (await services.runs.pickRun({ title: 'Pull a run to the local sandbox' }));
     if (!ref) return undefined;
     const d = (await services.runs.descriptors()).find((x) => x.id === ref.storeId);
