@@ -158,6 +158,55 @@ void describe('pull a remote run into a local sandbox', () => {
     await assert.rejects(fs.stat(path.join(to, 'sandbox.yaml')), 'no sandbox config for an unfinished pull');
   });
 
+  void it('a hostile sandbox: links are refused, manifest paths outside are kept, `..` catalog keys are skipped', async () => {
+    // A workspace ships .runnable-sandbox/.catalog/<run> as a link to a folder of the user's: nothing is written there.
+    const victim = await fs.mkdtemp(path.join(os.tmpdir(), 'pull-victim-'));
+    await fs.writeFile(path.join(victim, 'model.dill'), 'precious');
+    const linked = path.join(ws, 'box-link');
+    await fs.mkdir(path.join(linked, '.catalog'), { recursive: true });
+    await fs.symlink(victim, path.join(linked, '.catalog', 'argo-train-7731'));
+    await assert.rejects(pullRun({ descriptor: minio, runId: 'argo-train-7731', to: linked, storeOptions: opts() }), /is a symbolic link inside the sandbox/);
+    assert.deepEqual(await fs.readdir(victim), ['model.dill']);
+    assert.equal(await fs.readFile(path.join(victim, 'model.dill'), 'utf8'), 'precious');
+    // The chunked layout's clean-up (a recursive rm of the run's log folder) does not follow a linked folder either.
+    const chunkLinked = path.join(ws, 'box-link-chunked');
+    await fs.mkdir(path.join(chunkLinked, '.run_log_store'), { recursive: true });
+    await fs.symlink(victim, path.join(chunkLinked, '.run_log_store', 'map-fail-0001'));
+    await assert.rejects(
+      pullRun({ descriptor: chunked, runId: 'map-fail-0001', to: chunkLinked, layout: 'chunked-fs', storeOptions: opts() }),
+      /is a symbolic link inside the sandbox/,
+    );
+    assert.deepEqual(await fs.readdir(victim), ['model.dill']);
+
+    // A committed manifest names a file outside the sandbox as a catalog file that is gone from the store: kept.
+    const box = path.join(ws, 'box-manifest');
+    await pullRun({ descriptor: minio, runId: 'argo-train-7731', to: box, storeOptions: opts() });
+    const manifestFile = path.join(box, '.pull-manifest.json');
+    const m = JSON.parse(await fs.readFile(manifestFile, 'utf8'));
+    const rel = path.relative(box, path.join(victim, 'model.dill'));
+    m.runs['argo-train-7731'].objects.push({ key: 'catalog:argo-train-7731/old.dill', etag: 'x', size: 8, kind: 'catalog', localPath: rel });
+    await fs.writeFile(manifestFile, JSON.stringify(m));
+    const again = await pullRun({ descriptor: minio, runId: 'argo-train-7731', to: box, storeOptions: opts() });
+    assert.equal(await fs.readFile(path.join(victim, 'model.dill'), 'utf8'), 'precious');
+    assert.ok(again.warnings.some((w) => w.includes('Did not delete') && w.includes('outside the sandbox')), again.warnings.join('\n'));
+
+    // A catalog key with `..` in it would land beside the run's folder: skipped and named, the rest is pulled.
+    await client.send(new PutObjectCommand({ Bucket: 'catalog', Key: 'argo-train-7731/../escape.txt', Body: Buffer.from('escaped') }));
+    try {
+      const dots = path.join(ws, 'box-dots');
+      const r = await pullRun({ descriptor: minio, runId: 'argo-train-7731', to: dots, storeOptions: opts() });
+      assert.ok(r.warnings.some((w) => w.includes('argo-train-7731/../escape.txt')), r.warnings.join('\n'));
+      assert.ok(!r.catalogFiles.includes('../escape.txt'));
+      await assert.rejects(fs.stat(path.join(dots, '.catalog', 'escape.txt')));
+      assert.ok(r.catalogFiles.includes('model.dill'));
+      assert.ok((await fs.stat(path.join(dots, '.catalog', 'argo-train-7731', 'model.dill'))).size > 0);
+    } finally {
+      const { DeleteObjectCommand } = await import('@aws-sdk/client-s3');
+      await client.send(new DeleteObjectCommand({ Bucket: 'catalog', Key: 'argo-train-7731/../escape.txt' }));
+      await fs.rm(victim, { recursive: true, force: true });
+    }
+  });
+
   void it('runnable-runs pull RUN_ID: headless pull, then show reads the sandbox copy', async () => {
     const out: string[] = [];
     const err: string[] = [];

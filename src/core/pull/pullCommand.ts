@@ -78,6 +78,7 @@ export const pullCommand: CliCommand = {
     io.out(
       `Pulled ${runId} from ${result.source}: ${result.fetched} objects fetched (${kb(result.bytes)}), ${result.unchanged} unchanged -> ${result.to}`,
     );
+    for (const w of result.warnings) io.err(`warning: ${w}`);
     io.out('Retry it against the sandbox (production is not touched), from the workspace folder:');
     io.out(
       `  RUNNABLE_CONFIGURATION_FILE=${shellQuote(result.configFile)} RUNNABLE_RETRY_RUN_ID=${shellQuote(runId)} RUNNABLE_RETRY_INDICATOR=${indicator} <the pipeline command>`,

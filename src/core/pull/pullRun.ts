@@ -14,7 +14,7 @@ import { isS3Store, openS3Store } from '../stores/s3/openS3Store';
 import type { S3ObjectInfo } from '../stores/s3/s3Access';
 import type { S3RunLogStore } from '../stores/s3/s3RunLogStore';
 import type { S3StoreOptions } from '../stores/s3/s3StoreConfig';
-import { readManifest, writeManifest, type PulledObject } from './manifest';
+import { MANIFEST_FILE, readManifest, writeManifest, type PulledObject } from './manifest';
 import { writeSandboxConfig, type SandboxLayout } from './sandboxConfig';
 
 /** The default sandbox folder inside the workspace (kept out of git by its own .gitignore). */
@@ -61,6 +61,8 @@ export interface PullResult {
   catalogFiles: string[];
   /** Where the run came from, without credentials. */
   source: string;
+  /** Catalog keys and manifest entries skipped because their path would leave the sandbox (each named). */
+  warnings: string[];
 }
 
 function md5(b: Buffer): string {
@@ -105,6 +107,36 @@ function decodeBody(text: string, where: string): unknown {
   return typeof v === 'string' ? decodeJsonText(v, where) : v;
 }
 
+/**
+ * Every path a pull writes or deletes stays inside the sandbox, and never goes through a symbolic link: the
+ * workspace ships `.runnable-sandbox/` (and could ship `.catalog/<run>` as a link to ~/), so a link anywhere from the
+ * sandbox root down to the target is refused, and so is a path that resolves outside it (`..` in a key or manifest).
+ * Checked component by component with lstat, so the link itself is found, not its target.
+ */
+async function guardPath(root: string, target: string, what: string): Promise<string> {
+  const rel = path.relative(root, target);
+  if (rel === '' || rel.startsWith(`..${path.sep}`) || rel === '..' || path.isAbsolute(rel)) {
+    throw new RunLogError(`${what} would be written at ${target}, outside the sandbox ${root}; refused.`);
+  }
+  let cur = root;
+  for (const part of ['', ...rel.split(path.sep)]) {
+    cur = part ? path.join(cur, part) : cur;
+    const st = await fs.lstat(cur).catch(() => undefined);
+    if (!st) break;
+    if (st.isSymbolicLink()) {
+      throw new RunLogError(`${cur} is a symbolic link inside the sandbox; a pull never writes or deletes through links (it could point anywhere). Remove it and pull again.`);
+    }
+  }
+  return target;
+}
+
+/** A catalog object's name as a relative path inside the run's catalog folder, or undefined when it would leave it. */
+function catalogRelative(name: string): string | undefined {
+  const parts = name.split('/');
+  if (!name || name.startsWith('/') || parts.some((p) => p === '..' || p === '.' || p === '' || p.includes('\\'))) return undefined;
+  return path.join(...parts);
+}
+
 /** Refuses run ids that would escape the sandbox folders. */
 function checkRunId(runId: string): void {
   if (!runId || runId === '.' || runId === '..' || /[\\/]/.test(runId)) {
@@ -138,7 +170,15 @@ export async function pullRun(req: PullRequest): Promise<PullResult> {
     }
     const branches = runObjects.filter((o) => o !== main);
     const catalog = await store.catalog();
-    const catalogObjects = catalog ? await catalog.listObjects(runId, signal) : [];
+    const listed = catalog ? await catalog.listObjects(runId, signal) : [];
+    const warnings: string[] = [];
+    // A key with `..` (or an empty segment) cannot be a file of this run's catalog folder: skipped and named, the
+    // rest is pulled.
+    const catalogObjects = listed.filter((o) => {
+      if (catalogRelative(o.name) !== undefined) return true;
+      warnings.push(`Skipped catalog object ${o.key}: its name would leave the run's catalog folder.`);
+      return false;
+    });
 
     const manifest = await readManifest(to);
     const previous = manifest.runs[runId];
@@ -153,7 +193,7 @@ export async function pullRun(req: PullRequest): Promise<PullResult> {
     const catalogTodo: typeof catalogObjects = [];
     for (const o of catalogObjects) {
       const k = known.get(`catalog:${o.key}`);
-      const local = path.join(catalogDir, ...o.name.split('/'));
+      const local = path.join(catalogDir, catalogRelative(o.name)!);
       const st = await fs.stat(local).catch(() => undefined);
       if (!k || k.etag !== o.etag || k.size !== o.size || !st || st.size !== o.size) catalogTodo.push(o);
     }
@@ -185,14 +225,14 @@ export async function pullRun(req: PullRequest): Promise<PullResult> {
         const full = branchBodies.length
           ? mergeBranchLogsRaw(mainBody.value as RawRunLog, branchBodies.map((b) => b.value as RawBranchLog))
           : (mainBody.value as Record<string, unknown>);
-        await writeAtomic(runLogPath, JSON.stringify(full, null, 4));
+        await writeAtomic(await guardPath(to, runLogPath, 'The run log'), JSON.stringify(full, null, 4));
       } else {
         const dir = path.join(logFolder, runId);
-        await fs.rm(dir, { recursive: true, force: true });
-        await writeAtomic(runLogPath, JSON.stringify(mainBody.value, null, 4));
+        await fs.rm(await guardPath(to, dir, 'The run\'s log folder'), { recursive: true, force: true });
+        await writeAtomic(await guardPath(to, runLogPath, 'The run log'), JSON.stringify(mainBody.value, null, 4));
         for (const b of branchBodies) {
           const name = b.o.key.slice(b.o.key.lastIndexOf('/') + 1);
-          await writeAtomic(path.join(dir, `${name}.json`), JSON.stringify(b.value, null, 4));
+          await writeAtomic(await guardPath(to, path.join(dir, `${name}.json`), `Branch log ${b.o.key}`), JSON.stringify(b.value, null, 4));
         }
       }
     }
@@ -202,14 +242,21 @@ export async function pullRun(req: PullRequest): Promise<PullResult> {
       const where = `catalog object ${o.key}`;
       if (!got) throw new RunLogError(`${where} disappeared while pulling; pull again.`);
       verify(o, got, where);
-      await writeAtomic(path.join(catalogDir, ...o.name.split('/')), got.body);
+      await writeAtomic(await guardPath(to, path.join(catalogDir, catalogRelative(o.name)!), `Catalog object ${o.key}`), got.body);
       tick(o);
     });
 
     // Catalog files that were pulled before but are gone from the store now.
     const remote = new Set(catalogObjects.map((o) => `catalog:${o.key}`));
     for (const k of known.values()) {
-      if (k.kind === 'catalog' && !remote.has(k.key) && k.localPath) await fs.rm(path.join(to, k.localPath), { force: true });
+      if (k.kind !== 'catalog' || remote.has(k.key) || !k.localPath) continue;
+      // The manifest is a file in the workspace: an entry naming a path outside the sandbox is never deleted.
+      const target = path.resolve(to, k.localPath);
+      const ok = await guardPath(to, target, `Manifest entry ${k.key}`).then(() => true, (e: unknown) => {
+        warnings.push(`Did not delete ${k.localPath} (manifest entry ${k.key}): ${e instanceof Error ? e.message : String(e)}`);
+        return false;
+      });
+      if (ok) await fs.rm(target, { force: true });
     }
 
     manifest.runs[runId] = {
@@ -221,6 +268,8 @@ export async function pullRun(req: PullRequest): Promise<PullResult> {
         ...catalogObjects.map((o) => ({ key: `catalog:${o.key}`, etag: o.etag, size: o.size, kind: 'catalog' as const, localPath: path.relative(to, path.join(catalogDir, o.name)) })),
       ],
     };
+    await guardPath(to, configFile, 'The sandbox config');
+    await guardPath(to, path.join(to, MANIFEST_FILE), 'The pull manifest');
     await writeSandboxConfig(to, layout, source);
     await writeManifest(to, manifest);
     return {
@@ -235,6 +284,7 @@ export async function pullRun(req: PullRequest): Promise<PullResult> {
       bytes: progress.bytes,
       catalogFiles: catalogObjects.map((o) => o.name),
       source,
+      warnings,
     };
   } catch (e) {
     // Messages built here may quote paths and keys; never credentials.

@@ -91,6 +91,7 @@ export function pullRunCommand(services: Services) {
       return undefined;
     }
     services.log.info(`Pulled ${ref.runId} from ${result.source} to ${result.to}: ${result.fetched} fetched (${result.bytes} bytes), ${result.unchanged} unchanged`);
+    for (const w of result.warnings) services.log.warn(w);
     // A sandbox outside the workspace folders is not found by discovery: tell the Runs view about its config.
     if (!vscode.workspace.getWorkspaceFolder(vscode.Uri.file(result.configFile))) services.runs.addConfigFile?.(result.configFile);
     services.runs.refresh();
@@ -103,7 +104,7 @@ export function pullRunCommand(services: Services) {
     const choice = options.retry
       ? retry
       : await vscode.window.showInformationMessage(
-          `Pulled ${ref.runId} into ${where}: ${result.fetched} objects fetched (${kb(result.bytes)}), ${result.unchanged} unchanged. Production is not touched by a retry there.`,
+          `Pulled ${ref.runId} into ${where}: ${result.fetched} objects fetched (${kb(result.bytes)}), ${result.unchanged} unchanged. Production is not touched by a retry there.${result.warnings.length ? ` ${result.warnings.length} item(s) skipped as unsafe; see the Runnable output.` : ''}`,
           ...(sandboxRef ? [retry] : []),
           'Open Sandbox Config',
         );
