@@ -189,6 +189,49 @@ void describe('S3 failures', () => {
     });
   });
 
+  void it('a body that stalls after the headers ends in the timeout sentence (get, list, pull), not a hang', async () => {
+    // Its own moto, without enforced keys (moto rejects some signed prefixed listings relayed by a proxy).
+    const moto = await startMoto();
+    const seed = s3Client(moto.endpoint);
+    await seedFixture(seed);
+    seed.destroy();
+    const stalled: http.ServerResponse[] = [];
+    const proxy = http.createServer((req, res) => {
+      const objectGet = req.method === 'GET' && !/[?&]list-type=/.test(req.url ?? '') && (req.url ?? '').split('?')[0].split('/').filter(Boolean).length > 1;
+      const up = http.request(`${moto.endpoint}${req.url}`, { method: req.method, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        if (!objectGet || (r.statusCode !== 200 && r.statusCode !== 206)) return void r.pipe(res);
+        // The headers and a first few bytes, then nothing: the connection stays open.
+        r.once('data', (c: Buffer) => {
+          res.write(c.subarray(0, Math.min(8, c.length - 1)));
+          r.destroy();
+          stalled.push(res);
+        });
+      });
+      req.pipe(up);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const port = (proxy.address() as net.AddressInfo).port;
+    try {
+      const d = await minioDescriptor(path.join(tmp, 'stall'), `http://127.0.0.1:${port}`);
+      const store = openS3Store(d, { env: {}, home: tmp, timeoutMs: 400 });
+      const sentence = /^The S3 endpoint http:\/\/127\.0\.0\.1:\d+ did not answer within 400 ms\./;
+      await assert.rejects(store.getRun('argo-train-7731'), (e: unknown) => e instanceof RunLogError && sentence.test(e.message));
+      // The listing reads each run's summary: the stalled run is an error item with the sentence.
+      const items = await store.listRuns();
+      assert.equal(items.length, 1);
+      assert.match(items[0].error ?? '', /did not answer within 400 ms/);
+      const { pullRun } = await import('../../src/core/pull/pullRun');
+      await assert.rejects(pullRun({ descriptor: d, runId: 'argo-train-7731', to: path.join(tmp, 'stall-box'), store }), (e: unknown) => e instanceof Error && /did not answer within 400 ms/.test(e.message));
+      assert.ok(stalled.length >= 3, `bodies stalled: ${stalled.length}`);
+    } finally {
+      stalled.forEach((r) => r.destroy());
+      proxy.closeAllConnections();
+      await new Promise<void>((r) => proxy.close(() => r()));
+      await moto.stop();
+    }
+  });
+
   void it("config keys from runnable's docs that its code rejects get a warning naming the right key", async () => {
     const d = await minioDescriptor(path.join(tmp, 'doc-keys'), 'http://127.0.0.1:1', '    endpoint: http://minio:9000\n    bucket_name: logs\n    access_key: abcdefgh\n');
     const store = openS3Store(d, { env: {}, home: tmp });

@@ -63,6 +63,46 @@ function delay(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * Reads a GET body with a deadline on silence: the SDK's requestTimeout covers the wait for the headers, not a body
+ * that stalls after them (`transformToByteArray()` would wait forever). Each chunk re-arms the timer, so a large
+ * catalog object on a slow but moving link is fine; `idleMs` without a byte ends the read with a TimeoutError (the
+ * same sentence as a request timeout) and destroys the socket. The caller's signal cancels the read too.
+ */
+async function readBody(body: unknown, idleMs: number, signal?: AbortSignal): Promise<Buffer> {
+  if (!body) return Buffer.alloc(0);
+  const stream = body as AsyncIterable<Uint8Array> & { destroy?: (e?: Error) => void; transformToByteArray?: () => Promise<Uint8Array> };
+  if (typeof stream[Symbol.asyncIterator] !== 'function' || typeof stream.destroy !== 'function') {
+    // Not a Node stream (a browser body or a test double): the SDK's own reader.
+    const b = await stream.transformToByteArray!();
+    return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  }
+  const chunks: Buffer[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const e = new Error(`The body stopped arriving: no data for ${idleMs} ms.`);
+      e.name = 'TimeoutError';
+      stream.destroy!(e);
+    }, idleMs);
+  };
+  const onAbort = (): void => stream.destroy!(abortError());
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    arm();
+    for await (const c of stream) {
+      chunks.push(Buffer.from(c));
+      arm();
+    }
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+  return Buffer.concat(chunks);
+}
+
 const stripQuotes = (s: string | undefined): string => (s ?? '').replace(/^"|"$/g, '');
 
 export class S3Access {
@@ -187,8 +227,7 @@ export class S3Access {
   async get(key: string, signal?: AbortSignal): Promise<S3Body> {
     return this.send(key, signal, async ({ sdk, client }) => {
       const r = await client.send(new sdk.GetObjectCommand({ Bucket: this.location.bucket, Key: key }), { abortSignal: signal as never });
-      const bytes = r.Body ? await r.Body.transformToByteArray() : new Uint8Array();
-      const body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const body = await readBody(r.Body, this.timeoutMs, signal);
       return { body, etag: stripQuotes(r.ETag), size: r.ContentLength ?? body.length, lastModifiedMs: r.LastModified?.getTime() ?? NaN };
     });
   }
@@ -199,8 +238,7 @@ export class S3Access {
       const r = await client.send(new sdk.GetObjectCommand({ Bucket: this.location.bucket, Key: key, Range: `bytes=0-${bytes - 1}` }), {
         abortSignal: signal as never,
       });
-      const b = r.Body ? await r.Body.transformToByteArray() : new Uint8Array();
-      return Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+      return readBody(r.Body, this.timeoutMs, signal);
     });
   }
 
