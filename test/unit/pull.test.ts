@@ -207,6 +207,30 @@ void describe('pull a remote run into a local sandbox', () => {
     }
   });
 
+  void it('a password in the endpoint URL (also from RUNNABLE_VAR_*) is in no id, setting, manifest or sandbox file', async () => {
+    // A workspace of its own (the CLI test below discovers every config under ws).
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'pull-userinfo-'));
+    const withPass = moto.endpoint.replace('http://', 'http://minio-user:Pa55w0rdInUrl@');
+    await writeConfigs(dir, withPass);
+    // The chunked config takes its endpoint from a variable, as runnable's ${...} templating allows.
+    const chunkedFile = path.join(dir, 'prod-chunked-minio.yaml');
+    await fs.writeFile(chunkedFile, (await fs.readFile(chunkedFile, 'utf8')).split(withPass).join('${ENDPOINT}'));
+    const env = { RUNNABLE_VAR_ENDPOINT: moto.endpoint.replace('http://', 'http://minio-user:VarPa55InUrl@') };
+    const { stores } = await discoverStores({ cwd: dir, env });
+    const remote = stores.filter((s) => s.type === 'minio' || s.type === 'chunked-minio');
+    assert.equal(remote.length, 2);
+    const to = path.join(dir, '.runnable-sandbox');
+    await pullRun({ descriptor: remote.find((s) => s.type === 'minio')!, runId: 'argo-train-7731', to, storeOptions: { env, home: dir } });
+    await pullRun({ descriptor: remote.find((s) => s.type === 'chunked-minio')!, runId: 'argo-train-7732', to: path.join(dir, 'box2'), storeOptions: { env, home: dir } });
+    const written = [JSON.stringify(stores)];
+    for (const f of ['.pull-manifest.json', 'sandbox.yaml']) written.push(await fs.readFile(path.join(to, f), 'utf8'), await fs.readFile(path.join(dir, 'box2', f), 'utf8'));
+    for (const text of written) {
+      assert.ok(!text.includes('Pa55w0rdInUrl') && !text.includes('VarPa55InUrl') && !text.includes('minio-user'), text.slice(0, 400));
+    }
+    assert.ok(remote.every((s) => s.id.includes(moto.endpoint)), remote.map((s) => s.id).join(', '));
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
   void it('runnable-runs pull RUN_ID: headless pull, then show reads the sandbox copy', async () => {
     const out: string[] = [];
     const err: string[] = [];

@@ -1,6 +1,7 @@
 // A store's settings as runnable instantiates it: the service's `config:` block with each service's defaults
 // (extensions/run_log_store/*.py, extensions/catalog/*.py), resolved locations, and secrets kept out of `settings`.
 import * as path from 'node:path';
+import { withoutUserInfo } from '../stores/s3/s3Settings';
 
 /** Run log store types runnable ships (pyproject entry points `run_log_store`). */
 export const KNOWN_STORE_TYPES = ['file-system', 'chunked-fs', 'minio', 'chunked-minio', 'buffered'] as const;
@@ -56,7 +57,10 @@ export function maskSecrets(settings: Record<string, unknown>): Record<string, u
 }
 
 function s3(type: string, kw: Record<string, unknown>, defaultBucket: string): ResolvedStore {
-  const endpoint = str(kw.endpoint_url, MINIO_ENDPOINT);
+  // `http://user:password@host` is dropped to `http://host` before it becomes an id, a setting, a manifest's source
+  // or a TreeItem id: S3 signs requests with the access keys, and neither our SDK nor runnable's (boto3 through
+  // cloudpathlib) authenticates with URL userinfo, so the password has no use and would only be written around.
+  const endpoint = withoutUserInfo(str(kw.endpoint_url, MINIO_ENDPOINT));
   const bucket = str(kw.bucket, defaultBucket);
   const secrets = { accessKeyId: str(kw.aws_access_key_id, MINIO_USER), secretAccessKey: str(kw.aws_secret_access_key, MINIO_USER) };
   const settings = maskSecrets({ ...kw, endpoint_url: endpoint, bucket, aws_access_key_id: secrets.accessKeyId, aws_secret_access_key: secrets.secretAccessKey });

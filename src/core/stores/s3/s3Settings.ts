@@ -76,7 +76,8 @@ export function readS3Settings(
       );
     }
   }
-  const endpointUrl = str(c.endpoint_url) ?? RUNNABLE_S3_DEFAULTS.endpointUrl;
+  // Userinfo is never used to sign (the keys are) and never kept (see storeSettings).
+  const endpointUrl = withoutUserInfo(str(c.endpoint_url) ?? RUNNABLE_S3_DEFAULTS.endpointUrl);
   const bucketValue = str(c.bucket) ?? (role === 'catalog' ? RUNNABLE_S3_DEFAULTS.catalogBucket : RUNNABLE_S3_DEFAULTS.runLogBucket);
   const { bucket, prefix } = splitBucket(bucketValue);
   const accessKeyId = str(c.aws_access_key_id);
