@@ -8,6 +8,7 @@ import { planRetryCommand } from './core/retry/planRetryCommand';
 import { pullCommand } from './core/pull/pullCommand';
 import { RunLogError } from './core/stores/runLogStore';
 import { StatWorker } from './core/stores/statWorker';
+import { terminalSafe } from './core/text/terminal';
 
 /**
  * The command table. Extension point: a feature adds a command as its own module exporting a `CliCommand`
@@ -30,7 +31,9 @@ function usage(commands: CliCommand[]): string {
   ].join('\n');
 }
 
-export async function main(argv: string[], io: CliIo, commands: CliCommand[] = COMMANDS): Promise<number> {
+export async function main(argv: string[], rawIo: CliIo, commands: CliCommand[] = COMMANDS): Promise<number> {
+  // No byte from a run log reaches the terminal as a control sequence (core/text/terminal.ts).
+  const io: CliIo = { ...rawIo, out: (t) => rawIo.out(terminalSafe(t)), err: (t) => rawIo.err(terminalSafe(t)) };
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     (name ? io.out : io.err)(usage(commands));

@@ -69,6 +69,30 @@ describe('runnable-runs list', () => {
     assert.deepEqual(json<ListEntry[]>(['list', '--cwd', dir, '--var', 'env=dev']), []);
   });
 
+  it('control sequences from a run log never reach the terminal; --json keeps the exact values', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-cli-'));
+    temps.push(dir);
+    fs.cpSync(path.join(FIXTURES, 'ml-file-system'), dir, { recursive: true });
+    const file = path.join(dir, '.run_log_store/prod-failure-001.json');
+    const log = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const tag = 'nightly\u001b]0;PWNED\u0007\u009b2J';
+    log.tag = tag;
+    log.steps.deploy.attempts[0].message = 'boom\u001b[8mhidden\u001b[0m\r';
+    fs.writeFileSync(file, JSON.stringify(log));
+    for (const args of [['list', '--cwd', dir], ['show', 'prod-failure-001', '--cwd', dir]]) {
+      const r = cli(args);
+      assert.equal(r.code, 0, r.stderr);
+      assert.doesNotMatch(r.stdout + r.stderr, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/, args.join(' '));
+      assert.match(r.stdout, /nightly\\u001b\]0;PWNED\\u0007\\u009b2J/, `${args[0]} shows the bytes as text`);
+    }
+    const listed = json<ListEntry[]>(['list', '--cwd', dir]);
+    assert.equal(listed[0].tag, tag);
+    const r = cli(['list', '--cwd', dir, '--json']);
+    assert.doesNotMatch(r.stdout, /[\u007f-\u009f\u001b]/);
+    const shown = json<ShowJson>(['show', 'prod-failure-001', '--cwd', dir]);
+    assert.equal(shown.steps.find((st) => st.internalName === 'deploy')!.attempts[0].message, 'boom\u001b[8mhidden\u001b[0m\r');
+  });
+
   it('a bad run lists with `error`, the others still list (exit 0)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-cli-'));
     temps.push(dir);
