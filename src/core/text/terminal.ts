@@ -3,7 +3,6 @@
 // that some terminals act on. Every line the CLI prints passes through here.
 
 /** C0 controls except tab and newline, DEL, and C1 controls (U+0080–U+009F; U+009B is a one-byte CSI). */
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 /**
