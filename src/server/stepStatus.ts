@@ -1,5 +1,6 @@
 // A step's status in the latest runs of the workspace's run log stores, for hover: found with the run explorer's
 // core (config discovery, stores, run rules). Read-only; a store that cannot be read is skipped with a log line.
+import { escapeMarkdown, inlineCode } from '../core/text/markdown';
 import * as path from 'node:path';
 import { discoverStores } from '../core/config/discover';
 import { lastAttempt } from '../core/runlog/rules';
@@ -52,11 +53,10 @@ function runMatchesFile(run: Run, yamlFile: string | undefined, roots: readonly 
 
 const verbOf = (status: string): string => status === 'FAIL' ? 'failed' : status === 'SUCCESS' ? 'succeeded' : status.toLowerCase();
 
-/** A recorded message, one line, safe inside Markdown. */
+/** A recorded message, one line, shortened (escaped for Markdown with the rest of its line). */
 function quote(message: string): string {
   const line = message.trim().split('\n')[0] ?? '';
-  const short = line.length > 160 ? `${line.slice(0, 157)}...` : line;
-  return short.replace(/[\\`*_[\]<>#|~]/g, '\\$&');
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
 }
 
 /** The latest attempt end (or start) under a step, branches included; NaN when none is recorded. */
@@ -148,7 +148,8 @@ async function describeInRun(run: Run, slots: StepSlot[], store: string, causeOf
     const f = failed && await failureLine(failed.step, [`iteration ${failed.iterations.join('/')}`], causeOf);
     if (f) lines.push(f);
   }
-  return lines.join('\n  ');
+  // Every part comes from a run log (ids, statuses, branch names, messages): plain text, escaped here, once.
+  return lines.map(escapeMarkdown).join('\n  ');
 }
 
 export interface StoreSettings { configFile: string | undefined; variables: Record<string, string> }
@@ -188,7 +189,7 @@ export function createStepStatusSource(roots: () => readonly string[], log: (m: 
         if (!runMatchesFile(run, yamlFile, roots(), dagShape, shapes)) continue;
         const located = locateInRun(run.steps, step);
         const line = located.notTaken
-          ? `not run in ${run.runId}: \`${located.notTaken.composite.name}\` took branch ${located.notTaken.taken.join(', ')} · ${store}`
+          ? `not run in ${escapeMarkdown(run.runId)}: ${inlineCode(located.notTaken.composite.name)} took branch ${escapeMarkdown(`${located.notTaken.taken.join(', ')} · ${store}`)}`
           : await describeInRun(run, located.slots, store, (st, a) => causes.cause(run, st.internalName, a));
         if (!line) continue;
         lines.push(line);

@@ -222,6 +222,33 @@ describe('language server: editor features', () => {
 });
 
 describe('language server: step status on hover', () => {
+  it('run-log text in the hover is inert: a hostile status and message render as text, no image or link', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lsp-md-'));
+    try {
+      fs.cpSync(path.join(repoRoot, 'test', 'fixtures', 'runnable', 'yaml-etl'), root, { recursive: true });
+      // No captured log: the hover falls back to the attempt's message, which the run log's writer chose.
+      fs.rmSync(path.join(root, '.catalog', 'etl-usd-0100'), { recursive: true, force: true });
+      const file = path.join(root, '.run_log_store', 'etl-usd-0100.json');
+      const log = JSON.parse(fs.readFileSync(file, 'utf8'));
+      const hostile = 'boom ![x](https://evil.example/p.png) [go](https://evil.example) **loud** <b>html</b>';
+      log.steps.transform.attempts[log.steps.transform.attempts.length - 1].message = hostile;
+      fs.writeFileSync(file, JSON.stringify(log));
+      const s = await startSession(root);
+      try {
+        const opened = await s.open(path.join(root, 'pipeline.yaml'));
+        const h = (await s.conn.sendRequest('textDocument/hover', { textDocument: { uri: opened.uri }, position: positionOf(opened.text, 'transform:', 1) })) as Hover;
+        const md = (h.contents as { value: string }).value;
+        const status = md.slice(md.indexOf('\n---\n'));
+        assert.match(status.replace(/\\(.)/g, '$1'), /boom !\[x\]\(https:\/\/evil\.example\/p\.png\) \[go\]\(https:\/\/evil\.example\) \*\*loud\*\* <b>html<\/b>/);
+        assert.doesNotMatch(status, /(?<!\\)!(?<!\\)\[|(?<!\\)\]\(|(?<!\\)<b>|(?<!\\)\*\*loud/);
+      } finally {
+        await s.close();
+      }
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('shows how the step ended in the latest runs of the configured store', async () => {
     // yaml-etl: runnable's default file-system store, run etl-usd-0100 failed in `transform` (case.json).
     const root = path.join(repoRoot, 'test', 'fixtures', 'runnable', 'yaml-etl');

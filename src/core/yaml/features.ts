@@ -1,5 +1,6 @@
 // Editor features over an Analysis: completion at a cursor, hover docs, go to definition, outline.
 // Pure (offsets in, offsets out); the language server maps them to LSP positions.
+import { escapeMarkdown, inlineCode } from '../text/markdown';
 import type { Analysis, GraphInfo, MappingContext, RefInfo, StepInfo } from './analyze';
 import type { PythonLookup } from './pythonLookup';
 import {
@@ -126,8 +127,8 @@ export function hoverAt(analysis: Analysis, offset: number): HoverInfo | undefin
   for (const g of analysis.graphs) {
     for (const s of g.steps.values()) {
       if (s.keyStart <= offset && offset <= s.keyEnd) {
-        const lines = [`**${s.name}**: ${s.type ?? 'untyped'} step`, `internal name \`${s.internalName}\``];
-        if (s.command) lines.push(`${s.command.commandType}: \`${s.command.value.split('\n')[0]}\``);
+        const lines = [`**${escapeMarkdown(s.name)}**: ${escapeMarkdown(s.type ?? 'untyped')} step`, `internal name ${inlineCode(s.internalName)}`];
+        if (s.command) lines.push(`${escapeMarkdown(s.command.commandType)}: ${inlineCode(s.command.value.split('\n')[0])}`);
         return { start: s.keyStart, end: s.keyEnd, markdown: lines.join('\n\n'), step: s };
       }
     }
@@ -135,7 +136,7 @@ export function hoverAt(analysis: Analysis, offset: number): HoverInfo | undefin
   const ref = refAt(analysis, offset);
   if (ref) {
     const target = graphById(analysis, ref.graphId)?.steps.get(ref.target);
-    const md = target ? `Goes to step **${target.name}** (${target.type ?? 'untyped'})` : (IMPLICIT_TERMINALS as readonly string[]).includes(ref.target) ? `\`${ref.target}\`: the terminal step runnable adds to every graph` : undefined;
+    const md = target ? `Goes to step **${escapeMarkdown(target.name)}** (${escapeMarkdown(target.type ?? 'untyped')})` : (IMPLICIT_TERMINALS as readonly string[]).includes(ref.target) ? `\`${ref.target}\`: the terminal step runnable adds to every graph` : undefined;
     if (md) return { start: ref.start, end: ref.end, markdown: md, step: target };
   }
   const k = analysis.keyDocs().find((d) => d.start <= offset && offset <= d.end);

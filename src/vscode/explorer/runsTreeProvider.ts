@@ -16,6 +16,7 @@ import { isS3Store } from '../../core/stores/s3/openS3Store';
 import { REMOTE_STORE_TYPES, type RunsModel } from './runsModel';
 import { iterateAsOf } from '../../core/runlog/stepLog';
 import type { RunRef } from '../services';
+import { codeBlock, escapeMarkdown, inlineCode } from '../../core/text/markdown';
 
 const GROUP_LABEL: Record<ParamGroup | 'catalog', string> = { inputs: 'Inputs', outputs: 'Outputs', metrics: 'Metrics', catalog: 'Catalog' };
 
@@ -38,10 +39,7 @@ function line(m: vscode.MarkdownString, name: string, value: string | undefined)
 }
 
 /** A path or id as inline code (no markdown escapes inside, so it reads and copies as written). */
-function code(text: string): string {
-  const fence = text.includes('`') ? '``' : '`';
-  return `${fence}${text.replace(/\n/g, ' ')}${fence}`;
-}
+const code = inlineCode;
 
 /** Failed runs per store whose failed step is read in the background for their description (newest first). */
 export const FAILED_STEP_READS = 200;
@@ -348,7 +346,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
         item.description = `${statusSymbol(b.status)} ${b.status} · ${b.steps.length} step${b.steps.length === 1 ? '' : 's'}`;
         item.iconPath = this.icon(b.status);
         const tip = md();
-        tip.appendMarkdown(`$(${element.parent.type === 'map' ? 'list-ordered' : 'git-branch'}) **${element.parent.type} branch** `).appendText(b.internalName).appendMarkdown('\n\n');
+        tip.appendMarkdown(`$(${element.parent.type === 'map' ? 'list-ordered' : 'git-branch'}) **${escapeMarkdown(element.parent.type)} branch** `).appendText(b.internalName).appendMarkdown('\n\n');
         line(tip, 'Status', b.status);
         line(tip, 'Steps', b.steps.map((s) => s.name).join(', '));
         item.tooltip = tip;
@@ -383,7 +381,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
         if (element.value.kind === 'object') {
           tip.appendText(`A pickled object; runnable stores it in the run's catalog as ${t.full}.`);
         } else {
-          tip.appendCodeblock(t.full, 'json');
+          tip.appendMarkdown(codeBlock(t.full, 'json'));
         }
         item.tooltip = tip;
         item.iconPath = new vscode.ThemeIcon(element.value.kind === 'object' ? 'package' : element.value.kind === 'metric' ? 'graph-line' : 'symbol-variable');
@@ -456,7 +454,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     item.description = runDescription(r, this.now(), failed?.name, durationMs, failed?.cause, pipeline);
     item.iconPath = this.icon(r.status);
     const tip = md();
-    tip.appendMarkdown(`$(${statusIcon(r.status).id}) **`).appendText(r.runId).appendMarkdown(`** — ${r.status}${r.kind === 'job' ? ' (job)' : ''}\n\n`);
+    tip.appendMarkdown(`$(${statusIcon(r.status).id}) **`).appendText(r.runId).appendMarkdown(`** — ${escapeMarkdown(r.status)}${r.kind === 'job' ? ' (job)' : ''}\n\n`);
     line(tip, 'Pipeline', pipeline);
     line(tip, 'Tag', r.tag);
     line(tip, 'Started', r.startTime ? `${r.startTime} (${formatRelative(r.startMs, this.now()) ?? ''})` : undefined);
@@ -514,15 +512,15 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     item.description = parts.join(' · ');
     item.iconPath = failPath ? new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground')) : this.icon(s.status);
     const tip = md();
-    tip.appendMarkdown(`$(${statusIcon(s.status).id}) **`).appendText(s.name).appendMarkdown(`** — ${s.type}, ${s.status}\n\n`);
+    tip.appendMarkdown(`$(${statusIcon(s.status).id}) **`).appendText(s.name).appendMarkdown(`** — ${escapeMarkdown(s.type)}, ${escapeMarkdown(s.status)}\n\n`);
     if (failPath) tip.appendMarkdown('The run reached its `fail` node: a step before it failed and the pipeline took its failure path (runnable records the node itself as SUCCESS).\n\n');
     line(tip, 'Internal name', s.internalName);
     line(tip, 'Command', s.command ? `${s.command}${s.commandType ? ` (${s.commandType})` : ''}` : undefined);
     line(tip, 'Attempts', s.attempts.length ? String(s.attempts.length) : undefined);
     if (s.mock) line(tip, 'Mocked', 'yes');
     const message = s.message || (last?.status === 'FAIL' ? last.message : '');
-    if (cause) tip.appendCodeblock(cause, 'text');
-    if (message.trim()) tip.appendCodeblock(message.trim(), 'text');
+    if (cause) tip.appendMarkdown(codeBlock(cause, 'text'));
+    if (message.trim()) tip.appendMarkdown(codeBlock(message.trim(), 'text'));
     item.tooltip = tip;
     item.contextValue = `step.${statusKey(s.type)}.${statusKey(s.status)}`;
     return item;
@@ -530,13 +528,13 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
 
   private attemptTooltip(a: Attempt, step: Step | undefined, cause: string | undefined): vscode.MarkdownString {
     const tip = md();
-    tip.appendMarkdown(`$(${statusIcon(a.status).id}) **Attempt ${a.number}** of `).appendText(step ? step.name : 'the job').appendMarkdown(` — ${a.status}\n\n`);
+    tip.appendMarkdown(`$(${statusIcon(a.status).id}) **Attempt ${a.number}** of `).appendText(step ? step.name : 'the job').appendMarkdown(` — ${escapeMarkdown(a.status)}\n\n`);
     line(tip, 'Retry indicator', a.retryIndicator || '(original run)');
     line(tip, 'Started', a.startTime);
     line(tip, 'Ended', a.endTime);
     line(tip, 'Duration', formatDuration(a.durationMs));
-    if (cause) tip.appendCodeblock(cause, 'text');
-    if (a.message.trim()) tip.appendCodeblock(a.message.trim(), 'text');
+    if (cause) tip.appendMarkdown(codeBlock(cause, 'text'));
+    if (a.message.trim()) tip.appendMarkdown(codeBlock(a.message.trim(), 'text'));
     return tip;
   }
 }
