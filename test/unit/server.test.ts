@@ -232,7 +232,11 @@ describe('language server: step status on hover', () => {
       const log = JSON.parse(fs.readFileSync(file, 'utf8'));
       const hostile = 'boom ![x](https://evil.example/p.png) [go](https://evil.example) **loud** <b>html</b>';
       log.steps.transform.attempts[log.steps.transform.attempts.length - 1].message = hostile;
-      fs.writeFileSync(file, JSON.stringify(log));
+      // A run id is any file name runnable was given: Markdown in it renders as text too.
+      const runId = 'etl_![i](https:evil.example)_**id**';
+      log.run_id = runId;
+      fs.rmSync(file);
+      fs.writeFileSync(path.join(root, '.run_log_store', `${runId}.json`), JSON.stringify(log));
       const s = await startSession(root);
       try {
         const opened = await s.open(path.join(root, 'pipeline.yaml'));
@@ -240,7 +244,8 @@ describe('language server: step status on hover', () => {
         const md = (h.contents as { value: string }).value;
         const status = md.slice(md.indexOf('\n---\n'));
         assert.match(status.replace(/\\(.)/g, '$1'), /boom !\[x\]\(https:\/\/evil\.example\/p\.png\) \[go\]\(https:\/\/evil\.example\) \*\*loud\*\* <b>html<\/b>/);
-        assert.doesNotMatch(status, /(?<!\\)!(?<!\\)\[|(?<!\\)\]\(|(?<!\\)<b>|(?<!\\)\*\*loud/);
+        assert.ok(status.replace(/\\(.)/g, '$1').includes(`failed in ${runId} (attempt 1`), status);
+        assert.doesNotMatch(status, /(?<!\\)!(?<!\\)\[|(?<!\\)\]\(|(?<!\\)<b>|(?<!\\)\*\*(?:loud|id)/);
       } finally {
         await s.close();
       }
