@@ -23,7 +23,7 @@ void describe('Markdown from run logs', () => {
       const md = escapeMarkdown(h);
       assert.equal(shown(md), h, 'renders as the original text');
       // No unescaped syntax character is left.
-      assert.doesNotMatch(md.replace(/\\./g, ''), /[`*_[\]<>#!|~&$:@]|^\s*(?:[-+=]|\d+[.)])|www\./, h);
+      assert.doesNotMatch(md.replace(/\\./g, ''), /[`*_[\]<>#!|~&$@]|:\/\/|^\s*(?:[-+=]|\d+[.)])|www\./, h);
     }
     assert.equal(escapeMarkdown('etl-usd-0100 (attempt 1, 2 days ago)'), 'etl-usd-0100 (attempt 1, 2 days ago)');
     assert.equal(escapeMarkdown('a\nb\r\nc'), 'a b c');

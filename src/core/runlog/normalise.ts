@@ -1,6 +1,8 @@
 // Raw run log (+ chunked branch logs) -> the normalised Run every feature reads: steps in execution
 // order, branches nested and named, commands from run_config.dag, times parsed, object pickles named.
 
+import { boundDepth } from './depth';
+import { RunLogError } from '../stores/runLogStore';
 import type {
   Attempt,
   Branch,
@@ -52,7 +54,19 @@ interface Context {
 const DEFAULT_PICKLE_EXTENSION = '.dill';
 const DEFAULT_COMMAND_TYPE = 'python';
 
-export function normaliseRun(raw: RawRunLog, branchLogs: RawBranchLog[] = []): Run {
+export function normaliseRun(raw: RawRunLog, branchLogs: RawBranchLog[] = [], source?: string): Run {
+  try {
+    return normaliseRunUnguarded(raw, branchLogs);
+  } catch (e) {
+    // Branches nested thousands deep (a hostile or broken log) exhaust the stack: a sentence naming the file.
+    if (e instanceof RangeError) {
+      throw new RunLogError(`${source ?? `Run ${String(raw.run_id)}`}: the run log nests too deeply to read (${e.message}). Fix or remove the file.`, source);
+    }
+    throw e;
+  }
+}
+
+function normaliseRunUnguarded(raw: RawRunLog, branchLogs: RawBranchLog[]): Run {
   const attachments = branchLogs.length > 0 ? attachBranchLogs(raw, branchLogs) : undefined;
   const warnings = attachments ? [...attachments.warnings] : [];
   
@@ -265,7 +279,8 @@ function commandFromMessages(attempts: Attempt[]): string | undefined {
 function normaliseParams(raw: Record<string, RawParameter> | undefined, ctx: Context): Record<string, ParamValue> {
   const out: Record<string, ParamValue> = {};
   for (const [name, p] of Object.entries(raw ?? {})) {
-    const value: ParamValue = { kind: p.kind, value: p.value };
+    // Bounded here, once: every reader of the model is recursive (core/runlog/depth.ts).
+    const value: ParamValue = { kind: p.kind, value: boundDepth(p.value) };
     if (p.kind === 'object') {
       value.catalogFile = `${p.value}${ctx.pickleExtension}`;
     }

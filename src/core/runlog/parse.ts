@@ -37,6 +37,7 @@ export function decodeJsonText(text: string, file: string): unknown {
   try {
     return JSON.parse(body);
   } catch (e) {
+    if (e instanceof RangeError) throw new RunLogError(`${file}: the JSON nests too deeply to read (${e.message}). Fix or remove the file.`, file);
     throw new RunLogError(describeJsonError(body, file, e instanceof Error ? e.message : String(e)), file);
   }
 }
@@ -70,10 +71,17 @@ function unwrapDoubleEncoded(value: unknown, file: string): unknown {
 }
 
 function validate<T>(value: unknown, fast: (v: unknown) => boolean, schema: ZodType<T, ZodTypeDef, unknown>, file: string, what: string): T {
-  if (fast(value)) {
-    return value as T;
+  let result;
+  try {
+    if (fast(value)) {
+      return value as T;
+    }
+    result = schema.safeParse(value);
+  } catch (e) {
+    // The schemas recurse into branches: a log nested thousands deep exhausts the stack. Named, like other bad logs.
+    if (e instanceof RangeError) throw new RunLogError(`${file}: the ${what} nests too deeply to read (${e.message}). Fix or remove the file.`, file);
+    throw e;
   }
-  const result = schema.safeParse(value);
   if (result.success) {
     return result.data;
   }

@@ -65,7 +65,7 @@ export class ChunkedFsRunLogStore implements RunReader {
       read = await this.read(dir, await this.branchFiles(dir), signal);
       identity = read.identity;
     }
-    const run = normaliseRun(read.raw, read.branchLogs);
+    const run = normaliseRun(read.raw, read.branchLogs, path.join(dir, RUN_LOG_FILE));
     run.warnings.push(...read.warnings);
     run.layout = 'chunked-fs';
     if (run.runId !== runId) run.warnings.push(`${dir} holds run "${run.runId}", not "${runId}": runnable finds runs by folder name, so this is a renamed copy.`);

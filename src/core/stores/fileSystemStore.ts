@@ -28,7 +28,7 @@ export class FileSystemRunLogStore implements RunReader {
     const hit = this.runs.get(file, identity);
     if (hit) return hit;
     signal?.throwIfAborted();
-    const run = normaliseRun(parseRunLogText(await readText(file), file));
+    const run = normaliseRun(parseRunLogText(await readText(file), file), [], file);
     run.layout = 'file-system';
     if (run.runId !== runId) run.warnings.push(`${file} holds run "${run.runId}", not "${runId}": runnable finds runs by file name, so this is a renamed copy.`);
     this.runs.set(file, identity, run);

@@ -5,13 +5,14 @@
 /**
  * Inline text that renders as itself: newlines folded to spaces, then a backslash before every character that can
  * start Markdown syntax mid-line (emphasis, code, links and images, raw HTML and entities, tables, strikethrough,
- * theme icons `$(…)`, autolinks through `:` and `@`, `www.`), and before a leading list, heading, quote or setext
+ * theme icons `$(…)`, autolinks through `://` and `@`, `www.`), and before a leading list, heading, quote or setext
  * marker. Hyphens, dots and parentheses elsewhere stay as written, so run ids and times read (and match) plainly.
  */
 export function escapeMarkdown(text: string): string {
   return text
     .replace(/\r?\n|\r/g, ' ')
-    .replace(/[\\`*_[\]<>#!|~&$:@{}]/g, '\\$&')
+    .replace(/[\\`*_[\]<>#!|~&$@{}]/g, '\\$&')
+    .replace(/:(?=\/\/)/g, '\\:')
     .replace(/\b(www)\./gi, '$1\\.')
     .replace(/^(\s*)([-+=]|\d+[.)])/, (_m, sp: string, mark: string) => `${sp}${mark.replace(/[-+=.)]$/, '\\$&')}`);
 }

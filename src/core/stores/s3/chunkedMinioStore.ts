@@ -34,6 +34,6 @@ export class ChunkedMinioRunLogStore extends S3RunLogStore {
       const b = await this.access.get(o.key, signal);
       return parseBranchLogText(b.body.toString('utf8'), this.source(o.key));
     });
-    return { run: normaliseRun(raw, branches), raw: mergeBranchLogsRaw(raw, branches), etag: obj.etag };
+    return { run: normaliseRun(raw, branches, this.source(key)), raw: mergeBranchLogsRaw(raw, branches), etag: obj.etag };
   }
 }

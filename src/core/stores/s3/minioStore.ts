@@ -19,6 +19,6 @@ export class MinioRunLogStore extends S3RunLogStore {
     const obj = await this.access.get(key, signal);
     // parseRunLogText decodes the outer JSON string and then the run log inside it.
     const raw = parseRunLogText(obj.body.toString('utf8'), this.source(key));
-    return { run: normaliseRun(raw), raw: raw as Record<string, unknown>, etag: obj.etag };
+    return { run: normaliseRun(raw, [], this.source(key)), raw: raw as Record<string, unknown>, etag: obj.etag };
   }
 }
