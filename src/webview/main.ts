@@ -56,7 +56,9 @@ class App {
     let resizeTimer: number | undefined;
     window.addEventListener('resize', () => {
       clearTimeout(resizeTimer);
-      resizeTimer = window.setTimeout(() => { if (this.details && this.tab === 'timeline') this.render(false); }, 120);
+      // A resize redraws the bars to the new width; the focused bar keeps its focus and its keyboard position
+      // (the side bar closing while the user moves with the arrows must not drop them out of the timeline).
+      resizeTimer = window.setTimeout(() => { if (this.details && this.tab === 'timeline') this.render(true, performance.now(), true); }, 120);
     });
     this.vscode.postMessage({ type: 'ready' });
   }
@@ -103,7 +105,7 @@ class App {
     }
   }
 
-  private render(keepFocus: boolean, t0 = performance.now()): void {
+  private render(keepFocus: boolean, t0 = performance.now(), relayout = false): void {
     const d = this.details;
     if (!d) return;
     this.vscode.setState({ tab: this.tab, selected: this.selected, collapsed: [...this.collapsed], runId: d.runId } satisfies Saved);
@@ -119,7 +121,7 @@ class App {
     let failedPath: string[] = [];
     if (this.tab === 'timeline') {
       view.append(this.timeline.el);
-      const r = this.timeline.render(d.timeline, view.clientWidth || window.innerWidth, view);
+      const r = this.timeline.render(d.timeline, view.clientWidth || window.innerWidth, view, relayout);
       ({ rows, bars, failedRows } = r);
     } else {
       view.append(this.graph.el);

@@ -56,7 +56,23 @@ export class TimelineView {
       if (t?.bar) this.host.tooltip.showBar(t.bar, Number(t.el.dataset.c), t.row.name, this.host.diff(t.row.id), t.el);
     };
     this.el.addEventListener('mouseover', show);
-    this.el.addEventListener('focusin', show);
+    // Focus that arrives by click, Tab or script moves the keyboard position there, so the arrows go on from the
+    // element the user sees focused (not from the row the last render chose).
+    this.el.addEventListener('focusin', (e) => {
+      const el = (e.target as Element | null)?.closest?.('[data-r]') as HTMLElement | null;
+      if (el) {
+        const r = Number(el.dataset.r);
+        const c = Number(el.dataset.c);
+        if (this.rows[r] && (r !== this.focusRow || c !== this.focusCol)) {
+          const prev = this.target(this.focusRow, this.focusCol);
+          if (prev && prev.el !== el) prev.el.tabIndex = -1;
+          this.focusRow = r;
+          this.focusCol = c;
+          el.tabIndex = 0;
+        }
+      }
+      show(e);
+    });
     this.el.addEventListener('mouseout', (e) => { if (targetOf(e)?.bar) this.host.tooltip.hide(); });
     this.el.addEventListener('focusout', () => this.host.tooltip.hide());
     this.el.addEventListener('click', (e) => {
@@ -70,7 +86,7 @@ export class TimelineView {
   }
 
   /** Lays out the rows (drawing those in view); returns how many rows and bars the timeline holds and the failed rows. */
-  render(t: Timeline, width: number, scroller: HTMLElement): { rows: number; bars: number; failedRows: string[] } {
+  render(t: Timeline, width: number, scroller: HTMLElement, relayout = false): { rows: number; bars: number; failedRows: string[] } {
     this.track = Math.max(MIN_TRACK, width - LABEL_W - 16);
     this.axis = t.axis;
     this.rows = visibleRows(t.rows, this.host.collapsed);
@@ -88,8 +104,9 @@ export class TimelineView {
     this.drawn.clear();
     this.el.replaceChildren(this.ruler(t.axis, this.track), body);
     this.el.setAttribute('aria-rowcount', String(this.rows.length));
-    // Keep the keyboard position on the selected row across re-renders.
-    const sel = this.rows.findIndex((r) => r.id === this.host.selected);
+    // Keep the keyboard position on the selected row across re-renders; a relayout (the panel resized) keeps it
+    // where the user had moved it.
+    const sel = relayout ? -1 : this.rows.findIndex((r) => r.id === this.host.selected);
     this.focusRow = sel >= 0 ? sel : Math.max(0, Math.min(this.focusRow, this.rows.length - 1));
     if (sel >= 0) this.scrollToRow(sel);
     this.drawWindow();

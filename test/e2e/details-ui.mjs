@@ -30,10 +30,14 @@ export default async function ({ page, cs, screenshot, ui }) {
   assert.equal(await failedRow.count(), 1, 'one failed task row');
   assert.match(await failedRow.getAttribute('data-id'), /^score_all\.\d+\.score chunk$/);
   assert.equal(await frame.locator('.tl-row.kind-branch').count(), 3, 'three map iterations');
-  // Keyboard: focus the first bar, move down; the focused element changes and the tooltip shows the attempt.
-  await frame.locator('.tl-bar').first().focus();
-  await page.keyboard.press('ArrowDown');
+  // Keyboard: focusing a bar shows its attempt's tooltip; ArrowDown goes on from that bar to the next row (the
+  // arrows start where the focus is, not at the row the page selected first).
+  const firstBar = frame.locator('.tl-bar').first();
+  const firstRow = Number(await firstBar.getAttribute('data-r'));
+  await firstBar.focus();
   await frame.locator('.tooltip:not([hidden])').waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.press('ArrowDown');
+  await frame.locator(`[data-r="${firstRow + 1}"]:focus`).waitFor({ state: 'attached', timeout: 10_000 });
   await failedRow.locator('.tl-bar').first().hover();
   await frame.locator('.tooltip:not([hidden])', { hasText: 'original' }).waitFor({ state: 'visible', timeout: 10_000 });
   await screenshot('map-timeline');
