@@ -10,7 +10,7 @@ import { parseBranchLogText, parseRunLogText } from '../runlog/parse';
 import { mergeBranchLogsRaw } from '../runlog/rawMerge';
 import type { RawBranchLog, RawRunLog } from '../runlog/schema';
 import { FileCatalog } from './fileCatalog';
-import { checkRunId, errnoReason, readRegularFileSync, stat, yieldToLoop } from './localFiles';
+import { checkRealInside, checkRunId, errnoReason, inside, outsideMessage, readRegularFileSync, stat, yieldToLoop } from './localFiles';
 import { fileIdentity, RunCache } from './runCache';
 import { refineCompositeStart } from './compositeStart';
 import type { HeadRefiner, MissingMessage } from './runFileSummaries';
@@ -59,10 +59,11 @@ export class ChunkedFsRunLogStore implements RunReader {
       const hit = this.runs.get(dir, known.identity);
       if (hit) return hit;
       identity = known.identity;
-      read = await this.read(dir, known.branchFiles, signal);
+      read = await this.read(dir, known.branchFiles, signal, known.skipped);
     } else {
       // First look: the identity comes from the fstat of each file as it is read (no stat pass over 1,000 files).
-      read = await this.read(dir, await this.branchFiles(dir), signal);
+      const skipped: string[] = [];
+      read = await this.read(dir, await this.branchFiles(dir, skipped), signal, skipped);
       identity = read.identity;
     }
     const run = normaliseRun(read.raw, read.branchLogs, path.join(dir, RUN_LOG_FILE));
@@ -75,8 +76,8 @@ export class ChunkedFsRunLogStore implements RunReader {
 
   async getRawRunLog(runId: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
     const dir = await this.runDir(runId);
-    const { branchFiles } = await this.identity(dir);
-    const read = await this.read(dir, branchFiles, signal);
+    const { branchFiles, skipped } = await this.identity(dir);
+    const read = await this.read(dir, branchFiles, signal, skipped);
     return mergeBranchLogsRaw(read.raw, read.branchLogs);
   }
 
@@ -110,12 +111,15 @@ export class ChunkedFsRunLogStore implements RunReader {
       throw new RunLogError(`Cannot read ${file}: ${errnoReason(e)}.`, file);
     }
     if (!st.isFile()) throw new RunLogError(`${file} is not a regular file: runnable writes the run log as a JSON file.`, file);
+    // The run folder (or its RunLog.json) may be a link that leaves the store: refused, as a `..` id is.
+    await checkRealInside(this.descriptor.location, file);
     return dir;
   }
 
   /** Identity of the whole run: RunLog.json and every branch log file (a branch finishing changes the run). */
-  private async identity(dir: string): Promise<{ identity: string; branchFiles: string[] }> {
-    const branchFiles = await this.branchFiles(dir);
+  private async identity(dir: string): Promise<{ identity: string; branchFiles: string[]; skipped: string[] }> {
+    const skipped: string[] = [];
+    const branchFiles = await this.branchFiles(dir, skipped);
     // A map run has one branch log per iteration (1,000s): sync stats in batches, as for the list.
     const parts: string[] = [];
     const all = [RUN_LOG_FILE, ...branchFiles];
@@ -127,23 +131,56 @@ export class ChunkedFsRunLogStore implements RunReader {
         parts.push(`${all[i]}@?`);
       }
     }
-    return { identity: parts.join('|'), branchFiles };
+    return { identity: parts.join('|'), branchFiles, skipped };
   }
 
-  private async branchFiles(dir: string): Promise<string[]> {
-    const names = await fs.promises.readdir(dir);
-    return names.filter((n) => n.startsWith(BRANCH_LOG_PREFIX) && n.endsWith('.json')).sort();
+  /**
+   * The run folder's branch log files, sorted. A branch log that is a link leaving the store is left out with a
+   * warning (the run opens without that branch's steps, like an unreadable branch log); a folder removed since
+   * runDir() looked says so in a sentence.
+   */
+  private async branchFiles(dir: string, warnings?: string[]): Promise<string[]> {
+    let entries: fs.Dirent[];
+    try {
+      entries = await fs.promises.readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      throw new RunLogError(`Cannot list the run folder ${dir}: ${errnoReason(e)} (it changed while it was being read; refresh to see the store as it is now).`, dir);
+    }
+    const out: string[] = [];
+    let realRoot: string | undefined;
+    for (const e of entries) {
+      const n = e.name;
+      if (!n.startsWith(BRANCH_LOG_PREFIX) || !n.endsWith('.json')) continue;
+      if (e.isSymbolicLink()) {
+        const file = dir + path.sep + n;
+        realRoot ??= await fs.promises.realpath(this.descriptor.location).catch(() => path.resolve(this.descriptor.location));
+        const real = await fs.promises.realpath(file).catch(() => undefined);
+        if (real === undefined || !inside(realRoot, real)) {
+          warnings?.push(real === undefined ? `Cannot read ${file}: it is a symbolic link to nothing.` : outsideMessage(file, real, this.descriptor.location));
+          continue;
+        }
+      }
+      out.push(n);
+    }
+    return out.sort();
   }
 
-  private async read(dir: string, branchFiles: string[], signal?: AbortSignal): Promise<ChunkedRead> {
+  private async read(dir: string, branchFiles: string[], signal?: AbortSignal, skipped: string[] = []): Promise<ChunkedRead> {
     const runFile = path.join(dir, RUN_LOG_FILE);
     signal?.throwIfAborted();
     // The same identity string as identity() builds, from the stats of the files as they were opened.
     const parts: string[] = [];
     let st: fs.Stats | undefined;
-    const raw = parseRunLogText(readRegularFileSync(runFile, (s) => (st = s)), runFile);
+    let text: string;
+    try {
+      text = readRegularFileSync(runFile, (s) => (st = s));
+    } catch (e) {
+      if (e instanceof RunLogError) throw e;
+      throw new RunLogError(`Cannot read ${runFile}: ${errnoReason(e)} (it changed while it was being read; refresh to see the store as it is now).`, runFile);
+    }
+    const raw = parseRunLogText(text, runFile);
     parts.push(`${RUN_LOG_FILE}@${st ? fileIdentity(st) : '?'}`);
-    const warnings: string[] = [];
+    const warnings: string[] = [...skipped];
     const branchLogs: RawBranchLog[] = [];
     for (let i = 0; i < branchFiles.length; i++) {
       if (i > 0 && i % 64 === 0) {

@@ -90,7 +90,8 @@ export function earliestBranchStart(dir: string, step: string): { ms: number; te
     if (!name.startsWith(prefix) || !name.endsWith('.json')) continue;
     let n: number;
     try {
-      const fd = fs.openSync(dir + path.sep + name, OPEN_NONBLOCK);
+      // O_NOFOLLOW: a branch log that is a link (possibly out of the store) is not read for a start time.
+      const fd = fs.openSync(dir + path.sep + name, OPEN_NONBLOCK | (fs.constants.O_NOFOLLOW ?? 0));
       try {
         if (!fs.fstatSync(fd).isFile()) continue;
         n = fs.readSync(fd, buf, 0, buf.length, 0);

@@ -1,7 +1,7 @@
 // runnable's file-system catalog, read-only: `<catalog_location>/<run_id>/` holds the step outputs runnable captured
 // (`*.execution.log`) and object parameters pickled as `<name>.dill`.
 import * as path from 'node:path';
-import { checkRunId, inside, readdir, stat } from './localFiles';
+import { checkRealInside, checkRunId, inside, readdir, stat } from './localFiles';
 import { RunLogError } from './runLogStore';
 import * as fs from 'node:fs';
 
@@ -42,6 +42,8 @@ export class FileCatalog {
     } catch {
       return undefined;
     }
+    // A catalog file that is a link leading out of the catalog folder is refused, like a `..` name.
+    await checkRealInside(this.location, file);
     signal?.throwIfAborted();
     return fs.promises.readFile(file, { signal });
   }

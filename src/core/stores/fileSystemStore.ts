@@ -6,7 +6,7 @@ import type { Run } from '../runlog/model';
 import { normaliseRun } from '../runlog/normalise';
 import { decodeJsonText, parseRunLogText, parseRunLogValue } from '../runlog/parse';
 import { FileCatalog } from './fileCatalog';
-import { checkRunId, errnoReason, readText, stat } from './localFiles';
+import { checkRealInside, checkRunId, errnoReason, readText, stat } from './localFiles';
 import { fileIdentity, RunCache } from './runCache';
 import { RunLogError, type RunReader, type StoreDescriptor } from './runLogStore';
 
@@ -28,7 +28,7 @@ export class FileSystemRunLogStore implements RunReader {
     const hit = this.runs.get(file, identity);
     if (hit) return hit;
     signal?.throwIfAborted();
-    const run = normaliseRun(parseRunLogText(await readText(file), file), [], file);
+    const run = normaliseRun(parseRunLogText(await readRunText(file), file), [], file);
     run.layout = 'file-system';
     if (run.runId !== runId) run.warnings.push(`${file} holds run "${run.runId}", not "${runId}": runnable finds runs by file name, so this is a renamed copy.`);
     this.runs.set(file, identity, run);
@@ -38,7 +38,7 @@ export class FileSystemRunLogStore implements RunReader {
   async getRawRunLog(runId: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
     const file = await this.runFile(runId);
     signal?.throwIfAborted();
-    const value = decodeJsonText(await readText(file), file);
+    const value = decodeJsonText(await readRunText(file), file);
     // Validate (clear errors for a bad file) but hand back the JSON as runnable wrote it, every field kept.
     parseRunLogValue(value, file);
     return value as Record<string, unknown>;
@@ -66,7 +66,17 @@ export class FileSystemRunLogStore implements RunReader {
       throw new RunLogError(`Cannot read ${file}: ${errnoReason(e)}.`, file);
     }
     if (!st.isFile()) throw new RunLogError(`${file} is not a regular file: runnable writes each run log as a JSON file.`, file);
+    await checkRealInside(this.descriptor.location, file);
     return file;
   }
 
+}
+
+/** The run file's text; a file removed (or made unreadable) after its stat says so in a sentence, not an errno. */
+async function readRunText(file: string): Promise<string> {
+  try {
+    return await readText(file);
+  } catch (e) {
+    throw new RunLogError(`Cannot read ${file}: ${errnoReason(e)} (it changed while it was being read; refresh to see the store as it is now).`, file);
+  }
 }

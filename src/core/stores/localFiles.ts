@@ -103,6 +103,33 @@ export function inside(root: string, child: string): string | undefined {
   return rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? undefined : resolved;
 }
 
+/**
+ * Refuses `file` when its real path (every symbolic link resolved) is not under the real path of `root`: a link in a
+ * store or catalog folder that points elsewhere (`~/.ssh/…`, another project) is not read, as an id with `..` is not.
+ * Links that stay inside, and a store folder that is itself a link (a log folder kept on a bigger disk), are fine.
+ * A file that vanished meanwhile says so in a sentence.
+ */
+export async function checkRealInside(root: string, file: string): Promise<void> {
+  let real: string;
+  try {
+    real = await fs.promises.realpath(file);
+  } catch (e) {
+    throw new RunLogError(`Cannot read ${file}: ${errnoReason(e)}.`, file);
+  }
+  let realRoot: string;
+  try {
+    realRoot = await fs.promises.realpath(root);
+  } catch {
+    realRoot = path.resolve(root);
+  }
+  if (real !== realRoot && !inside(realRoot, real)) throw new RunLogError(outsideMessage(file, real, root), file);
+}
+
+/** The sentence for a link leaving its store folder. */
+export function outsideMessage(file: string, real: string, root: string): string {
+  return `${file} is a symbolic link to ${real}, outside ${root}: only what the store folder itself holds is read, so it is skipped. Replace the link with a copy of the file if it belongs to this store.`;
+}
+
 /** Runs `fn` over `items` with at most `limit` in flight; results keep the input order. */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>, signal?: AbortSignal): Promise<R[]> {
   const out = new Array<R>(items.length);

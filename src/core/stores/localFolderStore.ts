@@ -11,7 +11,7 @@ import type { Run, RunLayout, RunSummary } from '../runlog/model';
 import { COMPOSITE_START, ChunkedFsRunLogStore, missingRunLog, RUN_LOG_FILE } from './chunkedFsStore';
 import { FileSystemRunLogStore } from './fileSystemStore';
 import { checkRunId, stat } from './localFiles';
-import { type MissingMessage, readLogFolder, SummaryCache, summariseRunFiles } from './runFileSummaries';
+import { errorSummary, linkOutside, type MissingMessage, readLogFolder, realFolder, SummaryCache, summariseRunFiles } from './runFileSummaries';
 import { type FileStatter, inlineStatter } from './statWorker';
 import { RunLogError, type RunLogStore, type RunReader, type StoreDescriptor } from './runLogStore';
 
@@ -25,6 +25,8 @@ export class LocalFolderRunLogStore implements RunLogStore {
   /** The layout this store's type reads (file-system for a root runnable's defaults or a file-system config opened). */
   readonly preferred: RunLayout;
   private readonly missing: MissingMessage;
+  /** Whether a chunked-fs config reads this folder (a folder entry is then a run, not something else). */
+  private readonly chunkedReaders: boolean;
 
   constructor(
     readonly descriptor: StoreDescriptor,
@@ -37,6 +39,7 @@ export class LocalFolderRunLogStore implements RunLogStore {
     // A folder without RunLog.json is a broken chunked run only where a chunked-fs config looks; in a folder only
     // file-system configs name, it is something else (as runnable's file-system store, the list ignores it).
     const chunkedReaders = descriptor.layouts ? descriptor.layouts['chunked-fs'] !== undefined : this.preferred === 'chunked-fs';
+    this.chunkedReaders = chunkedReaders;
     const folder = descriptor.location;
     this.missing = (f, code) => {
       // `<id>.json` gone between the readdir and the open: as a file-system store alone says it.
@@ -49,7 +52,26 @@ export class LocalFolderRunLogStore implements RunLogStore {
     const folder = this.descriptor.location;
     const listed = await readLogFolder(folder, this.descriptor.configFiles[0] ?? 'runnable-config.yaml');
     if ('error' in listed) return [listed.error];
-    const names = listed.names;
+    let names = listed.names;
+    // An entry that is a link leading out of the store folder (a run file or a chunked run folder) is an error
+    // item, never read: like a run id with `..`, it would make the store show what it does not hold.
+    const escapes: RunSummary[] = [];
+    if (listed.links.length) {
+      const realRoot = realFolder(folder);
+      const out = new Set<string>();
+      for (const name of listed.links) {
+        const why = linkOutside(folder + path.sep + name, realRoot, folder);
+        if (why === undefined) continue;
+        out.add(name);
+        const flat = name.endsWith(JSON_SUFFIX);
+        if (flat || this.chunkedReaders) {
+          const s = errorSummary(flat ? name.slice(0, -JSON_SUFFIX.length) : name, folder + path.sep + name, why);
+          s.layout = flat ? 'file-system' : 'chunked-fs';
+          escapes.push(s);
+        }
+      }
+      if (out.size) names = names.filter((n) => !out.has(n));
+    }
     const prefix = folder + path.sep;
     const suffix = path.sep + RUN_LOG_FILE;
     // Names only (no Dirent, no stat per entry, as each store did alone): `<id>.json` is a file-system run,
@@ -85,7 +107,8 @@ export class LocalFolderRunLogStore implements RunLogStore {
         }
       }
     }
-    return summariseRunFiles({ runIds, files, layouts }, this.statter, this.summaries, signal, this.missing, COMPOSITE_START);
+    const listedRuns = await summariseRunFiles({ runIds, files, layouts }, this.statter, this.summaries, signal, this.missing, COMPOSITE_START, folder);
+    return escapes.length ? [...listedRuns, ...escapes] : listedRuns;
   }
 
   async getRun(runId: string, signal?: AbortSignal): Promise<Run> {

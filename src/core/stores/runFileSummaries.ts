@@ -11,7 +11,7 @@ import type { RunLayout, RunSummary } from '../runlog/model';
 import { summaryFromHeadBytes } from '../runlog/headBytes';
 import { SUMMARY_HEAD_BYTES, summaryFromHead } from '../runlog/summary';
 import { formatRunnableTime } from '../runlog/time';
-import { errnoReason, OPEN_NONBLOCK, yieldToLoop } from './localFiles';
+import { errnoReason, inside, OPEN_NONBLOCK, outsideMessage, yieldToLoop } from './localFiles';
 import { FILE, type FileStatter, type FileTimes, OTHER, STRIDE } from './statWorker';
 
 /** One run as the store folder shows it. */
@@ -43,6 +43,7 @@ export interface HeadRefiner {
 }
 
 const BATCH = 200;
+const OPEN_NOFOLLOW = OPEN_NONBLOCK | (fs.constants.O_NOFOLLOW ?? 0);
 const START_TIME = Buffer.from('"start_time"');
 // `"start_time": "2026-11-24 22:25:32.930947"` and some room for other spacing.
 const START_TIME_SPAN = 72;
@@ -51,12 +52,44 @@ const START_TIME_SPAN = 72;
  * The entry names of a local store's log folder, or the one error item saying why it cannot be listed.
  * A missing folder is an empty store: runnable creates it with the first run.
  */
-export async function readLogFolder(folder: string, configName: string): Promise<{ names: string[] } | { error: RunSummary }> {
+export async function readLogFolder(folder: string, configName: string): Promise<{ names: string[]; links: string[] } | { error: RunSummary }> {
   try {
-    return { names: await fs.promises.readdir(folder) };
+    // With the entry types (a d_type from the same getdents, ~3 ms more for 12,000 entries): the symbolic links
+    // among them are checked by the caller (linkOutside), the rest is listed by name.
+    const entries = await fs.promises.readdir(folder, { withFileTypes: true });
+    const names = new Array<string>(entries.length);
+    const links: string[] = [];
+    for (let i = 0; i < entries.length; i++) {
+      names[i] = entries[i].name;
+      if (entries[i].isSymbolicLink()) links.push(entries[i].name);
+    }
+    return { names, links };
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { names: [] };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { names: [], links: [] };
     return { error: errorSummary(path.basename(folder), folder, `Cannot list the run log folder ${folder}: ${errnoReason(e)}. Check \`log_folder\` in ${configName}.`) };
+  }
+}
+
+/**
+ * For a store folder entry that is a symbolic link: the error sentence when it leads outside the store's real
+ * folder (or nowhere), else undefined (a link to another entry of the same store is read as usual).
+ */
+export function linkOutside(entry: string, realRoot: string, root: string): string | undefined {
+  let real: string;
+  try {
+    real = fs.realpathSync(entry);
+  } catch {
+    return undefined; // dangling: reading it gives the store's usual "does not exist" item
+  }
+  return real === realRoot || inside(realRoot, real) ? undefined : outsideMessage(entry, real, root);
+}
+
+/** The real path of a store folder (itself possibly a link to a bigger disk), or its resolved path. */
+export function realFolder(folder: string): string {
+  try {
+    return fs.realpathSync(folder);
+  } catch {
+    return path.resolve(folder);
   }
 }
 
@@ -104,13 +137,21 @@ let headRead = false;
 let headLength = 0;
 
 /** Reads one run file's head (open, read, close: nothing else on this thread) into its summary; null: not a run. */
-function summarise(runId: string, file: string, buf: Buffer, missing: MissingMessage | undefined): RunSummary | null {
+function summarise(runId: string, file: string, buf: Buffer, missing: MissingMessage | undefined, root: string | undefined): RunSummary | null {
   headRead = false;
   let fd: number;
   try {
-    fd = fs.openSync(file, OPEN_NONBLOCK);
+    // O_NOFOLLOW: the head file itself being a link (ELOOP) is looked at before anything is read through it.
+    fd = fs.openSync(file, root === undefined ? OPEN_NONBLOCK : OPEN_NOFOLLOW);
   } catch (e) {
-    return missingOrUnreadable({ runId, file }, e, missing);
+    if ((e as NodeJS.ErrnoException).code !== 'ELOOP' || root === undefined) return missingOrUnreadable({ runId, file }, e, missing);
+    const outside = linkOutside(file, realFolder(root), root);
+    if (outside) return errorSummary(runId, file, outside);
+    try {
+      fd = fs.openSync(file, OPEN_NONBLOCK);
+    } catch (e2) {
+      return missingOrUnreadable({ runId, file }, e2, missing);
+    }
   }
   let n: number;
   try {
@@ -163,12 +204,14 @@ export async function summariseRunFiles(
   signal?: AbortSignal,
   missing?: MissingMessage,
   refiner?: HeadRefiner,
+  /** The store folder: a head file that is a link leading out of it lists as an error item instead of being read. */
+  root?: string,
 ): Promise<RunSummary[]> {
   const count = files.length;
   const previous = cache.last;
   const buf = Buffer.allocUnsafe(SUMMARY_HEAD_BYTES);
   const readOne = (i: number): RunSummary | null => {
-    const s = summarise(runIds[i], files[i], buf, missing);
+    const s = summarise(runIds[i], files[i], buf, missing, root);
     if (s === null) return s;
     if (layouts) s.layout = layouts[i];
     if (refiner && headRead && !s.error && (layouts ? layouts[i] : refiner.layout) === refiner.layout) refiner.refine(files[i], buf, headLength, s);
