@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { shellQuote } from '../text/shell';
+import { neutralDir } from './runPython';
 
 export interface EnvironmentFacts {
   version: string;
@@ -29,12 +30,6 @@ const PROBE =
   'print(json.dumps({"version": sys.version.split()[0], "debugpy": u.find_spec("debugpy") is not None, ' +
   '"runnable": u.find_spec("runnable") is not None, "prefix": sys.prefix, "pip": u.find_spec("pip") is not None}))';
 
-let neutral: string | undefined;
-/** An empty folder only this process made: a cwd that puts nothing on sys.path. */
-function neutralDir(): string {
-  if (!neutral || !fs.existsSync(neutral)) neutral = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-probe-'));
-  return neutral;
-}
 
 export function probeEnvironment(python: string, env: NodeJS.ProcessEnv, cwd: string | undefined, timeoutMs = 15_000): Promise<EnvironmentFacts> {
   return new Promise((resolve, reject) => {

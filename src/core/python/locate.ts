@@ -2,6 +2,7 @@
 // debugger should stop): by importing it with the project's interpreter, else by reading the source.
 import * as path from 'node:path';
 import { runPython } from './runPython';
+import { OUTSIDE_WORKSPACE, WORKSPACE_IMPORT_PY } from './workspaceImport';
 import { locateStatically } from './staticLocate';
 import type { SignatureParam } from './signature';
 
@@ -31,14 +32,15 @@ export interface LocateOptions {
   signal?: AbortSignal;
 }
 
-// Imports the module (workspace first on sys.path, as runnable's tasks.py does), unwraps decorators
+// Imports the module (workspace first on sys.path, as runnable's tasks.py does; only a module the workspace holds:
+// workspaceImport.ts), unwraps decorators
 // and reads the def's body from the AST of the defining file. `locate(command)` returns a dict; shared with the
 // retry probe (core/retry/probe.ts), which runs it in the same process as the dag check.
 export const LOCATE_FUNCTION_PY = String.raw`
 def locate(command):
     import ast, argparse, importlib, inspect
     module_name, _, func_name = command.rpartition(".")
-    f = getattr(importlib.import_module(module_name), func_name)
+    f = getattr(workspace_import(module_name), func_name)
     f = inspect.unwrap(f)
     src_file = os.path.abspath(inspect.getsourcefile(f))
     first = f.__code__.co_firstlineno
@@ -68,10 +70,12 @@ def locate(command):
 `;
 
 export const LOCATE_SCRIPT = String.raw`
-import json, os, sys
+import json, os, sys, ast, argparse, importlib, importlib.util, inspect
+${WORKSPACE_IMPORT_PY}
 ${LOCATE_FUNCTION_PY}
 try:
     os.chdir(sys.argv[1])
+    WORKSPACE[0] = sys.argv[1]
     sys.path.insert(0, sys.argv[1])
     print(json.dumps(locate(sys.argv[2])))
 except BaseException as e:
@@ -88,6 +92,7 @@ export interface LocateAnswer {
 
 /** The Python side's answer (a `locate()` dict or `{error}`) as a location, or a sentence saying why not. */
 export function toLocation(parsed: LocateAnswer, cwd: string, command: string): FunctionLocation | { error: string } {
+  if (parsed.error?.startsWith(`${OUTSIDE_WORKSPACE}: `)) return { error: `Did not import ${command}: ${parsed.error.slice(OUTSIDE_WORKSPACE.length + 2)}` };
   if (parsed.error || !parsed.absFile) return { error: `Importing ${command} failed: ${parsed.error ?? 'no file'}` };
   const rel = path.relative(cwd, parsed.absFile);
   return {
@@ -106,6 +111,7 @@ export async function locateWithPython(opts: LocateOptions): Promise<FunctionLoc
     python: opts.python ?? 'python3',
     args: ['-c', LOCATE_SCRIPT, opts.cwd, opts.command],
     cwd: opts.cwd,
+    workspace: opts.cwd,
     env: opts.env,
     timeoutMs: opts.timeoutMs ?? 15000,
     signal: opts.signal,

@@ -1,6 +1,9 @@
 // Runs a short Python helper (locate a function, compute a dag) with a timeout and an AbortSignal;
 // never throws: spawn failures and timeouts come back as `error` sentences.
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 export interface RunPythonOptions {
   python: string;
@@ -9,6 +12,15 @@ export interface RunPythonOptions {
   env?: Record<string, string | undefined>;
   timeoutMs: number;
   signal?: AbortSignal;
+  /**
+   * The workspace the helper works in, when it imports workspace code: the process then starts in an empty folder
+   * of its own (neutralDir), so `python -c` does not put the workspace first on sys.path while the helper's own
+   * standard-library imports load (a workspace `json.py` or `inspect.py` would run); the helper script chdirs to the
+   * workspace and puts it on sys.path itself once those are loaded. Relative PYTHONPATH entries (`PYTHONPATH=src`
+   * from a .env) are anchored at the workspace, as they would be for a retry started there (site.py makes them
+   * absolute against the start folder), and a relative interpreter path is resolved against it.
+   */
+  workspace?: string;
 }
 
 export interface RunPythonResult {
@@ -24,10 +36,17 @@ export function runPython(opts: RunPythonOptions): Promise<RunPythonResult> {
     const env: NodeJS.ProcessEnv = {};
     for (const [k, v] of Object.entries(opts.env ?? process.env)) if (v !== undefined) env[k] = v;
     env.PYTHONDONTWRITEBYTECODE = '1'; // helpers must not leave __pycache__ in the user's workspace
+    let python = opts.python;
+    let cwd = opts.cwd;
+    if (opts.workspace !== undefined) {
+      if (env.PYTHONPATH) env.PYTHONPATH = anchorPythonPath(env.PYTHONPATH, opts.workspace);
+      if (!path.isAbsolute(python) && python.includes('/')) python = path.resolve(opts.workspace, python);
+      cwd = neutralDir();
+    }
     let settled = false;
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    const child = spawn(opts.python, opts.args, { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(python, opts.args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const done = (r: RunPythonResult) => {
       if (settled) return;
       settled = true;
@@ -57,4 +76,16 @@ export function runPython(opts: RunPythonOptions): Promise<RunPythonResult> {
     );
     child.on('close', (code) => done({ code, ...collect() }));
   });
+}
+
+let neutral: string | undefined;
+/** An empty folder only this process made: a start folder that puts nothing on sys.path. */
+export function neutralDir(): string {
+  if (!neutral || !fs.existsSync(neutral)) neutral = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-probe-'));
+  return neutral;
+}
+
+/** PYTHONPATH with its relative entries (an empty entry is the start folder) made absolute against `workspace`. */
+export function anchorPythonPath(value: string, workspace: string): string {
+  return value.split(path.delimiter).map((e) => (path.isAbsolute(e) ? e : path.resolve(workspace, e))).join(path.delimiter);
 }

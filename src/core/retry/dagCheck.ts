@@ -4,6 +4,7 @@
 // calls the definition function, and dumps `return_dag().model_dump()` exactly as context.dag_hash does.
 import { createHash } from 'node:crypto';
 import { runPython } from '../python/runPython';
+import { OUTSIDE_WORKSPACE, WORKSPACE_IMPORT_PY } from '../python/workspaceImport';
 import type { Run } from '../runlog/model';
 import { pyDumps } from './pyJson';
 
@@ -28,7 +29,7 @@ def current_dag(mode, definition, captured):
         from runnable.context import get_pipeline_spec_from_yaml
         return get_pipeline_spec_from_yaml(definition)
     module, _, func = definition.rpartition(".")
-    result = getattr(importlib.import_module(module), func)()
+    result = getattr(workspace_import(module), func)()
     pipeline = result if hasattr(result, "return_dag") else (captured[-1][0] if captured else None)
     if pipeline is None:
         raise RuntimeError("%s() neither returned a pipeline nor called .execute() on one" % definition)
@@ -40,11 +41,13 @@ def dag_answer(mode, definition, captured):
 `;
 
 export const DAG_SCRIPT = String.raw`
-import json, os, sys
+import json, os, sys, hashlib, importlib, importlib.util
+${WORKSPACE_IMPORT_PY}
 ${DAG_FUNCTION_PY}
 try:
     cwd, mode, definition = sys.argv[1:4]
     os.chdir(cwd)
+    WORKSPACE[0] = cwd
     sys.path.insert(0, cwd)
     captured = []
     if mode != "yaml":
@@ -66,7 +69,7 @@ export async function currentDag(opts: { run: Run; cwd: string; python: string; 
   const env = { ...opts.env };
   delete env.RUNNABLE_RETRY_RUN_ID;
   delete env.RUNNABLE_RETRY_INDICATOR;
-  const res = await runPython({ python: opts.python, args: ['-c', DAG_SCRIPT, opts.cwd, mode, opts.run.definitionFile], cwd: opts.cwd, env, timeoutMs: 30000, signal: opts.signal });
+  const res = await runPython({ python: opts.python, args: ['-c', DAG_SCRIPT, opts.cwd, mode, opts.run.definitionFile], cwd: opts.cwd, workspace: opts.cwd, env, timeoutMs: 30000, signal: opts.signal });
   if (res.error) return { error: res.error };
   const line = res.stdout.split('\n').reverse().find((l) => l.startsWith(DAG_MARK));
   if (!line) return { error: `the helper printed nothing (exit ${res.code}; ${res.stderr.trim().split('\n').pop() ?? ''})` };
@@ -122,7 +125,9 @@ export async function checkDag(opts: { run: Run; cwd: string; python: string; en
 /** The pre-flight's verdict on the current dag: blocked (naming the steps) when it differs from the recorded one. */
 export function judgeDag(run: Run, cur: CurrentDag | { error: string }, python: string): { blocked?: string; warning?: string } {
   if ('error' in cur) {
-    const why = /No module named 'runnable'/.test(cur.error) ? `runnable is not importable with ${python}` : cur.error;
+    const why = /No module named 'runnable'/.test(cur.error)
+      ? `runnable is not importable with ${python}`
+      : cur.error.startsWith(`${OUTSIDE_WORKSPACE}: `) ? cur.error.slice(OUTSIDE_WORKSPACE.length + 2) : cur.error;
     return { warning: `Could not check whether the pipeline changed since the run (${why}); runnable itself refuses the retry if it did.` };
   }
   if (cur.hash === run.dagHash) return {};

@@ -4,6 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { LOCATE_FUNCTION_PY, toLocation, type FunctionLocation, type LocateAnswer } from '../python/locate';
 import { runPython } from '../python/runPython';
+import { WORKSPACE_IMPORT_PY } from '../python/workspaceImport';
 import { DAG_FUNCTION_PY, DAG_MARK, toCurrentDag, type CurrentDag } from './dagCheck';
 
 export interface ProbeRequest {
@@ -41,8 +42,12 @@ export interface ProbeAnswer {
 }
 
 // Order matters: execute() is patched before anything user-defined is imported, so no module import can run a pipeline.
+// The process starts in an empty folder (runPython's `workspace`) and loads the standard library the helpers use
+// before it chdirs into the workspace, so a workspace `json.py` or `inspect.py` never runs in the probe's place.
+// Run-log names are imported only when the workspace holds them (workspaceImport.ts).
 export const PROBE_SCRIPT = String.raw`
-import json, os, sys, time
+import json, os, sys, time, ast, argparse, hashlib, importlib, importlib.machinery, importlib.util, inspect
+${WORKSPACE_IMPORT_PY}
 ${LOCATE_FUNCTION_PY}
 ${DAG_FUNCTION_PY}
 def err(e):
@@ -70,6 +75,7 @@ def watch_reads():
 def main():
     cwd, command, mode, definition = sys.argv[1:5]
     os.chdir(cwd)
+    WORKSPACE[0] = cwd
     sys.path.insert(0, cwd)
     watch_reads()
     if mode == "yaml" and definition:
@@ -124,6 +130,7 @@ export async function runProbe(req: ProbeRequest): Promise<ProbeAnswer> {
     python: req.python,
     args: ['-c', PROBE_SCRIPT, req.cwd, req.locate ?? '', req.dag?.mode ?? '', req.dag?.definition ?? ''],
     cwd: req.cwd,
+    workspace: req.cwd,
     env,
     timeoutMs: req.timeoutMs ?? 30000,
     signal: req.signal,
