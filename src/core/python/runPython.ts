@@ -81,7 +81,12 @@ export function runPython(opts: RunPythonOptions): Promise<RunPythonResult> {
 let neutral: string | undefined;
 /** An empty folder only this process made: a start folder that puts nothing on sys.path. */
 export function neutralDir(): string {
-  if (!neutral || !fs.existsSync(neutral)) neutral = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-probe-'));
+  if (!neutral || !fs.existsSync(neutral)) {
+    // mkdtemp, not a fixed name: on a shared machine another user could plant a json.py in a folder they made first.
+    const made = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-probe-'));
+    if (neutral === undefined) process.once('exit', () => fs.rmSync(neutral ?? made, { recursive: true, force: true }));
+    neutral = made;
+  }
   return neutral;
 }
 
