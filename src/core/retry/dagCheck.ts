@@ -14,6 +14,18 @@ export const DAG_MARK = '@@RUNNABLE_DAG@@';
 // `dag_answer(mode, definition, captured)` returns {"hash", "dag"} with the dag text exactly as context.dag_hash
 // dumps it. Shared with the retry probe (probe.ts), which runs it in the same process as the locator.
 export const DAG_FUNCTION_PY = String.raw`
+def preload_runnable(mode):
+    # Called before the workspace is on sys.path: runnable and all it imports (pydantic, rich, its own extensions
+    # package, the standard library) load from the interpreter's folders, so a workspace file that happens to share
+    # a name (inspect.py, extensions/) cannot stand in for them. A runnable only the workspace holds (a checkout of
+    # runnable itself) fails here and is imported later, from the workspace, as the retry would.
+    try:
+        if mode == "yaml":
+            import runnable.context
+        else:
+            import runnable.sdk
+    except Exception:
+        pass
 def patch_execute(captured):
     from runnable import sdk
     def no_execute(self, *args, **kwargs):
@@ -46,6 +58,7 @@ ${WORKSPACE_IMPORT_PY}
 ${DAG_FUNCTION_PY}
 try:
     cwd, mode, definition = sys.argv[1:4]
+    preload_runnable(mode)
     os.chdir(cwd)
     WORKSPACE[0] = cwd
     sys.path.insert(0, cwd)

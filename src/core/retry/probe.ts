@@ -74,6 +74,8 @@ def watch_reads():
     m.SourceFileLoader.get_data = data_hook
 def main():
     cwd, command, mode, definition = sys.argv[1:5]
+    if definition:
+        preload_runnable(mode)
     os.chdir(cwd)
     WORKSPACE[0] = cwd
     sys.path.insert(0, cwd)
