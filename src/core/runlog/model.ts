@@ -67,6 +67,8 @@ export interface Step {
   /** From run_config.dag when the node is found there (task nodes). */
   command?: string;
   commandType?: string;
+  /** From the dag node (task nodes): the names (and kinds: json, metric, object) its return values are recorded as. */
+  returns?: { name: string; kind: string }[];
   /** Internal name of the branch this step sits in ("" at the top level). */
   parentBranch: string;
 }

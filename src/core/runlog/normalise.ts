@@ -37,6 +37,8 @@ interface DagNode {
   command_type?: unknown;
   next_node?: unknown;
   on_failure?: unknown;
+  /** task nodes: what the function's return values are recorded as (`[{name, kind}]`, tasks.TaskReturns). */
+  returns?: unknown;
   /** map and loop nodes (extensions/nodes/map.py, loop.py): one graph run per iteration. */
   branch?: DagGraph;
   /** parallel and conditional nodes: graphs keyed by branch name / case. */
@@ -159,6 +161,11 @@ function normaliseStep(raw: RawStepLog, key: string, name: string, node: DagNode
   };
   if (node && typeof node.command === 'string') {
     step.command = node.command;
+  }
+  if (node && Array.isArray(node.returns)) {
+    step.returns = node.returns
+      .filter((r): r is { name: string; kind?: unknown } => !!r && typeof r === 'object' && typeof (r as { name?: unknown }).name === 'string')
+      .map((r) => ({ name: r.name, kind: typeof r.kind === 'string' ? r.kind : 'json' }));
   }
   if (node && typeof node.command_type === 'string') {
     step.commandType = node.command_type;

@@ -1,0 +1,138 @@
+// Debug Step with Recorded Inputs, core and launcher: over the real-runnable fixtures, the launcher calls the step's
+// function with the attempt's inputs (plain, object, map iteration, branch, async `__main__`) under plain Python, and
+// compares what it returned with what the attempt recorded; the store and catalog are byte-for-byte unchanged.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { findRun } from '../../src/core/retry/findRun';
+import { chooseStepTarget, debuggableSteps, describeStepResult, localRunLogFiles, prepareStepSession, readStepResult, type StepDebugTarget } from '../../src/core/stepDebug/stepDebug';
+import type { Run } from '../../src/core/runlog/model';
+import type { RunLogStore } from '../../src/core/stores/runLogStore';
+import { openStore } from '../../src/core/stores/openStore';
+import { pythonEnv } from '../standin/standinEnv';
+
+const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/runnable');
+const PY = pythonEnv();
+const temps: string[] = [];
+after(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+function copy(name: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `step-${name}-`));
+  temps.push(dir);
+  fs.cpSync(path.join(FIXTURES, name), dir, { recursive: true });
+  return dir;
+}
+
+/** A digest of every file under `dir` (names, sizes, bytes): the store and catalog must not change. */
+function tree(dir: string): string {
+  const h = createHash('sha1');
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else h.update(`${path.relative(dir, p)}\0`).update(fs.readFileSync(p));
+    }
+  };
+  walk(dir);
+  return h.digest('hex');
+}
+
+async function load(dir: string, runId: string, configFile?: string): Promise<{ run: Run; store: RunLogStore }> {
+  const found = await findRun({ cwd: dir, runId, env: PY.env, ...(configFile ? { configFile: path.join(dir, configFile) } : {}) });
+  assert.ok('run' in found, JSON.stringify(found));
+  return { run: found.run, store: openStore(found.store) };
+}
+
+async function target(run: Run, dir: string, step: string, attempt?: number): Promise<StepDebugTarget> {
+  const t = await chooseStepTarget(run, step, attempt, dir);
+  assert.ok(!('error' in t), JSON.stringify(t));
+  return t;
+}
+
+/** Runs the launcher as the debug session does (plain Python here: the debugger is VS Code's part). */
+async function call(t: StepDebugTarget, store: RunLogStore, dir: string, env: Record<string, string> = {}, run?: Run) {
+  const runLogFiles = run ? await localRunLogFiles(store.descriptor, run.runId, run.layout) : [];
+  const session = await prepareStepSession(t, store, dir, { runLogFiles });
+  temps.push(session.dir);
+  const r = spawnSync(PY.python, [session.launcher, session.specFile], { cwd: session.workDir, env: { ...PY.env, ...env } as NodeJS.ProcessEnv, encoding: 'utf8' });
+  return { session, r, result: await readStepResult(session.resultFile) };
+}
+
+describe('Debug Step with Recorded Inputs', () => {
+  it('a succeeded step (train_model): called with the recorded data and learning_rate; its outputs match the recorded model and score', async () => {
+    const dir = copy('ml-file-system');
+    const before = tree(path.join(dir, '.run_log_store')) + tree(path.join(dir, '.catalog'));
+    const { run, store } = await load(dir, 'prod-failure-001');
+    const t = await target(run, dir, 'train_model');
+    assert.deepEqual([t.module, t.func, t.attempt.number, t.attempt.status], ['functions', 'train_model', 1, 'SUCCESS']);
+    // Without the run log's own text, JSON read in JavaScript gives 0 for 0.0; the launcher reads the exact values.
+    const { r, result, session } = await call(t, store, dir, {}, run);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /calling functions\.train_model\(data=\[0\.0, 1\.0, 2\.0, 3\.0, 4\.0, 5\.0\], learning_rate=0\.5\)/);
+    assert.deepEqual(result?.outputs?.map((o) => [o.name, o.match]), [['model', true], ['score', true]]);
+    assert.equal(describeStepResult(t, result), 'train_model returned the recorded outputs (model, score); attempt 1 recorded SUCCESS.');
+    assert.deepEqual(session.inputs.map((i) => i.name).sort(), ['data', 'endpoint', 'learning_rate', 'rows']);
+    assert.equal(tree(path.join(dir, '.run_log_store')) + tree(path.join(dir, '.catalog')), before, 'store and catalog unchanged');
+  });
+
+  it('a failed step with an object input (deploy): the model is unpickled from the catalog and the recorded error is raised again', async () => {
+    const dir = copy('ml-file-system');
+    const { run, store } = await load(dir, 'prod-failure-001');
+    const t = await target(run, dir, 'deploy');
+    const { r, result, session } = await call(t, store, dir);
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /calling functions\.deploy_model\(model=\{'weights': \[0\.0, 0\.5, 1\.0\], 'trained_on': 6\}, endpoint='churn-model', score=0\.91\)/);
+    assert.deepEqual([result?.raised?.type, result?.raised?.message], ['RuntimeError', 'no deployment url for churn-model']);
+    assert.match(describeStepResult(t, result), /^deploy raised RuntimeError: no deployment url for churn-model \(attempt 1 recorded FAIL/);
+    assert.ok(session.inputs.some((i) => i.name === 'model' && i.kind === 'object'), JSON.stringify(session.inputs));
+    // Fixed (the environment the function reads), the same inputs give a deployment url.
+    const fixed = await call(t, store, dir, { DEPLOY_URL: 'https://models' });
+    assert.equal(fixed.r.status, 0, fixed.r.stderr);
+    assert.match(fixed.result?.returned ?? '', /https:\/\/models\/churn-model\?score=0\.91/);
+    assert.match(describeStepResult(t, fixed.result), /deployment = 'https:\/\/models\/churn-model\?score=0\.91', recorded \?|not compared: deployment/);
+  });
+
+  it('a map iteration (score_all.2) gets its chunk; a parallel branch step is found by its internal name', async () => {
+    const dir = copy('composite-chunked-fs');
+    const before = tree(path.join(dir, '.run_log_store'));
+    const { run, store } = await load(dir, 'map-fail-0001', 'chunked.yaml');
+    const choices = debuggableSteps(run).map((c) => c.step.internalName);
+    assert.ok(choices.includes('score_all.2.score chunk') && choices.includes('score_all.1.score chunk'), choices.join(', '));
+    const t = await target(run, dir, 'score_all.2.score chunk');
+    const failed = await call(t, store, dir);
+    assert.deepEqual([failed.result?.raised?.type, failed.result?.raised?.message], ['ValueError', 'chunk 2 is above threshold 0.5']);
+    const one = await call(await target(run, dir, 'score_all.1.score chunk'), store, dir, {}, run);
+    assert.equal(one.r.status, 0, one.r.stderr);
+    assert.match(one.r.stdout, /calling steps\.score_chunk\(chunk=1\)/);
+    assert.equal(tree(path.join(dir, '.run_log_store')), before);
+
+    const par = await load(dir, 'parallel-fail-0001', 'chunked.yaml');
+    const v = await call(await target(par.run, dir, 'prepare.schema.validate'), par.store, dir, { RELAX_SCHEMA: '1' });
+    assert.equal(v.r.status, 0, v.r.stderr);
+    assert.equal(v.result?.returned, 'True');
+  });
+
+  it('an AsyncPipeline run as a script: __main__.parse resolves to the workspace script, the coroutine is awaited', async () => {
+    const dir = copy('async-pipeline');
+    const { run, store } = await load(dir, 'async-flow-0001');
+    const t = await target(run, dir, 'parse');
+    assert.match(t.module, /flows/);
+    assert.ok(t.note && /__main__\.parse/.test(t.note), t.note);
+    const { r, result } = await call(t, store, dir);
+    assert.match(r.stdout, /calling .*\.parse\(payload='payload-17'\)/);
+    assert.ok(result && (result.raised || result.outputs), JSON.stringify(result));
+  });
+
+  it('says why when a step cannot be debugged', async () => {
+    const dir = copy('ml-file-system');
+    const { run } = await load(dir, 'prod-failure-001');
+    assert.deepEqual(await chooseStepTarget(run, 'nope', undefined, dir), { error: 'Run prod-failure-001 has no step "nope".' });
+    assert.match((await chooseStepTarget(run, 'fail', undefined, dir) as { error: string }).error, /fail step: only task steps/);
+    assert.match((await chooseStepTarget(run, 'deploy', 7, dir) as { error: string }).error, /has no attempt 7 \(it has 1\)/);
+    assert.match((await chooseStepTarget(run, 'test', undefined, dir) as { error: string }).error, /never ran/);
+  });
+});
