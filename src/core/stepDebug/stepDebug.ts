@@ -138,7 +138,8 @@ export async function prepareStepSession(target: StepDebugTarget, catalog: Catal
       inputs.push({ name, kind: 'object', shown: file ? `unpickled from ${p.catalogFile}` : `${p.catalogFile} is not in the catalog` });
     } else {
       params[name] = { kind: p.kind, value: p.value };
-      inputs.push({ name, kind: p.kind, shown: JSON.stringify(p.value) ?? 'null' });
+      // The value itself is printed by the launcher as Python holds it (JSON read here turns 0.0 into 0).
+      inputs.push({ name, kind: p.kind, shown: p.kind });
     }
   }
   const recorded: Record<string, ParamSpec> = {};

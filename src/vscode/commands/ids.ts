@@ -15,6 +15,7 @@ export const Commands = {
   retryRun: 'runnable.retryRun',
   copyRetryCommand: 'runnable.copyRetryCommand',
   pickFailedRun: 'runnable.pickFailedRun',
+  debugStep: 'runnable.debugStep',
   // remote stores
   pullRun: 'runnable.pullRun',
   setCredentials: 'runnable.setCredentials',

@@ -28,7 +28,7 @@ export class BannerTrackerFactory implements vscode.DebugAdapterTrackerFactory {
       onWillReceiveMessage: (m: { type?: string; command?: string; arguments?: { filters?: string[] } }) => {
         if (m.type !== 'request' || m.command !== 'setExceptionBreakpoints') return;
         const filters = m.arguments?.filters ?? [];
-        if (filters.includes('userUnhandled') || entry.outcome.plan === undefined) return;
+        if (filters.includes('userUnhandled') || (entry.outcome.plan === undefined && entry.outcome.stepDebug === undefined)) return;
         void session.customRequest('setExceptionBreakpoints', { filters: [...filters, 'userUnhandled'] }).then(undefined, () => undefined);
       },
     };

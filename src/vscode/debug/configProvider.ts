@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../commands/ids';
 import { DEBUG_TYPE, SESSION_KEY } from './launchArgs';
 import type { RetryPreparation } from './retryPreparation';
+import type { StepPreparation } from './stepPreparation';
 
 export const initialConfiguration: vscode.DebugConfiguration = {
   type: DEBUG_TYPE,
@@ -14,7 +15,7 @@ export const initialConfiguration: vscode.DebugConfiguration = {
 };
 
 export class RetryConfigurationProvider implements vscode.DebugConfigurationProvider {
-  constructor(private readonly preparation: RetryPreparation) {}
+  constructor(private readonly preparation: RetryPreparation, private readonly steps?: StepPreparation) {}
 
   // No provideDebugConfigurations here: "create a launch.json file" writes package.json's initialConfigurations and
   // what an Initial provider returns, so providing the same configuration again wrote it twice. The Run and Debug
@@ -36,6 +37,7 @@ export class RetryConfigurationProvider implements vscode.DebugConfigurationProv
       runId: base.runId ?? initialConfiguration.runId,
       cwd: base.cwd ?? folder?.uri.fsPath,
       stopAtFailedStep: base.stopAtFailedStep ?? true,
+      ...(base.step !== undefined ? { cwd: base.cwd } : {}),
       justMyCode: base.justMyCode ?? true,
       console: base.console ?? 'internalConsole',
     };
@@ -51,6 +53,8 @@ export class RetryConfigurationProvider implements vscode.DebugConfigurationProv
     // A cancelled `${command:runnable.pickFailedRun}` leaves no run id: stop quietly.
     if (config.runId === undefined || config.runId === null) return undefined;
     if (typeof config[SESSION_KEY] !== 'string') config = { ...config };
+    // `step`: Debug Step with Recorded Inputs (one function, the attempt's inputs), not a retry of the run.
+    if (config.step !== undefined && this.steps) return this.steps.toDebugpyLaunch(folder, config);
     return this.preparation.toDebugpyLaunch(folder, config, token);
   }
 }

@@ -27,6 +27,11 @@ export const launchArgsSchema = z
     console: z.enum(consoleKinds).default('internalConsole'),
     variables: stringMap.optional(),
     noDebug: z.boolean().optional(),
+    /** The Runs view's store of the run (set by the commands; a bare runId is looked up in every store). */
+    storeId: z.string().optional(),
+    /** Debug Step: the step's internal name (`score_all.2.score chunk`) and the attempt (default: the last). */
+    step: z.string().trim().min(1, 'step is empty: give a task step\'s name, as the run log records it').optional(),
+    attempt: z.number().int().positive().optional(),
   })
   .passthrough();
 

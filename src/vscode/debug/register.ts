@@ -12,6 +12,8 @@ import { initialConfiguration, RetryConfigurationProvider } from './configProvid
 import { DEBUG_TYPE } from './launchArgs';
 import { RetryPreparation } from './retryPreparation';
 import { RetrySessions } from './retrySessions';
+import { StepPreparation } from './stepPreparation';
+import { registerStepCommands } from '../commands/stepCommands';
 
 export function registerRetry(services: Services): void {
   const { context, log } = services;
@@ -19,13 +21,15 @@ export function registerRetry(services: Services): void {
   services.retryEnded = sessions.onDidEnd;
   const checker = new EnvironmentChecker(log);
   const preparation = new RetryPreparation(services, checker, sessions);
+  const steps = new StepPreparation(services, checker, sessions, preparation);
   context.subscriptions.push(
     sessions,
-    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new RetryConfigurationProvider(preparation)),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new RetryConfigurationProvider(preparation, steps)),
     // Listed in Run and Debug's dropdown without a launch.json; only provides, so resolution runs once.
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, { provideDebugConfigurations: () => [{ ...initialConfiguration }] }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new DebugpyAdapterFactory(() => readPythonPathSetting(undefined) ?? 'python3', () => replayAdapterDescriptor(services))),
     vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, new BannerTrackerFactory(sessions)),
     ...registerRetryCommands(services, preparation, sessions),
+    ...registerStepCommands(services, sessions),
   );
 }

@@ -10,6 +10,7 @@ import type { RunLogStore } from '../../core/stores/runLogStore';
 import { Commands } from '../commands/ids';
 import type { Logger } from '../logger';
 import { SESSION_KEY } from './launchArgs';
+import { describeStepResult, readStepResult, type StepDebugTarget, type StepResult } from '../../core/stepDebug/stepDebug';
 
 export interface RetryOutcome {
   /** Set when the retry was refused (blocked plan, untrusted workspace, bad configuration, missing debugpy). */
@@ -29,6 +30,8 @@ export interface RetryOutcome {
   history?: { before: AttemptHistory; store: RunLogStore; /** Set when that store is one of the Runs view's. */ storeId?: string };
   /** Set once the session ended and the run was re-read: attempts of the run that the retry removed or rewrote. */
   historyLost?: string[];
+  /** Debug Step sessions (stepPreparation.ts): what was called, and where the launcher writes how the call ended. */
+  stepDebug?: { target: StepDebugTarget; resultFile: string; dir: string; ref: { storeId: string; runId: string }; result?: StepResult; text?: string };
   /** How the run stands once the session ended (the one notification says it). */
   ended?: { runStatus?: string; failedStep?: string; cause?: string; exitCode?: number; pausedBefore: boolean; text: string };
 }
@@ -120,6 +123,7 @@ export class RetrySessions implements vscode.Disposable {
   private async reportEnd(token: string): Promise<void> {
     const e = this.entries.get(token);
     const o = e?.outcome;
+    if (e && o?.stepDebug && !o.stepDebug.text) return this.reportStepEnd(o.stepDebug);
     if (!e || !o?.plan || o.ended || o.blocked) return;
     const runId = o.plan.runId;
     const store = o.history?.store;
@@ -157,6 +161,23 @@ export class RetrySessions implements vscode.Disposable {
     void show(text, ...actions).then((choice) => {
       if (choice === 'Open Run Details') void vscode.commands.executeCommand(Commands.openRunDetails, ref);
       else if (choice === 'Retry Again') void vscode.commands.executeCommand(Commands.retryLocally, ref);
+    });
+  }
+
+  /**
+   * When a Debug Step session ends: one notification saying how the call ended against what the attempt recorded
+   * (returned the recorded outputs, different ones, or raised), with Open Run Details and Debug Again.
+   */
+  private async reportStepEnd(s: NonNullable<RetryOutcome['stepDebug']>): Promise<void> {
+    s.result = await readStepResult(s.resultFile);
+    s.text = describeStepResult(s.target, s.result);
+    this.log.info(`Debug Step ended: ${s.text}`);
+    this.ended.fire({ banner: [], warnings: [], stepDebug: s });
+    const same = s.result && !s.result.raised && (s.result.outputs ?? []).every((r) => r.match === true);
+    const show = same ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+    void show(s.text, 'Open Run Details', 'Debug Again').then((choice) => {
+      if (choice === 'Open Run Details') void vscode.commands.executeCommand(Commands.openRunDetails, s.ref);
+      else if (choice === 'Debug Again') void vscode.commands.executeCommand(Commands.debugStep, { ...s.ref, stepInternalName: s.target.step.internalName }, { attempt: s.target.attempt.number });
     });
   }
 

@@ -35,7 +35,7 @@ export class EnvironmentChecker {
    * ok when a debug session can start. Otherwise the retry is refused: one message naming the interpreter, what is
    * missing and why, with the buttons that fix it (`actions`, also returned for the command's caller).
    */
-  async ensureReady(interpreter: Interpreter, env: NodeJS.ProcessEnv, cwd: string | undefined, needDebugpy: boolean): Promise<{ ok: boolean; problem?: string; actions?: string[] }> {
+  async ensureReady(interpreter: Interpreter, env: NodeJS.ProcessEnv, cwd: string | undefined, needDebugpy: boolean, needRunnable = true): Promise<{ ok: boolean; problem?: string; actions?: string[] }> {
     let facts: EnvironmentFacts;
     try {
       facts = await this.facts(interpreter.path, env, cwd);
@@ -44,9 +44,10 @@ export class EnvironmentChecker {
       return { ok: false, problem, actions: this.offer(problem, interpreter, undefined) };
     }
     this.log.info(`Interpreter ${interpreter.path} (${interpreter.source}): Python ${facts.version}, debugpy ${facts.debugpy ? 'found' : 'missing'}, runnable ${facts.runnable ? 'found' : 'missing'}`);
-    const missing = missingPackages(facts, needDebugpy);
+    // Debug Step calls the function without runnable: only debugpy is needed there.
+    const missing = missingPackages(facts, needDebugpy).filter((m) => needRunnable || m !== 'runnable');
     if (!missing.length) return { ok: true };
-    const problem = `${missingSentence(interpreter.path, interpreter.source, missing)} The retry did not start.`;
+    const problem = `${missingSentence(interpreter.path, interpreter.source, missing)} ${needRunnable ? 'The retry' : 'The debug session'} did not start.`;
     return { ok: false, problem, actions: this.offer(problem, interpreter, { facts, missing }) };
   }
 
