@@ -4,7 +4,9 @@
 // they were (examples/ itself is used: nothing may write to it).
 import * as assert from 'assert';
 import { createHash } from 'crypto';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { DebugStepResult } from '../../src/vscode/commands/stepCommands';
@@ -121,5 +123,32 @@ describe('Debug Step with Recorded Inputs', function () {
     const result = await withTimeout(Promise.resolve(vscode.commands.executeCommand<DebugStepResult>('runnable.debugStep', { ref: { ...ref, stepInternalName: shell.internalName } })), 30_000, 'the refusal');
     assert.strictEqual(result?.started, false);
     assert.match(result?.blocked ?? '', /is a shell task: Debug Step calls Python functions/);
+  });
+});
+
+describe('Create Regression Test from This Attempt', function () {
+  this.timeout(120_000);
+  it('writes a pytest file for the failed deploy attempt, opens it, and plain pytest reports it as an expected failure', async () => {
+    const api = await getApi();
+    let ref: RunRef | undefined;
+    for (const d of await api.runs.descriptors()) {
+      if ((await api.runs.listRuns(d.id).catch(() => [])).some((r) => r.runId === 'prod-failure-001')) ref = { storeId: d.id, runId: 'prod-failure-001' };
+    }
+    assert.ok(ref);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-regression-'));
+    try {
+      const written = await vscode.commands.executeCommand<{ file: string; dataDir: string }>('runnable.createRegressionTest', { ref: { ...ref, stepInternalName: 'deploy' } }, { folder: out });
+      assert.ok(written, 'the command returns the file it wrote');
+      assert.strictEqual(path.dirname(written.file), out);
+      await waitUntil(() => vscode.window.activeTextEditor?.document.uri.fsPath === written.file, { what: 'the test file to open', ms: 10_000 });
+      const text = vscode.window.activeTextEditor!.document.getText();
+      assert.match(text, /@pytest\.mark\.xfail\(raises=RecordedFailure, strict=True, reason="attempt 1 of prod-failure-001 failed: RuntimeError: no deployment url for churn-model"\)/);
+      const r = spawnSync(testPython(), ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', out], { cwd: out, encoding: 'utf8', env: { ...process.env, PYTHONPATH: '' } });
+      log(`    pytest: ${r.stdout.trim().split('\n').pop()}`);
+      assert.match(r.stdout, /1 xfailed/, r.stdout + r.stderr);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
   });
 });

@@ -9,11 +9,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { findRun } from '../../src/core/retry/findRun';
-import { chooseStepTarget, debuggableSteps, describeStepResult, localRunLogFiles, prepareStepSession, readStepResult, type StepDebugTarget } from '../../src/core/stepDebug/stepDebug';
+import { chooseStepTarget, debuggableSteps, describeStepResult, exactInputs, localRunLogFiles, prepareStepSession, readStepResult, type StepDebugTarget } from '../../src/core/stepDebug/stepDebug';
 import type { Run } from '../../src/core/runlog/model';
 import type { RunLogStore } from '../../src/core/stores/runLogStore';
 import { openStore } from '../../src/core/stores/openStore';
 import { pythonEnv } from '../standin/standinEnv';
+import { writeRegressionTest } from '../../src/core/stepDebug/regressionTest';
+import { locateFunction } from '../../src/core/python/locate';
+import { FailureCauses } from '../../src/core/stores/failureCauses';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/runnable');
 const PY = pythonEnv();
@@ -134,5 +137,51 @@ describe('Debug Step with Recorded Inputs', () => {
     assert.match((await chooseStepTarget(run, 'fail', undefined, dir) as { error: string }).error, /fail step: only task steps/);
     assert.match((await chooseStepTarget(run, 'deploy', 7, dir) as { error: string }).error, /has no attempt 7 \(it has 1\)/);
     assert.match((await chooseStepTarget(run, 'test', undefined, dir) as { error: string }).error, /never ran/);
+  });
+});
+
+describe('Create Regression Test from This Attempt', () => {
+  const pytest = (cwd: string, env: Record<string, string> = {}) =>
+    spawnSync(PY.python, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'tests/runnable_regressions'], { cwd, env: { ...process.env, ...env, PYTHONPATH: '' } as NodeJS.ProcessEnv, encoding: 'utf8' });
+
+  async function generate(dir: string, runId: string, step: string, configFile?: string) {
+    const { run, store } = await load(dir, runId, configFile);
+    const t = await target(run, dir, step);
+    const { location } = await locateFunction({ cwd: dir, command: `${t.module}.${t.func}`, trusted: false });
+    assert.ok(location, `${t.module}.${t.func} located`);
+    const recordedError = await new FailureCauses(store).cause(run, t.step.internalName, t.attempt);
+    const exact = await exactInputs(await localRunLogFiles(store.descriptor, run.runId, run.layout), t.step.internalName, t.attempt.number);
+    return writeRegressionTest({ target: t, params: location.params, recordedError, testsDir: path.join(dir, 'tests', 'runnable_regressions'), workspace: dir, catalog: store, exact });
+  }
+
+  it('a succeeded train_model passes and a failed deploy is a strict xfail under plain pytest; fixed, deploy reports XPASS', async () => {
+    const dir = copy('ml-file-system');
+    const before = tree(path.join(dir, '.run_log_store')) + tree(path.join(dir, '.catalog'));
+    const ok = await generate(dir, 'prod-failure-001', 'train_model');
+    const failed = await generate(dir, 'prod-failure-001', 'deploy');
+    const text = fs.readFileSync(failed.file, 'utf8');
+    assert.match(text, /from functions import deploy_model/);
+    assert.match(text, /deploy_model\(model=recorded_input\("model"\), endpoint=recorded_input\("endpoint"\), score=recorded_input\("score"\)\)/);
+    assert.match(text, /except RuntimeError as e:\n {8}if "no deployment url for churn-model" not in str\(e\):/);
+    assert.match(fs.readFileSync(ok.file, 'utf8'), /model, score = train_model\(data=recorded_input\("data"\), learning_rate=recorded_input\("learning_rate"\)\)\n {4}assert model == recorded_output\("model"\)\n {4}assert score == recorded_output\("score"\)/);
+    assert.match(fs.readFileSync(path.join(ok.dataDir, 'values.json'), 'utf8'), /"input\.data": \{"kind": "json", "value": \[0\.0, 1\.0, 2\.0, 3\.0, 4\.0, 5\.0\]\}/, 'exact floats');
+    assert.ok(ok.conftest && !failed.conftest, 'one conftest.py');
+    const r = pytest(dir);
+    assert.match(r.stdout, /1 passed, 1 xfailed/, r.stdout + r.stderr);
+    const fixed = pytest(dir, { DEPLOY_URL: 'https://models' });
+    assert.match(fixed.stdout, /1 failed, 1 passed/, fixed.stdout);
+    assert.match(fixed.stdout, /XPASS\(strict\)/, fixed.stdout);
+    assert.equal(tree(path.join(dir, '.run_log_store')) + tree(path.join(dir, '.catalog')), before, 'store and catalog unchanged');
+  });
+
+  it('a failed map iteration (score_all.2): xfail on its ValueError; a different error fails the test', async () => {
+    const dir = copy('composite-chunked-fs');
+    const g = await generate(dir, 'map-fail-0001', 'score_all.2.score chunk', 'chunked.yaml');
+    assert.match(fs.readFileSync(g.file, 'utf8'), /score_chunk\(chunk=recorded_input\("chunk"\)\)/);
+    assert.match(pytest(dir).stdout, /1 xfailed/);
+    // The function now fails differently: that is a real failure, not the recorded one.
+    const steps = path.join(dir, 'steps.py');
+    fs.writeFileSync(steps, fs.readFileSync(steps, 'utf8').replace('threshold = 0.5\n', 'threshold = 0.5\n    raise TypeError("another bug")\n'));
+    assert.match(pytest(dir).stdout, /1 failed/);
   });
 });

@@ -13,6 +13,7 @@ import { walkSteps } from '../runlog/rules';
 import { isPythonCommand } from '../retry/deadRun';
 import { launchFor, splitModulePath } from '../retry/launch';
 import { STEP_LAUNCHER_PY } from './launcherPy';
+import { parsePyJson, PyNumber, type PyJson } from '../retry/pyJson';
 
 /** What reads a catalog file of the run (every RunLogStore does). */
 export interface CatalogReader {
@@ -196,4 +197,44 @@ export function describeStepResult(target: { step: Step; attempt: Attempt }, res
   const parts = differ.map((r) => `${r.name} = ${r.value}, recorded ${r.recorded ?? '?'}`);
   const same = rows.filter((r) => r.match === true).map((r) => r.name);
   return `${name} returned ${differ.length ? `different outputs: ${parts.join('; ')}` : 'its outputs'}${same.length ? ` (same: ${same.join(', ')})` : ''}${unknown.length ? `; not compared: ${unknown.map((r) => `${r.name} (${r.note ?? '?'})`).join(', ')}` : ''}; ${recorded}.`;
+}
+
+/**
+ * The attempt's input values exactly as the run log files hold them (numbers keep their literal: `0.0` stays a
+ * float for Python), by input name; undefined when no file here holds the step (a remote store).
+ */
+export async function exactInputs(files: string[], step: string, attempt: number): Promise<Record<string, PyJson> | undefined> {
+  const find = (d: PyJson, depth: number): PyJson | undefined => {
+    if (depth > 200 || d === null || typeof d !== 'object' || d instanceof PyNumber) return undefined;
+    if (!Array.isArray(d)) {
+      const steps = d.steps;
+      if (steps && typeof steps === 'object' && !Array.isArray(steps) && !(steps instanceof PyNumber) && steps[step] && typeof steps[step] === 'object') return steps[step];
+    }
+    for (const v of Array.isArray(d) ? d : Object.values(d)) {
+      const f = find(v, depth + 1);
+      if (f !== undefined) return f;
+    }
+    return undefined;
+  };
+  for (const file of files) {
+    let parsed: PyJson;
+    try {
+      parsed = parsePyJson(await fs.readFile(file, 'utf8'));
+    } catch {
+      continue;
+    }
+    const s = find(parsed, 0) as { attempts?: PyJson } | undefined;
+    if (!s || !Array.isArray(s.attempts)) continue;
+    for (const a of s.attempts) {
+      if (!a || typeof a !== 'object' || Array.isArray(a) || a instanceof PyNumber) continue;
+      const n = a.attempt_number;
+      if (!(n instanceof PyNumber ? Number(n.literal) === attempt : n === attempt)) continue;
+      const params = a.input_parameters;
+      if (!params || typeof params !== 'object' || Array.isArray(params) || params instanceof PyNumber) return {};
+      const out: Record<string, PyJson> = {};
+      for (const [k, v] of Object.entries(params)) if (v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof PyNumber) && 'value' in v) out[k] = v.value;
+      return out;
+    }
+  }
+  return undefined;
 }

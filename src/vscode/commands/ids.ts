@@ -16,6 +16,7 @@ export const Commands = {
   copyRetryCommand: 'runnable.copyRetryCommand',
   pickFailedRun: 'runnable.pickFailedRun',
   debugStep: 'runnable.debugStep',
+  createRegressionTest: 'runnable.createRegressionTest',
   // remote stores
   pullRun: 'runnable.pullRun',
   setCredentials: 'runnable.setCredentials',

@@ -3,7 +3,12 @@
 // which stepPreparation.ts turns into the debugpy session.
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { debuggableSteps } from '../../core/stepDebug/stepDebug';
+import * as path from 'node:path';
+import { chooseStepTarget, debuggableSteps, exactInputs, localRunLogFiles } from '../../core/stepDebug/stepDebug';
+import { writeRegressionTest } from '../../core/stepDebug/regressionTest';
+import { locateFunction } from '../../core/python/locate';
+import { FailureCauses } from '../../core/stores/failureCauses';
+import { resolveInterpreter } from '../python/interpreter';
 import { DEBUG_TYPE, SESSION_KEY } from '../debug/launchArgs';
 import type { RetryOutcome, RetrySessions } from '../debug/retrySessions';
 import { statusIcon } from '../explorer/labels';
@@ -15,26 +20,30 @@ export interface DebugStepResult extends RetryOutcome {
 }
 
 export function registerStepCommands(services: Services, sessions: RetrySessions): vscode.Disposable[] {
-  const debugStep = async (arg?: unknown, overrides?: Record<string, unknown>): Promise<DebugStepResult | undefined> => {
-    const ref = toRunRef(arg) ?? (await services.runs.pickRun({ title: 'Debug a step of…' }));
+  /** The step (and attempt) a command was given, or the user's pick of one of the run's Python task steps. */
+  const pickStep = async (arg: unknown, title: string): Promise<{ ref: { storeId: string; runId: string }; step: string; attempt?: number } | undefined> => {
+    const ref = toRunRef(arg) ?? (await services.runs.pickRun({ title }));
     if (!ref) return undefined;
     const node = arg && typeof arg === 'object' ? (arg as { kind?: unknown; attempt?: { number?: unknown }; step?: { internalName?: unknown } }) : undefined;
     let step = ref.stepInternalName ?? (typeof node?.step?.internalName === 'string' ? node.step.internalName : undefined);
     const attempt = node?.kind === 'attempt' && typeof node.attempt?.number === 'number' ? node.attempt.number : undefined;
     if (!step) {
-      const run = await services.runs.getRun(ref);
-      const choices = debuggableSteps(run);
+      const choices = debuggableSteps(await services.runs.getRun(ref));
       if (!choices.length) {
-        void vscode.window.showInformationMessage(`Run ${ref.runId} has no Python task step with an attempt to debug.`);
+        void vscode.window.showInformationMessage(`Run ${ref.runId} has no Python task step with an attempt.`);
         return undefined;
       }
-      const picked = await vscode.window.showQuickPick(
-        choices.map((c) => ({ label: `$(${statusIcon(c.step.status).id}) ${c.step.internalName}`, description: c.step.command, detail: c.where ? `in ${c.where}` : undefined, step: c.step })),
-        { title: `Debug a step of ${ref.runId} with its recorded inputs`, placeHolder: 'Pick a task step (its last attempt\'s inputs are used)' },
-      );
+      const picked = await vscode.window.showQuickPick(choices.map((c) => ({ label: `$(${statusIcon(c.step.status).id}) ${c.step.internalName}`, description: c.step.command, step: c.step })), { title, placeHolder: 'Pick a task step (its last attempt is used)' });
       if (!picked) return undefined;
       step = picked.step.internalName;
     }
+    return { ref: { storeId: ref.storeId, runId: ref.runId }, step, ...(attempt !== undefined ? { attempt } : {}) };
+  };
+
+  const debugStep = async (arg?: unknown, overrides?: Record<string, unknown>): Promise<DebugStepResult | undefined> => {
+    const chosen = await pickStep(arg, 'Debug a step of…');
+    if (!chosen) return undefined;
+    const { ref, step, attempt } = chosen;
     const token = randomUUID();
     const store = services.runs.store(ref.storeId);
     const anchor = store?.descriptor.configFiles[0] ?? store?.descriptor.location;
@@ -58,5 +67,50 @@ export function registerStepCommands(services: Services, sessions: RetrySessions
       if (outcome && !outcome.sessionId) sessions.release(token);
     }
   };
-  return [vscode.commands.registerCommand(Commands.debugStep, debugStep)];
+  /**
+   * Create Regression Test from This Attempt: a pytest file (and its data folder) under the folder the user
+   * confirms (default tests/runnable_regressions), opened in an editor. `answers.folder` (tests) skips the question.
+   */
+  const createRegressionTest = async (arg?: unknown, answers?: { folder?: string }): Promise<{ file: string; dataDir: string } | undefined> => {
+    const chosen = await pickStep(arg, 'Create a regression test from a step of…');
+    if (!chosen) return undefined;
+    const store = services.runs.store(chosen.ref.storeId);
+    if (!store) return undefined;
+    const run = await services.runs.getRun(chosen.ref);
+    const anchor = store.descriptor.configFiles[0] ?? store.descriptor.location;
+    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(anchor)) ?? vscode.workspace.workspaceFolders?.[0];
+    const workspace = folder?.uri.fsPath ?? path.dirname(anchor);
+    const target = await chooseStepTarget(run, chosen.step, chosen.attempt, workspace);
+    if ('error' in target) {
+      void vscode.window.showErrorMessage(`Cannot create a regression test: ${target.error}`);
+      return undefined;
+    }
+    const rel = answers?.folder ?? (await vscode.window.showInputBox({
+      title: `Regression test from ${target.step.internalName} (attempt ${target.attempt.number} of ${run.runId})`,
+      prompt: 'Folder for the test, relative to the workspace folder',
+      value: path.join('tests', 'runnable_regressions'),
+      ignoreFocusOut: true,
+    }));
+    if (!rel) return undefined;
+    const command = `${target.module}.${target.func}`;
+    const interpreter = await resolveInterpreter(folder?.uri, undefined, services.log);
+    // The signature says which recorded inputs the call passes; importing needs a trusted workspace (else the source is read).
+    const { location, notes } = await locateFunction({ cwd: workspace, command, trusted: vscode.workspace.isTrusted, python: interpreter.path });
+    if (!location) {
+      void vscode.window.showErrorMessage(`Cannot create a regression test: ${command} was not found in ${workspace} (${notes.join('; ')}).`);
+      return undefined;
+    }
+    const recordedError = await new FailureCauses(store).cause(run, target.step.internalName, target.attempt).catch(() => undefined);
+    const exact = await exactInputs(await localRunLogFiles(store.descriptor, run.runId, run.layout), target.step.internalName, target.attempt.number);
+    const written = await writeRegressionTest({ target, params: location.params, recordedError, testsDir: path.resolve(workspace, rel), workspace, catalog: store, exact });
+    services.log.info(`Regression test for ${target.step.internalName} (attempt ${target.attempt.number} of ${run.runId}): ${written.file}, data in ${written.dataDir}${written.conftest ? `, ${written.conftest}` : ''}`);
+    if (written.missing.length) void vscode.window.showWarningMessage(`The regression test for ${target.step.internalName} lacks objects the catalog did not have: ${written.missing.join(', ')}.`);
+    await vscode.window.showTextDocument(vscode.Uri.file(written.file), { preview: false });
+    return { file: written.file, dataDir: written.dataDir };
+  };
+
+  return [
+    vscode.commands.registerCommand(Commands.debugStep, debugStep),
+    vscode.commands.registerCommand(Commands.createRegressionTest, createRegressionTest),
+  ];
 }

@@ -288,6 +288,9 @@ export class RetryPreparation {
           new vscode.Location(vscode.Uri.file(path.resolve(plan.cwd, b.file)), new vscode.Position(b.line - 1, 0)),
           true,
           b.condition || undefined,
+          // A task runs once in a retry: stop on its first hit only (on Python 3.11 a comprehension on the first body
+          // line is a frame of its own that would stop again per element). Map and loop iterations keep their condition.
+          b.condition ? undefined : '1',
         ))
       : [];
     const outcome: RetryOutcome = {
