@@ -6,6 +6,7 @@ import { findRun } from './findRun';
 import { launchFor } from './launch';
 import { mapLevels, pyLiteral } from './mapLevels';
 import { judgeDag } from './dagCheck';
+import { codeDrift } from './codeDrift';
 import { runProbe, type ProbeAnswer, type ProbeRequest } from './probe';
 import type { ProbeCache } from './probeCache';
 import { parametersFileWarning } from './paramsWarning';
@@ -256,6 +257,11 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
 
   const pw = await parametersFileWarning(run, cwd, launch.definitionPath, new Set(paramNames));
   if (pw) plan.warnings.push(pw);
+  // git reads the repository's config (fsmonitor, hooks): only in a trusted workspace.
+  if (trusted && failed && plan.firstFailed?.file) {
+    const drift = await codeDrift(cwd, failed.attempt.codeIdentities, [path.resolve(cwd, plan.firstFailed.file)]).catch(() => undefined);
+    if (drift) plan.codeDrift = drift.text;
+  }
 
   const answer = await awaitProbe();
   if (answer?.dag) {

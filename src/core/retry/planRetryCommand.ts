@@ -27,6 +27,7 @@ export function formatPlan(plan: RetryPlan, python: string): string[] {
   for (const bp of plan.breakpoints) lines.push(`Breakpoint: ${bp.file}:${bp.line}${bp.condition ? ` if ${bp.condition}` : ''}`);
   if (plan.config) lines.push(`Config: ${plan.config.reason}`);
   if (plan.config?.confirm) lines.push(`CONFIRM: ${plan.config.confirm}`);
+  if (plan.codeDrift) lines.push(`Code since the run: ${plan.codeDrift}`);
   for (const w of plan.warnings) lines.push(`Warning: ${w}`);
   return lines;
 }

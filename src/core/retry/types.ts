@@ -49,6 +49,8 @@ export interface RetryPlan {
   breakpoints: RetryBreakpoint[];
   /** Things that will not stop the retry but the user should know. */
   warnings: string[];
+  /** Whether the failed step's file differs from the git commit the run recorded (codeDrift.ts); trusted only. */
+  codeDrift?: string;
   /** Why the retry cannot work as things stand; null when it can. */
   blocked: string | null;
   /** The config the retry hands runnable, chosen from the run (retryConfig.ts); absent when the run was not found. */

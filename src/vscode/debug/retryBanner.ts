@@ -28,6 +28,7 @@ export function retryBanner(plan: RetryPlan, failure: OriginalFailure, python: s
     out.push(`  last lines of its captured output (${failure.logFile}):`);
     for (const l of failure.logTail) out.push(`    ${l}`);
   }
+  if (plan.codeDrift) out.push(`  code since the run: ${plan.codeDrift}`);
   for (const w of plan.warnings) out.push(`  warning: ${w}`);
   return out;
 }

@@ -1,0 +1,62 @@
+// What changed since the run: a git repository made in the test (commit, a run log whose attempt records that commit
+// as runnable's get_git_code_identity does, then a change to the function), read by the planner and the core helper.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { codeDrift } from '../../src/core/retry/codeDrift';
+import { planRetry } from '../../src/core/retry/plan';
+import type { CodeIdentity } from '../../src/core/runlog/model';
+import { pythonEnv } from '../standin/standinEnv';
+
+const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/runnable');
+const PY = pythonEnv();
+const temps: string[] = [];
+after(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8' }).trim();
+
+/** ml-file-system as a git repository at one commit, its deploy attempt recording that commit. */
+function repo(dirtyMessage?: string): { dir: string; commit: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'drift-'));
+  temps.push(dir);
+  fs.cpSync(path.join(FIXTURES, 'ml-file-system'), dir, { recursive: true });
+  git(dir, 'init', '-q');
+  git(dir, 'add', 'functions.py', 'pipeline.py', 'parameters.yaml', 'local.yaml');
+  git(dir, 'commit', '-qm', 'the code the run ran');
+  const commit = git(dir, 'rev-parse', 'HEAD');
+  const file = path.join(dir, '.run_log_store', 'prod-failure-001.json');
+  const log = JSON.parse(fs.readFileSync(file, 'utf8'));
+  log.steps.deploy.attempts[0].code_identities = [{ code_identifier: commit, code_identifier_type: 'git', code_identifier_dependable: !dirtyMessage, code_identifier_url: null, code_identifier_message: dirtyMessage ?? '' }];
+  fs.writeFileSync(file, JSON.stringify(log));
+  return { dir, commit };
+}
+
+describe('code since the run (git commit the attempt recorded)', () => {
+  it('the planner says the failed function\'s file changed since the run\'s commit, and that it is unchanged before the edit', async () => {
+    const { dir, commit } = repo();
+    const same = await planRetry({ cwd: dir, runId: 'prod-failure-001', env: PY.env, python: PY.python, checkDag: false });
+    assert.equal(same.codeDrift, `functions.py is as at the run's commit ${commit.slice(0, 8)}.`);
+    const f = path.join(dir, 'functions.py');
+    fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace('if not url:', 'if not url and False:'));
+    const changed = await planRetry({ cwd: dir, runId: 'prod-failure-001', env: PY.env, python: PY.python, checkDag: false });
+    assert.equal(changed.codeDrift, `functions.py changed since the run's commit ${commit.slice(0, 8)} (git diff ${commit.slice(0, 8)} -- functions.py): the retry runs the code as it is now.`);
+    const untrusted = await planRetry({ cwd: dir, runId: 'prod-failure-001', env: PY.env, python: PY.python, checkDag: false, trusted: false });
+    assert.equal(untrusted.codeDrift, undefined, 'git is not run in an untrusted workspace');
+  });
+
+  it('a run started with uncommitted changes says so; an unknown commit and no git say what they can', async () => {
+    const { dir, commit } = repo('changes found in functions.py');
+    const ids: CodeIdentity[] = [{ identifier: commit, type: 'git', dependable: false, url: null, message: 'changes found in functions.py' }];
+    const d = await codeDrift(dir, ids, [path.join(dir, 'functions.py')]);
+    assert.match(d!.text, /The working tree was not clean when the run started \(runnable: changes found in functions\.py\)/);
+    const unknown = await codeDrift(dir, [{ ...ids[0], identifier: 'deadbeef'.repeat(5) }], [path.join(dir, 'functions.py')]);
+    assert.match(unknown!.text, /commit deadbeef, which this clone does not have/);
+    assert.equal(await codeDrift(dir, [{ ...ids[0], identifier: null }], []), undefined, 'runnable records null outside git');
+    const plain = fs.mkdtempSync(path.join(os.tmpdir(), 'nogit-'));
+    temps.push(plain);
+    assert.equal(await codeDrift(plain, ids, [path.join(plain, 'functions.py')]), undefined, 'not a repository');
+  });
+});
