@@ -3,7 +3,6 @@
 // returned the recorded outputs, removes its breakpoint, and leaves the run log store and catalog byte-for-byte as
 // they were (examples/ itself is used: nothing may write to it).
 import * as assert from 'assert';
-import { createHash } from 'crypto';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -12,21 +11,11 @@ import * as vscode from 'vscode';
 import type { DebugStepResult } from '../../src/vscode/commands/stepCommands';
 import type { RetryOutcome } from '../../src/vscode/debug/retrySessions';
 import type { RunRef, Services } from '../../src/vscode/services';
+import { treeSnapshot } from '../helpers/treeSnapshot';
 import { getApi, log, testPython, waitUntil, withTimeout, workspaceRoot } from './helpers';
 
-function digest(dir: string): string {
-  const h = createHash('sha1');
-  const walk = (d: string) => {
-    if (!fs.existsSync(d)) return;
-    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else h.update(`${path.relative(dir, p)}\0`).update(fs.readFileSync(p));
-    }
-  };
-  walk(dir);
-  return h.digest('hex');
-}
+/** Every file of examples/' run log store and catalog (mtime, size, content hash). */
+const stores = (root: string) => ({ ...treeSnapshot(path.join(root, '.run_log_store')), ...treeSnapshot(path.join(root, '.catalog')) });
 
 describe('Debug Step with Recorded Inputs', function () {
   this.timeout(180_000);
@@ -42,7 +31,7 @@ describe('Debug Step with Recorded Inputs', function () {
 
   it('stops in a succeeded train_model with its recorded inputs, reports the outputs match, writes nothing to the store', async () => {
     const root = workspaceRoot();
-    const before = digest(path.join(root, '.run_log_store')) + digest(path.join(root, '.catalog'));
+    const before = stores(root);
     let ref: RunRef | undefined;
     for (const d of await api.runs.descriptors()) {
       if ((await api.runs.listRuns(d.id).catch(() => [])).some((r) => r.runId === 'prod-failure-001')) ref = { storeId: d.id, runId: 'prod-failure-001' };
@@ -105,7 +94,7 @@ describe('Debug Step with Recorded Inputs', function () {
       log(`    end: ${text}`);
       assert.strictEqual(text, 'train_model returned the recorded outputs (model, score); attempt 1 recorded SUCCESS.');
       await waitUntil(() => !vscode.debug.breakpoints.some((b) => b instanceof vscode.SourceBreakpoint && b.location.uri.fsPath === functions && b.location.range.start.line === 9), { what: 'the session breakpoint to be removed', ms: 10_000 });
-      assert.strictEqual(digest(path.join(root, '.run_log_store')) + digest(path.join(root, '.catalog')), before, 'store and catalog unchanged');
+      assert.deepStrictEqual(stores(root), before, 'store and catalog unchanged');
     } finally {
       subs.forEach((s) => s.dispose());
     }

@@ -2,25 +2,18 @@
 // Each payload is harmless: importing it would write a marker file, and the tests assert the marker never appears.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { runProbe } from '../../src/core/retry/probe';
 import { currentDag } from '../../src/core/retry/dagCheck';
 import { locateFunction } from '../../src/core/python/locate';
 import { findRun } from '../../src/core/retry/findRun';
 import { pythonEnv } from '../standin/standinEnv';
+import { tempFolders } from '../helpers/tempFolders';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/runnable');
 const PY = pythonEnv();
-const temps: string[] = [];
-after(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-
-function temp(prefix: string): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  temps.push(d);
-  return d;
-}
+const { temp } = tempFolders();
 
 function workspace(): string {
   const ws = temp('probe-ws-');

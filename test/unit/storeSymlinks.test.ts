@@ -3,24 +3,17 @@
 // as usual; a folder removed while it is being read gives a sentence, not an errno.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { discoverStores } from '../../src/core/config/discover';
+import { tempFolders } from '../helpers/tempFolders';
 import { openStore } from '../../src/core/stores/openStore';
 import { ChunkedFsRunLogStore } from '../../src/core/stores/chunkedFsStore';
 import { RunLogError, type RunLogStore } from '../../src/core/stores/runLogStore';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/runnable');
-const temps: string[] = [];
-after(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-
-function temp(prefix: string): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  temps.push(d);
-  return d;
-}
+const { temp } = tempFolders();
 
 function copy(caseName: string): string {
   const dst = temp('rr-link-');

@@ -1,11 +1,11 @@
 // Retry commands: Retry locally, Retry Without Debugging, Runnable: Retry Run, Copy Retry Command, and
 // runnable.pickFailedRun (the `${command:…}` of launch configurations). Each takes a tree node, a RunRef or nothing.
-import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { storeSecrets } from '../../core/config/secrets';
 import { AWS_CREDENTIAL_ENV, retryCommandNotes, withholdCredentials } from '../../core/retry/remoteCommandText';
 import type { StoreDescriptor } from '../../core/stores/runLogStore';
-import { DEBUG_TYPE, SESSION_KEY } from '../debug/launchArgs';
+import { DEBUG_TYPE } from '../debug/launchArgs';
+import { folderOfStore, startRunnableSession } from '../debug/startSession';
 import { argoResubmitLine, retryShellLine } from '../debug/retryCommandLine';
 import type { RetryPreparation } from '../debug/retryPreparation';
 import { formatEnvAssignments, parseEnvAssignments } from '../../core/retry/envAssignments';
@@ -26,32 +26,12 @@ export function registerRetryCommands(services: Services, preparation: RetryPrep
   const pick = async (arg: unknown, title: string): Promise<RunRef | undefined> =>
     toRunRef(arg) ?? (await services.runs.pickRun({ failedOnly: true, title }));
 
+  // No `configFile` in the launch: that attribute is the user's own choice of config for the retry (a launch.json
+  // line). The tree names the store; the retry's config is chosen from the run (core/retry/retryConfig.ts).
   const start = async (ref: RunRef, noDebug: boolean, overrides: RetryOverrides | undefined): Promise<RetryCommandResult> => {
-    const token = randomUUID();
-    const store = services.runs.store(ref.storeId);
-    // No `configFile` in the launch: that attribute is the user's own choice of config for the retry (a launch.json
-    // line). The tree names the store; the retry's config is chosen from the run (core/retry/retryConfig.ts).
-    const anchor = store?.descriptor.configFiles[0] ?? store?.descriptor.location;
-    const folder = (anchor && vscode.workspace.getWorkspaceFolder(vscode.Uri.file(anchor))) || vscode.workspace.workspaceFolders?.[0];
-    const config: vscode.DebugConfiguration = {
-      type: DEBUG_TYPE,
-      request: 'launch',
-      name: `Retry ${ref.runId}`,
-      runId: ref.runId,
-      storeId: ref.storeId,
-      ...(overrides ?? {}),
-      [SESSION_KEY]: token,
-    };
     if (ref.stepInternalName) services.log.info(`Retry of ${ref.runId} asked from step ${ref.stepInternalName}: runnable resumes at the run's first failed step.`);
-    try {
-      const started = await vscode.debug.startDebugging(folder, config, { noDebug });
-      const outcome = sessions.outcome(token) ?? { banner: [], warnings: [] };
-      return { ...outcome, runId: ref.runId, started };
-    } finally {
-      // The session keeps its breakpoints until it ends; only a launch that never started releases them now.
-      const outcome = sessions.outcome(token);
-      if (outcome && !outcome.sessionId) sessions.release(token);
-    }
+    const outcome = await startRunnableSession(services, sessions, ref, `Retry ${ref.runId}`, { ...(overrides ?? {}) }, { noDebug });
+    return { ...outcome, runId: ref.runId };
   };
 
   const retry = (noDebug: boolean, title: string) => async (arg?: unknown, overrides?: RetryOverrides): Promise<RetryCommandResult | undefined> => {
@@ -119,9 +99,7 @@ export function registerRetryCommands(services: Services, preparation: RetryPrep
 
   /** Appends "Retry <run> with …" to the launch.json of the run's folder (the user asked for it). */
   const saveLaunchConfiguration = async (ref: RunRef, env: Record<string, string>, retryIndicator: string): Promise<void> => {
-    const store = services.runs.store(ref.storeId);
-    const anchor = store?.descriptor.configFiles[0] ?? store?.descriptor.location;
-    const folder = (anchor && vscode.workspace.getWorkspaceFolder(vscode.Uri.file(anchor))) || vscode.workspace.workspaceFolders?.[0];
+    const folder = folderOfStore(services.runs.store(ref.storeId));
     const launch = vscode.workspace.getConfiguration('launch', folder?.uri);
     const configurations = launch.get<vscode.DebugConfiguration[]>('configurations') ?? [];
     const name = `Retry ${ref.runId} with ${Object.keys(env).join(', ') || 'no extra env'}`;

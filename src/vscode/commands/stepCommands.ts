@@ -1,7 +1,6 @@
 // Debug Step with Recorded Inputs: from a step or attempt in the Runs view, a RunRef with `stepInternalName`, or the
 // palette (pick a run, then one of its Python task steps). Starts a `runnable` launch with `step` (and `attempt`),
 // which stepPreparation.ts turns into the debugpy session.
-import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { chooseStepTarget, debuggableSteps, exactInputs, localRunLogFiles } from '../../core/stepDebug/stepDebug';
@@ -9,7 +8,7 @@ import { writeRegressionTest } from '../../core/stepDebug/regressionTest';
 import { locateFunction } from '../../core/python/locate';
 import { FailureCauses } from '../../core/stores/failureCauses';
 import { resolveInterpreter } from '../python/interpreter';
-import { DEBUG_TYPE, SESSION_KEY } from '../debug/launchArgs';
+import { folderOfStore, startRunnableSession } from '../debug/startSession';
 import type { RetryOutcome, RetrySessions } from '../debug/retrySessions';
 import { statusIcon } from '../explorer/labels';
 import { toRunRef, type Services } from '../services';
@@ -44,29 +43,9 @@ export function registerStepCommands(services: Services, sessions: RetrySessions
     const chosen = await pickStep(arg, 'Debug a step of…');
     if (!chosen) return undefined;
     const { ref, step, attempt } = chosen;
-    const token = randomUUID();
-    const store = services.runs.store(ref.storeId);
-    const anchor = store?.descriptor.configFiles[0] ?? store?.descriptor.location;
-    const folder = (anchor && vscode.workspace.getWorkspaceFolder(vscode.Uri.file(anchor))) || vscode.workspace.workspaceFolders?.[0];
-    const config: vscode.DebugConfiguration = {
-      type: DEBUG_TYPE,
-      request: 'launch',
-      name: `Debug ${step} of ${ref.runId}`,
-      runId: ref.runId,
-      storeId: ref.storeId,
-      step,
-      ...(attempt !== undefined ? { attempt } : {}),
-      ...(overrides ?? {}),
-      [SESSION_KEY]: token,
-    };
-    try {
-      const started = await vscode.debug.startDebugging(folder, config);
-      return { ...(sessions.outcome(token) ?? { banner: [], warnings: [] }), started };
-    } finally {
-      const outcome = sessions.outcome(token);
-      if (outcome && !outcome.sessionId) sessions.release(token);
-    }
+    return startRunnableSession(services, sessions, ref, `Debug ${step} of ${ref.runId}`, { step, ...(attempt !== undefined ? { attempt } : {}), ...(overrides ?? {}) });
   };
+
   /**
    * Create Regression Test from This Attempt: a pytest file (and its data folder) under the folder the user
    * confirms (default tests/runnable_regressions), opened in an editor. `answers.folder` (tests) skips the question.
@@ -77,9 +56,8 @@ export function registerStepCommands(services: Services, sessions: RetrySessions
     const store = services.runs.store(chosen.ref.storeId);
     if (!store) return undefined;
     const run = await services.runs.getRun(chosen.ref);
-    const anchor = store.descriptor.configFiles[0] ?? store.descriptor.location;
-    const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(anchor)) ?? vscode.workspace.workspaceFolders?.[0];
-    const workspace = folder?.uri.fsPath ?? path.dirname(anchor);
+    const folder = folderOfStore(store);
+    const workspace = folder?.uri.fsPath ?? path.dirname(store.descriptor.configFiles[0] ?? store.descriptor.location);
     const target = await chooseStepTarget(run, chosen.step, chosen.attempt, workspace);
     if ('error' in target) {
       void vscode.window.showErrorMessage(`Cannot create a regression test: ${target.error}`);
