@@ -3,46 +3,28 @@
 // compares what it returned with what the attempt recorded; the store and catalog are byte-for-byte unchanged.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { findRun } from '../../src/core/retry/findRun';
-import { chooseStepTarget, debuggableSteps, describeStepResult, exactInputs, localRunLogFiles, prepareStepSession, readStepResult, type StepDebugTarget } from '../../src/core/stepDebug/stepDebug';
+import { chooseStepTarget, cleanStepSession, debuggableSteps, describeStepResult, exactInputs, localRunLogFiles, prepareStepSession, readStepResult, type StepDebugTarget } from '../../src/core/stepDebug/stepDebug';
 import type { Run } from '../../src/core/runlog/model';
 import type { RunLogStore } from '../../src/core/stores/runLogStore';
 import { openStore } from '../../src/core/stores/openStore';
 import { pythonEnv } from '../standin/standinEnv';
+import { treeSnapshot } from '../helpers/treeSnapshot';
+import { tempFolders } from '../helpers/tempFolders';
 import { writeRegressionTest } from '../../src/core/stepDebug/regressionTest';
 import { locateFunction } from '../../src/core/python/locate';
 import { FailureCauses } from '../../src/core/stores/failureCauses';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/runnable');
 const PY = pythonEnv();
-const temps: string[] = [];
-after(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+const folders = tempFolders();
+const copy = (name: string): string => folders.copy(path.join(FIXTURES, name), `step-${name}-`);
 
-function copy(name: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `step-${name}-`));
-  temps.push(dir);
-  fs.cpSync(path.join(FIXTURES, name), dir, { recursive: true });
-  return dir;
-}
-
-/** A digest of every file under `dir` (names, sizes, bytes): the store and catalog must not change. */
-function tree(dir: string): string {
-  const h = createHash('sha1');
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else h.update(`${path.relative(dir, p)}\0`).update(fs.readFileSync(p));
-    }
-  };
-  walk(dir);
-  return h.digest('hex');
-}
+/** Every file of the run log store and the catalog (mtime, size, content hash): they must not change. */
+const stores = (dir: string, ...parts: string[]) => Object.assign({}, ...(parts.length ? parts : ['.run_log_store', '.catalog']).map((p) => treeSnapshot(path.join(dir, p))));
 
 async function load(dir: string, runId: string, configFile?: string): Promise<{ run: Run; store: RunLogStore }> {
   const found = await findRun({ cwd: dir, runId, env: PY.env, ...(configFile ? { configFile: path.join(dir, configFile) } : {}) });
@@ -60,7 +42,7 @@ async function target(run: Run, dir: string, step: string, attempt?: number): Pr
 async function call(t: StepDebugTarget, store: RunLogStore, dir: string, env: Record<string, string> = {}, run?: Run) {
   const runLogFiles = run ? await localRunLogFiles(store.descriptor, run.runId, run.layout) : [];
   const session = await prepareStepSession(t, store, dir, { runLogFiles });
-  temps.push(session.dir);
+  folders.track(session.dir);
   const r = spawnSync(PY.python, [session.launcher, session.specFile], { cwd: session.workDir, env: { ...PY.env, ...env } as NodeJS.ProcessEnv, encoding: 'utf8' });
   return { session, r, result: await readStepResult(session.resultFile) };
 }
@@ -68,7 +50,7 @@ async function call(t: StepDebugTarget, store: RunLogStore, dir: string, env: Re
 describe('Debug Step with Recorded Inputs', () => {
   it('a succeeded step (train_model): called with the recorded data and learning_rate; its outputs match the recorded model and score', async () => {
     const dir = copy('ml-file-system');
-    const before = tree(path.join(dir, '.run_log_store')) + tree(path.join(dir, '.catalog'));
+    const before = stores(dir);
     const { run, store } = await load(dir, 'prod-failure-001');
     const t = await target(run, dir, 'train_model');
     assert.deepEqual([t.module, t.func, t.attempt.number, t.attempt.status], ['functions', 'train_model', 1, 'SUCCESS']);
@@ -79,7 +61,7 @@ describe('Debug Step with Recorded Inputs', () => {
     assert.deepEqual(result?.outputs?.map((o) => [o.name, o.match]), [['model', true], ['score', true]]);
     assert.equal(describeStepResult(t, result), 'train_model returned the recorded outputs (model, score); attempt 1 recorded SUCCESS.');
     assert.deepEqual(session.inputs.map((i) => i.name).sort(), ['data', 'endpoint', 'learning_rate', 'rows']);
-    assert.equal(tree(path.join(dir, '.run_log_store')) + tree(path.join(dir, '.catalog')), before, 'store and catalog unchanged');
+    assert.deepEqual(stores(dir), before, 'store and catalog unchanged');
   });
 
   it('a failed step with an object input (deploy): the model is unpickled from the catalog and the recorded error is raised again', async () => {
@@ -101,7 +83,7 @@ describe('Debug Step with Recorded Inputs', () => {
 
   it('a map iteration (score_all.2) gets its chunk; a parallel branch step is found by its internal name', async () => {
     const dir = copy('composite-chunked-fs');
-    const before = tree(path.join(dir, '.run_log_store'));
+    const before = stores(dir, '.run_log_store');
     const { run, store } = await load(dir, 'map-fail-0001', 'chunked.yaml');
     const choices = debuggableSteps(run).map((c) => c.step.internalName);
     assert.ok(choices.includes('score_all.2.score chunk') && choices.includes('score_all.1.score chunk'), choices.join(', '));
@@ -111,7 +93,7 @@ describe('Debug Step with Recorded Inputs', () => {
     const one = await call(await target(run, dir, 'score_all.1.score chunk'), store, dir, {}, run);
     assert.equal(one.r.status, 0, one.r.stderr);
     assert.match(one.r.stdout, /calling steps\.score_chunk\(chunk=1\)/);
-    assert.equal(tree(path.join(dir, '.run_log_store')), before);
+    assert.deepEqual(stores(dir, '.run_log_store'), before);
 
     const par = await load(dir, 'parallel-fail-0001', 'chunked.yaml');
     const v = await call(await target(par.run, dir, 'prepare.schema.validate'), par.store, dir, { RELAX_SCHEMA: '1' });
@@ -156,7 +138,7 @@ describe('Create Regression Test from This Attempt', () => {
 
   it('a succeeded train_model passes and a failed deploy is a strict xfail under plain pytest; fixed, deploy reports XPASS', async () => {
     const dir = copy('ml-file-system');
-    const before = tree(path.join(dir, '.run_log_store')) + tree(path.join(dir, '.catalog'));
+    const before = stores(dir);
     const ok = await generate(dir, 'prod-failure-001', 'train_model');
     const failed = await generate(dir, 'prod-failure-001', 'deploy');
     const text = fs.readFileSync(failed.file, 'utf8');
@@ -171,7 +153,7 @@ describe('Create Regression Test from This Attempt', () => {
     const fixed = pytest(dir, { DEPLOY_URL: 'https://models' });
     assert.match(fixed.stdout, /1 failed, 1 passed/, fixed.stdout);
     assert.match(fixed.stdout, /XPASS\(strict\)/, fixed.stdout);
-    assert.equal(tree(path.join(dir, '.run_log_store')) + tree(path.join(dir, '.catalog')), before, 'store and catalog unchanged');
+    assert.deepEqual(stores(dir), before, 'store and catalog unchanged');
   });
 
   it('a failed map iteration (score_all.2): xfail on its ValueError; a different error fails the test', async () => {
@@ -183,5 +165,21 @@ describe('Create Regression Test from This Attempt', () => {
     const steps = path.join(dir, 'steps.py');
     fs.writeFileSync(steps, fs.readFileSync(steps, 'utf8').replace('threshold = 0.5\n', 'threshold = 0.5\n    raise TypeError("another bug")\n'));
     assert.match(pytest(dir).stdout, /1 failed/);
+  });
+});
+
+describe('Debug Step session folder', () => {
+  it('is removed after the call unless the function wrote into its working folder', async () => {
+    const dir = copy('ml-file-system');
+    const { run, store } = await load(dir, 'prod-failure-001');
+    const t = await target(run, dir, 'train_model');
+    const quiet = await prepareStepSession(t, store, dir);
+    assert.equal(await cleanStepSession(quiet.dir), undefined);
+    assert.equal(fs.existsSync(quiet.dir), false);
+    const writes = await prepareStepSession(t, store, dir);
+    folders.track(writes.dir);
+    fs.writeFileSync(path.join(writes.workDir, 'model.bin'), 'x');
+    assert.equal(await cleanStepSession(writes.dir), writes.workDir);
+    assert.ok(fs.existsSync(path.join(writes.workDir, 'model.bin')));
   });
 });

@@ -238,3 +238,15 @@ export async function exactInputs(files: string[], step: string, attempt: number
   }
   return undefined;
 }
+
+/**
+ * After the session: the session folder is removed unless the function wrote something into its working folder
+ * (then it is kept for the user to look at; returns that folder).
+ */
+export async function cleanStepSession(dir: string): Promise<string | undefined> {
+  const work = path.join(dir, 'work');
+  const written = await fs.readdir(work).catch(() => [] as string[]);
+  if (written.length) return work;
+  await fs.rm(dir, { recursive: true, force: true });
+  return undefined;
+}

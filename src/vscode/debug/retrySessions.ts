@@ -10,7 +10,7 @@ import type { RunLogStore } from '../../core/stores/runLogStore';
 import { Commands } from '../commands/ids';
 import type { Logger } from '../logger';
 import { SESSION_KEY } from './launchArgs';
-import { describeStepResult, readStepResult, type StepDebugTarget, type StepResult } from '../../core/stepDebug/stepDebug';
+import { cleanStepSession, describeStepResult, readStepResult, type StepDebugTarget, type StepResult } from '../../core/stepDebug/stepDebug';
 
 export interface RetryOutcome {
   /** Set when the retry was refused (blocked plan, untrusted workspace, bad configuration, missing debugpy). */
@@ -171,7 +171,8 @@ export class RetrySessions implements vscode.Disposable {
   private async reportStepEnd(s: NonNullable<RetryOutcome['stepDebug']>): Promise<void> {
     s.result = await readStepResult(s.resultFile);
     s.text = describeStepResult(s.target, s.result);
-    this.log.info(`Debug Step ended: ${s.text}`);
+    const kept = await cleanStepSession(s.dir).catch(() => undefined);
+    this.log.info(`Debug Step ended: ${s.text}${kept ? ` What the function wrote is kept in ${kept}.` : ''}`);
     this.ended.fire({ banner: [], warnings: [], stepDebug: s });
     const same = s.result && !s.result.raised && (s.result.outputs ?? []).every((r) => r.match === true);
     const show = same ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
