@@ -40,8 +40,8 @@ async function target(run: Run, dir: string, step: string, attempt?: number): Pr
 
 /** Runs the launcher as the debug session does (plain Python here: the debugger is VS Code's part). */
 async function call(t: StepDebugTarget, store: RunLogStore, dir: string, env: Record<string, string> = {}, run?: Run) {
-  const runLogFiles = run ? await localRunLogFiles(store.descriptor, run.runId, run.layout) : [];
-  const session = await prepareStepSession(t, store, dir, { runLogFiles });
+  const exact = run ? await exactInputs(await localRunLogFiles(store.descriptor, run.runId, run.layout), t.step.internalName, t.attempt.number) : undefined;
+  const session = await prepareStepSession(t, store, dir, { exact });
   folders.track(session.dir);
   const r = spawnSync(PY.python, [session.launcher, session.specFile], { cwd: session.workDir, env: { ...PY.env, ...env } as NodeJS.ProcessEnv, encoding: 'utf8' });
   return { session, r, result: await readStepResult(session.resultFile) };

@@ -56,45 +56,6 @@ def _cast(name, annotation, spec, value):
     return value
 
 
-def _find_step(data, step, depth=0):
-    """The step log named ` + "`step`" + ` anywhere in a run or branch log (steps nest inside branches)."""
-    if depth > 200:
-        return None
-    if isinstance(data, dict):
-        steps = data.get("steps")
-        if isinstance(steps, dict) and isinstance(steps.get(step), dict):
-            return steps[step]
-        items = data.values()
-    elif isinstance(data, list):
-        items = data
-    else:
-        return None
-    for v in items:
-        if isinstance(v, (dict, list)):
-            found = _find_step(v, step, depth + 1)
-            if found is not None:
-                return found
-    return None
-
-
-def recorded_values(files, step, attempt):
-    """The attempt's input parameters exactly as the run log holds them (json.load keeps 1.0 a float and big ints
-    exact, which a JavaScript reading loses), or None when the files are not readable here."""
-    for f in files:
-        try:
-            with open(f, encoding="utf-8") as fh:
-                data = json.load(fh)
-        except (OSError, ValueError):
-            continue
-        found = _find_step(data, step)
-        if found is None:
-            continue
-        for a in found.get("attempts") or []:
-            if a.get("attempt_number") == attempt:
-                return a.get("input_parameters") or {}
-    return None
-
-
 def bind(func, params, here):
     """The keyword arguments runnable would call func with, from the recorded parameter specs."""
     bound, catch_all, namespace = {}, None, None
@@ -197,12 +158,6 @@ def main():
     sys.path.insert(0, spec["workspace"])
     sys.argv = [spec["module"]]
     result = {"step": spec["step"], "attempt": spec["attempt"]}
-    exact = recorded_values(spec.get("runLogFiles") or [], spec["step"], spec["attempt"])
-    if exact is not None:
-        for name, p in spec["params"].items():
-            raw = exact.get(name)
-            if p["kind"] != "object" and isinstance(raw, dict) and "value" in raw:
-                p["value"] = raw["value"]
     try:
         import importlib
         func = getattr(importlib.import_module(spec["module"]), spec["function"])

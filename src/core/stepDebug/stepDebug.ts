@@ -13,7 +13,7 @@ import { walkSteps } from '../runlog/rules';
 import { isPythonCommand } from '../retry/deadRun';
 import { launchFor, splitModulePath } from '../retry/launch';
 import { STEP_LAUNCHER_PY } from './launcherPy';
-import { parsePyJson, PyNumber, type PyJson } from '../retry/pyJson';
+import { parsePyJson, pyDumps, PyNumber, type PyJson } from '../retry/pyJson';
 
 /** What reads a catalog file of the run (every RunLogStore does). */
 export interface CatalogReader {
@@ -96,10 +96,11 @@ export interface StepSession {
 /**
  * Writes the session folder for one target: the launcher, `inputs.json` (workspace, module, function, each input
  * as recorded, the node's returns, the recorded outputs), and the object parameters' pickles copied from the catalog.
+ * `exact`: the inputs' values from the run log files (exactInputs), so numbers keep their literal.
  */
 /**
  * The local files that hold the run's log (a file-system `<id>.json`; a chunked-fs `RunLog.json` and its
- * `BranchLog-*.json`), for the launcher to read the inputs' exact values from; [] for a remote store (pull the run
+ * `BranchLog-*.json`), to read the inputs' exact values from (exactInputs); [] for a remote store (pull the run
  * first to get exact numbers: JSON read in JavaScript turns 1.0 into 1).
  */
 export async function localRunLogFiles(store: { type: string; location: string }, runId: string, layout: string | undefined): Promise<string[]> {
@@ -111,7 +112,7 @@ export async function localRunLogFiles(store: { type: string; location: string }
   return [path.join(dir, 'RunLog.json'), ...names.filter((n) => n.startsWith('BranchLog-') && n.endsWith('.json')).sort().map((n) => path.join(dir, n))];
 }
 
-export async function prepareStepSession(target: StepDebugTarget, catalog: CatalogReader, workspace: string, opts: { tmpRoot?: string; signal?: AbortSignal; runLogFiles?: string[] } = {}): Promise<StepSession> {
+export async function prepareStepSession(target: StepDebugTarget, catalog: CatalogReader, workspace: string, opts: { tmpRoot?: string; signal?: AbortSignal; exact?: Record<string, PyJson> } = {}): Promise<StepSession> {
   const dir = await fs.mkdtemp(path.join(opts.tmpRoot ?? os.tmpdir(), 'runnable-step-'));
   const objects = path.join(dir, 'objects');
   const workDir = path.join(dir, 'work');
@@ -152,6 +153,13 @@ export async function prepareStepSession(target: StepDebugTarget, catalog: Catal
   const specFile = path.join(dir, 'inputs.json');
   const resultFile = path.join(dir, 'result.json');
   await fs.writeFile(launcher, STEP_LAUNCHER_PY);
+  // json values through pyDumps: the exact literals (exactInputs) reach Python as recorded, 0.0 staying a float.
+  const paramsText = `{${Object.entries(params).map(([name, p]) => {
+    const exact = p.kind !== 'object' && opts.exact && name in opts.exact ? opts.exact[name] : undefined;
+    const body = p.kind === 'object' ? `"file": ${JSON.stringify(p.file)}` : `"value": ${pyDumps(exact !== undefined ? exact : p.value)}`;
+    return `${JSON.stringify(name)}: {"kind": ${JSON.stringify(p.kind)}, ${body}}`;
+  }).join(', ')}}`;
+  const PARAMS = '"@@PARAMS@@"';
   await fs.writeFile(specFile, JSON.stringify({
     runId: target.runId,
     step: target.step.internalName,
@@ -159,12 +167,11 @@ export async function prepareStepSession(target: StepDebugTarget, catalog: Catal
     workspace,
     module: target.module,
     function: target.func,
-    params,
+    params: '@@PARAMS@@',
     returns: target.step.returns ?? [],
     recorded,
     resultFile,
-    runLogFiles: opts.runLogFiles ?? [],
-  }, null, 2));
+  }, null, 2).replace(PARAMS, paramsText));
   return { dir, launcher, specFile, workDir, resultFile, inputs, missingObjects };
 }
 

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { locateFunction } from '../../core/python/locate';
-import { chooseStepTarget, localRunLogFiles, prepareStepSession } from '../../core/stepDebug/stepDebug';
+import { chooseStepTarget, exactInputs, localRunLogFiles, prepareStepSession } from '../../core/stepDebug/stepDebug';
 import type { Services } from '../services';
 import type { EnvironmentChecker } from '../python/environmentCheck';
 import { resolveInterpreter } from '../python/interpreter';
@@ -58,7 +58,7 @@ export class StepPreparation {
     const command = `${target.module}.${target.func}`;
     const [located2, session] = await Promise.all([
       locateFunction({ cwd: workspace, command, trusted: true, python: interpreter.path, env: { ...process.env, ...env } }),
-      prepareStepSession(target, store, workspace, { runLogFiles: await localRunLogFiles(store.descriptor, run.runId, run.layout) }),
+      prepareStepSession(target, store, workspace, { exact: await exactInputs(await localRunLogFiles(store.descriptor, run.runId, run.layout), target.step.internalName, target.attempt.number) }),
     ]);
     const where = located2.location;
     const breakpoints = where && !args.noDebug
