@@ -1,8 +1,11 @@
-// core/ and server/ must never import `vscode` (they run under plain Node and in the CLI).
+// Layers that lint holds: core/, server/, replay/, webview/ and the CLI never import `vscode` or the VS Code glue
+// (src/vscode/**); the glue never imports the CLI. The .mjs scripts (build, bench, test runners) are linted too.
 import tseslint from 'typescript-eslint';
 
+const noGlue = { group: ['**/vscode/**', '**/vscode'], message: 'core/, server/, replay/, webview/ and the CLI run without VS Code: move shared code into core/ and pass what you need through a port.' };
+
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'tools/**', 'node_modules/**', 'examples/**', '**/*.mjs'] },
+  { ignores: ['out/**', 'dist/**', 'tools/**', 'node_modules/**', 'examples/**', '.vscode-test/**', 'test-results/**'] },
   {
     files: ['src/**/*.ts', 'test/**/*.ts'],
     extends: [tseslint.configs.base],
@@ -15,9 +18,33 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/core/**/*.ts', 'src/server/**/*.ts', 'src/cli.ts', 'src/replay/**/*.ts'],
+    files: ['src/core/**/*.ts', 'src/server/**/*.ts', 'src/cli.ts', 'src/replay/**/*.ts', 'src/webview/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'core/, server/, replay/ and the CLI run without VS Code: pass what you need through a port.' }] }],
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: noGlue.message }],
+        patterns: [noGlue],
+      }],
+    },
+  },
+  {
+    files: ['src/vscode/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/core/cli/**', '**/cli'], message: 'The VS Code features do not go through the CLI: call core/ directly.' }],
+      }],
+    },
+  },
+  {
+    // Build, bench and test-runner scripts: plain ES modules under Node.
+    files: ['**/*.mjs'],
+    languageOptions: { sourceType: 'module', ecmaVersion: 2022 },
+    rules: {
+      'no-undef': 'off',
+      'no-unused-vars': ['error', { args: 'none', caughtErrors: 'none' }],
+      'no-unreachable': 'error',
+      'no-dupe-keys': 'error',
+      'no-self-assign': 'error',
+      'no-const-assign': 'error',
     },
   },
 );
