@@ -4,20 +4,10 @@ import * as path from 'node:path';
 import { runPython } from './runPython';
 import { OUTSIDE_WORKSPACE, WORKSPACE_IMPORT_PY } from './workspaceImport';
 import { locateStatically } from './staticLocate';
+import type { FunctionLocation } from './functionLocation';
 import type { SignatureParam } from './signature';
 
-export interface FunctionLocation {
-  /** Relative to the workspace (cwd) when inside it, else absolute. */
-  file: string;
-  absFile: string;
-  /** Line of `def` (decorators sit above it). */
-  defLine: number;
-  /** First line of the body after the signature and docstring (the code object's first body line). */
-  line: number;
-  params: SignatureParam[];
-  /** How it was found: `python` (import + inspect) or `static` (source text only). */
-  via: 'python' | 'static';
-}
+export type { FunctionLocation } from './functionLocation';
 
 export interface LocateOptions {
   cwd: string;

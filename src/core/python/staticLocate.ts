@@ -4,7 +4,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { isStringStatement, logicalLines, matchingBracket, splitTopLevel, type LogicalLine } from './pySource';
 import type { SignatureParam } from './signature';
-import type { FunctionLocation } from './locate';
+import type { FunctionLocation } from './functionLocation';
 
 /** Candidate files for a dotted module name, relative to the workspace (plain and `src/` layouts). */
 export function moduleCandidates(cwd: string, moduleName: string): string[] {
