@@ -7,6 +7,7 @@ import { checkRunId } from '../stores/localFiles';
 import { CliError, type CliCommand, commonOptions, openWorkspaceStores } from './command';
 import { formatDuration, shortTime } from './format';
 import { showJson } from './runJson';
+import { errorMessage } from '../text/errorMessage';
 
 /** The run from the first store (primary config first) that has it. */
 export async function findRun(stores: RunLogStore[], runId: string): Promise<{ run: Run; store: RunLogStore }> {
@@ -25,7 +26,7 @@ export async function findRun(stores: RunLogStore[], runId: string): Promise<{ r
       // be read) is kept and said only when no other store has the run: one unreachable remote store must not
       // hide a run that is plainly in a local folder.
       if (e instanceof RunLogError && /^No run "/.test(e.message)) misses.push(`${store.descriptor.label} (${store.descriptor.location})`);
-      else failures.push(e instanceof Error ? e.message : String(e));
+      else failures.push(errorMessage(e));
     }
   }
   if (failures.length) {

@@ -16,6 +16,7 @@ import type { S3RunLogStore } from '../stores/s3/s3RunLogStore';
 import type { S3StoreOptions } from '../stores/s3/s3StoreConfig';
 import { MANIFEST_FILE, readManifest, writeManifest, type PulledObject } from './manifest';
 import { writeSandboxConfig, type SandboxLayout } from './sandboxConfig';
+import { errorMessage } from '../text/errorMessage';
 
 /** The default sandbox folder inside the workspace (kept out of git by its own .gitignore). */
 export const DEFAULT_SANDBOX = '.runnable-sandbox';
@@ -253,7 +254,7 @@ export async function pullRun(req: PullRequest): Promise<PullResult> {
       // The manifest is a file in the workspace: an entry naming a path outside the sandbox is never deleted.
       const target = path.resolve(to, k.localPath);
       const ok = await guardPath(to, target, `Manifest entry ${k.key}`).then(() => true, (e: unknown) => {
-        warnings.push(`Did not delete ${k.localPath} (manifest entry ${k.key}): ${e instanceof Error ? e.message : String(e)}`);
+        warnings.push(`Did not delete ${k.localPath} (manifest entry ${k.key}): ${errorMessage(e)}`);
         return false;
       });
       if (ok) await fs.rm(target, { force: true });

@@ -5,6 +5,7 @@ import { discoverStores } from '../config/discover';
 import { openStore } from '../stores/openStore';
 import type { Run } from '../runlog/model';
 import { configForLayout, type StoreDescriptor } from '../stores/runLogStore';
+import { errorMessage } from '../text/errorMessage';
 
 export interface FoundRun {
   run: Run;
@@ -58,7 +59,7 @@ export async function findRun(opts: FindRunOptions): Promise<FoundRun | { error:
       }
       return { run, store: d, configFile: reader.configFile, configs: discovery.configs };
     } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
+      const msg = errorMessage(e);
       if (!NOT_FOUND.test(msg)) readErrors.push(msg);
     }
   }

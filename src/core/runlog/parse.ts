@@ -6,6 +6,7 @@ import { RunLogError } from '../stores/runLogStore';
 import * as fastCheck from './fastCheck';
 import { locateJsonError } from './jsonErrorLocation';
 import { BranchLogSchema, RunLogSchema, type RawBranchLog, type RawRunLog } from './schema';
+import { errorMessage } from '../text/errorMessage';
 
 export function parseRunLogText(text: string, file: string): RawRunLog {
   return parseRunLogValue(decodeJsonText(text, file), file);
@@ -38,7 +39,7 @@ export function decodeJsonText(text: string, file: string): unknown {
     return JSON.parse(body);
   } catch (e) {
     if (e instanceof RangeError) throw new RunLogError(`${file}: the JSON nests too deeply to read (${e.message}). Fix or remove the file.`, file);
-    throw new RunLogError(describeJsonError(body, file, e instanceof Error ? e.message : String(e)), file);
+    throw new RunLogError(describeJsonError(body, file, errorMessage(e)), file);
   }
 }
 

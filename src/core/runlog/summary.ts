@@ -3,6 +3,7 @@
 
 import type { Run, RunSummary } from './model';
 import { formatRunnableTime, parseRunnableTime } from './time';
+import { errorMessage } from '../text/errorMessage';
 
 /** How much of a run log file the list reads. */
 export const SUMMARY_HEAD_BYTES = 4096;
@@ -45,7 +46,7 @@ export function summaryFromHead(head: string, source: string, fileMtimeMs: numbe
   try {
     return scanTopLevel(text, i + 1, base);
   } catch (e) {
-    return failed(base, undefined, `${source}: not a runnable run log: ${e instanceof Error ? e.message : String(e)}.`);
+    return failed(base, undefined, `${source}: not a runnable run log: ${errorMessage(e)}.`);
   }
 }
 

@@ -11,12 +11,9 @@ import { exceptionCause, executionLogCandidates, pickLogForAttempt } from '../..
 import type { Logger } from '../logger';
 import { toRunRef, type RunRef } from '../services';
 import { Commands } from './ids';
+import { errorMessage } from '../../core/text/errorMessage';
 
 const STATUSES: Status[] = ['FAIL', 'SUCCESS', 'PROCESSING', 'CREATED', 'TRIGGERED'];
-
-function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 function isFilterArg(arg: unknown): arg is RunFilter {
   return !!arg && typeof arg === 'object' && !('ref' in arg) && ('statuses' in arg || 'tag' in arg || 'text' in arg);

@@ -13,6 +13,7 @@ import type { RetryOutcome, RetrySessions } from '../debug/retrySessions';
 import { retryTarget } from '../remote/remoteRetry';
 import { toRunRef, type RunRef, type Services } from '../services';
 import { Commands } from './ids';
+import { errorMessage } from '../../core/text/errorMessage';
 
 /** Extra launch attributes a caller may pass as the second argument (e.g. `cwd`, `configFile`, `env`, `python`). */
 export type RetryOverrides = Record<string, unknown>;
@@ -155,7 +156,7 @@ export function registerRetryCommands(services: Services, preparation: RetryPrep
       void vscode.window.showInformationMessage(`Copied the retry command of ${ref.runId}${where}${argo ? ' (and the argo resubmit line)' : ''}.`);
       return text;
     } catch (e) {
-      void vscode.window.showErrorMessage(`The retry command of ${ref.runId} could not be built: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showErrorMessage(`The retry command of ${ref.runId} could not be built: ${errorMessage(e)}`);
       return undefined;
     }
   };

@@ -11,6 +11,7 @@ import { Commands } from '../commands/ids';
 import type { Logger } from '../logger';
 import { SESSION_KEY } from './launchArgs';
 import { cleanStepSession, describeStepResult, readStepResult, type StepDebugTarget, type StepResult } from '../../core/stepDebug/stepDebug';
+import { errorMessage } from '../../core/text/errorMessage';
 
 export interface RetryOutcome {
   /** Set when the retry was refused (blocked plan, untrusted workspace, bad configuration, missing debugpy). */
@@ -133,7 +134,7 @@ export class RetrySessions implements vscode.Disposable {
       try {
         run = await store.getRun(runId);
       } catch (err) {
-        this.log.warn(`Could not re-read ${runId} after its retry: ${err instanceof Error ? err.message : String(err)}`);
+        this.log.warn(`Could not re-read ${runId} after its retry: ${errorMessage(err)}`);
       }
     }
     await this.checkHistory(o, run);

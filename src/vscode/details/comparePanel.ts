@@ -4,6 +4,7 @@ import { compareRuns } from '../../core/details/compare';
 import type { FromWebview, RenderedState, ToWebview } from '../../core/details/messages';
 import type { RunRef, Services } from '../services';
 import { pageHtml, webviewOptions } from './webviewPage';
+import { errorMessage } from '../../core/text/errorMessage';
 
 export const COMPARE_VIEW_TYPE = 'runnable.compareRuns';
 
@@ -41,7 +42,7 @@ export class ComparePanel {
       const [ra, rb] = await Promise.all([this.services.runs.getRun(this.a), this.services.runs.getRun(this.b)]);
       message = { type: 'compare', comparison: compareRuns(ra, rb) };
     } catch (e) {
-      message = { type: 'error', message: e instanceof Error ? e.message : String(e) };
+      message = { type: 'error', message: errorMessage(e) };
     }
     const text = JSON.stringify(message);
     if (text === this.lastPosted) return;

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { samePipeline } from '../../core/details/compare';
 import type { Run, RunSummary } from '../../core/runlog/model';
 import { toRunRef, type RunRef, type Services } from '../services';
+import { errorMessage } from '../../core/text/errorMessage';
 
 /** The debug type of Retry locally (a debugpy launch underneath) and of Replay (the inline replay adapter). */
 const OUR_DEBUG_TYPE = 'runnable';
@@ -78,7 +79,7 @@ export async function pickRunPair(services: Services, arg: unknown, selection: u
     try {
       other = await services.runs.getRun(picked.ref);
     } catch (e) {
-      void vscode.window.showWarningMessage(`Run ${picked.ref.runId} cannot be read (${e instanceof Error ? e.message : String(e)}): pick another run.`);
+      void vscode.window.showWarningMessage(`Run ${picked.ref.runId} cannot be read (${errorMessage(e)}): pick another run.`);
       items = items.filter((i) => i !== picked);
       continue;
     }

@@ -6,10 +6,10 @@ import type { Services } from '../services';
 import { COMPARE_VIEW_TYPE, ComparePanel } from './comparePanel';
 import { DETAILS_VIEW_TYPE, RunDetailsPanel, type DetailsHandle } from './detailsPanel';
 import { pickDetailsRun, pickRunPair } from './pickRuns';
+import { errorMessage } from '../../core/text/errorMessage';
 
 export function registerDetails(services: Services): void {
   const panels = new Map<string, RunDetailsPanel>();
-  const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
   const open = vscode.commands.registerCommand(Commands.openRunDetails, async (arg?: unknown): Promise<DetailsHandle | undefined> => {
     try {

@@ -2,6 +2,7 @@
 // output from the catalog (`runnable-output:`). Content comes from the store port; nothing is written.
 import * as vscode from 'vscode';
 import type { RunsModel } from './runsModel';
+import { errorMessage } from '../../core/text/errorMessage';
 
 export const RUN_LOG_SCHEME = 'runnable-run';
 export const STEP_OUTPUT_SCHEME = 'runnable-output';
@@ -56,7 +57,7 @@ export class RunDocumentsProvider implements vscode.TextDocumentContentProvider 
       const data = await store.readCatalogFile(runId, file, abort.signal);
       return data ? data.toString('utf8') : `${file} is not in the catalog of run ${runId} (any more).\n`;
     } catch (e) {
-      return `// Could not read run ${runId}: ${e instanceof Error ? e.message : String(e)}\n`;
+      return `// Could not read run ${runId}: ${errorMessage(e)}\n`;
     } finally {
       sub.dispose();
     }

@@ -22,6 +22,7 @@ import { formatRelative, statusIcon } from './labels';
 import {
   isFilterActive, matchesSummary, normaliseFilter, runIdMatchesText, stepNamesMatchText, type RunFilter,
 } from './runFilter';
+import { errorMessage } from '../../core/text/errorMessage';
 
 const DEBOUNCE_MS = 300;
 // A store rewritten more often than DEBOUNCE_MS (a running pipeline updates its log at every step) must still refresh.
@@ -101,7 +102,7 @@ export class RunsModel implements RunsService, vscode.Disposable {
 
   state(): Promise<DiscoveryState> {
     this.discovery ??= this.discover(this.abort.signal).catch((e: unknown) => {
-      const message = `Could not look for runnable configs: ${e instanceof Error ? e.message : String(e)}`;
+      const message = `Could not look for runnable configs: ${errorMessage(e)}`;
       this.log.error(message);
       return { roots: [], problems: [{ file: '', message }], noFolder: false };
     });
@@ -197,7 +198,7 @@ export class RunsModel implements RunsService, vscode.Disposable {
       }
       return { descriptor, store };
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
+      const message = errorMessage(e);
       if (REMOTE_TYPES.has(descriptor.type)) {
         return { descriptor, unavailable: { kind: 'unsupported', message: `${descriptor.type} stores are not supported yet (${message}).` } };
       }
@@ -375,7 +376,7 @@ export class RunsModel implements RunsService, vscode.Disposable {
         if (!root.store) continue;
         let runs: RunSummary[];
         try { runs = await this.listRuns(root.descriptor.id); } catch (e) {
-          this.log.warn(`Could not list ${root.descriptor.label}: ${e instanceof Error ? e.message : String(e)}`);
+          this.log.warn(`Could not list ${root.descriptor.label}: ${errorMessage(e)}`);
           continue;
         }
         for (const r of runs) {

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../logger';
 import { readSettings } from '../settings';
+import { errorMessage } from '../../core/text/errorMessage';
 
 export interface Interpreter {
   path: string;
@@ -27,7 +28,7 @@ async function fromPythonExtension(resource: vscode.Uri | undefined, log: Logger
     const resolved = await api.environments.resolveEnvironment(active);
     return resolved?.executable.uri?.fsPath ?? active.path;
   } catch (e) {
-    log.warn(`Python extension present but its active environment could not be read: ${e instanceof Error ? e.message : String(e)}`);
+    log.warn(`Python extension present but its active environment could not be read: ${errorMessage(e)}`);
     return undefined;
   }
 }

@@ -6,6 +6,7 @@ import { DEFAULT_SANDBOX, pullRun, type PullResult } from '../../core/pull/pullR
 import { Commands } from '../commands/ids';
 import { toRunRef, type RunRef, type Services } from '../services';
 import { isRemote, s3StoreOf } from './remoteStores';
+import { errorMessage } from '../../core/text/errorMessage';
 
 export interface PullCommandOptions {
   /** Sandbox folder (default `<workspace folder>/.runnable-sandbox`). */
@@ -85,7 +86,7 @@ export function pullRunCommand(services: Services) {
         return undefined;
       }
       // Messages from the pull are sentences without credentials (redacted at the source).
-      const message = e instanceof Error ? e.message : String(e);
+      const message = errorMessage(e);
       services.log.error(`Pull of ${ref.runId} failed: ${message}`);
       void vscode.window.showErrorMessage(`Could not pull ${ref.runId}: ${message}`);
       return undefined;

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { LoadedRun, ReplayLaunchArgs, ReplayRunSource } from '../../replay/replaySession';
 import { WorkspaceRunSource } from '../../replay/workspaceRunSource';
 import type { RunsService } from '../services';
+import { errorMessage } from '../../core/text/errorMessage';
 
 export class ServicesRunSource implements ReplayRunSource {
   constructor(private readonly runs: RunsService) {}
@@ -29,7 +30,7 @@ export class ServicesRunSource implements ReplayRunSource {
       try {
         return { run: await store.getRun(args.runId), store, storeId: d.id };
       } catch (e) {
-        const msg = e instanceof Error ? e.message : String(e);
+        const msg = errorMessage(e);
         if (!/^No run "/.test(msg)) errors.push(msg);
       }
     }
