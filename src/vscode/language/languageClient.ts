@@ -7,6 +7,7 @@ import {
 } from 'vscode-languageclient/node';
 import type { Logger } from '../logger';
 import type { LanguageSettings } from './languageSettings';
+import { hasYamlExtension } from './yamlExtension';
 
 /** Crashes tolerated within CRASH_WINDOW_MS before the server stays down until "Restart Language Server". */
 const MAX_CRASHES = 4;
@@ -25,12 +26,26 @@ export class RunnableLanguageClient implements vscode.Disposable {
   /** Subscriptions tied to the current LanguageClient, dropped with it. */
   private clientSubscriptions: vscode.Disposable[] = [];
   private restarts = 0;
+  /** Whether the running server was told Red Hat YAML is installed; undefined while none runs. */
+  private startedBesideYamlExtension: boolean | undefined;
+  private readonly extensionsListener: vscode.Disposable;
   /** Fires as the server stops, starts and runs again (after a crash: stopped, starting, running). */
   readonly onDidChangeServerState = this.stateEmitter.event;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly log: Logger, private readonly settings: () => LanguageSettings) {
     this.channel = vscode.window.createOutputChannel('Runnable Language Server', { log: true });
     this.pyWatcher = vscode.workspace.createFileSystemWatcher('**/*.py');
+    // Red Hat YAML installed, enabled or removed while we run: the server's capabilities depend on it.
+    this.extensionsListener = vscode.extensions.onDidChange(() => {
+      if (this.startedBesideYamlExtension === undefined || this.startedBesideYamlExtension === hasYamlExtension()) return;
+      this.log.info(`Red Hat YAML was ${hasYamlExtension() ? 'installed or enabled' : 'removed or disabled'}: restarting the runnable language server.`);
+      void this.restart();
+    });
+  }
+
+  /** Whether the running server leaves YAML syntax errors, outline and folding to Red Hat YAML. */
+  get besideYamlExtension(): boolean | undefined {
+    return this.startedBesideYamlExtension;
   }
 
   get running(): boolean {
@@ -79,10 +94,12 @@ export class RunnableLanguageClient implements vscode.Disposable {
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
     };
     const s = this.settings();
+    const yamlExtension = hasYamlExtension();
+    this.startedBesideYamlExtension = yamlExtension;
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: 'file', language: 'yaml' }, { scheme: 'untitled', language: 'yaml' }],
       outputChannel: this.channel,
-      initializationOptions: { yamlGlobs: s.yamlGlobs, configFile: s.configFile, variables: s.variables },
+      initializationOptions: { yamlGlobs: s.yamlGlobs, configFile: s.configFile, variables: s.variables, yamlExtension },
       synchronize: { configurationSection: 'runnable', fileEvents: this.pyWatcher },
       errorHandler: {
         error: (): ErrorHandlerResult => ({ action: ErrorAction.Continue }),
@@ -94,7 +111,7 @@ export class RunnableLanguageClient implements vscode.Disposable {
     this.clientSubscriptions.push(client.onDidChangeState((e) => {
       this.stateEmitter.fire(e.newState === State.Running ? 'running' : e.newState === State.Starting ? 'starting' : 'stopped');
     }));
-    this.log.info(`Starting the runnable language server: node ${module} (ipc)`);
+    this.log.info(`Starting the runnable language server: node ${module} (ipc)${yamlExtension ? '; Red Hat YAML is installed, so it keeps YAML syntax errors, outline and folding' : ''}`);
     await client.start();
     this.log.info('Runnable language server running');
   }
@@ -123,6 +140,7 @@ export class RunnableLanguageClient implements vscode.Disposable {
     this.stateEmitter.dispose();
     if (c) void c.stop().catch(() => undefined).then(() => c.dispose());
     this.pyWatcher.dispose();
+    this.extensionsListener.dispose();
     this.channel.dispose();
   }
 }
