@@ -6,6 +6,7 @@ import { Commands } from '../commands/ids';
 import type { Services } from '../services';
 import { RunnableLanguageClient } from './languageClient';
 import { readLanguageSettings } from './languageSettings';
+import { PipelineEditorContext } from './pipelineEditorContext';
 
 export function isRunnableYamlDocument(doc: vscode.TextDocument, yamlGlobs: readonly string[]): boolean {
   if (doc.languageId !== 'yaml' || (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled')) return false;
@@ -20,7 +21,7 @@ export function registerLanguage(services: Services): RunnableLanguageClient {
     for (const p of s.problems) log.warn(p);
     return s;
   });
-  context.subscriptions.push(client);
+  context.subscriptions.push(client, new PipelineEditorContext());
   services.language = client;
 
   let globs = readLanguageSettings().yamlGlobs;
