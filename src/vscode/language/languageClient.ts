@@ -48,6 +48,10 @@ export class RunnableLanguageClient implements vscode.Disposable {
     return this.startedBesideYamlExtension;
   }
 
+  get serverCapabilities(): Readonly<Record<string, unknown>> | undefined {
+    return this.client?.initializeResult?.capabilities as Readonly<Record<string, unknown>> | undefined;
+  }
+
   get running(): boolean {
     return this.client?.state === State.Running;
   }
