@@ -1,9 +1,10 @@
 // Starts, restarts and stops the runnable YAML language server (dist/server.js over node IPC).
 // Started lazily by register.ts on the first runnable YAML document; restarts after a crash with a notice.
 import * as vscode from 'vscode';
-import {
-  CloseAction, ErrorAction, LanguageClient, State, TransportKind,
-  type CloseHandlerResult, type ErrorHandlerResult, type LanguageClientOptions, type ServerOptions,
+// Types only at the top: the client library (about half of the bundle) is evaluated when the first runnable YAML
+// opens, not on activation (scripts/bench/activation.mjs).
+import type {
+  CloseHandlerResult, ErrorHandlerResult, LanguageClient, LanguageClientOptions, ServerOptions,
 } from 'vscode-languageclient/node';
 import type { Logger } from '../logger';
 import type { LanguageSettings } from './languageSettings';
@@ -26,6 +27,8 @@ export class RunnableLanguageClient implements vscode.Disposable {
   /** Subscriptions tied to the current LanguageClient, dropped with it. */
   private clientSubscriptions: vscode.Disposable[] = [];
   private restarts = 0;
+  /** vscode-languageclient, loaded by the first start. */
+  private library: typeof import('vscode-languageclient/node') | undefined;
   /** Whether the running server was told Red Hat YAML is installed; undefined while none runs. */
   private startedBesideYamlExtension: boolean | undefined;
   private readonly extensionsListener: vscode.Disposable;
@@ -53,7 +56,7 @@ export class RunnableLanguageClient implements vscode.Disposable {
   }
 
   get running(): boolean {
-    return this.client?.state === State.Running;
+    return !!this.library && this.client?.state === this.library.State.Running;
   }
 
   /** How many times the server was restarted after it stopped unexpectedly (not counting "Restart Language Server"). */
@@ -92,6 +95,8 @@ export class RunnableLanguageClient implements vscode.Disposable {
   }
 
   private async doStart(): Promise<void> {
+    this.library ??= await import('vscode-languageclient/node');
+    const { CloseAction, ErrorAction, LanguageClient, State, TransportKind } = this.library;
     const module = this.context.asAbsolutePath('dist/server.js');
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.ipc },
@@ -107,7 +112,7 @@ export class RunnableLanguageClient implements vscode.Disposable {
       synchronize: { configurationSection: 'runnable', fileEvents: this.pyWatcher },
       errorHandler: {
         error: (): ErrorHandlerResult => ({ action: ErrorAction.Continue }),
-        closed: (): CloseHandlerResult => this.onClosed(),
+        closed: (): CloseHandlerResult => this.onClosed(CloseAction),
       },
     };
     const client = new LanguageClient('runnable.languageServer', 'Runnable Language Server', serverOptions, clientOptions);
@@ -120,7 +125,7 @@ export class RunnableLanguageClient implements vscode.Disposable {
     this.log.info('Runnable language server running');
   }
 
-  private onClosed(): CloseHandlerResult {
+  private onClosed(CloseAction: typeof import('vscode-languageclient/node').CloseAction): CloseHandlerResult {
     const now = Date.now();
     this.crashes = [...this.crashes.filter((t) => now - t < CRASH_WINDOW_MS), now];
     if (this.crashes.length > MAX_CRASHES) {
