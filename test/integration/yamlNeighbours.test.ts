@@ -89,4 +89,23 @@ describe('YAML neighbours: a plain YAML workspace beside Red Hat YAML', function
     const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[] | undefined>('vscode.executeDocumentSymbolProvider', doc.uri);
     assert.deepStrictEqual(symbols ?? [], []);
   });
+
+  it('Red Hat YAML gets runnable\'s JSON schema for pipelines and configs by content (registerContributor), none for other YAML', async () => {
+    interface Contributor { schema: string; requestSchema(resource: string): string | undefined; requestSchemaContent(uri: string): string }
+    const api = vscode.extensions.getExtension<{ contributors: Contributor[] }>(RED_HAT_YAML)!.exports;
+    const runnable = await waitUntil(() => api.contributors.find((c) => c.schema === 'runnable'), { ms: 30_000, what: 'our schema contributor' });
+    const pipeline = await vscode.workspace.openTextDocument({ language: 'yaml', content: BROKEN });
+    const config = await vscode.workspace.openTextDocument({ language: 'yaml', content: 'run-log-store:\n  type: chunked-fs\n' });
+    const k8s = await vscode.workspace.openTextDocument(path.join(workspaceRoot(), 'k8s', 'deployment.yaml'));
+    const pipelineSchema = runnable.requestSchema(pipeline.uri.toString());
+    const configSchema = runnable.requestSchema(config.uri.toString());
+    assert.strictEqual(runnable.requestSchema(k8s.uri.toString()), undefined, 'a Kubernetes YAML is not ours');
+    assert.ok(pipelineSchema && configSchema && pipelineSchema !== configSchema);
+    assert.strictEqual(vscode.Uri.parse(pipelineSchema).scheme, 'runnable', 'Red Hat YAML asks us for the content of runnable: URIs');
+    const p = JSON.parse(runnable.requestSchemaContent(pipelineSchema)) as { title: string; required: string[] };
+    const c = JSON.parse(runnable.requestSchemaContent(configSchema)) as { title: string; properties: Record<string, unknown> };
+    assert.deepStrictEqual([p.title, p.required], ['runnable pipeline', ['dag']]);
+    assert.strictEqual(c.title, 'runnable configuration');
+    assert.ok(c.properties['run-log-store']);
+  });
 });

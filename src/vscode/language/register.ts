@@ -7,6 +7,7 @@ import type { Services } from '../services';
 import { RunnableLanguageClient } from './languageClient';
 import { readLanguageSettings } from './languageSettings';
 import { PipelineEditorContext } from './pipelineEditorContext';
+import { contributeSchemas } from './yamlSchemaContributor';
 
 export function isRunnableYamlDocument(doc: vscode.TextDocument, yamlGlobs: readonly string[]): boolean {
   if (doc.languageId !== 'yaml' || (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled')) return false;
@@ -25,8 +26,13 @@ export function registerLanguage(services: Services): RunnableLanguageClient {
   services.language = client;
 
   let globs = readLanguageSettings().yamlGlobs;
+  let schemas: Promise<boolean> | undefined;
   const consider = (doc: vscode.TextDocument): void => {
-    if (!client.running && isRunnableYamlDocument(doc, globs)) void client.start();
+    if (!client.running && isRunnableYamlDocument(doc, globs)) {
+      void client.start();
+      // With the first runnable YAML: Red Hat YAML (if installed) validates it against runnable's JSON schema too.
+      schemas ??= contributeSchemas(log);
+    }
   };
   context.subscriptions.push(
     vscode.workspace.onDidOpenTextDocument(consider),
