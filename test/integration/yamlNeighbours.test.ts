@@ -27,6 +27,15 @@ const BROKEN = `dag:
 
 const isPlain = (): boolean => path.basename(workspaceRoot()) === PLAIN;
 
+/** Closes every editor, reverting the untitled pipelines first (closing a dirty editor would ask to save it). */
+async function closeAll(): Promise<void> {
+  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isUntitled && d.isDirty)) {
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
 async function brokenPipeline(): Promise<{ doc: vscode.TextDocument; diagnostics: vscode.Diagnostic[] }> {
   const doc = await vscode.workspace.openTextDocument({ language: 'yaml', content: BROKEN });
   await vscode.window.showTextDocument(doc);
@@ -40,7 +49,7 @@ async function brokenPipeline(): Promise<{ doc: vscode.TextDocument; diagnostics
 
 describe('YAML neighbours: without Red Hat YAML (examples/)', function () {
   before(function () { if (isPlain()) this.skip(); });
-  after(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+  after(closeAll);
 
   it('the server reports YAML syntax errors and offers outline and folding', async () => {
     assert.strictEqual(vscode.extensions.getExtension(RED_HAT_YAML), undefined, 'no Red Hat YAML in this run');
@@ -58,7 +67,7 @@ describe('YAML neighbours: without Red Hat YAML (examples/)', function () {
 
 describe('YAML neighbours: a plain YAML workspace beside Red Hat YAML', function () {
   before(function () { if (!isPlain()) this.skip(); });
-  after(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+  after(closeAll);
 
   it('a Kubernetes YAML activates Red Hat YAML (onLanguage:yaml) and not this extension', async () => {
     const ours = getExtension();
