@@ -42,13 +42,29 @@ const SETTINGS = {
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
-export async function startCodeServer({ env = {}, log = console.log, port: wantedPort, host = '127.0.0.1', settings = {} } = {}) {
+/**
+ * Installs unpacked extensions (folders with a package.json) into a fresh extensions dir the way the extension manager
+ * does: a `<publisher>.<name>-<version>` folder each and the profile's extensions.json that lists them.
+ */
+function installExtensions(extensionsDir, folders) {
+  const entries = folders.map((src) => {
+    const m = JSON.parse(fs.readFileSync(path.join(src, 'package.json'), 'utf8'));
+    const id = `${m.publisher}.${m.name}`.toLowerCase();
+    const rel = `${id}-${m.version}`;
+    fs.cpSync(src, path.join(extensionsDir, rel), { recursive: true });
+    return { identifier: { id }, version: m.version, location: { $mid: 1, scheme: 'file', path: path.join(extensionsDir, rel) }, relativeLocation: rel };
+  });
+  fs.writeFileSync(path.join(extensionsDir, 'extensions.json'), JSON.stringify(entries));
+}
+
+export async function startCodeServer({ env = {}, log = console.log, port: wantedPort, host = '127.0.0.1', settings = {}, extensions = [] } = {}) {
   const port = wantedPort ?? await freePort();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vsct-cs-'));
   const userDataDir = path.join(tmp, 'user-data');
   const extensionsDir = path.join(tmp, 'extensions');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
+  if (extensions.length) installExtensions(extensionsDir, extensions);
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...SETTINGS, ...settings }, null, 2));
   const config = path.join(tmp, 'config.yaml');
   fs.writeFileSync(config, '');

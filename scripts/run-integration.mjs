@@ -1,7 +1,8 @@
 // Runs the integration suite (out/test/integration/index.js, mocha) inside code-server's node extension
 // host on examples/, the way @vscode/test-electron does with --extensionTestsPath; prints `N passed, N failed`.
 // The workbench takes extensionDevelopmentPath/extensionTestsPath from the URL payload and calls
-// window.codeAutomationExit(code) when the run ends. Env: VSCT_GREP (mocha grep), VSCT_TIMEOUT_MS, VSCT_VERBOSE.
+// window.codeAutomationExit(code) when the run ends. Env: VSCT_GREP (mocha grep), VSCT_TIMEOUT_MS, VSCT_VERBOSE,
+// VSCT_WORKSPACE (the folder to open instead of examples/), VSCT_EXTENSIONS (extension folders to install, ':'-separated).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,7 +26,8 @@ if (!fs.existsSync(`${testsPath}.js`)) {
 let cs, browser, code = 1;
 let sawSummary = false;
 try {
-  cs = await startCodeServer({ env: { VSCT_TEST_LOG: logFile } });
+  const extensions = (process.env.VSCT_EXTENSIONS ?? '').split(path.delimiter).filter(Boolean).map((p) => path.resolve(ROOT, p));
+  cs = await startCodeServer({ env: { VSCT_TEST_LOG: logFile }, extensions });
   browser = await launchChromium();
   const page = browser.context.pages()[0] ?? await browser.context.newPage();
   const exitCode = new Promise((resolve) => { void page.exposeFunction('codeAutomationExit', (c) => resolve(c)); });

@@ -58,6 +58,8 @@ export class ReplaySession extends DebugSession {
   private args: ReplayLaunchArgs | undefined;
   private position = END;
   private failedFilter = false;
+  /** The attempt a breakpoint on its pipeline YAML step (and none on its function) stopped at. */
+  private yamlStop: ReplayEvent | undefined;
   private catalogFiles: string[] = [];
   private readonly printed = new Set<number>();
   private readonly errorLines = new Map<number, string>();
@@ -285,6 +287,9 @@ export class ReplaySession extends DebugSession {
     const failed = e.attempt?.status === 'FAIL';
     let why = reason;
     if (!why) why = target === 0 && !this.stops(e) ? 'entry' : failed && this.failedFilter ? 'exception' : 'breakpoint';
+    // Stopped by a breakpoint on the pipeline YAML only: the top frame shows that YAML step, where the user put it.
+    const hit = why === 'breakpoint' && e.kind === 'attempt' ? this.sources!.hitKinds(e.step, e.composites, e.branches) : [];
+    this.yamlStop = hit.includes('yaml') && !hit.includes('python') ? e : undefined;
     const stopped = new StoppedEvent(why, e.threadId, why === 'exception' ? this.failureText(e) : undefined) as DebugProtocol.StoppedEvent;
     stopped.body.allThreadsStopped = true;
     stopped.body.description = why === 'exception' ? `Failed attempt: ${e.step.internalName}` : `${e.step.internalName}`;
@@ -387,7 +392,8 @@ export class ReplaySession extends DebugSession {
     const out: Frame[] = [];
     if (e.attempt) {
       const a = e.attempt;
-      out.push({ name: `${e.step.name} · attempt ${a.number}${a.retryIndicator ? ` (retry ${a.retryIndicator})` : ''} · ${a.status}`, source: stepSource, scopes: () => attemptScopes(e.step, a, this.catalogPath) });
+      const attemptSource = e === this.yamlStop ? src.yaml : stepSource;
+      out.push({ name: `${e.step.name} · attempt ${a.number}${a.retryIndicator ? ` (retry ${a.retryIndicator})` : ''} · ${a.status}`, source: attemptSource, scopes: () => attemptScopes(e.step, a, this.catalogPath) });
     }
     const stepFrameSource = stepSource && stepSource.kind === 'python' ? { ...stepSource, line: stepSource.startLine } : stepSource;
     out.push({ name: `${e.step.name} (${e.step.type})`, source: stepFrameSource, scopes: () => stepScopes(e.step) });

@@ -18,6 +18,12 @@ import { createStepStatusSource, type StepStatusSource } from './stepStatus';
 
 interface ServerSettings { yamlGlobs: string[] }
 
+/**
+ * Diagnostics another YAML language server already reports: with Red Hat YAML (redhat.vscode-yaml) running beside
+ * us, YAML syntax errors and duplicate keys would show twice, so only runnable's own findings are ours.
+ */
+const GENERIC_YAML_CODES: ReadonlySet<string> = new Set(['yaml-syntax']);
+
 function uriToPath(uri: string): string | undefined {
   try { return uri.startsWith('file:') ? fileURLToPath(uri) : undefined; } catch { return undefined; }
 }
@@ -27,6 +33,8 @@ export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   let roots: string[] = [];
   let settings: ServerSettings = { yamlGlobs: [] };
+  /** Red Hat YAML is installed: it owns syntax errors, outline and folding of every YAML file (initializationOptions). */
+  let yamlExtension = false;
   const python = new PythonLookup(() => roots);
   const analyses = new Map<string, { version: number; analysis: Analysis | undefined }>();
   const stepCaches = new Map<string, StepChunkCache>();
@@ -63,7 +71,7 @@ export function startServer(connection: Connection): void {
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const analysis = analysisOf(doc);
-    const diagnostics: Diagnostic[] = (analysis?.diagnostics ?? []).map((d) => ({
+    const diagnostics: Diagnostic[] = (analysis?.diagnostics ?? []).filter((d) => !(yamlExtension && GENERIC_YAML_CODES.has(d.code))).map((d) => ({
       range: { start: doc.positionAt(d.start), end: doc.positionAt(d.end) },
       message: d.message,
       severity: d.severity === 'error' ? DiagnosticSeverity.Error : d.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Information,
@@ -96,21 +104,24 @@ export function startServer(connection: Connection): void {
   connection.onInitialize((params) => {
     roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
     if (!roots.length && params.rootUri) { const r = uriToPath(params.rootUri); if (r) roots = [r]; }
-    const init = (params.initializationOptions ?? {}) as Partial<ServerSettings> & { configFile?: unknown; variables?: unknown };
+    const init = (params.initializationOptions ?? {}) as Partial<ServerSettings> & { configFile?: unknown; variables?: unknown; yamlExtension?: unknown };
     settings = { yamlGlobs: Array.isArray(init.yamlGlobs) ? init.yamlGlobs.filter((g) => typeof g === 'string') : [] };
+    yamlExtension = init.yamlExtension === true;
     status = createStepStatusSource(() => roots, log, {
       configFile: typeof init.configFile === 'string' && init.configFile ? init.configFile : undefined,
       variables: init.variables && typeof init.variables === 'object' ? init.variables as Record<string, string> : {},
     });
-    log(`runnable language server: roots ${roots.join(', ') || '(none)'}; extra globs ${settings.yamlGlobs.join(', ') || '(none)'}`);
+    log(`runnable language server: roots ${roots.join(', ') || '(none)'}; extra globs ${settings.yamlGlobs.join(', ') || '(none)'}`
+      + (yamlExtension ? '; Red Hat YAML is installed: leaving YAML syntax errors, outline and folding to it' : ''));
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         completionProvider: { triggerCharacters: [' ', ':', '.'] },
         hoverProvider: true,
         definitionProvider: true,
-        documentSymbolProvider: true,
-        foldingRangeProvider: true,
+        // Not offered beside Red Hat YAML: the outline and the folding would hold every entry twice.
+        documentSymbolProvider: !yamlExtension,
+        foldingRangeProvider: !yamlExtension,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       },
       serverInfo: { name: 'runnable-yaml', version: '0.1.0' },

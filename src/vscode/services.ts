@@ -54,6 +54,10 @@ export interface LanguageService {
   readonly automaticRestarts: number;
   /** The server's process id; undefined when no server was started. */
   serverInfo(): Promise<{ pid: number } | undefined>;
+  /** Whether the running server leaves YAML syntax errors, outline and folding to Red Hat YAML; undefined while none runs. */
+  readonly besideYamlExtension: boolean | undefined;
+  /** What the running server offers (its `initialize` answer); undefined while none runs. */
+  readonly serverCapabilities: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** Commands get a RunRef, a tree node carrying `ref`, or nothing. */

@@ -251,7 +251,7 @@ test('retried runs: every failed attempt stops in time order, retries included',
   assert.deepEqual([fr[0].name, fr[2].name], ['score chunk · attempt 2 (retry 2) · FAIL', 'score_all [2]']);
 });
 
-test('yaml-etl: YAML breakpoints on a step stop there; the python task shows its function, the YAML step its line', async () => {
+test('yaml-etl: YAML breakpoints on a step stop there, shown on the YAML step; the python task frame shows its function', async () => {
   const cwd = path.join(FIXTURES, 'yaml-etl');
   const yaml = fs.readFileSync(path.join(cwd, 'pipeline.yaml'), 'utf8').split('\n');
   const transformLine = yaml.findIndex((l) => /^\s+transform:\s*$/.test(l)) + 1;
@@ -260,8 +260,11 @@ test('yaml-etl: YAML breakpoints on a step stop there; the python task shows its
   assert.deepEqual(bps.map((b) => b.verified), [true]);
   assert.equal(stopped.body.reason, 'breakpoint');
   const fr = await frames(s, 1);
+  // The top frame is where the breakpoint is (the YAML step), the step's frame its Python function.
+  assert.equal(fr[0].source?.path, path.join(cwd, 'pipeline.yaml'));
+  assert.equal(fr[0].line, transformLine);
   assert.equal(fr[1].name, 'transform (task)');
-  assert.equal(path.basename(fr[0].source!.path!), 'etl.py');
+  assert.equal(path.basename(fr[1].source!.path!), 'etl.py');
   assert.equal(fr[2].source?.path, path.join(cwd, 'pipeline.yaml'));
 
   const s2 = await start();

@@ -11,6 +11,8 @@ export const serverJs = path.join(repoRoot, 'dist', 'server.js');
 
 export interface LspSession {
   conn: MessageConnection;
+  /** What the server answered to `initialize`. */
+  capabilities: Record<string, unknown>;
   /** Opens a document and resolves with the diagnostics the server publishes for that version. */
   open(file: string, text?: string): Promise<{ uri: string; text: string; diagnostics: Diagnostic[] }>;
   /** Replaces the whole text and waits for the new diagnostics. */
@@ -34,7 +36,7 @@ export async function startSession(root: string, initializationOptions: Record<s
   });
   conn.listen();
   const rootUri = pathToFileURL(root).toString();
-  await conn.sendRequest('initialize', {
+  const init = await conn.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
     processId: process.pid, rootUri, capabilities: {}, initializationOptions,
     workspaceFolders: [{ uri: rootUri, name: path.basename(root) }],
   });
@@ -49,7 +51,7 @@ export async function startSession(root: string, initializationOptions: Record<s
   });
 
   return {
-    conn, logs,
+    conn, logs, capabilities: init.capabilities,
     async open(file, text) {
       const body = text ?? fs.readFileSync(file, 'utf8');
       const uri = pathToFileURL(file).toString();

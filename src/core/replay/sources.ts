@@ -147,12 +147,18 @@ export class ReplaySources {
 
   /** Whether a breakpoint sits on this step's function or YAML step. */
   hits(step: Step, composites: Step[], branches: Branch[]): boolean {
-    if (this.breakpoints.size === 0) return false;
+    return this.hitKinds(step, composites, branches).length > 0;
+  }
+
+  /** Which of the step's sources hold a breakpoint: its Python function, its YAML step, both or neither. */
+  hitKinds(step: Step, composites: Step[], branches: Branch[]): Array<'python' | 'yaml'> {
+    if (this.breakpoints.size === 0) return [];
     const s = this.forStep(step, composites, branches);
+    const kinds: Array<'python' | 'yaml'> = [];
     for (const r of [s.python, s.yaml]) {
       const bps = r && this.breakpoints.get(norm(r.absFile));
-      if (bps?.some((b) => b.verified && b.line >= r!.startLine && b.line <= r!.endLine)) return true;
+      if (bps?.some((b) => b.verified && b.line >= r!.startLine && b.line <= r!.endLine)) kinds.push(r!.kind);
     }
-    return false;
+    return kinds;
   }
 }

@@ -1,12 +1,14 @@
 // Starts, restarts and stops the runnable YAML language server (dist/server.js over node IPC).
 // Started lazily by register.ts on the first runnable YAML document; restarts after a crash with a notice.
 import * as vscode from 'vscode';
-import {
-  CloseAction, ErrorAction, LanguageClient, State, TransportKind,
-  type CloseHandlerResult, type ErrorHandlerResult, type LanguageClientOptions, type ServerOptions,
+// Types only at the top: the client library (about half of the bundle) is evaluated when the first runnable YAML
+// opens, not on activation (scripts/bench/activation.mjs).
+import type {
+  CloseHandlerResult, ErrorHandlerResult, LanguageClient, LanguageClientOptions, ServerOptions,
 } from 'vscode-languageclient/node';
 import type { Logger } from '../logger';
 import type { LanguageSettings } from './languageSettings';
+import { hasYamlExtension } from './yamlExtension';
 
 /** Crashes tolerated within CRASH_WINDOW_MS before the server stays down until "Restart Language Server". */
 const MAX_CRASHES = 4;
@@ -25,16 +27,36 @@ export class RunnableLanguageClient implements vscode.Disposable {
   /** Subscriptions tied to the current LanguageClient, dropped with it. */
   private clientSubscriptions: vscode.Disposable[] = [];
   private restarts = 0;
+  /** vscode-languageclient, loaded by the first start. */
+  private library: typeof import('vscode-languageclient/node') | undefined;
+  /** Whether the running server was told Red Hat YAML is installed; undefined while none runs. */
+  private startedBesideYamlExtension: boolean | undefined;
+  private readonly extensionsListener: vscode.Disposable;
   /** Fires as the server stops, starts and runs again (after a crash: stopped, starting, running). */
   readonly onDidChangeServerState = this.stateEmitter.event;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly log: Logger, private readonly settings: () => LanguageSettings) {
     this.channel = vscode.window.createOutputChannel('Runnable Language Server', { log: true });
     this.pyWatcher = vscode.workspace.createFileSystemWatcher('**/*.py');
+    // Red Hat YAML installed, enabled or removed while we run: the server's capabilities depend on it.
+    this.extensionsListener = vscode.extensions.onDidChange(() => {
+      if (this.startedBesideYamlExtension === undefined || this.startedBesideYamlExtension === hasYamlExtension()) return;
+      this.log.info(`Red Hat YAML was ${hasYamlExtension() ? 'installed or enabled' : 'removed or disabled'}: restarting the runnable language server.`);
+      void this.restart();
+    });
+  }
+
+  /** Whether the running server leaves YAML syntax errors, outline and folding to Red Hat YAML. */
+  get besideYamlExtension(): boolean | undefined {
+    return this.startedBesideYamlExtension;
+  }
+
+  get serverCapabilities(): Readonly<Record<string, unknown>> | undefined {
+    return this.client?.initializeResult?.capabilities as Readonly<Record<string, unknown>> | undefined;
   }
 
   get running(): boolean {
-    return this.client?.state === State.Running;
+    return !!this.library && this.client?.state === this.library.State.Running;
   }
 
   /** How many times the server was restarted after it stopped unexpectedly (not counting "Restart Language Server"). */
@@ -73,20 +95,24 @@ export class RunnableLanguageClient implements vscode.Disposable {
   }
 
   private async doStart(): Promise<void> {
+    this.library ??= await import('vscode-languageclient/node');
+    const { CloseAction, ErrorAction, LanguageClient, State, TransportKind } = this.library;
     const module = this.context.asAbsolutePath('dist/server.js');
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.ipc },
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
     };
     const s = this.settings();
+    const yamlExtension = hasYamlExtension();
+    this.startedBesideYamlExtension = yamlExtension;
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: 'file', language: 'yaml' }, { scheme: 'untitled', language: 'yaml' }],
       outputChannel: this.channel,
-      initializationOptions: { yamlGlobs: s.yamlGlobs, configFile: s.configFile, variables: s.variables },
+      initializationOptions: { yamlGlobs: s.yamlGlobs, configFile: s.configFile, variables: s.variables, yamlExtension },
       synchronize: { configurationSection: 'runnable', fileEvents: this.pyWatcher },
       errorHandler: {
         error: (): ErrorHandlerResult => ({ action: ErrorAction.Continue }),
-        closed: (): CloseHandlerResult => this.onClosed(),
+        closed: (): CloseHandlerResult => this.onClosed(CloseAction),
       },
     };
     const client = new LanguageClient('runnable.languageServer', 'Runnable Language Server', serverOptions, clientOptions);
@@ -94,12 +120,12 @@ export class RunnableLanguageClient implements vscode.Disposable {
     this.clientSubscriptions.push(client.onDidChangeState((e) => {
       this.stateEmitter.fire(e.newState === State.Running ? 'running' : e.newState === State.Starting ? 'starting' : 'stopped');
     }));
-    this.log.info(`Starting the runnable language server: node ${module} (ipc)`);
+    this.log.info(`Starting the runnable language server: node ${module} (ipc)${yamlExtension ? '; Red Hat YAML is installed, so it keeps YAML syntax errors, outline and folding' : ''}`);
     await client.start();
     this.log.info('Runnable language server running');
   }
 
-  private onClosed(): CloseHandlerResult {
+  private onClosed(CloseAction: typeof import('vscode-languageclient/node').CloseAction): CloseHandlerResult {
     const now = Date.now();
     this.crashes = [...this.crashes.filter((t) => now - t < CRASH_WINDOW_MS), now];
     if (this.crashes.length > MAX_CRASHES) {
@@ -123,6 +149,7 @@ export class RunnableLanguageClient implements vscode.Disposable {
     this.stateEmitter.dispose();
     if (c) void c.stop().catch(() => undefined).then(() => c.dispose());
     this.pyWatcher.dispose();
+    this.extensionsListener.dispose();
     this.channel.dispose();
   }
 }

@@ -6,6 +6,8 @@ import { Commands } from '../commands/ids';
 import type { Services } from '../services';
 import { RunnableLanguageClient } from './languageClient';
 import { readLanguageSettings } from './languageSettings';
+import { PipelineEditorContext } from './pipelineEditorContext';
+import { contributeSchemas } from './yamlSchemaContributor';
 
 export function isRunnableYamlDocument(doc: vscode.TextDocument, yamlGlobs: readonly string[]): boolean {
   if (doc.languageId !== 'yaml' || (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled')) return false;
@@ -20,12 +22,17 @@ export function registerLanguage(services: Services): RunnableLanguageClient {
     for (const p of s.problems) log.warn(p);
     return s;
   });
-  context.subscriptions.push(client);
+  context.subscriptions.push(client, new PipelineEditorContext());
   services.language = client;
 
   let globs = readLanguageSettings().yamlGlobs;
+  let schemas: Promise<boolean> | undefined;
   const consider = (doc: vscode.TextDocument): void => {
-    if (!client.running && isRunnableYamlDocument(doc, globs)) void client.start();
+    if (!client.running && isRunnableYamlDocument(doc, globs)) {
+      void client.start();
+      // With the first runnable YAML: Red Hat YAML (if installed) validates it against runnable's JSON schema too.
+      schemas ??= contributeSchemas(log);
+    }
   };
   context.subscriptions.push(
     vscode.workspace.onDidOpenTextDocument(consider),
