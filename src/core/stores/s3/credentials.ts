@@ -257,3 +257,16 @@ export function listAwsProfiles(env: Record<string, string | undefined>, home: s
   read(env.AWS_CONFIG_FILE || path.join(home, '.aws', 'config'), true);
   return [...names].sort((a, b) => (a === 'default' ? -1 : b === 'default' ? 1 : a.localeCompare(b)));
 }
+
+/**
+ * The key of a store in `runnable.awsProfiles`: its endpoint and bucket (`http://minio:9000/runnable/run-logs`), the
+ * store id without its type, so a minio and a chunked-minio config reading one bucket share the choice.
+ */
+export function awsProfileKey(storeId: string): string {
+  return storeId.replace(/^(chunked-)?minio:/, '');
+}
+
+/** The profile `runnable.awsProfiles` names for this store (by key, or by the full store id). */
+export function awsProfileFor(profiles: Record<string, string>, storeId: string): string | undefined {
+  return profiles[awsProfileKey(storeId)] || profiles[storeId] || undefined;
+}
