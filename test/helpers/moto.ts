@@ -7,6 +7,10 @@ import * as path from 'node:path';
 import { testPython } from './python';
 import { S3Client, CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 
+// The AWS default chain's last step asks EC2 instance metadata (169.254.169.254 unless this names another endpoint):
+// tests stay on loopback, on a port that refuses at once. A test of that step sets its own endpoint.
+process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT ??= 'http://127.0.0.1:1';
+
 export const FIXTURE = path.resolve(__dirname, '../../../test/fixtures/runnable/s3-minio');
 export const OBJECTS = path.join(FIXTURE, 'objects');
 export const COMPOSITE = path.resolve(__dirname, '../../../test/fixtures/runnable/composite-chunked-fs');
