@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { discoverStores } from '../../src/core/config/discover';
 import type { StoreDescriptor } from '../../src/core/stores/runLogStore';
-import { describeCredentialSource, identityLabel, listAwsProfiles } from '../../src/core/stores/s3/credentials';
+import { awsProfileFor, awsProfileKey, describeCredentialSource, identityLabel, listAwsProfiles, resolveCredentials } from '../../src/core/stores/s3/credentials';
 import { openS3Store } from '../../src/core/stores/s3/openS3Store';
 import { S3StoreError } from '../../src/core/stores/s3/s3Errors';
 import { createRole, roleCredentials, enforceAuth, s3Client, seedFixture, startMoto, writeConfigs, type Moto } from '../helpers/moto';
@@ -222,5 +222,40 @@ void describe('S3 credentials: the identity chain on moto', () => {
         await new Promise<void>((r) => silent.close(() => r()));
       }
     });
+  });
+});
+
+void describe('S3 credentials: the plan (no network)', () => {
+  const k = (id: string) => ({ accessKeyId: id, secretAccessKey: `${id}-secret-value` });
+  const home = path.join(os.tmpdir(), 'no-such-home-for-aws');
+  const plan = (env: Record<string, string>, extra: { profile?: string } = {}) =>
+    resolveCredentials({ config: undefined, entered: undefined, env, home, ...extra });
+
+  void it("keeps runnable's order first: config keys, then entered keys, then the chosen profile", () => {
+    assert.equal(resolveCredentials({ config: k('cfg'), entered: k('ent'), profile: 'p', env: {}, home }).source, 'config');
+    assert.equal(resolveCredentials({ config: undefined, entered: k('ent'), profile: 'p', env: {}, home }).source, 'entered');
+    const chosen = plan({ AWS_ACCESS_KEY_ID: 'e', AWS_SECRET_ACCESS_KEY: 's' }, { profile: 'p' });
+    assert.deepEqual([chosen.source, chosen.profile, chosen.profileFrom, chosen.pending?.length], ['aws-profile', 'p', 'setting', 1]);
+  });
+
+  void it('then the SDK order: AWS_PROFILE over environment keys, web identity, container; instance metadata only where its endpoint is known', () => {
+    assert.deepEqual(plan({ AWS_PROFILE: 'dev', AWS_ACCESS_KEY_ID: 'e', AWS_SECRET_ACCESS_KEY: 's' }).pending?.map((s) => s.kind), ['profile']);
+    assert.equal(plan({ AWS_ACCESS_KEY_ID: 'e', AWS_SECRET_ACCESS_KEY: 's' }).source, 'aws-environment');
+    const eks = plan({ AWS_WEB_IDENTITY_TOKEN_FILE: '/var/run/token', AWS_ROLE_ARN: 'arn:aws:iam::1:role/r', AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/v2/c' });
+    assert.deepEqual(eks.pending?.map((s) => s.kind), ['web-identity', 'container']);
+    assert.equal(identityLabel(eks), 'web identity?');
+    // A synthetic environment that does not name the metadata endpoint never reaches 169.254.169.254.
+    assert.equal(plan({}).source, 'runnable-default');
+    assert.equal(plan({ AWS_EC2_METADATA_DISABLED: 'true', AWS_EC2_METADATA_SERVICE_ENDPOINT: process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT ?? '' }).source, 'runnable-default');
+    assert.deepEqual(resolveCredentials({ config: undefined, entered: undefined, env: {}, home, instanceMetadata: true }).pending, [{ kind: 'instance-metadata', endpoint: 'http://169.254.169.254' }]);
+  });
+
+  void it('describes identities without values; the profile setting is keyed by endpoint and bucket', () => {
+    const env = plan({ AWS_ACCESS_KEY_ID: 'AKIAENVKEY123', AWS_SECRET_ACCESS_KEY: 'env/secret+value' });
+    for (const text of [describeCredentialSource(env), identityLabel(env)]) noSecrets(text, 'AKIAENVKEY123', 'env/secret+value');
+    assert.equal(awsProfileKey('chunked-minio:http://minio:9000/runnable/run-logs'), 'http://minio:9000/runnable/run-logs');
+    assert.equal(awsProfileFor({ 'http://minio:9000/runnable/run-logs': 'dev' }, 'minio:http://minio:9000/runnable/run-logs'), 'dev');
+    assert.equal(awsProfileFor({ 'minio:http://minio:9000/runnable/run-logs': 'ops' }, 'minio:http://minio:9000/runnable/run-logs'), 'ops');
+    assert.equal(awsProfileFor({}, 'minio:http://minio:9000/runnable/run-logs'), undefined);
   });
 });
