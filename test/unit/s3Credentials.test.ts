@@ -139,6 +139,7 @@ void describe('S3 credentials: the identity chain on moto', () => {
       assert.deepEqual(server.requests.map((r) => [r.method, r.path]), [['GET', '/v2/credentials']]);
       // The catalog reads with the same chain (a GET: moto's signature check fails listings with a prefix, whatever the keys).
       assert.ok((await store.readCatalogFile('argo-train-7731', 'model.dill'))?.length);
+      assert.equal(server.requests.length, 1, 'the run logs and the catalog share one run of the chain');
       noSecrets(describeCredentialSource(store.identity), temp.AccessKeyId, temp.SecretAccessKey, temp.SessionToken);
     } finally {
       await server.close();

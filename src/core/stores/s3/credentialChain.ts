@@ -117,6 +117,28 @@ export async function runChain(sdk: Sdk, r: ResolvedCredentials): Promise<ChainO
   return { resolved: fallback, identity: fallback.credentials! };
 }
 
+export type ChainRunner = (sdk: Sdk, plan: ResolvedCredentials) => Promise<ChainOutcome>;
+
+/**
+ * Runs each distinct plan once for the accesses that share this runner (a store's run logs and its catalog), so the
+ * chain's waits (a metadata endpoint that does not answer) are paid once; again when the keys near their expiry.
+ */
+export function sharedChainRunner(): ChainRunner {
+  const runs = new Map<string, { outcome: Promise<ChainOutcome>; expiresAt: number }>();
+  return (sdk, plan) => {
+    const key = JSON.stringify(plan);
+    const seen = runs.get(key);
+    if (seen && Date.now() <= seen.expiresAt - REFRESH_MARGIN_MS) return seen.outcome;
+    const entry = { outcome: runChain(sdk, plan), expiresAt: Infinity };
+    runs.set(key, entry);
+    entry.outcome.then(
+      (o) => (entry.expiresAt = o.identity.expiration?.getTime() ?? Infinity),
+      () => runs.get(key) === entry && runs.delete(key),
+    );
+    return entry.outcome;
+  };
+}
+
 /**
  * An SDK credential provider over the plan: fixed keys as they are, pending steps run once (concurrent requests share
  * the run) and again when temporary keys near their expiry. `onResolved` sees each outcome (for labels and messages).
@@ -125,6 +147,7 @@ export function chainProvider(
   sdk: Sdk,
   plan: ResolvedCredentials,
   onResolved: (r: ResolvedCredentials, identity: AwsCredentialIdentity) => void,
+  run: ChainRunner = runChain,
 ): () => Promise<AwsCredentialIdentity> {
   if (!plan.pending) {
     const c = plan.credentials!;
@@ -134,7 +157,7 @@ export function chainProvider(
   let expiresAt = Infinity;
   return () => {
     if (!current || Date.now() > expiresAt - REFRESH_MARGIN_MS) {
-      current = runChain(sdk, plan).then(
+      current = run(sdk, plan).then(
         ({ resolved, identity }) => {
           expiresAt = identity.expiration?.getTime() ?? Infinity;
           onResolved(resolved, identity);

@@ -1,7 +1,7 @@
 // Thin, read-only access to one S3 bucket: paginated listing, GET/HEAD, with throttling retried with backoff.
 // The AWS SDK is loaded on the first request (loadSdk.ts) so that activation does not pay for it.
 import type { S3Client } from '@aws-sdk/client-s3';
-import { chainProvider } from './credentialChain';
+import { chainProvider, type ChainRunner } from './credentialChain';
 import { describeCredentialSource, secretsOf, type ResolvedCredentials } from './credentials';
 import { isRetryable, toS3StoreError, classifyS3Error, type S3ErrorContext } from './s3Errors';
 import type { S3Location } from './s3Settings';
@@ -33,6 +33,8 @@ export interface S3AccessOptions {
   credentials: ResolvedCredentials;
   /** Called when the chain has decided (and after each refresh of temporary keys): which identity answered. */
   onIdentity?: (r: ResolvedCredentials) => void;
+  /** Shares chain runs with the store's other accesses (sharedChainRunner). */
+  chainRunner?: ChainRunner;
   /** Secrets to redact from every message. */
   secrets: readonly string[];
   configFile?: string;
@@ -135,7 +137,7 @@ export class S3Access {
         // Keys from the chain are redacted like configured ones, should any message ever quote them.
         this.chainSecrets = secretsOf({ ...r, credentials: identity });
         this.opts.onIdentity?.(r);
-      });
+      }, this.opts.chainRunner);
       const client = new sdk.S3Client({
         endpoint: this.location.endpointUrl,
         region: this.location.region,

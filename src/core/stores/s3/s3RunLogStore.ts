@@ -4,6 +4,7 @@ import type { Run, RunSummary } from '../../runlog/model';
 import { summaryFromHead, summaryFromRun } from '../../runlog/summary';
 import type { RunLogStore, StoreDescriptor } from '../runLogStore';
 import type { ResolvedCredentials, S3Credentials } from './credentials';
+import { sharedChainRunner } from './credentialChain';
 import { mapLimit } from './mapLimit';
 import { MinioCatalog } from './minioCatalog';
 import { S3Access, type S3ObjectInfo } from './s3Access';
@@ -36,6 +37,8 @@ export abstract class S3RunLogStore implements RunLogStore {
   protected access: S3Access;
   protected resolved: ResolvedS3;
   private catalogPromise: Promise<MinioCatalog | undefined> | undefined;
+  /** One run of the AWS default chain for the run logs and the catalog; a new one when the credential choice changes. */
+  private chainRunner = sharedChainRunner();
   private readonly summaries = new Map<string, { etag: string; summary: RunSummary }>();
   private fingerprint: string | undefined;
   private entries: RemoteRunEntry[] | undefined;
@@ -95,6 +98,7 @@ export abstract class S3RunLogStore implements RunLogStore {
   }
 
   private reopen(): void {
+    this.chainRunner = sharedChainRunner();
     this.access.dispose();
     void this.catalogPromise?.then((c) => c?.access.dispose());
     this.resolved = resolveRunLogS3(this.descriptor, this.options);
@@ -108,6 +112,7 @@ export abstract class S3RunLogStore implements RunLogStore {
       location: r.settings,
       credentials: r.credentials,
       onIdentity: (id) => this.onIdentity?.(id),
+      chainRunner: this.chainRunner,
       secrets: r.secrets,
       configFile: this.descriptor.configFiles[0],
       timeoutMs: this.options.timeoutMs,
@@ -275,6 +280,7 @@ export abstract class S3RunLogStore implements RunLogStore {
             new S3Access({
               location: r.settings,
               credentials: r.credentials,
+              chainRunner: this.chainRunner,
               secrets: r.secrets,
               configFile: this.descriptor.configFiles[0],
               timeoutMs: this.options.timeoutMs,
