@@ -71,7 +71,7 @@ export abstract class S3RunLogStore implements RunLogStore {
     return this.access.identity;
   }
 
-  /** Called when the identity is known or changes (the Runs view redraws the root's label). */
+  /** Called when the chain has decided or refreshed the identity (the Runs view instead compares after each listing). */
   onIdentity: ((r: ResolvedCredentials) => void) | undefined;
 
   /** The AWS profile chosen for this store, if any. */
