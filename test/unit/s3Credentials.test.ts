@@ -141,6 +141,15 @@ void describe('S3 credentials: the identity chain on moto', () => {
       assert.ok((await store.readCatalogFile('argo-train-7731', 'model.dill'))?.length);
       assert.equal(server.requests.length, 1, 'the run logs and the catalog share one run of the chain');
       noSecrets(describeCredentialSource(store.identity), temp.AccessKeyId, temp.SecretAccessKey, temp.SessionToken);
+
+      // An AWS_PROFILE the shared files do not hold: the chain goes on to the container and says what it skipped.
+      const empty = path.join(tmp, 'empty-credentials');
+      await fs.writeFile(empty, '');
+      const after = openS3Store(d.chunked, { env: { ...env, AWS_PROFILE: 'missing', AWS_SHARED_CREDENTIALS_FILE: empty, AWS_CONFIG_FILE: empty }, home: tmp });
+      assert.equal(identityLabel(after.identity), 'profile missing?');
+      assert.deepEqual((await after.listRunsOrThrow()).map((r) => r.runId), ['argo-train-7732']);
+      assert.deepEqual([after.identity.source, after.identity.profile], ['aws-container', undefined]);
+      assert.match(describeCredentialSource(after.identity), /^container credentials \(AWS_CONTAINER_CREDENTIALS_\*_URI\); the AWS profile "missing": /);
     } finally {
       await server.close();
     }

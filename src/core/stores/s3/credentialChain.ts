@@ -82,7 +82,7 @@ async function runStep(sdk: Sdk, step: ChainStep, r: ResolvedCredentials): Promi
         maxRetries: 1,
       })();
     case 'instance-metadata':
-      return deadline(sdk.fromInstanceMetadata({ timeout: METADATA_TIMEOUT_MS, maxRetries: 0 })(), METADATA_DEADLINE_MS, 'it');
+      return deadline(sdk.fromInstanceMetadata({ timeout: METADATA_TIMEOUT_MS, maxRetries: 0 })(), METADATA_DEADLINE_MS, 'instance metadata');
   }
 }
 
@@ -101,8 +101,7 @@ export async function runChain(sdk: Sdk, r: ResolvedCredentials): Promise<ChainO
   for (const step of r.pending ?? []) {
     try {
       const identity = await runStep(sdk, step, r);
-      const { pending: _pending, files: _files, ...rest } = r;
-      return { resolved: { ...rest, ...forecast(step), notes: notes.length ? notes : undefined }, identity };
+      return { resolved: { ...forecast(step), ...(notes.length ? { notes } : {}) }, identity };
     } catch (e) {
       const why = step.kind === 'instance-metadata' && /did not answer|timeout/i.test(reason(e)) ? `did not answer within ${METADATA_DEADLINE_MS / 1000} s` : reason(e);
       if (step.kind === 'profile' && step.from === 'setting') {
