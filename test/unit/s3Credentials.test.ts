@@ -5,10 +5,12 @@
 import { after, before, describe, it } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
+import { execFile } from 'node:child_process';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { discoverStores } from '../../src/core/config/discover';
 import type { StoreDescriptor } from '../../src/core/stores/runLogStore';
 import { awsProfileFor, awsProfileKey, describeCredentialSource, identityLabel, listAwsProfiles, resolveCredentials } from '../../src/core/stores/s3/credentials';
@@ -16,6 +18,8 @@ import { openS3Store } from '../../src/core/stores/s3/openS3Store';
 import { S3StoreError } from '../../src/core/stores/s3/s3Errors';
 import { createRole, roleCredentials, enforceAuth, s3Client, seedFixture, startMoto, writeConfigs, type Moto } from '../helpers/moto';
 
+const execFileAsync = promisify(execFile);
+const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 const WRONG_ID = 'AKIAWRONGDEFAULT0001';
 const WRONG_SECRET = 'wrong/default+secret0001';
 
@@ -150,6 +154,23 @@ void describe('S3 credentials: the identity chain on moto', () => {
       assert.deepEqual((await after.listRunsOrThrow()).map((r) => r.runId), ['argo-train-7732']);
       assert.deepEqual([after.identity.source, after.identity.profile], ['aws-container', undefined]);
       assert.match(describeCredentialSource(after.identity), /^container credentials \(AWS_CONTAINER_CREDENTIALS_\*_URI\); the AWS profile "missing": /);
+    } finally {
+      await server.close();
+    }
+  });
+
+  void it('the shipped CLI (dist/cli.js and its dist/s3sdk.js) reads with container credentials from its process environment', async () => {
+    const temp = await roleCredentials(moto, roleArn);
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ AccessKeyId: temp.AccessKeyId, SecretAccessKey: temp.SecretAccessKey, Token: temp.SessionToken, Expiration: temp.Expiration }));
+    });
+    try {
+      const project = path.join(tmp, 'project');
+      const env = { PATH: process.env.PATH ?? '', HOME: tmp, AWS_CONTAINER_CREDENTIALS_FULL_URI: `${server.url}/creds`, AWS_EC2_METADATA_SERVICE_ENDPOINT: 'http://127.0.0.1:1' };
+      const { stdout } = await execFileAsync(process.execPath, [CLI, 'list', '--cwd', project, '--config', path.join(project, 'prod-minio.yaml'), '--json'], { env });
+      const listed = JSON.parse(stdout) as Array<{ runId?: string; run_id?: string; status: string }>;
+      assert.deepEqual(listed.map((r) => [r.runId ?? r.run_id, r.status]), [['argo-train-7731', 'FAIL']]);
+      assert.deepEqual(server.requests.map((r) => r.path), ['/creds']);
     } finally {
       await server.close();
     }
