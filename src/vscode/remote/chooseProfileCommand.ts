@@ -3,17 +3,10 @@
 // bucket, so the choice follows the bucket across workspaces. Only names are handled here, never keys.
 import * as vscode from 'vscode';
 import { awsProfileFor, awsProfileKey, listAwsProfiles } from '../../core/stores/s3/credentials';
-import { SETTINGS_SECTION } from '../settings';
+import { readSettings, SETTINGS_SECTION } from '../settings';
 import type { Services } from '../services';
 import { s3StoreOf } from './remoteStores';
 import { pickStore } from './setCredentialsCommand';
-
-/** The profiles setting as written (user, workspace or folder values merged by VS Code). */
-export function awsProfilesSetting(scope?: vscode.ConfigurationScope): Record<string, string> {
-  const v = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope).get<unknown>('awsProfiles');
-  if (!v || typeof v !== 'object') return {};
-  return Object.fromEntries(Object.entries(v as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1].trim() !== ''));
-}
 
 export interface ChooseProfileOptions {
   /** The answer, without asking (tests, callers that chose already); '' clears the choice. */
@@ -24,7 +17,7 @@ export function chooseProfileCommand(services: Services) {
   return async (arg?: unknown, options: ChooseProfileOptions = {}): Promise<string | undefined> => {
     const d = await pickStore(services, arg, 'Choose the AWS profile of which store?');
     if (!d) return undefined;
-    const current = awsProfileFor(awsProfilesSetting(), d.id);
+    const current = awsProfileFor(readSettings().settings.awsProfiles, d.id);
     let chosen = options.profile;
     if (chosen === undefined) {
       type Item = vscode.QuickPickItem & { profile: string };

@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import { Commands } from '../commands/ids';
 import type { Services } from '../services';
 import { awsProfileFor } from '../../core/stores/s3/credentials';
-import { awsProfilesSetting, chooseProfileCommand } from './chooseProfileCommand';
+import { readSettings } from '../settings';
+import { chooseProfileCommand } from './chooseProfileCommand';
 import { CredentialStore } from './credentialStore';
 import { pullRunCommand } from './pullRunCommand';
 import { applyEnteredCredentials, remoteDescriptors, s3StoreOf } from './remoteStores';
@@ -33,8 +34,7 @@ export function registerRemote(services: Services): void {
       for (const d of await remoteDescriptors(services)) {
         const store = s3StoreOf(services, d.id);
         if (!store) continue;
-        const anchor = d.configFiles[0] ? vscode.Uri.file(d.configFiles[0]) : undefined;
-        const profile = awsProfileFor(awsProfilesSetting(anchor), d.id);
+        const profile = awsProfileFor(readSettings().settings.awsProfiles, d.id);
         if (store.profile !== profile) {
           if (store.requestCount > 0) stale = true;
           store.setProfile(profile);
