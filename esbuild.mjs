@@ -10,7 +10,7 @@ const common = {
   bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: !production,
   minify: production, logLevel: 'warning', external: ['vscode'],
 };
-const SDK = ['@aws-sdk/client-s3', '@aws-sdk/credential-provider-ini'];
+const SDK = ['@aws-sdk/client-s3', '@aws-sdk/credential-provider-ini', '@aws-sdk/credential-provider-web-identity', '@aws-sdk/credential-provider-http', '@smithy/credential-provider-imds'];
 const entries = [
   { entryPoints: ['src/core/stores/s3/sdkBundle.ts'], outfile: 'dist/s3sdk.js' },
   { entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js' },

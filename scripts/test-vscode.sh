@@ -13,6 +13,10 @@ bash tools/code-server/install.sh
 RUNNABLE_TEST_PYTHON="$(bash scripts/test-python.sh)"
 export RUNNABLE_TEST_PYTHON
 
+# The AWS default chain's last step asks EC2 instance metadata (169.254.169.254 unless told otherwise): the tests stay
+# on loopback, on a port that refuses at once. The unit tests do the same (test/helpers/moto.ts).
+export AWS_EC2_METADATA_SERVICE_ENDPOINT="${AWS_EC2_METADATA_SERVICE_ENDPOINT:-http://127.0.0.1:1}"
+
 # Standalone `npm run test:vscode` after an edit: rebuild whatever is older than its sources.
 # (`npm test` has just built both, so this finds nothing.)
 if [ ! -f dist/extension.js ] || [ -n "$(find src package.json -newer dist/extension.js -type f -print -quit)" ]; then

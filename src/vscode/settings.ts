@@ -24,6 +24,8 @@ const settingsSchema = z.object({
   deadRunMinutes: z.number().min(0).default(10),
   /** A run that fails in a watched (local) or polled (remote) store raises the badge, the status item and a notification. */
   notifyNewFailedRuns: z.boolean().default(true),
+  /** The AWS profile each S3 store reads with, keyed by `endpoint_url/bucket` (awsProfileKey). */
+  awsProfiles: z.record(z.string().trim().min(1)).default({}),
 });
 
 export type RunnableSettings = z.output<typeof settingsSchema>;
@@ -34,7 +36,7 @@ export interface SettingsRead {
   problems: string[];
 }
 
-const DEFAULTS: RunnableSettings = { configFile: undefined, variables: {}, configGlobs: [], pythonPath: undefined, deadRunMinutes: 10, notifyNewFailedRuns: true };
+const DEFAULTS: RunnableSettings = { configFile: undefined, variables: {}, configGlobs: [], pythonPath: undefined, deadRunMinutes: 10, notifyNewFailedRuns: true, awsProfiles: {} };
 
 /** Reads the `runnable.*` settings of one workspace folder (or the window when none). */
 export function readSettings(scope?: vscode.ConfigurationScope): SettingsRead {
@@ -46,13 +48,14 @@ export function readSettings(scope?: vscode.ConfigurationScope): SettingsRead {
     pythonPath: cfg.get<unknown>('pythonPath'),
     deadRunMinutes: cfg.get<unknown>('deadRunMinutes'),
     notifyNewFailedRuns: cfg.get<unknown>('notifyNewFailedRuns'),
+    awsProfiles: cfg.get<unknown>('awsProfiles'),
   };
   return parseSettings(raw);
 }
 
 /** Validates raw values key by key, so one bad setting does not discard the others. */
 export function parseSettings(raw: Record<string, unknown>): SettingsRead {
-  const settings: RunnableSettings = { ...DEFAULTS, variables: {}, configGlobs: [] };
+  const settings: RunnableSettings = { ...DEFAULTS, variables: {}, configGlobs: [], awsProfiles: {} };
   const problems: string[] = [];
   for (const key of Object.keys(settingsSchema.shape) as (keyof RunnableSettings)[]) {
     const parsed = settingsSchema.shape[key].safeParse(raw[key] ?? undefined);

@@ -7,6 +7,10 @@ import * as path from 'node:path';
 import { testPython } from './python';
 import { S3Client, CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 
+// The AWS default chain's last step asks EC2 instance metadata (169.254.169.254 unless this names another endpoint):
+// tests stay on loopback, on a port that refuses at once. A test of that step sets its own endpoint.
+process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT ??= 'http://127.0.0.1:1';
+
 export const FIXTURE = path.resolve(__dirname, '../../../test/fixtures/runnable/s3-minio');
 export const OBJECTS = path.join(FIXTURE, 'objects');
 export const COMPOSITE = path.resolve(__dirname, '../../../test/fixtures/runnable/composite-chunked-fs');
@@ -151,17 +155,54 @@ iam.put_user_policy(UserName='reader', PolicyName='all', PolicyDocument=json.dum
 k = iam.create_access_key(UserName='reader')['AccessKey']
 print(json.dumps({'accessKeyId': k['AccessKeyId'], 'secretAccessKey': k['SecretAccessKey']}))
 `;
-  const out = await new Promise<string>((resolve, reject) => {
-    const p = spawn(testPython(), ['-c', script, moto.endpoint], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = await motoPython(moto, script);
+  const keys = JSON.parse(out.trim()) as { accessKeyId: string; secretAccessKey: string };
+  const r = await moto.control('/moto-api/reset-auth', '0');
+  if (!r.includes('"ok"')) throw new Error(`moto did not switch auth on: ${r}`);
+  return keys;
+}
+
+/** Runs a boto3 script against moto (`sys.argv[1]` is the endpoint, then `args`); resolves with its stdout. */
+export async function motoPython(moto: Moto, script: string, ...args: string[]): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const p = spawn(testPython(), ['-c', script, moto.endpoint, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let o = '';
     let e = '';
     p.stdout.on('data', (b: Buffer) => (o += b.toString()));
     p.stderr.on('data', (b: Buffer) => (e += b.toString()));
     p.once('error', reject);
-    p.once('exit', (code) => (code === 0 ? resolve(o) : reject(new Error(`IAM setup failed (${code}): ${e}`))));
+    p.once('exit', (code) => (code === 0 ? resolve(o) : reject(new Error(`boto3 script failed (${code}): ${e}`))));
   });
-  const keys = JSON.parse(out.trim()) as { accessKeyId: string; secretAccessKey: string };
-  const r = await moto.control('/moto-api/reset-auth', '0');
-  if (!r.includes('"ok"')) throw new Error(`moto did not switch auth on: ${r}`);
-  return keys;
+}
+
+/** An IAM role allowed everything, for web identity and assumed-role credentials. Create it before enforceAuth. */
+export async function createRole(moto: Moto, name: string): Promise<string> {
+  const script = `
+import boto3, json, sys
+iam = boto3.client('iam', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='setup', aws_secret_access_key='setup')
+r = iam.create_role(RoleName=sys.argv[2], AssumeRolePolicyDocument='{}')
+iam.put_role_policy(RoleName=sys.argv[2], PolicyName='all', PolicyDocument=json.dumps({'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': '*', 'Resource': '*'}]}))
+print(r['Role']['Arn'])
+`;
+  return (await motoPython(moto, script, name)).trim();
+}
+
+/**
+ * Temporary credentials of `roleArn` from moto's STS, as AWS returns them. moto with auth on fails on STS calls
+ * (signed AssumeRole included), so this one call runs with auth off (reset-auth 1: one unchecked request) and auth is
+ * on again afterwards; moto then accepts the role's keys.
+ */
+export async function roleCredentials(moto: Moto, roleArn: string): Promise<{ AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: string }> {
+  const script = `
+import boto3, json, sys
+sts = boto3.client('sts', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='setup', aws_secret_access_key='setup')
+c = sts.assume_role_with_web_identity(RoleArn=sys.argv[2], RoleSessionName='test-session', WebIdentityToken='test-web-identity-token')['Credentials']
+print(json.dumps({'AccessKeyId': c['AccessKeyId'], 'SecretAccessKey': c['SecretAccessKey'], 'SessionToken': c['SessionToken'], 'Expiration': c['Expiration'].astimezone(__import__('datetime').timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')}))
+`;
+  await moto.control('/moto-api/reset-auth', '1');
+  try {
+    return JSON.parse((await motoPython(moto, script, roleArn)).trim()) as { AccessKeyId: string; SecretAccessKey: string; SessionToken: string; Expiration: string };
+  } finally {
+    await moto.control('/moto-api/reset-auth', '0');
+  }
 }

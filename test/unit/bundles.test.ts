@@ -14,7 +14,7 @@ describe('bundles: one shared AWS SDK bundle', () => {
     const file = bundledSdkPath(DIST);
     assert.equal(file, path.join(DIST, 's3sdk.js'));
     const sdk = createRequire(__filename)(file!) as Record<string, unknown>;
-    for (const name of ['S3Client', 'ListObjectsV2Command', 'GetObjectCommand', 'HeadObjectCommand', 'fromIni']) {
+    for (const name of ['S3Client', 'ListObjectsV2Command', 'GetObjectCommand', 'HeadObjectCommand', 'fromIni', 'fromTokenFile', 'fromHttp', 'fromInstanceMetadata']) {
       assert.equal(typeof sdk[name], 'function', name);
     }
   });

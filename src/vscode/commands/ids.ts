@@ -20,6 +20,7 @@ export const Commands = {
   // remote stores
   pullRun: 'runnable.pullRun',
   setCredentials: 'runnable.setCredentials',
+  chooseAwsProfile: 'runnable.chooseAwsProfile',
   // details webview
   openRunDetails: 'runnable.openRunDetails',
   compareRuns: 'runnable.compareRuns',

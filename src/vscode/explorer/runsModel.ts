@@ -17,6 +17,8 @@ import { watchDirectory } from '../../core/stores/dirWatch';
 import type { Logger } from '../logger';
 import type { RunRef, RunsService } from '../services';
 import { affectsStoreDiscovery, readSettings } from '../settings';
+import { awsProfileFor } from '../../core/stores/s3/credentials';
+import { isS3Store } from '../../core/stores/s3/openS3Store';
 import { ConcurrencyGate } from './concurrency';
 import { formatRelative, statusIcon } from './labels';
 import {
@@ -192,6 +194,8 @@ export class RunsModel implements RunsService, vscode.Disposable {
     if (descriptor.problem) return { descriptor, unavailable: { kind: 'error', message: descriptor.problem } };
     try {
       const store = openStore(descriptor, { statter: this.statter });
+      // The AWS profile chosen for an S3 store applies before its first request (runnable.awsProfiles, window scope).
+      if (isS3Store(store)) store.setProfile(awsProfileFor(readSettings().settings.awsProfiles, descriptor.id));
       // openStore answers store types it cannot read yet with a MessageStore (one sentence, no runs).
       if (store instanceof MessageStore && REMOTE_TYPES.has(descriptor.type)) {
         return { descriptor, unavailable: { kind: 'unsupported', message: `Reading ${descriptor.type} stores (${descriptor.location}) is not supported yet.` } };

@@ -13,6 +13,7 @@ import {
 } from './nodes';
 import { isFilterActive } from './runFilter';
 import { isS3Store } from '../../core/stores/s3/openS3Store';
+import { describeCredentialSource, identityLabel } from '../../core/stores/s3/credentials';
 import { REMOTE_STORE_TYPES, type RunsModel } from './runsModel';
 import { iterateAsOf } from '../../core/runlog/stepLog';
 import type { RunRef } from '../services';
@@ -69,6 +70,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   private readonly failedStepReading = new Map<string, Promise<void>>();
   private readonly pending = new Set<ExplorerNode>();
   private pendingTimer: NodeJS.Timeout | undefined;
+  /** The identity label each S3 root was drawn with: the chain decides on the first listing, and the root is redrawn. */
+  private readonly shownIdentity = new Map<string, string>();
 
   constructor(private readonly model: RunsModel, private readonly now: () => number = Date.now) {
     this.disposables.push(model.onDidChangeStore((c) => {
@@ -167,6 +170,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       : await this.model.listRuns(storeId);
     // An S3 store that cannot be listed at all (unreachable, 403, NoSuchBucket): its sentence as the root's one item.
     const failure = isS3Store(root.store) ? root.store.lastError : undefined;
+    if (isS3Store(root.store) && this.shownIdentity.get(storeId) !== identityLabel(root.store.identity)) this.fireSoon(element);
     if (failure) return [this.info(element, 'list-error', failure.message, 'error')];
     if (!all.length) return [this.info(element, 'empty', 'No runs yet: run a pipeline with this config and it appears here.')];
     const runs = await this.model.filteredRuns(storeId);
@@ -418,12 +422,23 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     item.description = element.root.unavailable?.kind === 'unsupported' ? 'not supported yet'
       : element.root.unavailable?.kind === 'memory' ? 'in memory only'
         : folder && path.isAbsolute(d.location) ? path.relative(folder.uri.fsPath, d.location) || '.' : d.location;
+    // An S3 root says which identity reads it (never a value): `s3://runnable · profile dev`, `· instance role`, ...
+    const identity = !element.root.unavailable && isS3Store(element.root.store) ? element.root.store.identity : undefined;
+    if (identity) {
+      const label = identityLabel(identity);
+      this.shownIdentity.set(d.id, label);
+      item.description = `${String(item.description)} · ${label}`;
+    }
     item.iconPath = new vscode.ThemeIcon(element.root.unavailable?.kind === 'error' ? 'error' : d.type.includes('minio') ? 'cloud' : 'database');
     const tip = md();
     tip.appendMarkdown('$(database) **').appendText(d.label).appendMarkdown('**\n\n');
     line(tip, 'Store type', d.type);
     tip.appendMarkdown(`**Location** ${code(d.location)}  \n`);
     if (d.catalog) tip.appendMarkdown(`**Catalog** ${code(d.catalog.type)} ${code(d.catalog.location)}  \n`);
+    if (identity) {
+      tip.appendMarkdown('**Identity** ').appendText(describeCredentialSource(identity));
+      tip.appendMarkdown('  \n*Runnable: Choose AWS Profile* or *Set S3 Credentials* changes it.  \n');
+    }
     if (d.configFiles.length) {
       tip.appendMarkdown('**Config files**\n');
       for (const f of d.configFiles) tip.appendMarkdown(`- ${code(f)}\n`);

@@ -3,6 +3,9 @@
 import * as vscode from 'vscode';
 import { Commands } from '../commands/ids';
 import type { Services } from '../services';
+import { awsProfileFor } from '../../core/stores/s3/credentials';
+import { readSettings } from '../settings';
+import { chooseProfileCommand } from './chooseProfileCommand';
 import { CredentialStore } from './credentialStore';
 import { pullRunCommand } from './pullRunCommand';
 import { applyEnteredCredentials, remoteDescriptors, s3StoreOf } from './remoteStores';
@@ -26,7 +29,21 @@ export function registerRemote(services: Services): void {
         store.warnings.forEach((w) => services.log.warn(w));
         void vscode.window.showWarningMessage(store.warnings[0] + (store.warnings.length > 1 ? ` (and ${store.warnings.length - 1} more in the Runnable log)` : ''));
       }
-      if (await applyEnteredCredentials(services, creds, applied)) {
+      // The profile chosen per store (runnable.awsProfiles); a store that already read with another identity re-lists.
+      let stale = false;
+      for (const d of await remoteDescriptors(services)) {
+        const store = s3StoreOf(services, d.id);
+        if (!store) continue;
+        const profile = awsProfileFor(readSettings().settings.awsProfiles, d.id);
+        if (store.profile !== profile) {
+          if (store.requestCount > 0) stale = true;
+          store.setProfile(profile);
+        }
+      }
+      // A changed profile re-lists at once (the next apply finds it set, so this does not repeat).
+      const enteredStale = await applyEnteredCredentials(services, creds, applied);
+      if (stale) services.runs.refresh();
+      else if (enteredStale) {
         // A store listed before its saved keys were applied: re-read once (the set guards against loops).
         const key = (await services.runs.descriptors()).map((d) => d.id).join('|');
         if (!refreshedFor.has(key)) {
@@ -41,7 +58,11 @@ export function registerRemote(services: Services): void {
 
   context.subscriptions.push(
     vscode.commands.registerCommand(Commands.setCredentials, setCredentialsCommand(services, creds)),
+    vscode.commands.registerCommand(Commands.chooseAwsProfile, chooseProfileCommand(services)),
     vscode.commands.registerCommand(Commands.pullRun, pullRunCommand(services)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('runnable.awsProfiles')) void apply();
+    }),
     services.runs.onDidChange(() => void apply()),
     startRemotePoll(services),
     context.secrets.onDidChange((e) => {

@@ -14,7 +14,8 @@ export function storeIdOf(arg: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-async function pickStore(services: Services, arg: unknown): Promise<StoreDescriptor | undefined> {
+/** The S3 store a command applies to: the one it was invoked on, the only one, or one the user picks. */
+export async function pickStore(services: Services, arg: unknown, title = 'Set S3 credentials for which store?'): Promise<StoreDescriptor | undefined> {
   const remote = await remoteDescriptors(services);
   if (!remote.length) {
     void vscode.window.showInformationMessage('No minio or chunked-minio run log store in this workspace: S3 credentials are only needed for those.');
@@ -26,7 +27,7 @@ async function pickStore(services: Services, arg: unknown): Promise<StoreDescrip
   if (remote.length === 1) return remote[0];
   const picked = await vscode.window.showQuickPick(
     remote.map((d) => ({ label: d.label, description: s3StoreOf(services, d.id)?.displayLocation ?? d.location, d })),
-    { title: 'Set S3 credentials for which store?' },
+    { title },
   );
   return picked?.d;
 }

@@ -5,7 +5,13 @@ import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 
-export type Sdk = typeof import('@aws-sdk/client-s3') & { fromIni: typeof import('@aws-sdk/credential-provider-ini').fromIni };
+/** The S3 client and the credential providers of the AWS default chain (credentialChain.ts runs them). */
+export type Sdk = typeof import('@aws-sdk/client-s3') & {
+  fromIni: typeof import('@aws-sdk/credential-provider-ini').fromIni;
+  fromTokenFile: typeof import('@aws-sdk/credential-provider-web-identity').fromTokenFile;
+  fromHttp: typeof import('@aws-sdk/credential-provider-http').fromHttp;
+  fromInstanceMetadata: typeof import('@smithy/credential-provider-imds').fromInstanceMetadata;
+};
 
 /** The SDK bundle beside `dir` (a bundle's __dirname), if there is one. */
 export function bundledSdkPath(dir: string = __dirname): string | undefined {
@@ -17,6 +23,12 @@ export async function loadSdk(): Promise<Sdk> {
   const bundled = bundledSdkPath();
   // require caches the module: every store shares one SDK.
   if (bundled) return createRequire(__filename)(bundled) as Sdk;
-  const [s3, ini] = await Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/credential-provider-ini')]);
-  return { ...s3, fromIni: ini.fromIni };
+  const [s3, ini, web, http, imds] = await Promise.all([
+    import('@aws-sdk/client-s3'),
+    import('@aws-sdk/credential-provider-ini'),
+    import('@aws-sdk/credential-provider-web-identity'),
+    import('@aws-sdk/credential-provider-http'),
+    import('@smithy/credential-provider-imds'),
+  ]);
+  return { ...s3, fromIni: ini.fromIni, fromTokenFile: web.fromTokenFile, fromHttp: http.fromHttp, fromInstanceMetadata: imds.fromInstanceMetadata };
 }

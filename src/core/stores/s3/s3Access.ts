@@ -1,7 +1,8 @@
 // Thin, read-only access to one S3 bucket: paginated listing, GET/HEAD, with throttling retried with backoff.
 // The AWS SDK is loaded on the first request (loadSdk.ts) so that activation does not pay for it.
 import type { S3Client } from '@aws-sdk/client-s3';
-import { describeCredentialSource, type ResolvedCredentials } from './credentials';
+import { chainProvider, type ChainRunner } from './credentialChain';
+import { describeCredentialSource, secretsOf, type ResolvedCredentials } from './credentials';
 import { isRetryable, toS3StoreError, classifyS3Error, type S3ErrorContext } from './s3Errors';
 import type { S3Location } from './s3Settings';
 import { loadSdk, type Sdk } from './loadSdk';
@@ -28,7 +29,12 @@ export interface ListProgress {
 
 export interface S3AccessOptions {
   location: S3Location;
+  /** The plan (credentials.ts); when it has pending chain steps they run on the first request. */
   credentials: ResolvedCredentials;
+  /** Called when the chain has decided (and after each refresh of temporary keys): which identity answered. */
+  onIdentity?: (r: ResolvedCredentials) => void;
+  /** Shares chain runs with the store's other accesses (sharedChainRunner). */
+  chainRunner?: ChainRunner;
   /** Secrets to redact from every message. */
   secrets: readonly string[];
   configFile?: string;
@@ -110,9 +116,13 @@ export class S3Access {
   readonly location: S3Location;
   /** Requests sent (including retries): lets tests and the bench see how much work a refresh did. */
   requestCount = 0;
+  /** The identity in use: the plan until the chain decides, then its outcome. */
+  identity: ResolvedCredentials;
+  private chainSecrets: string[] = [];
 
   constructor(private readonly opts: S3AccessOptions) {
     this.location = opts.location;
+    this.identity = opts.credentials;
   }
 
   private get timeoutMs(): number {
@@ -122,14 +132,12 @@ export class S3Access {
   private async client(): Promise<{ sdk: Sdk; client: S3Client }> {
     this.sdk ??= (async () => {
       const sdk = await loadSdk();
-      const { credentials } = this.opts;
-      let creds: S3Client['config']['credentials'] | undefined;
-      if (credentials.credentials) {
-        const c = credentials.credentials;
-        creds = async () => ({ accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken });
-      } else {
-        creds = sdk.fromIni({ profile: credentials.profile });
-      }
+      const creds = chainProvider(sdk, this.opts.credentials, (r, identity) => {
+        this.identity = r;
+        // Keys from the chain are redacted like configured ones, should any message ever quote them.
+        this.chainSecrets = secretsOf({ ...r, credentials: identity });
+        this.opts.onIdentity?.(r);
+      }, this.opts.chainRunner);
       const client = new sdk.S3Client({
         endpoint: this.location.endpointUrl,
         region: this.location.region,
@@ -154,10 +162,10 @@ export class S3Access {
       bucket: this.location.bucket,
       key,
       configFile: this.opts.configFile,
-      credentialSource: describeCredentialSource(this.opts.credentials),
+      credentialSource: describeCredentialSource(this.identity),
       timeoutMs: this.timeoutMs,
       attempts,
-      secrets: this.opts.secrets,
+      secrets: [...this.opts.secrets, ...this.chainSecrets],
     };
   }
 

@@ -12,6 +12,8 @@ export type S3FailureKind =
   | 'no-such-key'
   | 'throttled'
   | 'aborted'
+  /** No credentials: the AWS profile chosen for the store gives none (the sentence is the chain's). */
+  | 'credentials'
   | 'other';
 
 export interface S3ErrorContext {
@@ -76,6 +78,7 @@ function codeOf(e: ErrorLike): string | undefined {
 
 export function classifyS3Error(err: unknown): { kind: S3FailureKind; code: string | undefined; status: number | undefined } {
   if (err instanceof S3StoreError) return { kind: err.kind, code: err.code, status: err.status };
+  if (err instanceof Error && err.name === 'CredentialChainError') return { kind: 'credentials', code: undefined, status: undefined };
   const e = (err && typeof err === 'object' ? err : {}) as ErrorLike;
   const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
   const name = e.name;
@@ -126,7 +129,10 @@ export function toS3StoreError(err: unknown, ctx: S3ErrorContext): S3StoreError 
     case 'forbidden':
       msg =
         `The S3 endpoint ${where} refused access to ${what} (403 ${code ?? 'Forbidden'}) with ${ctx.credentialSource ?? 'the configured credentials'}. ` +
-        'Set `aws_access_key_id` / `aws_secret_access_key`' + fix + ', or run "Runnable: Set S3 Credentials", then refresh.';
+        'Set `aws_access_key_id` / `aws_secret_access_key`' + fix + ', run "Runnable: Set S3 Credentials" or "Runnable: Choose AWS Profile", then refresh.';
+      break;
+    case 'credentials':
+      msg = (err as Error).message;
       break;
     case 'no-such-bucket':
       msg = `Bucket "${ctx.bucket}" does not exist at ${where}. Check \`bucket\`${fix} (runnable's default is runnable/run-logs).`;

@@ -3,7 +3,8 @@
 import type { Run, RunSummary } from '../../runlog/model';
 import { summaryFromHead, summaryFromRun } from '../../runlog/summary';
 import type { RunLogStore, StoreDescriptor } from '../runLogStore';
-import type { S3Credentials } from './credentials';
+import type { ResolvedCredentials, S3Credentials } from './credentials';
+import { sharedChainRunner } from './credentialChain';
 import { mapLimit } from './mapLimit';
 import { MinioCatalog } from './minioCatalog';
 import { S3Access, type S3ObjectInfo } from './s3Access';
@@ -36,6 +37,8 @@ export abstract class S3RunLogStore implements RunLogStore {
   protected access: S3Access;
   protected resolved: ResolvedS3;
   private catalogPromise: Promise<MinioCatalog | undefined> | undefined;
+  /** One run of the AWS default chain for the run logs and the catalog; a new one when the credential choice changes. */
+  private chainRunner = sharedChainRunner();
   private readonly summaries = new Map<string, { etag: string; summary: RunSummary }>();
   private fingerprint: string | undefined;
   private entries: RemoteRunEntry[] | undefined;
@@ -58,9 +61,22 @@ export abstract class S3RunLogStore implements RunLogStore {
     return describeLocation(this.resolved.settings);
   }
 
-  /** Which credentials are in use, described without values. */
+  /** Which credentials are in use (a forecast until the AWS default chain has run), never a value. */
   get credentialSource(): string {
-    return this.resolved.credentials.source;
+    return this.identity.source;
+  }
+
+  /** The identity the run logs are read with: the plan, then what the chain found on the first request. */
+  get identity(): ResolvedCredentials {
+    return this.access.identity;
+  }
+
+  /** Called when the chain has decided or refreshed the identity (the Runs view instead compares after each listing). */
+  onIdentity: ((r: ResolvedCredentials) => void) | undefined;
+
+  /** The AWS profile chosen for this store, if any. */
+  get profile(): string | undefined {
+    return this.options.profile;
   }
 
   /** Secrets this store knows of, for callers that must redact their own messages. */
@@ -71,7 +87,20 @@ export abstract class S3RunLogStore implements RunLogStore {
   /** Uses credentials the user entered; drops caches so the next listing reads with them. */
   setEnteredCredentials(entered: S3Credentials | undefined): void {
     this.options.entered = entered;
+    this.reopen();
+  }
+
+  /** Uses the AWS profile chosen for this store (undefined: the default chain); drops caches as above. */
+  setProfile(profile: string | undefined): void {
+    if ((profile || undefined) === this.options.profile) return;
+    this.options.profile = profile || undefined;
+    this.reopen();
+  }
+
+  private reopen(): void {
+    this.chainRunner = sharedChainRunner();
     this.access.dispose();
+    void this.catalogPromise?.then((c) => c?.access.dispose());
     this.resolved = resolveRunLogS3(this.descriptor, this.options);
     this.access = this.makeAccess(this.resolved);
     this.catalogPromise = undefined;
@@ -82,6 +111,8 @@ export abstract class S3RunLogStore implements RunLogStore {
     return new S3Access({
       location: r.settings,
       credentials: r.credentials,
+      onIdentity: (id) => this.onIdentity?.(id),
+      chainRunner: this.chainRunner,
       secrets: r.secrets,
       configFile: this.descriptor.configFiles[0],
       timeoutMs: this.options.timeoutMs,
@@ -249,6 +280,7 @@ export abstract class S3RunLogStore implements RunLogStore {
             new S3Access({
               location: r.settings,
               credentials: r.credentials,
+              chainRunner: this.chainRunner,
               secrets: r.secrets,
               configFile: this.descriptor.configFiles[0],
               timeoutMs: this.options.timeoutMs,

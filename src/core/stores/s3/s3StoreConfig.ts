@@ -12,6 +12,8 @@ export interface S3StoreOptions {
   env?: Record<string, string | undefined>;
   /** Credentials the user entered (SecretStorage), used when the config has no keys of its own. */
   entered?: S3Credentials;
+  /** The AWS profile chosen for this store (`runnable.awsProfiles`), used when neither the config nor the user gave keys. */
+  profile?: string;
   timeoutMs?: number;
   maxAttempts?: number;
   baseDelayMs?: number;
@@ -47,7 +49,7 @@ export function resolveRunLogS3(d: StoreDescriptor, opts: S3StoreOptions = {}): 
   const source = d.configFiles[0] ?? 'runnable defaults';
   const settings = readS3Settings(d.settings, 'run-log-store', source, env);
   const secrets = storeSecrets(d).runLogStore;
-  const credentials = resolveCredentials({ config: configKeys(secrets), entered: opts.entered, env, home: opts.home });
+  const credentials = resolveCredentials({ config: configKeys(secrets), entered: opts.entered, profile: opts.profile, env, home: opts.home, region: settings.region });
   return { settings, credentials, secrets: secretsOf(credentials, [secrets, opts.entered]) };
 }
 
@@ -75,6 +77,6 @@ export async function resolveCatalogS3(d: StoreDescriptor, runLog: ResolvedS3, o
   }
   const settings = readS3Settings(kw, 'catalog', file ?? 'runnable defaults', env);
   const secrets = storeSecrets(d).catalog;
-  const credentials = resolveCredentials({ config: configKeys(secrets), entered: opts.entered, env, home: opts.home });
+  const credentials = resolveCredentials({ config: configKeys(secrets), entered: opts.entered, profile: opts.profile, env, home: opts.home, region: settings.region });
   return { settings, credentials, secrets: [...secretsOf(credentials, [secrets, opts.entered]), ...runLog.secrets] };
 }

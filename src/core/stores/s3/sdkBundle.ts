@@ -2,3 +2,6 @@
 // server and replay adapter bundles instead of inside each of them (loadSdk.ts loads it on the first S3 request).
 export * from '@aws-sdk/client-s3';
 export { fromIni } from '@aws-sdk/credential-provider-ini';
+export { fromTokenFile } from '@aws-sdk/credential-provider-web-identity';
+export { fromHttp } from '@aws-sdk/credential-provider-http';
+export { fromInstanceMetadata } from '@smithy/credential-provider-imds';
