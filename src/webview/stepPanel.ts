@@ -37,6 +37,14 @@ export function renderStepPanel(details: RunDetails, stepId: string | undefined,
   const lastFailed = [...(row?.bars ?? [])].reverse().find((b) => b.status === 'FAIL' && causes[b.attemptNumber]);
   if (lastFailed) panel.append(h('pre', { class: 'step-message step-cause' }, causes[lastFailed.attemptNumber]));
   if (row?.message.trim()) panel.append(h('pre', { class: 'step-message' }, row.message.trim()));
+  // What changed since the run: the function's file against the commit the attempt recorded (git, trusted only).
+  const drift = details.drift?.step === stepId ? details.drift : undefined;
+  if (drift) {
+    const line = h('p', { class: `code-drift ${drift.kind}`, title: drift.text }, h('span', { class: 'drift-label' }, drift.label));
+    if (drift.kind !== 'missing') line.append(' ', button('Show changes', 'showChanges', 'Open a diff of the file at the run\'s commit against the working file'));
+    if (drift.kind === 'changed') line.append(' ', button('Retry at the recorded commit', 'retryAtCommit', 'Retry in a temporary git worktree of the run\'s commit (your working tree is untouched)'));
+    panel.append(line);
+  }
   if (!diff && row?.bars.length) {
     panel.append(h('p', { class: 'muted' }, 'Loading the attempts…'));
     return panel;

@@ -35,6 +35,11 @@ export interface RunDetails {
   causes: Record<string, Record<number, string>>;
   /** The first failed task's cause (the one the header shows). */
   firstFailedCause: string | undefined;
+  /**
+   * What changed since the run (trusted workspaces, set by the panel): the first failed task's function file against
+   * the git commit its attempt recorded (core/retry/stepDrift.ts).
+   */
+  drift?: { step: string; kind: 'changed' | 'same' | 'missing'; label: string; text: string };
 }
 
 /** `causes`: by step internal name and attempt number, as the glue read them (failureCause); may be empty. */

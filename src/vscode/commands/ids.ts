@@ -17,6 +17,8 @@ export const Commands = {
   pickFailedRun: 'runnable.pickFailedRun',
   debugStep: 'runnable.debugStep',
   createRegressionTest: 'runnable.createRegressionTest',
+  showChangesSinceRun: 'runnable.showChangesSinceRun',
+  retryAtRecordedCommit: 'runnable.retryAtRecordedCommit',
   // remote stores
   pullRun: 'runnable.pullRun',
   setCredentials: 'runnable.setCredentials',
