@@ -33,6 +33,9 @@ export interface RenderedState {
   stepCauseShown?: string;
   /** The "changed since commit …" line drawn in the step panel. */
   driftShown?: string;
+  /** The "inputs edited in the sandbox" line of the step panel, and the attempt columns marked edited. */
+  editedShown?: string;
+  editedColumns?: string[];
   renderMs: number;
   renderCount: number;
 }

@@ -40,6 +40,8 @@ export interface RunDetails {
    * the git commit its attempt recorded (core/retry/stepDrift.ts).
    */
   drift?: { step: string; kind: 'changed' | 'same' | 'missing'; label: string; text: string };
+  /** Sandbox copies only: attempts whose json inputs were edited there (Edit Inputs; core/sandbox/editInputs.ts). */
+  edits?: { step: string; attempt: number; changed: { name: string; recorded: string; now: string }[] }[];
 }
 
 /** `causes`: by step internal name and attempt number, as the glue read them (failureCause); may be empty. */

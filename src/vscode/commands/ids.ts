@@ -19,6 +19,7 @@ export const Commands = {
   createRegressionTest: 'runnable.createRegressionTest',
   showChangesSinceRun: 'runnable.showChangesSinceRun',
   retryAtRecordedCommit: 'runnable.retryAtRecordedCommit',
+  editInputs: 'runnable.editInputs',
   // remote stores
   pullRun: 'runnable.pullRun',
   setCredentials: 'runnable.setCredentials',

@@ -15,6 +15,7 @@ import { RetrySessions } from './retrySessions';
 import { StepPreparation } from './stepPreparation';
 import { registerStepCommands } from '../commands/stepCommands';
 import { registerCodeAtRunCommands } from '../commands/codeAtRunCommands';
+import { registerEditInputsCommands } from '../commands/editInputsCommands';
 
 export function registerRetry(services: Services): void {
   const { context, log } = services;
@@ -33,5 +34,6 @@ export function registerRetry(services: Services): void {
     ...registerRetryCommands(services, preparation, sessions),
     ...registerStepCommands(services, sessions),
     ...registerCodeAtRunCommands(services, sessions),
+    ...registerEditInputsCommands(services),
   );
 }

@@ -5,6 +5,8 @@ import { diffStep } from '../../core/details/attemptDiff';
 import type { FromWebview, RenderedState, ToWebview } from '../../core/details/messages';
 import { failedAttempts, shapeRunDetails, type RunDetails } from '../../core/details/runDetails';
 import { stepCodeDrift } from '../../core/retry/stepDrift';
+import { readEditRecords } from '../../core/sandbox/editInputs';
+import { sandboxOf } from '../../core/sandbox/sandboxCopy';
 import { folderOfStore } from '../debug/startSession';
 import type { Run } from '../../core/runlog/model';
 import { Commands } from '../commands/ids';
@@ -147,6 +149,10 @@ export class RunDetailsPanel implements DetailsHandle {
       const details = shapeRunDetails(run, causes);
       const drift = await this.drift(run);
       if (drift) details.drift = drift;
+      const store = this.services.runs.store(this.ref.storeId);
+      const sandbox = store && sandboxOf(store.descriptor);
+      const edits = sandbox ? (await readEditRecords(sandbox))[run.runId] : undefined;
+      if (edits?.length) details.edits = edits.map((e) => ({ step: e.step, attempt: e.attempt, changed: e.changed }));
       message = { type: 'details', details, update };
       this.panel.title = `Run ${this.run.runId}${this.run.status === 'FAIL' ? ' (failed)' : ''}`;
     } catch (e) {
