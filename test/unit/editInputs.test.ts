@@ -79,4 +79,23 @@ describe('Edit Inputs (sandbox copies)', () => {
     assert.ok('error' in r);
     assert.match(r.error, /chunk: a map iteration's value/);
   });
+
+  it('a step inside a parallel branch of a chunked-fs run: its branch log\'s parameters are the ones written, RunLog.json is not', async () => {
+    const dir = copy(path.join(FIXTURES, 'composite-chunked-fs', '.run_log_store', 'parallel-fail-0001'), 'edit-chunked-');
+    const branchFile = path.join(dir, 'BranchLog-prepare.schema.json');
+    // As runnable records a branch task that received a json parameter: in the attempt and in the branch's parameters.
+    const branch = JSON.parse(fs.readFileSync(branchFile, 'utf8'));
+    branch.parameters = { threshold: { kind: 'json', value: 0.5, description: 0.5 } };
+    branch.steps['prepare.schema.validate'].attempts[0].input_parameters = { threshold: { kind: 'json', value: 0.5, description: 0.5 } };
+    fs.writeFileSync(branchFile, JSON.stringify(branch, null, 4));
+    const runLogBefore = fs.readFileSync(path.join(dir, 'RunLog.json'), 'utf8');
+    const files = [path.join(dir, 'RunLog.json'), path.join(dir, 'BranchLog-prepare.features.json'), branchFile];
+    const inputs = await readEditableInputs(files, 'parallel-fail-0001', 'prepare.schema.validate');
+    assert.ok(!('error' in inputs), JSON.stringify(inputs));
+    assert.equal(inputs.file, branchFile);
+    assert.equal(inputs.scope, 'prepare.schema');
+    await writeEditedInputs(path.dirname(dir), inputs, { threshold: new PyNumber('0.75') });
+    assert.equal(JSON.parse(fs.readFileSync(branchFile, 'utf8')).parameters.threshold.value, 0.75);
+    assert.equal(fs.readFileSync(path.join(dir, 'RunLog.json'), 'utf8'), runLogBefore, 'the run\'s own parameters are not the branch\'s');
+  });
 });

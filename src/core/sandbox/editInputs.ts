@@ -30,6 +30,9 @@ export interface EditableInputs {
   notEditable: string[];
 }
 
+/** A chunked-fs branch log file (`BranchLog-<branch>.json`) is a branch at its top: its internal name. */
+const topBranchName = (d: PyJson): string => (isObj(d) && typeof d.internal_name === 'string' && !('run_id' in d) ? d.internal_name : '');
+
 /** The object holding `steps[step]` (the run log or a branch log), and the branch's internal name ('' for the root). */
 function findScope(d: PyJson, step: string, depth = 0, branchName = ''): { container: Obj; scope: string } | undefined {
   if (depth > 200 || !isObj(d)) return undefined;
@@ -64,11 +67,8 @@ export async function readEditableInputs(files: string[], runId: string, step: s
     } catch {
       continue;
     }
-    const found = findScope(parsed, step);
+    const found = findScope(parsed, step, 0, topBranchName(parsed));
     if (!found) continue;
-    if (found.scope && path.basename(file) === 'RunLog.json') {
-      return { error: `${step} runs inside the branch ${found.scope} of a chunked-fs run, whose parameters live in a branch log file: Edit Inputs supports the run's own parameters and file-system runs (pull or copy the run in the file-system layout).` };
-    }
     const a = attemptOf(found.container.steps && isObj(found.container.steps) ? (found.container.steps[step] as Obj) : {}, attempt);
     if (!a) return { error: `${step} has no attempt ${attempt ?? ''} in run ${runId}.`.replace('  ', ' ') };
     const inputs = isObj(a.input_parameters) ? a.input_parameters : {};
@@ -185,7 +185,7 @@ export async function writeEditedInputs(sandbox: string, inputs: EditableInputs,
   if (real !== file || !isInside(await fs.realpath(sandbox), real)) throw new Error(`${file} leads out of the sandbox through a link; nothing was written.`);
   const text = await fs.readFile(file, 'utf8');
   const parsed = parsePyJson(text);
-  const found = findScope(parsed, inputs.step);
+  const found = findScope(parsed, inputs.step, 0, topBranchName(parsed));
   if (!found || found.scope !== inputs.scope) throw new Error(`${inputs.step} is no longer in ${file}; nothing was written.`);
   const params: Obj = isObj(found.container.parameters) ? found.container.parameters : (found.container.parameters = {});
   for (const [name, value] of Object.entries(edited)) {
