@@ -79,7 +79,17 @@ describe('Edit Inputs, Then Retry in the Sandbox', function () {
     const sandboxLog = path.join(sandbox, '.run_log_store', 'prod-failure-001.json');
     const untouched = fs.readFileSync(sandboxLog, 'utf8');
     let saved = opened.nextSave!();
-    await saveAs(doc, doc.getText().replace('"churn-model"', '42'));
+    // VS Code's JSON support validates the document against the schema beside it ($schema) as the user types.
+    const typed = new vscode.WorkspaceEdit();
+    typed.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), doc.getText().replace('"churn-model"', '42'));
+    assert.ok(await vscode.workspace.applyEdit(typed));
+    const diagnostics = await waitUntil(() => {
+      const d = vscode.languages.getDiagnostics(doc.uri);
+      return d.length ? d : undefined;
+    }, { events: [vscode.languages.onDidChangeDiagnostics as vscode.Event<unknown>], what: 'the schema\'s diagnostic on endpoint', ms: 60_000 });
+    log(`    diagnostics: ${diagnostics.map((d) => `${d.range.start.line + 1}: ${d.message}`).join(' | ')}`);
+    assert.ok(diagnostics.some((d) => /string/i.test(d.message) && doc.lineAt(d.range.start.line).text.includes('endpoint')), 'an error on endpoint: a string was recorded');
+    await saveAs(doc, doc.getText());
     const refused = await withTimeout(saved, 30_000, 'the refusal of a wrong type');
     assert.strictEqual(refused.ok, false);
     assert.match(refused.problem ?? '', /endpoint is a number, the recorded value is a string/);
