@@ -72,7 +72,8 @@ export function registerEditInputsCommands(services: Services): vscode.Disposabl
       let go = options.copy === true;
       if (!go) {
         const copy = 'Copy to Sandbox and Edit';
-        go = (await vscode.window.showWarningMessage(`Edit Inputs writes only into a sandbox copy of a run, never into the store it came from (${store.descriptor.label}). Copy ${ref.runId} into ${to} and edit the copy?`, copy)) === copy;
+        const shown = folder && !path.relative(folder.uri.fsPath, to).startsWith('..') ? path.relative(folder.uri.fsPath, to) || '.' : to;
+        go = (await vscode.window.showWarningMessage(`Edit Inputs writes only into a sandbox copy of a run, never into the store it came from. Copy ${ref.runId} into ${shown} and edit the copy?`, copy)) === copy;
       }
       if (!go) return { refused: `${ref.runId} is not in a sandbox; nothing was copied or written.` };
       const layout = run.layout ?? (store.descriptor.type === 'chunked-fs' ? 'chunked-fs' : 'file-system');
