@@ -36,8 +36,12 @@ describe('Edit Inputs, Then Retry in the Sandbox', function () {
   });
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await vscode.workspace.getConfiguration('runnable').update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
+    // The sandbox goes first: the settings change rediscovers the stores, and a missing sandbox is dropped.
     for (const t of temps) fs.rmSync(t, { recursive: true, force: true });
+    await vscode.workspace.getConfiguration('runnable').update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
+    api.runs.refresh();
+    const left = (await api.runs.descriptors()).filter((d) => d.configFiles.some((f) => temps.some((t) => f.startsWith(t))));
+    assert.deepStrictEqual(left.map((d) => d.label), [], 'no sandbox root of this suite is left for the next suites');
   });
 
   async function refFor(runId: string): Promise<RunRef> {
