@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { codeDrift } from '../../src/core/retry/codeDrift';
-import { stepCodeDrift } from '../../src/core/retry/stepDrift';
+import { driftLabel, stepCodeDrift } from '../../src/core/retry/stepDrift';
 import { addWorktree, fileAtCommit, removeWorktree } from '../../src/core/git/git';
 import { FileSystemRunLogStore } from '../../src/core/stores/fileSystemStore';
 import { planRetry } from '../../src/core/retry/plan';
@@ -91,5 +91,13 @@ describe('code since the run (git commit the attempt recorded)', () => {
     await removeWorktree(w);
     assert.ok(!fs.existsSync(w.base));
     assert.equal(git(dir, 'worktree', 'list').split('\n').length, 1, 'no worktree left registered');
+  });
+
+  it('the short labels Run Details shows: changed, unchanged, not in this clone, dirty at run time', () => {
+    const base = { commit: 'abcdef0123456789', changed: [], text: '' };
+    assert.equal(driftLabel({ ...base, kind: 'changed' }, 'functions.py'), 'functions.py changed since commit abcdef01');
+    assert.equal(driftLabel({ ...base, kind: 'same' }, 'functions.py'), 'functions.py unchanged since commit abcdef01');
+    assert.equal(driftLabel({ ...base, kind: 'missing' }, 'functions.py'), 'commit abcdef01 not in this clone');
+    assert.equal(driftLabel({ ...base, kind: 'changed', dirtyAtRun: 'changes found in functions.py' }, 'functions.py'), 'functions.py changed since commit abcdef01; dirty at run time');
   });
 });
