@@ -139,6 +139,9 @@ class App {
       failedPathNodes: this.tab === 'graph' ? failedPath : d.graph.nodes.filter((n) => n.onFailedPath).map((n) => n.id),
       causeShown: this.root.querySelector('.run-cause')?.textContent ?? undefined,
       stepCauseShown: this.root.querySelector('.step-cause')?.textContent ?? undefined,
+      driftShown: this.root.querySelector('.code-drift .drift-label')?.textContent ?? undefined,
+      editedShown: this.root.querySelector('.inputs-edited')?.textContent ?? undefined,
+      editedColumns: Array.from(this.root.querySelectorAll('th.edited'), (e) => e.textContent ?? ''),
     }, t0);
   }
 

@@ -37,6 +37,14 @@ export function renderStepPanel(details: RunDetails, stepId: string | undefined,
   const lastFailed = [...(row?.bars ?? [])].reverse().find((b) => b.status === 'FAIL' && causes[b.attemptNumber]);
   if (lastFailed) panel.append(h('pre', { class: 'step-message step-cause' }, causes[lastFailed.attemptNumber]));
   if (row?.message.trim()) panel.append(h('pre', { class: 'step-message' }, row.message.trim()));
+  // What changed since the run: the function's file against the commit the attempt recorded (git, trusted only).
+  const drift = details.drift?.step === stepId ? details.drift : undefined;
+  if (drift) {
+    const line = h('p', { class: `code-drift ${drift.kind}`, title: drift.text }, h('span', { class: 'drift-label' }, drift.label));
+    if (drift.kind !== 'missing') line.append(' ', button('Show changes', 'showChanges', 'Open a diff of the file at the run\'s commit against the working file'));
+    if (drift.kind === 'changed') line.append(' ', button('Retry at the recorded commit', 'retryAtCommit', 'Retry in a temporary git worktree of the run\'s commit (your working tree is untouched)'));
+    panel.append(line);
+  }
   if (!diff && row?.bars.length) {
     panel.append(h('p', { class: 'muted' }, 'Loading the attempts…'));
     return panel;
@@ -48,12 +56,22 @@ export function renderStepPanel(details: RunDetails, stepId: string | undefined,
       : `A ${row?.type ?? 'composite'} node has no attempts of its own; its ${children.length} branch${children.length === 1 ? '' : 'es'} are nested under it in the timeline.`));
     return panel;
   }
+  // Edited in the sandbox (Edit Inputs): what a retry of this copy receives instead of what the attempt recorded.
+  const edits = (details.edits ?? []).filter((e) => e.step === stepId);
+  for (const e of edits) {
+    const what = e.changed.length ? e.changed.map((c) => `${c.name} = ${c.now} (recorded ${c.recorded})`).join('; ') : 'saved with the recorded values';
+    panel.append(h('p', { class: 'inputs-edited' }, `Inputs of attempt #${e.attempt} edited in this sandbox: ${what}. A retry here receives these values.`));
+  }
   if (diff.changedKeys.length && diff.columns.length > 1) {
     panel.append(h('p', { class: 'changed-summary' }, `Changed since the original attempt: ${diff.changedKeys.join(', ')}`));
   }
   const table = h('table', { class: 'attempts' });
   table.append(h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''),
-    ...diff.columns.map((c) => h('th', { scope: 'col', class: statusClass(c.status) }, `#${c.number} ${c.label}`, h('br'), h('span', { class: 'muted' }, c.startTime))))));
+    ...diff.columns.map((c) => {
+      const edited = edits.some((e) => e.attempt === c.number);
+      return h('th', { scope: 'col', class: `${statusClass(c.status)}${edited ? ' edited' : ''}`, title: edited ? 'Its inputs were edited in this sandbox' : undefined },
+        `#${c.number} ${c.label}${edited ? ' · inputs edited' : ''}`, h('br'), h('span', { class: 'muted' }, c.startTime));
+    }))));
   const body = h('tbody');
   let group = '';
   for (const r of diff.rows) {

@@ -7,6 +7,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { codeDrift } from '../../src/core/retry/codeDrift';
+import { driftLabel, stepCodeDrift } from '../../src/core/retry/stepDrift';
+import { addWorktree, fileAtCommit, removeWorktree } from '../../src/core/git/git';
+import { FileSystemRunLogStore } from '../../src/core/stores/fileSystemStore';
 import { planRetry } from '../../src/core/retry/plan';
 import type { CodeIdentity } from '../../src/core/runlog/model';
 import { pythonEnv } from '../standin/standinEnv';
@@ -58,5 +61,43 @@ describe('code since the run (git commit the attempt recorded)', () => {
     const plain = fs.mkdtempSync(path.join(os.tmpdir(), 'nogit-'));
     temps.push(plain);
     assert.equal(await codeDrift(plain, ids, [path.join(plain, 'functions.py')]), undefined, 'not a repository');
+  });
+
+  it('the failed step\'s drift names its function file; the file at the commit and a worktree of it are the old code', async () => {
+    const { dir, commit } = repo();
+    const f = path.join(dir, 'functions.py');
+    const old = fs.readFileSync(f, 'utf8');
+    const read = async () => new FileSystemRunLogStore({ id: 't', type: 'file-system', location: path.join(dir, '.run_log_store'), configFiles: [], label: 't', settings: {}, catalog: undefined }).getRun('prod-failure-001');
+    const same = await stepCodeDrift(await read(), dir);
+    assert.ok(!('error' in same), JSON.stringify(same));
+    assert.equal(same.step, 'deploy');
+    assert.equal(same.kind, 'same');
+    assert.equal(same.label, `functions.py unchanged since commit ${commit.slice(0, 8)}`);
+    fs.writeFileSync(f, old.replace('if not url:', 'if not url and False:'));
+    const changed = await stepCodeDrift(await read(), dir);
+    assert.ok(!('error' in changed));
+    assert.equal(changed.kind, 'changed');
+    assert.equal(changed.file, f);
+    assert.equal(changed.label, `functions.py changed since commit ${commit.slice(0, 8)}`);
+    assert.equal(await fileAtCommit(f, commit), old, 'git show <commit>:./functions.py is the committed text');
+    assert.equal(await fileAtCommit(path.join(dir, 'nope.py'), commit), undefined);
+    const noCommit = await stepCodeDrift(await read(), dir, 'train_model');
+    assert.match((noCommit as { error: string }).error, /recorded no git commit/);
+
+    const w = await addWorktree(dir, commit);
+    assert.equal(fs.readFileSync(path.join(w.dir, 'functions.py'), 'utf8'), old, 'the worktree holds the commit');
+    assert.equal(fs.readFileSync(f, 'utf8'), old.replace('if not url:', 'if not url and False:'), 'the working tree is untouched');
+    assert.ok(!fs.existsSync(path.join(w.dir, '.run_log_store')), 'the store is not committed: not in the worktree');
+    await removeWorktree(w);
+    assert.ok(!fs.existsSync(w.base));
+    assert.equal(git(dir, 'worktree', 'list').split('\n').length, 1, 'no worktree left registered');
+  });
+
+  it('the short labels Run Details shows: changed, unchanged, not in this clone, dirty at run time', () => {
+    const base = { commit: 'abcdef0123456789', changed: [], text: '' };
+    assert.equal(driftLabel({ ...base, kind: 'changed' }, 'functions.py'), 'functions.py changed since commit abcdef01');
+    assert.equal(driftLabel({ ...base, kind: 'same' }, 'functions.py'), 'functions.py unchanged since commit abcdef01');
+    assert.equal(driftLabel({ ...base, kind: 'missing' }, 'functions.py'), 'commit abcdef01 not in this clone');
+    assert.equal(driftLabel({ ...base, kind: 'changed', dirtyAtRun: 'changes found in functions.py' }, 'functions.py'), 'functions.py changed since commit abcdef01; dirty at run time');
   });
 });

@@ -13,7 +13,7 @@ export type ToWebview =
   | { type: 'select'; step: string }
   | { type: 'tab'; tab: 'timeline' | 'graph' };
 
-export type DetailsAction = 'retryLocally' | 'retryWith' | 'showStepOutput' | 'openRunLog' | 'revealInTree';
+export type DetailsAction = 'retryLocally' | 'retryWith' | 'showStepOutput' | 'openRunLog' | 'revealInTree' | 'showChanges' | 'retryAtCommit';
 
 /** What the page drew, posted after every render (tests and the extension read it). */
 export interface RenderedState {
@@ -31,6 +31,11 @@ export interface RenderedState {
   /** The text drawn as the run's cause in the header and as the selected step's cause (read back from the DOM). */
   causeShown?: string;
   stepCauseShown?: string;
+  /** The "changed since commit …" line drawn in the step panel. */
+  driftShown?: string;
+  /** The "inputs edited in the sandbox" line of the step panel, and the attempt columns marked edited. */
+  editedShown?: string;
+  editedColumns?: string[];
   renderMs: number;
   renderCount: number;
 }

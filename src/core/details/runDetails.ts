@@ -35,6 +35,13 @@ export interface RunDetails {
   causes: Record<string, Record<number, string>>;
   /** The first failed task's cause (the one the header shows). */
   firstFailedCause: string | undefined;
+  /**
+   * What changed since the run (trusted workspaces, set by the panel): the first failed task's function file against
+   * the git commit its attempt recorded (core/retry/stepDrift.ts).
+   */
+  drift?: { step: string; kind: 'changed' | 'same' | 'missing'; label: string; text: string };
+  /** Sandbox copies only: attempts whose json inputs were edited there (Edit Inputs; core/sandbox/editInputs.ts). */
+  edits?: { step: string; attempt: number; changed: { name: string; recorded: string; now: string }[] }[];
 }
 
 /** `causes`: by step internal name and attempt number, as the glue read them (failureCause); may be empty. */

@@ -260,7 +260,10 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
   // git reads the repository's config (fsmonitor, hooks): only in a trusted workspace.
   if (trusted && failed && plan.firstFailed?.file) {
     const drift = await codeDrift(cwd, failed.attempt.codeIdentities, [path.resolve(cwd, plan.firstFailed.file)]).catch(() => undefined);
-    if (drift) plan.codeDrift = drift.text;
+    if (drift) {
+      plan.codeDrift = drift.text;
+      plan.codeDriftKind = drift.kind;
+    }
   }
 
   const answer = await awaitProbe();

@@ -51,6 +51,8 @@ export interface RetryPlan {
   warnings: string[];
   /** Whether the failed step's file differs from the git commit the run recorded (codeDrift.ts); trusted only. */
   codeDrift?: string;
+  /** `changed` when that file differs (the pre-flight then offers the diff and a retry at the commit). */
+  codeDriftKind?: 'changed' | 'same' | 'missing';
   /** Why the retry cannot work as things stand; null when it can. */
   blocked: string | null;
   /** The config the retry hands runnable, chosen from the run (retryConfig.ts); absent when the run was not found. */

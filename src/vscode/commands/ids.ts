@@ -17,6 +17,9 @@ export const Commands = {
   pickFailedRun: 'runnable.pickFailedRun',
   debugStep: 'runnable.debugStep',
   createRegressionTest: 'runnable.createRegressionTest',
+  showChangesSinceRun: 'runnable.showChangesSinceRun',
+  retryAtRecordedCommit: 'runnable.retryAtRecordedCommit',
+  editInputs: 'runnable.editInputs',
   // remote stores
   pullRun: 'runnable.pullRun',
   setCredentials: 'runnable.setCredentials',

@@ -14,6 +14,8 @@ import { RetryPreparation } from './retryPreparation';
 import { RetrySessions } from './retrySessions';
 import { StepPreparation } from './stepPreparation';
 import { registerStepCommands } from '../commands/stepCommands';
+import { registerCodeAtRunCommands } from '../commands/codeAtRunCommands';
+import { registerEditInputsCommands } from '../commands/editInputsCommands';
 
 export function registerRetry(services: Services): void {
   const { context, log } = services;
@@ -31,5 +33,7 @@ export function registerRetry(services: Services): void {
     vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, new BannerTrackerFactory(sessions)),
     ...registerRetryCommands(services, preparation, sessions),
     ...registerStepCommands(services, sessions),
+    ...registerCodeAtRunCommands(services, sessions),
+    ...registerEditInputsCommands(services),
   );
 }

@@ -21,6 +21,7 @@ import { argvToLaunch, describeLaunchArgsError, launchArgsSchema, SESSION_KEY, t
 import { readOriginalFailure } from './originalFailure';
 import type { OriginalFailure } from './retryBanner';
 import { retryBanner } from './retryBanner';
+import { Commands } from '../commands/ids';
 import type { RetryOutcome, RetrySessions } from './retrySessions';
 
 const VARIABLE_PREFIX = 'RUNNABLE_VAR_';
@@ -259,6 +260,15 @@ export class RetryPreparation {
     if (warnings.length) {
       const more = warnings.length > 1 ? ` (and ${warnings.length - 1} more warning${warnings.length > 2 ? 's' : ''} in the Debug Console)` : '';
       void vscode.window.showWarningMessage(`Retry of ${plan.runId}: ${warnings[0]}${more}`);
+    }
+
+    // The failed function's file changed since the run's commit: the diff (and a retry at that commit) one click away.
+    // Not for a retry that already runs at the commit (its cwd is the worktree, where nothing changed).
+    if (plan.codeDrift && plan.codeDriftKind === 'changed') {
+      const ref = { storeId: (args as { storeId?: string }).storeId ?? located.store?.descriptor.id ?? '', runId: plan.runId };
+      void vscode.window.showInformationMessage(`Retry of ${plan.runId}: ${plan.codeDrift}`, 'Show Changes').then((choice) => {
+        if (choice === 'Show Changes') void vscode.commands.executeCommand(Commands.showChangesSinceRun, ref, { cwd: plan.cwd });
+      });
     }
 
     const launch: vscode.DebugConfiguration = {

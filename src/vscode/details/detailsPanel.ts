@@ -3,7 +3,11 @@
 import * as vscode from 'vscode';
 import { diffStep } from '../../core/details/attemptDiff';
 import type { FromWebview, RenderedState, ToWebview } from '../../core/details/messages';
-import { failedAttempts, shapeRunDetails } from '../../core/details/runDetails';
+import { failedAttempts, shapeRunDetails, type RunDetails } from '../../core/details/runDetails';
+import { stepCodeDrift } from '../../core/retry/stepDrift';
+import { readEditRecords } from '../../core/sandbox/editInputs';
+import { sandboxOf } from '../../core/sandbox/sandboxCopy';
+import { folderOfStore } from '../debug/startSession';
 import type { Run } from '../../core/runlog/model';
 import { Commands } from '../commands/ids';
 import type { RunRef, Services } from '../services';
@@ -111,6 +115,8 @@ export class RunDetailsPanel implements DetailsHandle {
       case 'showStepOutput': await vscode.commands.executeCommand(Commands.showStepOutput, ref); break;
       case 'openRunLog': await vscode.commands.executeCommand(Commands.openRunLog, { storeId: ref.storeId, runId: ref.runId }); break;
       case 'revealInTree': await revealInTree(this.services, ref); break;
+      case 'showChanges': await vscode.commands.executeCommand(Commands.showChangesSinceRun, ref); break;
+      case 'retryAtCommit': await vscode.commands.executeCommand(Commands.retryAtRecordedCommit, { storeId: ref.storeId, runId: ref.runId }); break;
     }
   }
 
@@ -118,6 +124,15 @@ export class RunDetailsPanel implements DetailsHandle {
     if (this.disposed || !this.ready) return;
     clearTimeout(this.reloadTimer);
     this.reloadTimer = setTimeout(() => void this.load(true), RELOAD_DELAY_MS);
+  }
+
+  /** The first failed task's file against the commit its attempt recorded; git only in a trusted workspace. */
+  private async drift(run: Run): Promise<RunDetails['drift']> {
+    if (!vscode.workspace.isTrusted || run.status !== 'FAIL') return undefined;
+    const cwd = folderOfStore(this.services.runs.store(this.ref.storeId))?.uri.fsPath;
+    if (!cwd) return undefined;
+    const d = await stepCodeDrift(run, cwd).catch(() => undefined);
+    return d && !('error' in d) ? { step: d.step, kind: d.kind, label: d.label, text: d.text } : undefined;
   }
 
   /** Reads the run and posts it when what the page would draw changed. Errors become a sentence on the page. */
@@ -131,7 +146,14 @@ export class RunDetailsPanel implements DetailsHandle {
         const cause = await this.services.runs.failureCause(this.ref, run, internalName, attempt).catch(() => undefined);
         if (cause) (causes[internalName] ??= {})[attempt.number] = cause;
       }));
-      message = { type: 'details', details: shapeRunDetails(run, causes), update };
+      const details = shapeRunDetails(run, causes);
+      const drift = await this.drift(run);
+      if (drift) details.drift = drift;
+      const store = this.services.runs.store(this.ref.storeId);
+      const sandbox = store && sandboxOf(store.descriptor);
+      const edits = sandbox ? (await readEditRecords(sandbox))[run.runId] : undefined;
+      if (edits?.length) details.edits = edits.map((e) => ({ step: e.step, attempt: e.attempt, changed: e.changed }));
+      message = { type: 'details', details, update };
       this.panel.title = `Run ${this.run.runId}${this.run.status === 'FAIL' ? ' (failed)' : ''}`;
     } catch (e) {
       message = { type: 'error', message: `Run ${this.ref.runId} could not be read: ${e instanceof Error ? e.message : String(e)} Refresh the Runs view, or check the store's files.` };
