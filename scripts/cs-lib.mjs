@@ -49,6 +49,12 @@ export async function startCodeServer({ env = {}, log = console.log, port: wante
   const extensionsDir = path.join(tmp, 'extensions');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
+  // VSCT_EXTRA_EXTENSIONS: extension folders installed beside ours (':'-separated), e.g. the Python Debugger
+  // extension's test double (scripts/test-debugger-extension.sh). Copied in as `publisher.name-version`, as an install would.
+  for (const extra of (process.env.VSCT_EXTRA_EXTENSIONS ?? '').split(':').filter(Boolean)) {
+    const manifest = JSON.parse(fs.readFileSync(path.join(extra, 'package.json'), 'utf8'));
+    fs.cpSync(extra, path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`), { recursive: true });
+  }
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...SETTINGS, ...settings }, null, 2));
   const config = path.join(tmp, 'config.yaml');
   fs.writeFileSync(config, '');
