@@ -2,7 +2,6 @@
 // folder, the Python Debugger extension's, the interpreter's own: core/python/debugpySource.ts)? When one is missing the
 // session does not start: one message (not modal) names the interpreter and offers the way out -- the install that fits
 // the environment (core/python/environment.ts), the Python Debugger extension, a debugpy folder, Select Interpreter.
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { chooseDebugpy, describeDebugpy, resolveDebugpyPackage, type DebugpyChoice } from '../../core/python/debugpySource';
 import { installCommand, missingPackages, missingSentence, probeEnvironment, type EnvironmentFacts } from '../../core/python/environment';
@@ -124,7 +123,7 @@ export class EnvironmentChecker {
       return;
     }
     const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-    await vscode.workspace.getConfiguration('runnable', options.resource).update('debugpyPath', path.dirname(resolved) === picked[0].fsPath ? picked[0].fsPath : resolved, target);
+    await vscode.workspace.getConfiguration('runnable', options.resource).update('debugpyPath', picked[0].fsPath, target);
     this.log.info(`runnable.debugpyPath set to ${picked[0].fsPath} (debugpy at ${resolved})`);
     if (options.again) await options.again();
   }
