@@ -1,7 +1,9 @@
 // Is this file a runnable pipeline someone can run, and how is it run? Cheap text checks (a CodeLens asks on every
 // edit): a Python file that imports runnable, builds a Pipeline or AsyncPipeline and calls execute (or
 // execute_streaming); a YAML file whose top-level `dag:` makes it a pipeline. No `vscode` import.
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { findConfigFiles } from '../config/findConfigFiles';
 import { detectRunnableYaml } from '../yaml/detect';
 import { shellQuote } from '../text/shell';
 
@@ -53,8 +55,6 @@ export function pipelineShellLine(python: string, kind: PipelineFile['kind'], fi
 
 /** The runnable configs under `cwd` (YAML whose top-level keys make it a config), sorted; a bounded walk. */
 export async function findRunnableConfigs(cwd: string, signal?: AbortSignal): Promise<string[]> {
-  const { findConfigFiles } = await import('../config/findConfigFiles');
-  const { promises: fs } = await import('node:fs');
   const out: string[] = [];
   for (const file of await findConfigFiles(cwd, undefined, [], signal)) {
     const text = await fs.readFile(file, 'utf8').catch(() => '');
