@@ -64,7 +64,10 @@ export async function startCodeServer({ env = {}, log = console.log, port: wante
   const extensionsDir = path.join(tmp, 'extensions');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
-  if (extensions.length) installExtensions(extensionsDir, extensions);
+  // Extension folders installed beside ours: the caller's `extensions` (VSCT_EXTENSIONS, e.g. the Red Hat YAML
+  // stand-in) and VSCT_EXTRA_EXTENSIONS (':'-separated, e.g. the Python Debugger extension's test double).
+  const allExtensions = [...extensions, ...(process.env.VSCT_EXTRA_EXTENSIONS ?? '').split(':').filter(Boolean)];
+  if (allExtensions.length) installExtensions(extensionsDir, allExtensions);
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...SETTINGS, ...settings }, null, 2));
   const config = path.join(tmp, 'config.yaml');
   fs.writeFileSync(config, '');

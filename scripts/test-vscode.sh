@@ -12,6 +12,10 @@ bash tools/code-server/install.sh
 # debugpy for the Retry-locally / launch-config tests; PyYAML for test/standin (the runnable stand-in); moto[server].
 RUNNABLE_TEST_PYTHON="$(bash scripts/test-python.sh)"
 export RUNNABLE_TEST_PYTHON
+# The Python Debugger extension's test double with a real debugpy made by `pip install --target` (its bundled/libs
+# folder is also the debugpy folder the `runnable.debugpyPath` test names).
+DEBUGGER_EXTENSION="$(bash scripts/test-debugger-extension.sh)"
+export RUNNABLE_TEST_DEBUGPY_TARGET="$DEBUGGER_EXTENSION/bundled/libs"
 
 # The AWS default chain's last step asks EC2 instance metadata (169.254.169.254 unless told otherwise): the tests stay
 # on loopback, on a port that refuses at once. The unit tests do the same (test/helpers/moto.ts).
@@ -37,6 +41,11 @@ plain="YAML neighbours: a plain YAML workspace beside Red Hat YAML"
 if [ "$tier" != e2e ] && { [ -z "${VSCT_GREP:-}" ] || [[ "$plain" =~ ${VSCT_GREP} ]]; }; then
   VSCT_WORKSPACE="$ROOT/test/fixtures/plain-yaml-workspace" VSCT_EXTENSIONS=test/fixtures/redhat-yaml-standin VSCT_GREP="$plain" \
     node scripts/run-integration.mjs 2>&1 | tee -a "$log" || rc=1
+fi
+# A second, short pass with the Python Debugger extension (test double) installed: its tests are skipped above.
+DEBUGGER_GREP='with the Python Debugger extension'
+if [ "$tier" != e2e ] && { [ -z "${VSCT_GREP:-}" ] || [[ "$DEBUGGER_GREP" == *"${VSCT_GREP}"* ]] || [[ "${VSCT_GREP}" == *"$DEBUGGER_GREP"* ]]; }; then
+  VSCT_GREP="$DEBUGGER_GREP" VSCT_EXTRA_EXTENSIONS="$DEBUGGER_EXTENSION" node scripts/run-integration.mjs 2>&1 | tee -a "$log" || rc=1
 fi
 if [ "$tier" != integration ]; then node scripts/e2e-ui.mjs 2>&1 | tee -a "$log" || rc=1; fi
 read -r p f < <(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | awk '{p+=$1; f+=$3} END {print p+0, f+0}')

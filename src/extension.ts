@@ -8,6 +8,7 @@ import { registerLanguage } from './vscode/language/register';
 import { registerDetails } from './vscode/details/register';
 import { registerReplay } from './vscode/replay/register';
 import { registerRemote } from './vscode/remote/register';
+import { registerPipelines } from './vscode/pipelines/register';
 import type { Services } from './vscode/services';
 
 export async function activate(context: vscode.ExtensionContext): Promise<Services> {
@@ -21,6 +22,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Servic
     registerLanguage(services);
     registerDetails(services);
     registerReplay(services);
+    registerPipelines(services);
     log.info(`Runnable extension activated (VS Code ${vscode.version})`);
     return services;
   } catch (e) {

@@ -20,6 +20,8 @@ const settingsSchema = z.object({
   configGlobs: z.array(z.string().min(1)).default([]),
   /** Owned by the retry feature (declared in package.json there); read here so settings stay in one place. */
   pythonPath: z.string().trim().optional().transform((v) => (v ? v : undefined)),
+  /** A debugpy to debug with when the interpreter has none: the package folder or the folder holding it (retry feature). */
+  debugpyPath: z.string().trim().optional().transform((v) => (v ? v : undefined)),
   /** A PROCESSING run whose log has not changed for this many minutes is offered for retry as dead. */
   deadRunMinutes: z.number().min(0).default(10),
   /** A run that fails in a watched (local) or polled (remote) store raises the badge, the status item and a notification. */
@@ -36,7 +38,7 @@ export interface SettingsRead {
   problems: string[];
 }
 
-const DEFAULTS: RunnableSettings = { configFile: undefined, variables: {}, configGlobs: [], pythonPath: undefined, deadRunMinutes: 10, notifyNewFailedRuns: true, awsProfiles: {} };
+const DEFAULTS: RunnableSettings = { configFile: undefined, variables: {}, configGlobs: [], pythonPath: undefined, debugpyPath: undefined, deadRunMinutes: 10, notifyNewFailedRuns: true, awsProfiles: {} };
 
 /** Reads the `runnable.*` settings of one workspace folder (or the window when none). */
 export function readSettings(scope?: vscode.ConfigurationScope): SettingsRead {
@@ -46,6 +48,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): SettingsRead {
     variables: cfg.get<unknown>('variables'),
     configGlobs: cfg.get<unknown>('configGlobs'),
     pythonPath: cfg.get<unknown>('pythonPath'),
+    debugpyPath: cfg.get<unknown>('debugpyPath'),
     deadRunMinutes: cfg.get<unknown>('deadRunMinutes'),
     notifyNewFailedRuns: cfg.get<unknown>('notifyNewFailedRuns'),
     awsProfiles: cfg.get<unknown>('awsProfiles'),

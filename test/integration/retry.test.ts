@@ -462,7 +462,9 @@ describe('Retry locally (runnable debug type)', function () {
     }
   });
 
-  it('an interpreter without debugpy is refused, naming the interpreter and the fix, and starts nothing', async () => {
+  it('an interpreter without debugpy is refused, naming the interpreter and the fix, and starts nothing', async function () {
+    // With the Python Debugger extension installed its debugpy is used instead (the test below).
+    if (vscode.extensions.getExtension('ms-python.debugpy')) this.skip();
     const tmp = copyExamples();
     const venv = path.join(tmp, '.bare-venv');
     execFileSync('python3', ['-m', 'venv', '--without-pip', venv]);
@@ -475,13 +477,72 @@ describe('Retry locally (runnable debug type)', function () {
       assert.strictEqual(result?.started, false);
       assert.ok(result?.blocked?.includes(`debugpy is not importable in ${bare}`), result?.blocked);
       assert.match(result?.blocked ?? '', /The retry did not start/);
-      // The way out, as buttons on the one message: the install for this environment, another interpreter, the setting.
-      assert.deepStrictEqual(result?.actions, ['Install debugpy', 'Select Interpreter', 'Open Setting']);
+      // The way out, as buttons on the one message: the install for this environment, the Python Debugger extension
+      // (its debugpy needs no install into the interpreter), a folder holding debugpy, another interpreter.
+      assert.deepStrictEqual(result?.actions, ['Install debugpy', 'Install Python Debugger Extension', 'Use a debugpy Folder…', 'Select Interpreter']);
       assert.deepStrictEqual(w.started, [], 'no debug session started');
       assert.strictEqual(vscode.debug.breakpoints.length, before, 'no breakpoint left behind');
     } finally {
       w.dispose();
     }
+  });
+
+  /**
+   * A venv without debugpy (and without pip: uv makes such venvs) retries anyway with a debugpy from elsewhere: the
+   * debugger stops in deploy_model with its restored inputs, and nothing was installed into the venv.
+   */
+  async function retryWithoutInterpreterDebugpy(expectedBanner: RegExp): Promise<vscode.DebugSession> {
+    const tmp = copyExamples();
+    const venv = path.join(tmp, '.venv-without-debugpy');
+    // The base interpreter's packages (PyYAML, which the runnable stand-in reads YAML with), but no debugpy and no pip.
+    execFileSync('python3', ['-m', 'venv', '--without-pip', '--system-site-packages', venv]);
+    const bare = path.join(venv, 'bin', 'python');
+    assert.throws(() => execFileSync(bare, ['-c', 'import debugpy'], { stdio: 'ignore', env: { ...process.env, ...pyEnv } }), 'the venv has no debugpy (nor has the base python3)');
+    const ref = await refFor('prod-failure-001');
+    const w = watchSessions();
+    try {
+      const result = await vscode.commands.executeCommand<RetryCommandResult>('runnable.retryLocally', ref, { ...overridesFor(ref, tmp, { DEPLOY_URL: 'http://deploy.test' }), python: bare });
+      assert.strictEqual(result?.blocked, undefined, `not blocked: ${result?.blocked}`);
+      assert.strictEqual(result?.started, true);
+      assert.match(result.banner.join('\n'), expectedBanner);
+      const stop = await expectDeployStop(w, tmp);
+      const session = w.started[0];
+      assert.strictEqual(session.configuration.python, bare, 'the venv runs the retry');
+      await continueToEnd(w, stop);
+      await withTimeout(w.ended, 60_000, 'the session to end');
+      assert.throws(() => execFileSync(bare, ['-c', 'import debugpy'], { stdio: 'ignore', env: { ...process.env, ...pyEnv } }), 'still no debugpy in the venv');
+      assert.match(fs.readFileSync(path.join(tmp, '.run_log_store', 'prod-failure-001.json'), 'utf8'), /"retry_indicator": "2"/);
+      return session;
+    } finally {
+      w.dispose();
+    }
+  }
+
+  it('a venv without debugpy retries with the debugpy folder `runnable.debugpyPath` names (pip install --target) and stops in deploy_model', async function () {
+    const target = process.env.RUNNABLE_TEST_DEBUGPY_TARGET;
+    if (!target || !fs.existsSync(path.join(target, 'debugpy'))) {
+      log('    (skipped: RUNNABLE_TEST_DEBUGPY_TARGET is not a `pip install --target` folder; scripts/test-vscode.sh sets it)');
+      this.skip();
+    }
+    await vscode.workspace.getConfiguration('runnable').update('debugpyPath', target, vscode.ConfigurationTarget.Global);
+    try {
+      const session = await retryWithoutInterpreterDebugpy(/Debugging with the debugpy folder named by `runnable\.debugpyPath`/);
+      assert.strictEqual(session.configuration.runnableDebugpyPackage, path.join(target!, 'debugpy'));
+    } finally {
+      await vscode.workspace.getConfiguration('runnable').update('debugpyPath', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('with the Python Debugger extension installed, a venv without debugpy retries with the extension\'s debugpy (its API) and stops in deploy_model', async function () {
+    const ext = vscode.extensions.getExtension<{ debug: { getDebuggerPackagePath(): Promise<string | undefined> } }>('ms-python.debugpy');
+    if (!ext) {
+      log('    (skipped: ms-python.debugpy is not installed; scripts/test-vscode.sh runs this test again with its test double)');
+      this.skip();
+    }
+    const pkg = await (await ext.activate()).debug.getDebuggerPackagePath();
+    assert.ok(pkg && fs.existsSync(path.join(pkg, 'adapter')), `the extension names a debugpy package: ${pkg}`);
+    const session = await retryWithoutInterpreterDebugpy(/Debugging with the Python Debugger extension's debugpy/);
+    assert.strictEqual(session.configuration.runnableDebugpyPackage, pkg, 'the adapter ran from the extension\'s debugpy');
   });
 
   it('an interpreter with debugpy but without runnable is refused before launch, with the buttons, and starts nothing', async () => {

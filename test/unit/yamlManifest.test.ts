@@ -13,9 +13,10 @@ const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'ut
   contributes: { breakpoints: { language: string; when?: string }[]; yamlValidation: { fileMatch: string | string[]; url: string }[] };
 };
 
-test('no activation event fires for every YAML user (onLanguage:yaml, a workspaceContains of any .yaml)', () => {
+test('no activation event fires for every YAML or Python user (onLanguage:yaml/python, a workspaceContains of any .yaml)', () => {
   for (const e of manifest.activationEvents) {
     assert.notEqual(e, 'onLanguage:yaml');
+    assert.notEqual(e, 'onLanguage:python', 'every Python user would load the extension');
     if (e.startsWith('workspaceContains:')) assert.doesNotMatch(e, /\*\.\{?ya?ml/, `${e} matches any YAML file`);
   }
   assert.ok(manifest.activationEvents.includes('onDebugResolve:runnable'), 'the debug type still activates');

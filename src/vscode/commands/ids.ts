@@ -30,6 +30,12 @@ export const Commands = {
   // replay
   replayRun: 'runnable.replayRun',
   retryFromReplay: 'runnable.retryFromReplay',
+  // first contact: pipeline files, Run and Debug, the walkthrough
+  runPipeline: 'runnable.runPipeline',
+  debugPipeline: 'runnable.debugPipeline',
+  createLaunchConfiguration: 'runnable.createLaunchConfiguration',
+  selectInterpreter: 'runnable.selectInterpreter',
+  getStarted: 'runnable.getStarted',
   // language server
   restartLanguageServer: 'runnable.restartLanguageServer',
 } as const;

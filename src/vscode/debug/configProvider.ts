@@ -5,6 +5,7 @@ import { Commands } from '../commands/ids';
 import { DEBUG_TYPE, SESSION_KEY } from './launchArgs';
 import type { RetryPreparation } from './retryPreparation';
 import type { StepPreparation } from './stepPreparation';
+import type { PipelineLaunch } from '../pipelines/pipelineLaunch';
 
 export const initialConfiguration: vscode.DebugConfiguration = {
   type: DEBUG_TYPE,
@@ -15,7 +16,7 @@ export const initialConfiguration: vscode.DebugConfiguration = {
 };
 
 export class RetryConfigurationProvider implements vscode.DebugConfigurationProvider {
-  constructor(private readonly preparation: RetryPreparation, private readonly steps?: StepPreparation) {}
+  constructor(private readonly preparation: RetryPreparation, private readonly steps?: StepPreparation, private readonly pipelines?: PipelineLaunch) {}
 
   // No provideDebugConfigurations here: "create a launch.json file" writes package.json's initialConfigurations and
   // what an Initial provider returns, so providing the same configuration again wrote it twice. The Run and Debug
@@ -28,6 +29,8 @@ export class RetryConfigurationProvider implements vscode.DebugConfigurationProv
     if (base.request === 'attach') return base;
     // Replay sessions are served by the replay adapter (src/vscode/replay): nothing to plan or launch. VS Code only
     // starts `launch`/`attach` requests, so `"request": "replay"` becomes a launch marked `replay: true`.
+    // "Debug with runnable" on a pipeline file: no run to retry, the pipeline itself runs under debugpy.
+    if (base.pipelineFile !== undefined && base.request !== 'replay') return { ...base, type: DEBUG_TYPE, request: 'launch', name: base.name ?? 'Runnable: Debug a pipeline' };
     if (base.request === 'replay' || base.replay === true) return { ...base, request: 'launch', replay: true, name: base.name ?? 'Runnable: Replay a run', cwd: base.cwd ?? folder?.uri.fsPath };
     return {
       ...base,
@@ -49,6 +52,7 @@ export class RetryConfigurationProvider implements vscode.DebugConfigurationProv
     token?: vscode.CancellationToken,
   ): Promise<vscode.DebugConfiguration | undefined> {
     if (config.request === 'attach' || config.subProcessId !== undefined) return config;
+    if (config.pipelineFile !== undefined && this.pipelines) return this.pipelines.toDebugpyLaunch(folder, config);
     if (config.replay === true) return config.runId === undefined || config.runId === null ? undefined : config;
     // A cancelled `${command:runnable.pickFailedRun}` leaves no run id: stop quietly.
     if (config.runId === undefined || config.runId === null) return undefined;

@@ -45,10 +45,20 @@ export function describeLaunchArgsError(error: z.ZodError): string {
 /** Key in the configuration that ties a started session back to its plan and breakpoints. */
 export const SESSION_KEY = 'runnableRetrySession';
 
+/** Key in a resolved launch: the debugpy package folder the adapter runs from (absent: the interpreter's debugpy). */
+export const DEBUGPY_PACKAGE_KEY = 'runnableDebugpyPackage';
+
 /** plan.argv holds the arguments after the interpreter: `-c code …`, `-m module …` or `script.py …` (debugpy's code/module/program). */
 export function argvToLaunch(argv: string[], cwd: string): { program?: string; module?: string; code?: string; args: string[] } {
   if (argv[0] === '-m' && argv[1]) return { module: argv[1], args: argv.slice(2) };
   if (argv[0] === '-c' && argv[1] !== undefined) return { code: argv[1], args: argv.slice(2) };
   if (!argv.length) throw new Error('the retry plan has nothing to run');
   return { program: path.resolve(cwd, argv[0]), args: argv.slice(1) };
+}
+
+/** The same configuration without its session token: started again, it is prepared as a new session. */
+export function withoutSessionKey<T extends Record<string, unknown>>(config: T): T {
+  const copy = { ...config };
+  delete copy[SESSION_KEY];
+  return copy;
 }

@@ -16,6 +16,7 @@ import { StepPreparation } from './stepPreparation';
 import { registerStepCommands } from '../commands/stepCommands';
 import { registerCodeAtRunCommands } from '../commands/codeAtRunCommands';
 import { registerEditInputsCommands } from '../commands/editInputsCommands';
+import { PipelineLaunch } from '../pipelines/pipelineLaunch';
 
 export function registerRetry(services: Services): void {
   const { context, log } = services;
@@ -24,9 +25,10 @@ export function registerRetry(services: Services): void {
   const checker = new EnvironmentChecker(log);
   const preparation = new RetryPreparation(services, checker, sessions);
   const steps = new StepPreparation(services, checker, sessions, preparation);
+  const pipelines = new PipelineLaunch(services, checker);
   context.subscriptions.push(
     sessions,
-    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new RetryConfigurationProvider(preparation, steps)),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new RetryConfigurationProvider(preparation, steps, pipelines)),
     // Listed in Run and Debug's dropdown without a launch.json; only provides, so resolution runs once.
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, { provideDebugConfigurations: () => [{ ...initialConfiguration }] }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new DebugpyAdapterFactory(() => readPythonPathSetting(undefined) ?? 'python3', () => replayAdapterDescriptor(services))),

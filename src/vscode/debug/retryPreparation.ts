@@ -16,8 +16,9 @@ import type { RunRef, Services } from '../services';
 import type { EnvironmentChecker } from '../python/environmentCheck';
 import { resolveInterpreter, type Interpreter } from '../python/interpreter';
 import { readSettings } from '../settings';
+import { describeDebugpy } from '../../core/python/debugpySource';
 import { readEnvFile } from './envFile';
-import { argvToLaunch, describeLaunchArgsError, launchArgsSchema, SESSION_KEY, type RunnableLaunchArgs } from './launchArgs';
+import { argvToLaunch, DEBUGPY_PACKAGE_KEY, describeLaunchArgsError, launchArgsSchema, SESSION_KEY, withoutSessionKey, type RunnableLaunchArgs } from './launchArgs';
 import { readOriginalFailure } from './originalFailure';
 import type { OriginalFailure } from './retryBanner';
 import { retryBanner } from './retryBanner';
@@ -249,7 +250,10 @@ export class RetryPreparation {
     const writesTo = await this.storeWritten(plan, launchEnv, located.store);
     const t1 = performance.now();
     const [ready, failure] = await Promise.all([
-      this.checker.ensureReady(interpreter, { ...process.env, ...launchEnv }, located.cwd, true),
+      this.checker.ensureReady(interpreter, { ...process.env, ...launchEnv }, located.cwd, true, true, {
+        resource: folder?.uri,
+        again: () => vscode.debug.startDebugging(folder, withoutSessionKey(config)),
+      }),
       planned.failure,
     ]);
     const preflightMs = performance.now() - t1;
@@ -288,6 +292,7 @@ export class RetryPreparation {
       stopAtFailedStep: args.stopAtFailedStep,
       retryIndicator: plan.retryIndicator,
       [SESSION_KEY]: token,
+      ...(ready.debugpy?.packageDir ? { [DEBUGPY_PACKAGE_KEY]: ready.debugpy.packageDir } : {}),
     };
     // debugpy does not read envFile: it is already merged into env.
     delete launch.envFile;
@@ -307,7 +312,10 @@ export class RetryPreparation {
       plan,
       history: historyBefore && writesTo ? { before: historyBefore, store: writesTo, ...(writesTo === located.store ? { storeId: writesTo.descriptor.id } : {}) } : undefined,
       python: interpreter.path,
-      banner: retryBanner(plan, failure, interpreter.path),
+      banner: [
+        ...retryBanner(plan, failure, interpreter.path),
+        ...(ready.debugpy?.packageDir ? [`Debugging with ${describeDebugpy(ready.debugpy)}; nothing is installed into ${interpreter.path}.`] : []),
+      ],
       warnings,
       timings: {
         planMs: planned.planMs,

@@ -9,7 +9,8 @@ import { chooseStepTarget, exactInputs, localRunLogFiles, prepareStepSession } f
 import type { Services } from '../services';
 import type { EnvironmentChecker } from '../python/environmentCheck';
 import { resolveInterpreter } from '../python/interpreter';
-import { SESSION_KEY } from './launchArgs';
+import { DEBUGPY_PACKAGE_KEY, SESSION_KEY, withoutSessionKey } from './launchArgs';
+import { describeDebugpy } from '../../core/python/debugpySource';
 import type { RetryPreparation } from './retryPreparation';
 import type { RetrySessions } from './retrySessions';
 
@@ -52,7 +53,8 @@ export class StepPreparation {
     const interpreter = await resolveInterpreter(folder?.uri, args.python, this.services.log);
     const userEnv = await this.retry.userEnv(args, workspace);
     const env: Record<string, string> = { ...userEnv.fromFile, ...userEnv.explicit };
-    const ready = await this.checker.ensureReady(interpreter, { ...process.env, ...env }, workspace, true, false);
+    const again = () => vscode.debug.startDebugging(folder, withoutSessionKey(config));
+    const ready = await this.checker.ensureReady(interpreter, { ...process.env, ...env }, workspace, true, false, { resource: folder?.uri, again });
     if (!ready.ok) return refuse(ready.problem ?? 'The Python interpreter is not ready.', ready.actions, true);
 
     const command = `${target.module}.${target.func}`;
@@ -74,6 +76,7 @@ export class StepPreparation {
       ...(session.missingObjects.length ? [`Not in the catalog: ${session.missingObjects.join(', ')}.`] : []),
       `Nothing downstream runs and nothing is written to the store or catalog; the function's working folder is ${config.cwd ? String(config.cwd) : session.workDir} (what it writes stays there).`,
       ...located2.notes.map((n) => `Note: ${n}`),
+      ...(ready.debugpy?.packageDir ? [`Debugging with ${describeDebugpy(ready.debugpy)}; nothing is installed into ${interpreter.path}.`] : []),
     ];
     this.sessions.prepare(token, { banner, warnings: [], stepDebug: { target, resultFile: session.resultFile, dir: session.dir, ref: { storeId: store.descriptor.id, runId: run.runId } } }, breakpoints);
     this.services.log.info(`Debug Step ${target.step.internalName} of ${run.runId} attempt ${a.number}: ${interpreter.path} ${session.launcher} ${session.specFile}; breakpoint ${where ? `${where.file}:${where.line}` : 'none (function not located)'}`);
@@ -92,6 +95,7 @@ export class StepPreparation {
       rules: [...(Array.isArray(config.rules) ? config.rules as unknown[] : []), { path: session.dir, include: false }],
       console: args.console,
       [SESSION_KEY]: token,
+      ...(ready.debugpy?.packageDir ? { [DEBUGPY_PACKAGE_KEY]: ready.debugpy.packageDir } : {}),
     };
     delete launch.envFile;
     delete launch.variables;

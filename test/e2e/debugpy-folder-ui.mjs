@@ -1,0 +1,74 @@
+// A retry with an interpreter that has no debugpy (a venv made without pip, as uv makes them), as a user meets it:
+// the refusal names the interpreter and offers "Use a debugpy Folder…"; the user picks a `pip install --target`
+// folder in VS Code's folder dialog, the choice is saved as `runnable.debugpyPath` and the retry starts again, pausing
+// in deploy_model with its restored inputs. Runs on a temporary copy of examples/.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, workbenchUrl } from '../../scripts/cs-lib.mjs';
+
+function prepareWorkspace(workspace) {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-debugpy-folder-ui-'));
+  fs.cpSync(workspace, tmp, { recursive: true, filter: (src) => !src.includes(`${path.sep}.vscode`) });
+  // The base interpreter's packages (PyYAML for the runnable stand-in), no debugpy, no pip.
+  const venv = path.join(tmp, '.venv');
+  execFileSync('python3', ['-m', 'venv', '--without-pip', '--system-site-packages', venv]);
+  let interpreter = path.join(venv, 'bin', 'python');
+  try {
+    execFileSync(interpreter, ['-c', 'import runnable'], { stdio: 'ignore' });
+  } catch {
+    const standin = path.join(ROOT, 'test', 'standin');
+    const wrapper = path.join(tmp, '.python-with-standin');
+    fs.writeFileSync(wrapper, `#!/bin/sh\nPYTHONPATH='${standin}'\${PYTHONPATH:+:\$PYTHONPATH} exec '${interpreter}' "$@"\n`, { mode: 0o755 });
+    interpreter = wrapper;
+  }
+  assert.throws(() => execFileSync(interpreter, ['-c', 'import debugpy'], { stdio: 'ignore' }), 'the venv has no debugpy');
+  fs.mkdirSync(path.join(tmp, '.vscode'));
+  fs.writeFileSync(path.join(tmp, '.vscode', 'settings.json'), JSON.stringify({ 'runnable.pythonPath': interpreter, 'debug.openDebug': 'openOnDebugBreak' }, null, 2));
+  return { tmp, interpreter };
+}
+
+export default async function ({ page, cs, workspace, screenshot, ui }) {
+  const target = process.env.RUNNABLE_TEST_DEBUGPY_TARGET;
+  assert.ok(target && fs.existsSync(path.join(target, 'debugpy')), 'RUNNABLE_TEST_DEBUGPY_TARGET is a `pip install --target` folder (scripts/test-vscode.sh sets it)');
+  const { tmp } = prepareWorkspace(workspace);
+  try {
+    await page.goto(workbenchUrl(cs, { folder: tmp }));
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'runnable-config.yaml' }).waitFor({ timeout: 60_000 });
+    const pane = await ui.openRunnable();
+    const run = pane.locator('.monaco-list-row', { hasText: /^\s*prod-failure-001/ }).first();
+    await run.waitFor({ state: 'visible', timeout: 60_000 });
+    await ui.contextMenu(run, /^Retry Locally$/);
+
+    // The refusal: one toast naming what is missing, with the ways out as buttons.
+    const toast = page.locator('.notification-toast', { hasText: 'debugpy is not importable' }).first();
+    await toast.waitFor({ state: 'visible', timeout: 60_000 });
+    const buttons = await toast.locator('.monaco-button').allInnerTexts();
+    assert.deepEqual(buttons.map((b) => b.trim()).filter(Boolean), ['Install debugpy', 'Install Python Debugger Extension', 'Use a debugpy Folder…', 'Select Interpreter']);
+    await screenshot('refused-without-debugpy');
+    await toast.locator('.monaco-button', { hasText: 'Use a debugpy Folder…' }).click();
+
+    // VS Code's folder dialog (a quick input in the web workbench): type the folder, then "Use This debugpy".
+    const dialog = page.locator('.quick-input-widget');
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    const input = dialog.locator('input').first();
+    await input.fill(`${target}/`);
+    await screenshot('debugpy-folder-dialog');
+    await dialog.locator('.monaco-button', { hasText: 'Use This debugpy' }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: 30_000 });
+
+    // Saved for this workspace, and the retry started again: paused in deploy_model with the restored inputs.
+    await page.locator('.debug-toolbar .codicon-debug-continue').first().waitFor({ state: 'visible', timeout: 120_000 });
+    await page.locator('.debug-pane .monaco-list-row', { hasText: /^\s*endpoint/ }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match(await page.locator('.debug-pane').first().innerText(), /endpoint\s*[=:]?\s*'churn-model'/);
+    await screenshot('paused-with-debugpy-folder');
+    const saved = JSON.parse(fs.readFileSync(path.join(tmp, '.vscode', 'settings.json'), 'utf8'));
+    assert.equal(path.resolve(saved['runnable.debugpyPath']), path.resolve(target));
+    await page.keyboard.press('Shift+F5');
+    await page.locator('.debug-toolbar').first().waitFor({ state: 'hidden', timeout: 30_000 });
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
