@@ -10,6 +10,7 @@ import { registerReplay } from './vscode/replay/register';
 import { registerRemote } from './vscode/remote/register';
 import { registerPipelines } from './vscode/pipelines/register';
 import type { Services } from './vscode/services';
+import { errorMessage } from './core/text/errorMessage';
 
 export async function activate(context: vscode.ExtensionContext): Promise<Services> {
   const log = createLogger(context);
@@ -27,7 +28,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Servic
     return services;
   } catch (e) {
     log.error(`Activation failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
-    void vscode.window.showErrorMessage(`Runnable could not start: ${e instanceof Error ? e.message : String(e)}`);
+    void vscode.window.showErrorMessage(`Runnable could not start: ${errorMessage(e)}`);
     throw e;
   }
 }

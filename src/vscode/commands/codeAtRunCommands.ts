@@ -15,6 +15,7 @@ import { folderOfStore, startRunnableSession } from '../debug/startSession';
 import type { RetryOutcome, RetrySessions } from '../debug/retrySessions';
 import { toRunRef, type RunRef, type Services } from '../services';
 import { Commands } from './ids';
+import { errorMessage } from '../../core/text/errorMessage';
 
 export const COMMIT_SCHEME = 'runnable-git';
 
@@ -56,7 +57,7 @@ export function registerCodeAtRunCommands(services: Services, sessions: RetrySes
       }
       return { run: await services.runs.getRun(ref), cwd };
     } catch (e) {
-      return { error: `Run ${ref.runId} could not be read: ${e instanceof Error ? e.message : String(e)}` };
+      return { error: `Run ${ref.runId} could not be read: ${errorMessage(e)}` };
     }
   };
 
@@ -128,7 +129,7 @@ export function registerCodeAtRunCommands(services: Services, sessions: RetrySes
     try {
       worktree = await addWorktree(found.cwd, drift.commit);
     } catch (e) {
-      return fail(`Cannot retry ${ref.runId} at commit ${drift.commit.slice(0, 8)}: ${e instanceof Error ? e.message : String(e)}`);
+      return fail(`Cannot retry ${ref.runId} at commit ${drift.commit.slice(0, 8)}: ${errorMessage(e)}`);
     }
     // The workspace folder's place inside the repository is the same inside the worktree.
     const cwd = path.join(worktree.dir, path.relative(worktree.repo, await fs.realpath(found.cwd)));

@@ -14,6 +14,7 @@ import { localRunLogFiles } from '../../core/stepDebug/stepDebug';
 import { folderOfStore } from '../debug/startSession';
 import { toRunRef, type RunRef, type Services } from '../services';
 import { Commands } from './ids';
+import { errorMessage } from '../../core/text/errorMessage';
 
 export interface SaveResult { ok: boolean; record?: InputsEditRecord; problem?: string }
 
@@ -117,7 +118,7 @@ export function registerEditInputsCommands(services: Services): vscode.Disposabl
     try {
       edited = parsePyJson(doc.getText());
     } catch (e) {
-      const problem = `The inputs were not written: the document is not JSON (${e instanceof Error ? e.message : String(e)}).`;
+      const problem = `The inputs were not written: the document is not JSON (${errorMessage(e)}).`;
       void vscode.window.showErrorMessage(problem);
       return answer({ ok: false, problem });
     }
@@ -139,7 +140,7 @@ export function registerEditInputsCommands(services: Services): vscode.Disposabl
         if (choice === retry) void vscode.commands.executeCommand(Commands.retryLocally, s.sandboxRef);
       });
     } catch (e) {
-      const sentence = e instanceof Error ? e.message : String(e);
+      const sentence = errorMessage(e);
       void vscode.window.showErrorMessage(sentence);
       answer({ ok: false, problem: sentence });
     }

@@ -13,6 +13,7 @@ import { DEBUGPY_PACKAGE_KEY, SESSION_KEY, withoutSessionKey } from './launchArg
 import { describeDebugpy } from '../../core/python/debugpySource';
 import type { RetryPreparation } from './retryPreparation';
 import type { RetrySessions } from './retrySessions';
+import { errorMessage } from '../../core/text/errorMessage';
 
 export class StepPreparation {
   constructor(
@@ -44,7 +45,7 @@ export class StepPreparation {
     try {
       run = await this.services.runs.getRun({ storeId: store.descriptor.id, runId: args.runId });
     } catch (e) {
-      return refuse(`Run ${args.runId} could not be read: ${e instanceof Error ? e.message : String(e)}`);
+      return refuse(`Run ${args.runId} could not be read: ${errorMessage(e)}`);
     }
     const workspace = located.cwd;
     const target = await chooseStepTarget(run, step, attemptNumber, workspace, args.script);

@@ -13,6 +13,7 @@ import { Commands } from '../commands/ids';
 import type { RunRef, Services } from '../services';
 import { revealInTree } from './revealInTree';
 import { pageHtml, webviewOptions } from './webviewPage';
+import { errorMessage } from '../../core/text/errorMessage';
 
 export const DETAILS_VIEW_TYPE = 'runnable.runDetails';
 /** Quiet time after a change event before re-reading the run (a retry writes the log many times). */
@@ -101,7 +102,7 @@ export class RunDetailsPanel implements DetailsHandle {
           break;
       }
     } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
+      const msg = errorMessage(e);
       this.services.log.error(`Run details ${this.ref.runId}: ${msg}`);
       void vscode.window.showErrorMessage(msg);
     }
@@ -156,7 +157,7 @@ export class RunDetailsPanel implements DetailsHandle {
       message = { type: 'details', details, update };
       this.panel.title = `Run ${this.run.runId}${this.run.status === 'FAIL' ? ' (failed)' : ''}`;
     } catch (e) {
-      message = { type: 'error', message: `Run ${this.ref.runId} could not be read: ${e instanceof Error ? e.message : String(e)} Refresh the Runs view, or check the store's files.` };
+      message = { type: 'error', message: `Run ${this.ref.runId} could not be read: ${errorMessage(e)} Refresh the Runs view, or check the store's files.` };
     }
     if (this.disposed) return;
     const text = JSON.stringify(message.type === 'details' ? message.details : message);

@@ -18,12 +18,9 @@ import { REMOTE_STORE_TYPES, type RunsModel } from './runsModel';
 import { iterateAsOf } from '../../core/runlog/stepLog';
 import type { RunRef } from '../services';
 import { codeBlock, escapeMarkdown, inlineCode } from '../../core/text/markdown';
+import { errorMessage } from '../../core/text/errorMessage';
 
 const GROUP_LABEL: Record<ParamGroup | 'catalog', string> = { inputs: 'Inputs', outputs: 'Outputs', metrics: 'Metrics', catalog: 'Catalog' };
-
-function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 function md(): vscode.MarkdownString {
   const m = new vscode.MarkdownString('', true);

@@ -9,6 +9,7 @@ import type {
 import type { Logger } from '../logger';
 import type { LanguageSettings } from './languageSettings';
 import { hasYamlExtension } from './yamlExtension';
+import { errorMessage } from '../../core/text/errorMessage';
 
 /** Crashes tolerated within CRASH_WINDOW_MS before the server stays down until "Restart Language Server". */
 const MAX_CRASHES = 4;
@@ -74,7 +75,7 @@ export class RunnableLanguageClient implements vscode.Disposable {
   start(): Promise<void> {
     this.starting ??= this.doStart().catch((e: unknown) => {
       this.starting = undefined;
-      const msg = e instanceof Error ? e.message : String(e);
+      const msg = errorMessage(e);
       this.log.error(`Runnable language server failed to start: ${msg}`);
       void vscode.window.showErrorMessage(`The runnable language server could not start (${msg}). See the "Runnable Language Server" output, then run "Runnable: Restart Language Server".`);
     });

@@ -6,6 +6,7 @@ import { schemaFileText } from '../../core/yaml/jsonSchema';
 import { detectRunnableYaml, type RunnableFileKind } from '../../core/yaml/detect';
 import type { Logger } from '../logger';
 import { RED_HAT_YAML } from './yamlExtension';
+import { errorMessage } from '../../core/text/errorMessage';
 
 /** The part of Red Hat YAML's exported API (src/schema-extension-api.ts) used here. */
 interface YamlExtensionApi {
@@ -41,7 +42,7 @@ export async function contributeSchemas(log: Logger): Promise<boolean> {
     log.info(`Runnable JSON schemas ${ok ? 'given to' : 'refused by'} Red Hat YAML for runnable pipelines and configs.`);
     return ok;
   } catch (e) {
-    log.warn(`Could not give runnable's JSON schemas to Red Hat YAML: ${e instanceof Error ? e.message : String(e)}`);
+    log.warn(`Could not give runnable's JSON schemas to Red Hat YAML: ${errorMessage(e)}`);
     return false;
   }
 }

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { resolveDebugpyPackage } from '../../core/python/debugpySource';
 import type { Logger } from '../logger';
 import { readSettings } from '../settings';
+import { errorMessage } from '../../core/text/errorMessage';
 
 export const DEBUGGER_EXTENSION_ID = 'ms-python.debugpy';
 
@@ -39,7 +40,7 @@ export async function findDebugpyCandidates(resource: vscode.Uri | undefined, lo
         else log.warn(`The Python Debugger extension names a debugpy that cannot be used: ${resolved.problem}`);
       }
     } catch (e) {
-      log.warn(`The Python Debugger extension is installed but its debugpy could not be read: ${e instanceof Error ? e.message : String(e)}`);
+      log.warn(`The Python Debugger extension is installed but its debugpy could not be read: ${errorMessage(e)}`);
     }
   }
   return out;

@@ -8,6 +8,7 @@ import { installCommand, missingPackages, missingSentence, probeEnvironment, typ
 import type { Logger } from '../logger';
 import { DEBUGGER_EXTENSION_ID, findDebugpyCandidates } from './debugpyLocator';
 import type { Interpreter } from './interpreter';
+import { errorMessage } from '../../core/text/errorMessage';
 
 export type { EnvironmentFacts } from '../../core/python/environment';
 
@@ -60,7 +61,7 @@ export class EnvironmentChecker {
     try {
       facts = await this.facts(interpreter.path, env, cwd);
     } catch (e) {
-      const problem = `The Python interpreter ${interpreter.path} (from ${interpreter.source}) could not be run: ${e instanceof Error ? e.message : String(e)}. Select an interpreter that exists, or set \`runnable.pythonPath\`.`;
+      const problem = `The Python interpreter ${interpreter.path} (from ${interpreter.source}) could not be run: ${errorMessage(e)}. Select an interpreter that exists, or set \`runnable.pythonPath\`.`;
       return { ok: false, problem, actions: this.offer(problem, interpreter, undefined, options) };
     }
     const found = await candidates;
@@ -96,7 +97,7 @@ export class EnvironmentChecker {
       else if (choice === extensionLabel) {
         await vscode.commands.executeCommand('workbench.extensions.installExtension', DEBUGGER_EXTENSION_ID).then(
           () => void vscode.window.showInformationMessage('The Python Debugger extension is installed: start the session again to debug with its debugpy.'),
-          (e: unknown) => void vscode.window.showErrorMessage(`The Python Debugger extension (${DEBUGGER_EXTENSION_ID}) could not be installed: ${e instanceof Error ? e.message : String(e)}. Install debugpy into the interpreter instead, or choose a debugpy folder.`),
+          (e: unknown) => void vscode.window.showErrorMessage(`The Python Debugger extension (${DEBUGGER_EXTENSION_ID}) could not be installed: ${errorMessage(e)}. Install debugpy into the interpreter instead, or choose a debugpy folder.`),
         );
       } else if (choice === folderLabel) await this.chooseFolder(options);
       else if (choice === select) {

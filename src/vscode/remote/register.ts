@@ -11,6 +11,7 @@ import { pullRunCommand } from './pullRunCommand';
 import { applyEnteredCredentials, remoteDescriptors, s3StoreOf } from './remoteStores';
 import { startRemotePoll } from './remotePoll';
 import { setCredentialsCommand } from './setCredentialsCommand';
+import { errorMessage } from '../../core/text/errorMessage';
 
 export function registerRemote(services: Services): void {
   const { context } = services;
@@ -52,7 +53,7 @@ export function registerRemote(services: Services): void {
         }
       }
     } catch (e) {
-      services.log.warn(`Could not apply saved S3 credentials: ${e instanceof Error ? e.message : String(e)}`);
+      services.log.warn(`Could not apply saved S3 credentials: ${errorMessage(e)}`);
     }
   };
 

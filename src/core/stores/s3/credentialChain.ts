@@ -5,6 +5,7 @@
 import { forecast, runnableDefault, type ChainStep, type ResolvedCredentials } from './credentials';
 import type { Sdk } from './loadSdk';
 import { withoutUserInfo } from './s3Settings';
+import { errorMessage } from '../../text/errorMessage';
 
 /** What the SDK's providers return (the shape S3Client's `credentials` takes). */
 export interface AwsCredentialIdentity {
@@ -38,7 +39,7 @@ function deadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 /** The first line of a provider's error, without URL userinfo; provider messages carry no key values. */
 function reason(e: unknown): string {
-  const m = e instanceof Error ? e.message : String(e);
+  const m = errorMessage(e);
   return withoutUserInfo(m.split('\n')[0].trim()).replace(/\.$/, '') || 'no answer';
 }
 
