@@ -1,5 +1,5 @@
 // Retry plans over workspaces recorded with real runnable in the shapes its users have (fixtures docs-09-retry,
-// mixed-configs, async-pipeline, killed-run, loop; see their case.json): documented examples in hyphenated package
+// mixed-configs, async-pipeline, async-imported, killed-run, loop; see their case.json): documented examples in hyphenated package
 // folders, several configs naming one store, an AsyncPipeline run as a script, a run killed mid-step, a loop.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,7 +43,7 @@ function mixedLocalMadeByArgo(): string {
   return dir;
 }
 
-for (const name of ['docs-09-retry', 'mixed-configs', 'async-pipeline', 'killed-run', 'loop']) {
+for (const name of ['docs-09-retry', 'mixed-configs', 'async-pipeline', 'async-imported', 'killed-run', 'loop']) {
   void describe(`retry plans: ${name}`, () => {
     for (const [runId, c] of caseRuns(name)) {
       void it(`${runId}: not blocked; the failed function, its stop line, inputs, config and condition as real runnable has them`, async () => {
@@ -143,6 +143,34 @@ void describe('async pipelines run as scripts', () => {
     const picked = await planRetry({ cwd: dir, runId: 'async-flow-0001', env: PY.env, python: PY.python, script: 'flows/copy_flow.py' });
     assert.equal(picked.blocked, null);
     assert.equal(picked.firstFailed?.file, 'flows/copy_flow.py');
+  });
+});
+
+void describe('async pipelines whose tasks are imported from the project (runnable\'s examples/async shape)', () => {
+  it('the script that imports every task function and builds the pipeline is re-run, with the project on PYTHONPATH', async () => {
+    const dir = tempCopy('async-imported');
+    const plan = await planRetry({ cwd: dir, runId: 'async-imported-0001', env: { ...PY.env, PYTHONPATH: '/opt/site' }, python: PY.python });
+    assert.equal(plan.blocked, null, plan.blocked ?? '');
+    // preview_fx.py imports fetch_rates and convert only: it cannot be the run's script.
+    assert.deepEqual(plan.argv, ['pipelines/nightly_fx.py']);
+    assert.equal(plan.env.PYTHONPATH, `${dir}${path.delimiter}/opt/site`);
+    assert.equal(plan.firstFailed?.command, 'pipelines.steps.publish');
+  });
+
+  it('of two scripts importing the functions, the one whose steps are exactly the run\'s is taken; two such are offered', async () => {
+    const dir = tempCopy('async-imported');
+    const nightly = fs.readFileSync(path.join(dir, 'pipelines', 'nightly_fx.py'), 'utf8');
+    // Same imports, one more step (as runnable's async_sequential.py beside async_tasks.py).
+    fs.writeFileSync(path.join(dir, 'pipelines', 'weekly_fx.py'), nightly.replace(
+      'AsyncPythonTask(name="publish", function=publish),',
+      'AsyncPythonTask(name="publish", function=publish),\n            AsyncPythonTask(name="archive", function=convert),',
+    ));
+    const one = await planRetry({ cwd: dir, runId: 'async-imported-0001', env: PY.env, python: PY.python });
+    assert.deepEqual(one.argv, ['pipelines/nightly_fx.py'], one.blocked ?? '');
+    fs.writeFileSync(path.join(dir, 'pipelines', 'nightly_copy.py'), nightly.replace('from pipelines.steps import convert, fetch_rates, publish', 'from pipelines.steps import (\n    convert,\n    fetch_rates,\n    publish,\n)'));
+    const two = await planRetry({ cwd: dir, runId: 'async-imported-0001', env: PY.env, python: PY.python });
+    assert.deepEqual(two.scriptChoices, ['pipelines/nightly_copy.py', 'pipelines/nightly_fx.py']);
+    assert.match(two.blocked ?? '', /2 scripts import convert, fetch_rates, publish/);
   });
 });
 

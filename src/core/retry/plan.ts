@@ -176,6 +176,12 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
   if (launch.script) plan.script = relOrAbs(cwd, launch.script);
   if (launch.scriptChoices) plan.scriptChoices = launch.scriptChoices.map((f) => relOrAbs(cwd, f));
   if (launch.note) plan.warnings.push(launch.note);
+  if (launch.projectOnPath) {
+    // The script's task functions come from the project's modules (pipelines.steps): the project folder must be
+    // importable, as it was for the run. Prepended to the PYTHONPATH the retry would have anyway.
+    const inherited = opts.env.PYTHONPATH;
+    plan.env.PYTHONPATH = inherited ? `${cwd}${path.delimiter}${inherited}` : cwd;
+  }
 
   const blockers: string[] = [];
   let dead = false;
