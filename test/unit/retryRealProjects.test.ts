@@ -78,6 +78,15 @@ void describe('retry config chosen from the run', () => {
     assert.match(plan.config!.reason, /configs\/chunked\.yaml \(its chunked-fs store cannot read this file-system run\)/);
   });
 
+  it('a config naming an executor runnable does not have (its examples/configs/retry-config.yaml: `retry`) is not taken, and says why', async () => {
+    const dir = tempCopy('mixed-configs');
+    // As runnable's own examples/configs/retry-config.yaml: real runnable refuses it ("Could not find the service of kind: retry").
+    fs.writeFileSync(path.join(dir, 'configs', 'retry-config.yaml'), 'run-log-store:\n  type: file-system\npipeline-executor:\n  type: retry\n  config:\n    run_id: parallel-fail\n');
+    const plan = await planRetry({ cwd: dir, runId: 'mixed-local-0001', env: PY.env, python: PY.python });
+    assert.equal(plan.config?.file, 'configs/local.yaml', plan.config?.reason);
+    assert.match(plan.config!.reason, /configs\/retry-config\.yaml \(retry is not one of runnable's executors \(local, local-container, emulator, argo, mocked\): runnable stops with "Could not find the service of kind: retry"/);
+  });
+
   it('the chunked-fs run in the same folder is retried through the chunked-fs config', async () => {
     const dir = tempCopy('mixed-configs');
     const plan = await planRetry({ cwd: dir, runId: 'mixed-chunked-0001', env: PY.env, python: PY.python });

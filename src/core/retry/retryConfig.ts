@@ -31,6 +31,9 @@ import { gatherVariables } from '../config/templating';
 import type { Run } from '../runlog/model';
 import type { StoreDescriptor } from '../stores/runLogStore';
 
+/** runnable's own pipeline executors (its `pipeline_executor` entry points). */
+export const RUNNABLE_EXECUTORS = new Set(['local', 'local-container', 'emulator', 'argo', 'mocked']);
+
 /** The executors that run a retry's steps inside the debugged process. */
 export const LOCAL_EXECUTORS = new Set(['local']);
 
@@ -41,7 +44,11 @@ export function executorConsequence(executor: string): string {
     case 'argo': return 'the argo executor only writes an Argo workflow (argo-pipeline.yaml) and exits; nothing is retried here';
     case 'local-container': return 'the local-container executor runs every step in a container, where the debugger cannot stop';
     case 'emulator': return 'the emulator executor runs every step in a separate process, where the debugger cannot stop';
-    default: return `the ${executor} executor does not run the steps in this process, so the debugger cannot stop in them`;
+    // runnable's examples/configs/retry-config.yaml names a `retry` executor that runnable does not have: running it stops
+    // at once with "Could not find the service of kind: retry in namespace:pipeline_executor". A plugin could add one.
+    default: return RUNNABLE_EXECUTORS.has(executor)
+      ? `the ${executor} executor does not run the steps in this process, so the debugger cannot stop in them`
+      : `${executor} is not one of runnable's executors (${[...RUNNABLE_EXECUTORS].join(', ')}): runnable stops with "Could not find the service of kind: ${executor}" unless a plugin provides it`;
   }
 }
 
