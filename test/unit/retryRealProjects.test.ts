@@ -93,6 +93,19 @@ void describe('retry config chosen from the run', () => {
     assert.equal(plan.config?.file, 'configs/chunked.yaml', plan.config?.reason);
   });
 
+  it('a chunked-fs config with enable_parallel (branches in a multiprocessing Pool) comes after one without; alone, it is taken and the plan says so', async () => {
+    const dir = tempCopy('mixed-configs');
+    // As runnable's examples/configs/parallel_enabled.yaml beside chunked-fs-run_log.yaml; named to sort first.
+    fs.writeFileSync(path.join(dir, 'configs', 'a-parallel.yaml'), 'pipeline-executor:\n  type: local\n  config:\n    enable_parallel: true\nrun-log-store:\n  type: chunked-fs\ncatalog:\n  type: file-system\n');
+    const plan = await planRetry({ cwd: dir, runId: 'mixed-chunked-0001', env: PY.env, python: PY.python });
+    assert.equal(plan.config?.file, 'configs/chunked.yaml', plan.config?.reason);
+    assert.match(plan.config!.reason, /Preferred over configs\/a-parallel\.yaml \(enable_parallel/);
+    fs.rmSync(path.join(dir, 'configs', 'chunked.yaml'));
+    const alone = await planRetry({ cwd: dir, runId: 'mixed-chunked-0001', env: PY.env, python: PY.python });
+    assert.equal(alone.config?.file, 'configs/a-parallel.yaml', alone.config?.reason);
+    assert.match(alone.config!.reason, /enable_parallel: map and parallel branches run in worker processes/);
+  });
+
   it('a mocked config named for the retry comes back as a confirmation that says what it would do', async () => {
     const dir = tempCopy('mixed-configs');
     const plan = await planRetry({ cwd: dir, runId: 'mixed-local-0001', env: PY.env, python: PY.python, retryConfigFile: 'configs/mocked.yaml' });
