@@ -196,6 +196,28 @@ void describe('async pipelines whose tasks are imported from the project (runnab
   });
 });
 
+void describe('a map whose parameter the run never had (map-no-parameter, a YAML run without -p)', () => {
+  it('the dead run is not offered: the plan says why a retry stops at the same place and what to do', async () => {
+    const dir = tempCopy('map-no-parameter');
+    fs.utimesSync(path.join(dir, '.run_log_store', 'map-noparam-0001.json'), OLD, OLD);
+    const plan = await planRetry({ cwd: dir, runId: 'map-noparam-0001', env: PY.env, python: PY.python, now: OLD.getTime() + 60 * 60_000 });
+    assert.match(plan.blocked ?? '', /Map score regions iterates on the parameter regions, which run map-noparam-0001 never had \(its parameters: none\)/);
+    assert.match(plan.blocked ?? '', /Run the pipeline again with regions set/);
+  });
+
+  it('with the parameter in the run, the same map is retried (and the YAML dag, map branch included, is the recorded one)', async () => {
+    const dir = tempCopy('map-no-parameter');
+    const file = path.join(dir, '.run_log_store', 'map-noparam-0001.json');
+    const log = JSON.parse(fs.readFileSync(file, 'utf8'));
+    log.parameters = { regions: { kind: 'json', value: ['emea', 'apac'], description: ['emea', 'apac'] } };
+    fs.writeFileSync(file, JSON.stringify(log, null, 4));
+    fs.utimesSync(file, OLD, OLD);
+    const plan = await planRetry({ cwd: dir, runId: 'map-noparam-0001', env: PY.env, python: PY.python, now: OLD.getTime() + 60 * 60_000 });
+    assert.equal(plan.blocked, null, plan.blocked ?? '');
+    assert.deepEqual(plan.argv, ['-m', 'runnable.cli', 'execute', 'pipeline.yaml']);
+  });
+});
+
 void describe('a retry never rewrites history', () => {
   it('an appended attempt keeps the history; a mocked retry that replaces the FAIL attempt is reported', async () => {
     const { attemptHistory, lostHistory } = await import('../../src/core/retry/history');

@@ -1,5 +1,5 @@
 // The retry shapes of the real-runnable workspaces docs-09-retry, mixed-configs, async-pipeline, async-imported,
-// killed-run and loop: each run is retried in a copy with the command its case.json records, under pythonEnv() (the stand-in in
+// killed-run, loop and map-no-parameter: each run is retried in a copy with the command its case.json records, under pythonEnv() (the stand-in in
 // CI, the real runnable when importable), and must do what the real retry did (retry_observed).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { pythonEnv } from '../standin/standinEnv';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/runnable');
-const CASES = ['docs-09-retry', 'mixed-configs', 'async-pipeline', 'async-imported', 'killed-run', 'loop'];
+const CASES = ['docs-09-retry', 'mixed-configs', 'async-pipeline', 'async-imported', 'killed-run', 'loop', 'map-no-parameter'];
 const PY = pythonEnv();
 
 type Triple = [number, string, string];
