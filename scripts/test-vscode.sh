@@ -10,7 +10,9 @@ t0=$(date +%s)
 bash tools/code-server/install.sh
 
 # debugpy for the Retry-locally / launch-config tests; PyYAML for test/standin (the runnable stand-in); moto[server].
-RUNNABLE_TEST_PYTHON="$(bash scripts/test-python.sh)"
+# A RUNNABLE_TEST_PYTHON already set (an interpreter with the real runnable, debugpy and PyYAML) is kept: the same
+# tests then run against real runnable instead of the stand-in.
+RUNNABLE_TEST_PYTHON="${RUNNABLE_TEST_PYTHON:-$(bash scripts/test-python.sh)}"
 export RUNNABLE_TEST_PYTHON
 # The Python Debugger extension's test double with a real debugpy made by `pip install --target` (its bundled/libs
 # folder is also the debugpy folder the `runnable.debugpyPath` test names).

@@ -109,12 +109,14 @@ describe('Retry locally (runnable debug type)', function () {
   let python: string;
   /** Extra env for every retry: the stand-in when runnable is not importable. */
   let pyEnv: Record<string, string> = {};
+  /** RUNNABLE_TEST_PYTHON imports the real runnable (else the stand-in is on pyEnv's PYTHONPATH). */
+  let realRunnable = false;
   const temps: string[] = [];
 
   before(async () => {
     api = await getApi();
     python = testPython();
-    let realRunnable = false;
+    realRunnable = false;
     try {
       execFileSync(python, ['-c', 'import runnable'], { stdio: 'ignore' });
       realRunnable = true;
@@ -475,11 +477,14 @@ describe('Retry locally (runnable debug type)', function () {
       const before = vscode.debug.breakpoints.length;
       const result = await vscode.commands.executeCommand<RetryCommandResult>('runnable.retryLocally', ref, { ...overridesFor(ref, tmp, {}), python: bare });
       assert.strictEqual(result?.started, false);
-      assert.ok(result?.blocked?.includes(`debugpy is not importable in ${bare}`), result?.blocked);
+      // With the stand-in on PYTHONPATH the bare venv imports runnable; the real runnable lives in another venv.
+      const missing = realRunnable ? 'runnable and debugpy are' : 'debugpy is';
+      assert.ok(result?.blocked?.includes(`${missing} not importable in ${bare}`), result?.blocked);
       assert.match(result?.blocked ?? '', /The retry did not start/);
       // The way out, as buttons on the one message: the install for this environment, the Python Debugger extension
       // (its debugpy needs no install into the interpreter), a folder holding debugpy, another interpreter.
-      assert.deepStrictEqual(result?.actions, ['Install debugpy', 'Install Python Debugger Extension', 'Use a debugpy Folder…', 'Select Interpreter']);
+      assert.deepStrictEqual(result?.actions?.slice(1), ['Install Python Debugger Extension', 'Use a debugpy Folder…', 'Select Interpreter']);
+      assert.match(result?.actions?.[0] ?? '', realRunnable ? /^Install runnable and debugpy$/ : /^Install debugpy$/);
       assert.deepStrictEqual(w.started, [], 'no debug session started');
       assert.strictEqual(vscode.debug.breakpoints.length, before, 'no breakpoint left behind');
     } finally {
@@ -610,6 +615,33 @@ describe('Retry locally (runnable debug type)', function () {
       assert.strictEqual(log2.status, 'SUCCESS', 'the fixed retry (should_pass=true) ends SUCCESS');
       const handle = log2.steps['per chunk'].branches['per chunk.2'].steps['per chunk.2.handle'].attempts;
       assert.deepStrictEqual(handle.map((a: { status: string }) => a.status), ['FAIL', 'SUCCESS'], 'the FAIL attempt kept, one appended');
+    } finally {
+      w.dispose();
+    }
+  });
+
+  it('an AsyncPipeline whose tasks are imported from the project (async-imported) re-runs its script and stops in publish', async () => {
+    const tmp = copyFixture('async-imported');
+    const w = watchSessions();
+    try {
+      // pyEnv may carry a PYTHONPATH of its own (the stand-in): the project folder must still come first.
+      const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], {
+        type: 'runnable', request: 'launch', name: 'Retry async-imported-0001', runId: 'async-imported-0001', cwd: tmp, env: { ...pyEnv, FX_PUBLISH_OK: 'true' },
+      });
+      assert.strictEqual(started, true);
+      const stop = await withTimeout(w.nextStop(), 90_000, 'the debugger to stop in publish');
+      const frame = await topFrame(stop);
+      log(`    stopped at ${frame.name} ${frame.source?.path}:${frame.line}`);
+      assert.strictEqual(frame.name, 'publish');
+      assert.strictEqual(frame.line, 17);
+      assert.ok(decodeURIComponent(frame.source?.path ?? '').endsWith(path.join('pipelines', 'steps.py')));
+      assert.strictEqual((await locals(stop, frame)).converted, "{'USD': 108.0, 'GBP': 85.0}", 'the recorded input, as runnable passes it');
+      await continueToEnd(w, stop);
+      await withTimeout(w.ended, 60_000, 'the session to end');
+      const after = JSON.parse(fs.readFileSync(path.join(tmp, '.run_log_store', 'async-imported-0001.json'), 'utf8'));
+      assert.strictEqual(after.status, 'SUCCESS', 'the fixed retry (FX_PUBLISH_OK=true) ends SUCCESS');
+      assert.deepStrictEqual(after.steps.publish.attempts.map((a: { status: string }) => a.status), ['FAIL', 'SUCCESS'], 'the FAIL attempt kept, one appended');
+      assert.deepStrictEqual(after.steps['fetch rates'].attempts.length, 1, 'fetch rates skipped');
     } finally {
       w.dispose();
     }

@@ -1,5 +1,5 @@
 // Retry plans over workspaces recorded with real runnable in the shapes its users have (fixtures docs-09-retry,
-// mixed-configs, async-pipeline, killed-run, loop; see their case.json): documented examples in hyphenated package
+// mixed-configs, async-pipeline, async-imported, killed-run, loop; see their case.json): documented examples in hyphenated package
 // folders, several configs naming one store, an AsyncPipeline run as a script, a run killed mid-step, a loop.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,7 +43,7 @@ function mixedLocalMadeByArgo(): string {
   return dir;
 }
 
-for (const name of ['docs-09-retry', 'mixed-configs', 'async-pipeline', 'killed-run', 'loop']) {
+for (const name of ['docs-09-retry', 'mixed-configs', 'async-pipeline', 'async-imported', 'killed-run', 'loop']) {
   void describe(`retry plans: ${name}`, () => {
     for (const [runId, c] of caseRuns(name)) {
       void it(`${runId}: not blocked; the failed function, its stop line, inputs, config and condition as real runnable has them`, async () => {
@@ -78,10 +78,32 @@ void describe('retry config chosen from the run', () => {
     assert.match(plan.config!.reason, /configs\/chunked\.yaml \(its chunked-fs store cannot read this file-system run\)/);
   });
 
+  it('a config naming an executor runnable does not have (its examples/configs/retry-config.yaml: `retry`) is not taken, and says why', async () => {
+    const dir = tempCopy('mixed-configs');
+    // As runnable's own examples/configs/retry-config.yaml: real runnable refuses it ("Could not find the service of kind: retry").
+    fs.writeFileSync(path.join(dir, 'configs', 'retry-config.yaml'), 'run-log-store:\n  type: file-system\npipeline-executor:\n  type: retry\n  config:\n    run_id: parallel-fail\n');
+    const plan = await planRetry({ cwd: dir, runId: 'mixed-local-0001', env: PY.env, python: PY.python });
+    assert.equal(plan.config?.file, 'configs/local.yaml', plan.config?.reason);
+    assert.match(plan.config!.reason, /configs\/retry-config\.yaml \(retry is not one of runnable's executors \(local, local-container, emulator, argo, mocked\): runnable stops with "Could not find the service of kind: retry"/);
+  });
+
   it('the chunked-fs run in the same folder is retried through the chunked-fs config', async () => {
     const dir = tempCopy('mixed-configs');
     const plan = await planRetry({ cwd: dir, runId: 'mixed-chunked-0001', env: PY.env, python: PY.python });
     assert.equal(plan.config?.file, 'configs/chunked.yaml', plan.config?.reason);
+  });
+
+  it('a chunked-fs config with enable_parallel (branches in a multiprocessing Pool) comes after one without; alone, it is taken and the plan says so', async () => {
+    const dir = tempCopy('mixed-configs');
+    // As runnable's examples/configs/parallel_enabled.yaml beside chunked-fs-run_log.yaml; named to sort first.
+    fs.writeFileSync(path.join(dir, 'configs', 'a-parallel.yaml'), 'pipeline-executor:\n  type: local\n  config:\n    enable_parallel: true\nrun-log-store:\n  type: chunked-fs\ncatalog:\n  type: file-system\n');
+    const plan = await planRetry({ cwd: dir, runId: 'mixed-chunked-0001', env: PY.env, python: PY.python });
+    assert.equal(plan.config?.file, 'configs/chunked.yaml', plan.config?.reason);
+    assert.match(plan.config!.reason, /Preferred over configs\/a-parallel\.yaml \(enable_parallel/);
+    fs.rmSync(path.join(dir, 'configs', 'chunked.yaml'));
+    const alone = await planRetry({ cwd: dir, runId: 'mixed-chunked-0001', env: PY.env, python: PY.python });
+    assert.equal(alone.config?.file, 'configs/a-parallel.yaml', alone.config?.reason);
+    assert.match(alone.config!.reason, /enable_parallel: map and parallel branches run in worker processes/);
   });
 
   it('a mocked config named for the retry comes back as a confirmation that says what it would do', async () => {
@@ -143,6 +165,56 @@ void describe('async pipelines run as scripts', () => {
     const picked = await planRetry({ cwd: dir, runId: 'async-flow-0001', env: PY.env, python: PY.python, script: 'flows/copy_flow.py' });
     assert.equal(picked.blocked, null);
     assert.equal(picked.firstFailed?.file, 'flows/copy_flow.py');
+  });
+});
+
+void describe('async pipelines whose tasks are imported from the project (runnable\'s examples/async shape)', () => {
+  it('the script that imports every task function and builds the pipeline is re-run, with the project on PYTHONPATH', async () => {
+    const dir = tempCopy('async-imported');
+    const plan = await planRetry({ cwd: dir, runId: 'async-imported-0001', env: { ...PY.env, PYTHONPATH: '/opt/site' }, python: PY.python });
+    assert.equal(plan.blocked, null, plan.blocked ?? '');
+    // preview_fx.py imports fetch_rates and convert only: it cannot be the run's script.
+    assert.deepEqual(plan.argv, ['pipelines/nightly_fx.py']);
+    assert.equal(plan.env.PYTHONPATH, `${dir}${path.delimiter}/opt/site`);
+    assert.equal(plan.firstFailed?.command, 'pipelines.steps.publish');
+  });
+
+  it('of two scripts importing the functions, the one whose steps are exactly the run\'s is taken; two such are offered', async () => {
+    const dir = tempCopy('async-imported');
+    const nightly = fs.readFileSync(path.join(dir, 'pipelines', 'nightly_fx.py'), 'utf8');
+    // Same imports, one more step (as runnable's async_sequential.py beside async_tasks.py).
+    fs.writeFileSync(path.join(dir, 'pipelines', 'weekly_fx.py'), nightly.replace(
+      'AsyncPythonTask(name="publish", function=publish),',
+      'AsyncPythonTask(name="publish", function=publish),\n            AsyncPythonTask(name="archive", function=convert),',
+    ));
+    const one = await planRetry({ cwd: dir, runId: 'async-imported-0001', env: PY.env, python: PY.python });
+    assert.deepEqual(one.argv, ['pipelines/nightly_fx.py'], one.blocked ?? '');
+    fs.writeFileSync(path.join(dir, 'pipelines', 'nightly_copy.py'), nightly.replace('from pipelines.steps import convert, fetch_rates, publish', 'from pipelines.steps import (\n    convert,\n    fetch_rates,\n    publish,\n)'));
+    const two = await planRetry({ cwd: dir, runId: 'async-imported-0001', env: PY.env, python: PY.python });
+    assert.deepEqual(two.scriptChoices, ['pipelines/nightly_copy.py', 'pipelines/nightly_fx.py']);
+    assert.match(two.blocked ?? '', /2 scripts import convert, fetch_rates, publish/);
+  });
+});
+
+void describe('a map whose parameter the run never had (map-no-parameter, a YAML run without -p)', () => {
+  it('the dead run is not offered: the plan says why a retry stops at the same place and what to do', async () => {
+    const dir = tempCopy('map-no-parameter');
+    fs.utimesSync(path.join(dir, '.run_log_store', 'map-noparam-0001.json'), OLD, OLD);
+    const plan = await planRetry({ cwd: dir, runId: 'map-noparam-0001', env: PY.env, python: PY.python, now: OLD.getTime() + 60 * 60_000 });
+    assert.match(plan.blocked ?? '', /Map score regions iterates on the parameter regions, which run map-noparam-0001 never had \(its parameters: none\)/);
+    assert.match(plan.blocked ?? '', /Run the pipeline again with regions set/);
+  });
+
+  it('with the parameter in the run, the same map is retried (and the YAML dag, map branch included, is the recorded one)', async () => {
+    const dir = tempCopy('map-no-parameter');
+    const file = path.join(dir, '.run_log_store', 'map-noparam-0001.json');
+    const log = JSON.parse(fs.readFileSync(file, 'utf8'));
+    log.parameters = { regions: { kind: 'json', value: ['emea', 'apac'], description: ['emea', 'apac'] } };
+    fs.writeFileSync(file, JSON.stringify(log, null, 4));
+    fs.utimesSync(file, OLD, OLD);
+    const plan = await planRetry({ cwd: dir, runId: 'map-noparam-0001', env: PY.env, python: PY.python, now: OLD.getTime() + 60 * 60_000 });
+    assert.equal(plan.blocked, null, plan.blocked ?? '');
+    assert.deepEqual(plan.argv, ['-m', 'runnable.cli', 'execute', 'pipeline.yaml']);
   });
 });
 

@@ -1,5 +1,5 @@
-// The retry shapes of the real-runnable workspaces docs-09-retry, mixed-configs, async-pipeline, killed-run and
-// loop: each run is retried in a copy with the command its case.json records, under pythonEnv() (the stand-in in
+// The retry shapes of the real-runnable workspaces docs-09-retry, mixed-configs, async-pipeline, async-imported,
+// killed-run, loop and map-no-parameter: each run is retried in a copy with the command its case.json records, under pythonEnv() (the stand-in in
 // CI, the real runnable when importable), and must do what the real retry did (retry_observed).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { pythonEnv } from '../standin/standinEnv';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/runnable');
-const CASES = ['docs-09-retry', 'mixed-configs', 'async-pipeline', 'killed-run', 'loop'];
+const CASES = ['docs-09-retry', 'mixed-configs', 'async-pipeline', 'async-imported', 'killed-run', 'loop', 'map-no-parameter'];
 const PY = pythonEnv();
 
 type Triple = [number, string, string];
@@ -53,7 +53,9 @@ function readRun(ws: string, runId: string): { status: string; steps: Map<string
 const triples = (s: Step | undefined): Triple[] => (s?.attempts ?? []).map((a) => [a.attempt_number, a.status, a.retry_indicator]);
 
 function retry(ws: string, argv: string[], env: Record<string, string>) {
-  return spawnSync(PY.python, argv, { cwd: ws, env: { ...PY.env, ...env } as NodeJS.ProcessEnv, encoding: 'utf8', timeout: 120_000 });
+  // A case's PYTHONPATH (the project folder, async-imported) goes before the one the tests need (the stand-in's).
+  const pythonPath = [env.PYTHONPATH, PY.env.PYTHONPATH].filter(Boolean).join(path.delimiter);
+  return spawnSync(PY.python, argv, { cwd: ws, env: { ...PY.env, ...env, ...(pythonPath ? { PYTHONPATH: pythonPath } : {}) } as NodeJS.ProcessEnv, encoding: 'utf8', timeout: 120_000 });
 }
 
 for (const name of CASES) {

@@ -112,6 +112,20 @@ describe('Debug Step with Recorded Inputs', () => {
     assert.ok(result && (result.raised || result.outputs), JSON.stringify(result));
   });
 
+  it('an AsyncPipeline whose tasks are imported (async-imported): pipelines.steps.publish is called with its recorded input', async () => {
+    const dir = copy('async-imported');
+    const { run, store } = await load(dir, 'async-imported-0001');
+    const t = await target(run, dir, 'publish');
+    assert.equal(t.module, 'pipelines.steps');
+    // As runnable passes it (seen in the retry under the debugger): floats stay floats, keys in the run log's order.
+    const failed = await call(t, store, dir, {}, run);
+    assert.match(failed.r.stdout, /calling pipelines\.steps\.publish\(converted=\{'USD': 108\.0, 'GBP': 85\.0\}\)/);
+    assert.match(JSON.stringify(failed.result?.raised ?? ''), /ConnectionError.*fx feed rejected 2 rates/);
+    const fixed = await call(t, store, dir, { FX_PUBLISH_OK: 'true' }, run);
+    assert.equal(fixed.r.status, 0, fixed.r.stderr);
+    assert.equal(fixed.result?.raised, undefined, JSON.stringify(fixed.result));
+  });
+
   it('says why when a step cannot be debugged', async () => {
     const dir = copy('ml-file-system');
     const { run } = await load(dir, 'prod-failure-001');

@@ -17,6 +17,8 @@ export interface Launch {
   scriptModule?: string;
   /** `__main__` runs with several fitting scripts and none chosen: the candidates (absolute). */
   scriptChoices?: string[];
+  /** Script runs whose task functions are imported from the project's modules: cwd must be on PYTHONPATH. */
+  projectOnPath?: boolean;
   /** Something the pre-flight should say (how the script was found). */
   note?: string;
 }
@@ -69,7 +71,7 @@ async function isFile(p: string): Promise<boolean> {
 
 export async function launchFor(run: Run, cwd: string, chosenScript?: string): Promise<Launch> {
   const def = run.definitionFile;
-  if (!def && mainFunctions(run).length) return scriptLaunch(run, cwd, chosenScript);
+  if (!def && run.kind === 'pipeline' && taskFunctions(run).length) return scriptLaunch(run, cwd, chosenScript);
   if (!def) return { argv: [], definitionPath: undefined, problem: `Run ${run.runId} records no pipeline definition file, so there is nothing to re-run.` };
   if (run.executionMode === 'yaml') {
     const abs = path.resolve(cwd, def);
@@ -85,61 +87,142 @@ export async function launchFor(run: Run, cwd: string, chosenScript?: string): P
   return { argv: sdkArgv(def), definitionPath: found, problem };
 }
 
-/** Functions the run's tasks call as `__main__.<fn>` (an AsyncPipeline run as a script records its tasks so). */
-export function mainFunctions(run: Run): string[] {
-  const out = new Set<string>();
-  const dag = run.runConfig.dag as { nodes?: Record<string, unknown> } | undefined;
-  const visit = (nodes: Record<string, unknown> | undefined) => {
-    for (const n of Object.values(nodes ?? {})) {
-      if (!n || typeof n !== 'object') continue;
-      const node = n as { command?: unknown; branches?: Record<string, { nodes?: Record<string, unknown> }>; branch?: { nodes?: Record<string, unknown> } };
-      if (typeof node.command === 'string' && node.command.startsWith('__main__.')) out.add(node.command.slice('__main__.'.length));
-      for (const b of Object.values(node.branches ?? {})) visit(b?.nodes);
-      visit(node.branch?.nodes);
-    }
-  };
-  visit(dag?.nodes);
-  return [...out].sort();
+interface DagNode {
+  node_type?: unknown;
+  name?: unknown;
+  command?: unknown;
+  command_type?: unknown;
+  branches?: Record<string, { nodes?: Record<string, unknown> }>;
+  branch?: { nodes?: Record<string, unknown> };
 }
 
-/** The workspace scripts that define every `__main__` function of the run and build a runnable pipeline. */
+function visitDag(run: Run, visit: (node: DagNode) => void): void {
+  const walk = (nodes: Record<string, unknown> | undefined) => {
+    for (const n of Object.values(nodes ?? {})) {
+      if (!n || typeof n !== 'object') continue;
+      const node = n as DagNode;
+      visit(node);
+      for (const b of Object.values(node.branches ?? {})) walk(b?.nodes);
+      walk(node.branch?.nodes);
+    }
+  };
+  walk((run.runConfig.dag as { nodes?: Record<string, unknown> } | undefined)?.nodes);
+}
+
+/**
+ * The `module.function` every python / async-python task of the run's dag calls. An AsyncPipeline records no
+ * definition: its tasks name `__main__.<fn>` when the script defines them, or the module they were imported from
+ * (runnable's own examples/async scripts import theirs from examples.common.functions).
+ */
+export function taskFunctions(run: Run): { module: string; fn: string }[] {
+  const out = new Map<string, { module: string; fn: string }>();
+  visitDag(run, (node) => {
+    if (typeof node.command !== 'string' || (node.command_type !== 'python' && node.command_type !== 'async-python')) return;
+    const split = splitModulePath(node.command);
+    if (split) out.set(node.command, { module: split.module, fn: split.fn });
+  });
+  return [...out.values()].sort((a, b) => (`${a.module}.${a.fn}` < `${b.module}.${b.fn}` ? -1 : 1));
+}
+
+/** Functions the run's tasks call as `__main__.<fn>` (an AsyncPipeline run as a script records its tasks so). */
+export function mainFunctions(run: Run): string[] {
+  return taskFunctions(run).filter((f) => f.module === '__main__').map((f) => f.fn);
+}
+
+/** The names of the run's task steps (branches included), as given to `PythonTask(name=...)`. */
+function taskNames(run: Run): Set<string> {
+  const out = new Set<string>();
+  visitDag(run, (node) => { if (node.node_type === 'task' && typeof node.name === 'string') out.add(node.name); });
+  return out;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Does this script source bring `fn` of `module` into play: defines it (`__main__`), imports it, or calls `module.fn`? */
+function scriptUses(src: string, module: string, fn: string): boolean {
+  const word = new RegExp(`\\b${escapeRe(fn)}\\b`);
+  if (module === '__main__') return new RegExp(`^[ \\t]*(?:async[ \\t]+)?def[ \\t]+${escapeRe(fn)}[ \\t]*\\(`, 'm').test(src);
+  const mod = escapeRe(module);
+  // from pkg.mod import a, b / from pkg.mod import (\n a,\n b\n)
+  for (const m of src.matchAll(new RegExp(`^[ \\t]*from[ \\t]+${mod}[ \\t]+import[ \\t]+(\\([^)]*\\)|[^\\n]*)`, 'gm'))) if (word.test(m[1])) return true;
+  // import pkg.mod [as alias] ... pkg.mod.fn / alias.fn
+  if (new RegExp(`\\b${mod}\\.${escapeRe(fn)}\\b`).test(src)) return true;
+  for (const m of src.matchAll(new RegExp(`^[ \\t]*import[ \\t]+${mod}[ \\t]+as[ \\t]+(\\w+)`, 'gm'))) if (new RegExp(`\\b${m[1]}\\.${escapeRe(fn)}\\b`).test(src)) return true;
+  return false;
+}
+
+/** The `name="..."` of every `...Task(`/`Stub(` call in a script (a rough read: enough to tell scripts apart). */
+function scriptTaskNames(src: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of src.matchAll(/\b(?:\w*Task|Stub)\s*\(/g)) {
+    let depth = 1;
+    let i = m.index + m[0].length;
+    const start = i;
+    for (; i < src.length && depth; i++) {
+      if (src[i] === '(') depth++;
+      else if (src[i] === ')') depth--;
+    }
+    const args = src.slice(start, i);
+    const name = /\bname\s*=\s*(["'])((?:(?!\1).)*)\1/.exec(args);
+    if (name) out.add(name[2]);
+  }
+  return out;
+}
+
+/**
+ * The workspace scripts that build a runnable pipeline and use every task function of the run (define the
+ * `__main__` ones, import the others). When several fit, the ones whose task names are exactly the run's come first:
+ * runnable's examples/async has two scripts importing async_hello.
+ */
 export async function scriptsForRun(run: Run, cwd: string): Promise<string[]> {
-  const fns = mainFunctions(run);
-  const found: string[] = [];
+  const fns = taskFunctions(run);
+  const names = taskNames(run);
+  const found: { file: string; exact: boolean }[] = [];
   // The same bounded walk that finds configs (dependency, VCS, virtualenv and store folders skipped).
   for (const file of await findConfigFiles(cwd, ['**/*.py'])) {
     let src: string;
     try { src = await fs.readFile(file, 'utf8'); } catch { continue; }
     if (!/\bPipeline\s*\(|\bAsyncPipeline\s*\(/.test(src)) continue;
-    if (fns.every((fn) => new RegExp(`^[ \\t]*(?:async[ \\t]+)?def[ \\t]+${fn}[ \\t]*\\(`, 'm').test(src))) found.push(file);
+    if (!fns.every((f) => scriptUses(src, f.module, f.fn))) continue;
+    const inScript = scriptTaskNames(src);
+    found.push({ file, exact: inScript.size === names.size && [...names].every((n) => inScript.has(n)) });
   }
-  return found;
+  const exact = found.filter((f) => f.exact);
+  return (exact.length ? exact : found).map((f) => f.file);
 }
 
+const commandsText = (fns: { module: string; fn: string }[]) => fns.map((f) => `${f.module}.${f.fn}`).join(', ');
+
 /**
- * `__main__` runs (an AsyncPipeline run as `python flows/x.py`): no definition is recorded, so the script that defines
- * the tasks' functions is found in the workspace and re-run as a script, as the user ran it (observed: runnable
- * retries it when the script runs again with RUNNABLE_RETRY_RUN_ID). Several fitting scripts: the caller picks one.
+ * Pipelines that record no definition (an AsyncPipeline run as `python flows/x.py`): the script that builds the
+ * pipeline from the tasks' functions is found in the workspace and re-run as a script, as the user ran it (observed:
+ * runnable retries it when the script runs again with RUNNABLE_RETRY_RUN_ID). Several fitting scripts: the caller
+ * picks one. When the functions are imported from the project's modules, the project folder goes on PYTHONPATH:
+ * `python pipelines/x.py` puts only the script's own folder on sys.path, and the run could only import
+ * `pipelines.steps` with the project root importable (as the `-c` launch of SDK pipelines makes it).
  */
 async function scriptLaunch(run: Run, cwd: string, chosen: string | undefined): Promise<Launch> {
-  const fns = mainFunctions(run);
+  const fns = taskFunctions(run);
+  const imported = fns.some((f) => f.module !== '__main__');
+  const what = `its tasks call ${commandsText(fns)}`;
   if (chosen) {
     const abs = path.resolve(cwd, chosen);
     if (!(await isFile(abs))) return { argv: [], definitionPath: undefined, problem: `${chosen} (the script chosen for ${run.runId}) is not in ${cwd}.` };
-    return withScript(abs, cwd, `Re-runs ${path.relative(cwd, abs)} as a script (the run records no definition; its tasks call ${fns.map((f) => `__main__.${f}`).join(', ')}).`);
+    return withScript(abs, cwd, imported, `Re-runs ${path.relative(cwd, abs)} as a script (the run records no definition; ${what}).`);
   }
   const found = await scriptsForRun(run, cwd);
+  const uses = imported ? `imports ${fns.map((f) => f.fn).join(', ')}` : `defines ${fns.map((f) => f.fn).join(', ')}`;
   if (!found.length) {
-    return { argv: [], definitionPath: undefined, problem: `Run ${run.runId} records no pipeline definition and its tasks call ${fns.map((f) => `__main__.${f}`).join(', ')} (a script run as __main__), but no Python file in ${cwd} defines ${fns.join(', ')} and builds a pipeline: retry from the folder the script is in.` };
+    return { argv: [], definitionPath: undefined, problem: `Run ${run.runId} records no pipeline definition and ${what}${imported ? '' : ' (a script run as __main__)'}, but no Python file in ${cwd} ${uses} and builds a pipeline: retry from the folder the script is in.` };
   }
   if (found.length > 1) {
-    return { argv: [], definitionPath: undefined, scriptChoices: found, problem: `Run ${run.runId} records no pipeline definition; ${found.length} scripts define ${fns.join(', ')}: ${found.map((f) => path.relative(cwd, f)).join(', ')}. Pick the one the run came from.` };
+    return { argv: [], definitionPath: undefined, scriptChoices: found, problem: `Run ${run.runId} records no pipeline definition; ${found.length} scripts ${imported ? 'import' : 'define'} ${fns.map((f) => f.fn).join(', ')}: ${found.map((f) => path.relative(cwd, f)).join(', ')}. Pick the one the run came from.` };
   }
-  return withScript(found[0], cwd, `Re-runs ${path.relative(cwd, found[0])} as a script: the run records no definition, and it is the one workspace file that defines ${fns.join(', ')} and builds a pipeline.`);
+  return withScript(found[0], cwd, imported, `Re-runs ${path.relative(cwd, found[0])} as a script: the run records no definition, and it is the one workspace file that ${uses} and builds a pipeline${imported ? ' with these steps' : ''}.`);
 }
 
-function withScript(abs: string, cwd: string, note: string): Launch {
+function withScript(abs: string, cwd: string, importsProject: boolean, note: string): Launch {
   const rel = path.relative(cwd, abs);
   const scriptModule = rel.replace(/\.py$/, '').split(path.sep).join('.');
-  return { argv: [rel], definitionPath: abs, script: abs, scriptModule, note };
+  return { argv: [rel], definitionPath: abs, script: abs, scriptModule, note, ...(importsProject ? { projectOnPath: true } : {}) };
 }

@@ -7,6 +7,7 @@ import { launchFor } from './launch';
 import { mapLevels, pyLiteral } from './mapLevels';
 import { judgeDag } from './dagCheck';
 import { codeDrift } from './codeDrift';
+import { mapMissingIterable } from './mapParameter';
 import { runProbe, type ProbeAnswer, type ProbeRequest } from './probe';
 import type { ProbeCache } from './probeCache';
 import { parametersFileWarning } from './paramsWarning';
@@ -176,6 +177,12 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
   if (launch.script) plan.script = relOrAbs(cwd, launch.script);
   if (launch.scriptChoices) plan.scriptChoices = launch.scriptChoices.map((f) => relOrAbs(cwd, f));
   if (launch.note) plan.warnings.push(launch.note);
+  if (launch.projectOnPath) {
+    // The script's task functions come from the project's modules (pipelines.steps): the project folder must be
+    // importable, as it was for the run. Prepended to the PYTHONPATH the retry would have anyway.
+    const inherited = opts.env.PYTHONPATH;
+    plan.env.PYTHONPATH = inherited ? `${cwd}${path.delimiter}${inherited}` : cwd;
+  }
 
   const blockers: string[] = [];
   let dead = false;
@@ -200,6 +207,11 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
     blockers.push(`Run ${run.runId} is a job: runnable retries pipelines only (a job re-run with the same run id is refused). Run the job again instead.`);
   }
   if (launch.problem) blockers.push(launch.problem);
+  const noIterable = run.kind === 'pipeline' && run.status !== 'SUCCESS' ? mapMissingIterable(run) : undefined;
+  if (noIterable) {
+    const had = Object.keys(run.parameters);
+    blockers.push(`Map ${noIterable.step} iterates on the parameter ${noIterable.iterateOn}, which run ${run.runId} never had (its parameters: ${had.length ? had.join(', ') : 'none'}): runnable stopped there before the first iteration ("Expected parameter ${noIterable.iterateOn} not present in Run Log parameters"). A retry restores the run's own parameters (a parameters file given now is ignored), so it would stop there again. Run the pipeline again with ${noIterable.iterateOn} set (e.g. its parameters file: \`runnable execute … -p params.yaml\` or RUNNABLE_PARAMETERS_FILE).`);
+  }
 
   // warnings that do not depend on the failed step
   const prm = Object.keys(opts.env).filter((k) => k.startsWith(PARAMETER_PREFIX) && opts.env[k] !== undefined);

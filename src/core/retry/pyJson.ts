@@ -152,17 +152,20 @@ function comparePy(a: string, b: string): number {
   return ca.length - cb.length;
 }
 
-/** `json.dumps(value, sort_keys=True, ensure_ascii=True)` with Python's default separators. */
-export function pyDumps(value: unknown): string {
+/**
+ * `json.dumps(value, sort_keys=True, ensure_ascii=True)` with Python's default separators. `sortKeys: false` keeps the
+ * keys in the order read (a parameter value: runnable hands the function the dict in the order its run log holds it).
+ */
+export function pyDumps(value: unknown, opts: { sortKeys?: boolean } = {}): string {
   if (value === null || value === undefined) return 'null';
   if (value === true) return 'true';
   if (value === false) return 'false';
   if (typeof value === 'string') return pyString(value);
   if (typeof value === 'number' || value instanceof PyNumber) return pyNumber(value);
-  if (Array.isArray(value)) return '[' + value.map(pyDumps).join(', ') + ']';
+  if (Array.isArray(value)) return '[' + value.map((v) => pyDumps(v, opts)).join(', ') + ']';
   if (typeof value === 'object') {
-    const keys = Object.keys(value).sort(comparePy);
-    return '{' + keys.map((k) => `${pyString(k)}: ${pyDumps((value as Record<string, unknown>)[k])}`).join(', ') + '}';
+    const keys = opts.sortKeys === false ? Object.keys(value) : Object.keys(value).sort(comparePy);
+    return '{' + keys.map((k) => `${pyString(k)}: ${pyDumps((value as Record<string, unknown>)[k], opts)}`).join(', ') + '}';
   }
   throw new TypeError(`Cannot serialise ${typeof value} as JSON`);
 }

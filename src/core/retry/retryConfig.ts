@@ -31,6 +31,9 @@ import { gatherVariables } from '../config/templating';
 import type { Run } from '../runlog/model';
 import type { StoreDescriptor } from '../stores/runLogStore';
 
+/** runnable's own pipeline executors (its `pipeline_executor` entry points). */
+export const RUNNABLE_EXECUTORS = new Set(['local', 'local-container', 'emulator', 'argo', 'mocked']);
+
 /** The executors that run a retry's steps inside the debugged process. */
 export const LOCAL_EXECUTORS = new Set(['local']);
 
@@ -41,7 +44,11 @@ export function executorConsequence(executor: string): string {
     case 'argo': return 'the argo executor only writes an Argo workflow (argo-pipeline.yaml) and exits; nothing is retried here';
     case 'local-container': return 'the local-container executor runs every step in a container, where the debugger cannot stop';
     case 'emulator': return 'the emulator executor runs every step in a separate process, where the debugger cannot stop';
-    default: return `the ${executor} executor does not run the steps in this process, so the debugger cannot stop in them`;
+    // runnable's examples/configs/retry-config.yaml names a `retry` executor that runnable does not have: running it stops
+    // at once with "Could not find the service of kind: retry in namespace:pipeline_executor". A plugin could add one.
+    default: return RUNNABLE_EXECUTORS.has(executor)
+      ? `the ${executor} executor does not run the steps in this process, so the debugger cannot stop in them`
+      : `${executor} is not one of runnable's executors (${[...RUNNABLE_EXECUTORS].join(', ')}): runnable stops with "Could not find the service of kind: ${executor}" unless a plugin provides it`;
   }
 }
 
@@ -54,6 +61,9 @@ export interface ConfigCandidate {
   catalogType: string;
   catalogLocation: string;
   secrets: string;
+  /** Its local executor has `enable_parallel: true` on a chunked store (runnable's supports_parallel_writes): map and
+   * parallel branches then run in a multiprocessing Pool, outside the process the debugger launched. */
+  parallelBranches?: boolean;
   /** Why it does not qualify (undefined: it does). */
   rejected?: string;
 }
@@ -99,8 +109,10 @@ function describe(file: string | undefined, cfg: LoadedConfig | undefined, cwd: 
   const store = resolveRunLogStore(storeType, cfg?.runLogStore ? serviceKwargs(cfg.runLogStore.raw) : {}, cwd);
   const catalogType = cfg?.catalog?.type ?? 'file-system';
   const catalog = resolveCatalog(catalogType, cfg?.catalog ? serviceKwargs(cfg.catalog.raw) : {}, cwd);
+  const executorKwargs = cfg?.pipelineExecutor ? serviceKwargs(cfg.pipelineExecutor.raw) : {};
   return {
     file,
+    parallelBranches: executorKwargs.enable_parallel === true && /^chunked-/.test(store.type),
     executor: cfg?.pipelineExecutor?.type ?? 'local',
     storeType: store.type,
     storeId: store.id,
@@ -177,10 +189,12 @@ export async function chooseRetryConfig(opts: ChooseConfigOptions): Promise<Retr
   // Evidence first (the run's catalog folder), then runnable-config.yaml, other configs by path, the defaults last:
   // an equivalent named config is what a run made through a config most likely used, and an explicit
   // RUNNABLE_CONFIGURATION_FILE keeps the retry's command reproducible (ml-file-system and mixed-local were made so).
-  const rank = (c: ConfigCandidate) => [-catalogEvidence(c, run.runId), c.file === undefined ? 2 : path.basename(c.file) === USER_CONFIG_FILE ? 0 : 1, c.file ?? ''] as const;
+  // A config that runs branches in a multiprocessing Pool (enable_parallel on a chunked store) comes after one that runs
+  // them in the debugged process: the run log does not record enable_parallel, and both retry the run the same way.
+  const rank = (c: ConfigCandidate) => [-catalogEvidence(c, run.runId), c.parallelBranches ? 1 : 0, c.file === undefined ? 2 : path.basename(c.file) === USER_CONFIG_FILE ? 0 : 1, c.file ?? ''] as const;
   qualified.sort((a, b) => {
     const ra = rank(a), rb = rank(b);
-    return ra[0] - rb[0] || ra[1] - rb[1] || (ra[2] < rb[2] ? -1 : ra[2] > rb[2] ? 1 : 0);
+    return ra[0] - rb[0] || ra[1] - rb[1] || ra[2] - rb[2] || (ra[3] < rb[3] ? -1 : ra[3] > rb[3] ? 1 : 0);
   });
   const others = candidates.filter((c) => c.rejected && place(c.storeId) === place(store.id) && c.file);
   // Grouped by reason: runnable's examples hold four mocked configs, each with the same consequence.
@@ -195,7 +209,10 @@ export async function chooseRetryConfig(opts: ChooseConfigOptions): Promise<Retr
       : best.executor === (run.executor || 'local')
         ? `${rel(cwd, best.file)}: ${best.executor} executor, as the run recorded, and its ${best.storeType} store holds the run`
         : `${rel(cwd, best.file)}: the run was made by the ${run.executor} executor, which cannot retry under the debugger here; this config runs the ${best.executor} executor on the ${best.storeType} store that holds the run`;
-    return { configFile: best.file, reason: `${named}Retry config: ${why}.${notTaken}`, candidates };
+    const parallel = best.parallelBranches
+      ? ` Its executor sets enable_parallel: map and parallel branches run in worker processes (multiprocessing), where the debugger may not stop; a config without it would run them here.`
+      : qualified.some((c) => c.parallelBranches) ? ` Preferred over ${qualified.filter((c) => c.parallelBranches).map((c) => rel(cwd, c.file)).join(', ')} (enable_parallel: branches in worker processes).` : '';
+    return { configFile: best.file, reason: `${named}Retry config: ${why}.${parallel}${notTaken}`, candidates };
   }
 
   // Nothing qualifies: write a local config on the run's store and catalog.

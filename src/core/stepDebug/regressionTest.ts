@@ -81,7 +81,7 @@ export async function writeRegressionTest(req: RegressionTestRequest): Promise<R
   const entry = (k: string) => {
     const v = values[k];
     const exact = k.startsWith('input.') && v.kind !== 'object' && req.exact && k.slice(6) in req.exact ? req.exact[k.slice(6)] : undefined;
-    const value = v.kind === 'object' ? `"file": ${JSON.stringify(v.file)}` : `"value": ${exact !== undefined ? pyDumps(exact) : pyDumps(v.value)}`;
+    const value = v.kind === 'object' ? `"file": ${JSON.stringify(v.file)}` : `"value": ${pyDumps(exact !== undefined ? exact : v.value, { sortKeys: false })}`;
     return `  ${JSON.stringify(k)}: {"kind": ${JSON.stringify(v.kind)}, ${value}}`;
   };
   await fs.writeFile(path.join(dataDir, 'values.json'), `{\n${Object.keys(values).map(entry).join(',\n')}\n}\n`);

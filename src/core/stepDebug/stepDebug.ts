@@ -156,7 +156,7 @@ export async function prepareStepSession(target: StepDebugTarget, catalog: Catal
   // json values through pyDumps: the exact literals (exactInputs) reach Python as recorded, 0.0 staying a float.
   const paramsText = `{${Object.entries(params).map(([name, p]) => {
     const exact = p.kind !== 'object' && opts.exact && name in opts.exact ? opts.exact[name] : undefined;
-    const body = p.kind === 'object' ? `"file": ${JSON.stringify(p.file)}` : `"value": ${pyDumps(exact !== undefined ? exact : p.value)}`;
+    const body = p.kind === 'object' ? `"file": ${JSON.stringify(p.file)}` : `"value": ${pyDumps(exact !== undefined ? exact : p.value, { sortKeys: false })}`;
     return `${JSON.stringify(name)}: {"kind": ${JSON.stringify(p.kind)}, ${body}}`;
   }).join(', ')}}`;
   const PARAMS = '"@@PARAMS@@"';

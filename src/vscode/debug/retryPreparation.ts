@@ -247,6 +247,9 @@ export class RetryPreparation {
 
     // The launch's env, lowest first: envFile, the plan's retry variables, the configuration's env, RUNNABLE_VAR_*.
     const launchEnv: Record<string, string> = { ...userEnv.fromFile, ...plan.env, ...userEnv.explicit };
+    // A plan that puts the project folder on PYTHONPATH (a script importing the project's modules) was planned over
+    // this same env: its PYTHONPATH already holds the configuration's, after the folder. Keep both.
+    if (plan.env.PYTHONPATH) launchEnv.PYTHONPATH = plan.env.PYTHONPATH;
     const writesTo = await this.storeWritten(plan, launchEnv, located.store);
     const t1 = performance.now();
     const [ready, failure] = await Promise.all([

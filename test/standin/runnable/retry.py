@@ -143,7 +143,11 @@ class Retry:
         return branch["status"]
 
     def run_map(self, node, internal, branch_internal, iter_vars):
-        values = self.params(branch_internal)[node["iterate_on"]]["value"]
+        scope = self.params(branch_internal)
+        if node["iterate_on"] not in scope:
+            # runnable's map fan-out, outside any task: no attempt, the run stays PROCESSING (fixture map-no-parameter)
+            raise Exception("Expected parameter %s" % node["iterate_on"], "not present in Run Log parameters", "was it ever set before?")
+        values = scope[node["iterate_on"]]["value"]
         statuses = [self.run_branch(node["branch"], "%s.%s" % (internal, v), {**iter_vars, node["iterate_as"]: v}) for v in values]
         collected = {}  # fan-in: each iteration's outputs become a list in the parent scope
         for v in values:
