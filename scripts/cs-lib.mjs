@@ -1,6 +1,6 @@
 // Shared by the VS Code test runners and `npm start`: code-server on 127.0.0.1 with throwaway dirs,
 // Debian's Chromium through playwright-core, the workbench URL with the extension payload, cleanup by PID.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -57,7 +57,7 @@ function installExtensions(extensionsDir, folders) {
   fs.writeFileSync(path.join(extensionsDir, 'extensions.json'), JSON.stringify(entries));
 }
 
-export async function startCodeServer({ env = {}, log = console.log, port: wantedPort, host = '127.0.0.1', settings = {}, extensions = [] } = {}) {
+export async function startCodeServer({ env = {}, log = console.log, port: wantedPort, host = '127.0.0.1', settings = {}, extensions = [], vsix } = {}) {
   const port = wantedPort ?? await freePort();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vsct-cs-'));
   const userDataDir = path.join(tmp, 'user-data');
@@ -68,6 +68,12 @@ export async function startCodeServer({ env = {}, log = console.log, port: wante
   // stand-in) and VSCT_EXTRA_EXTENSIONS (':'-separated, e.g. the Python Debugger extension's test double).
   const allExtensions = [...extensions, ...(process.env.VSCT_EXTRA_EXTENSIONS ?? '').split(':').filter(Boolean)];
   if (allExtensions.length) installExtensions(extensionsDir, allExtensions);
+  // A packaged VSIX, installed as a user would (`code-server --install-extension`), into this server's extensions.
+  if (vsix) {
+    const r = spawnSync(process.execPath, [codeServerEntry(), '--install-extension', vsix, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`code-server --install-extension ${vsix} failed (${r.status}): ${r.stderr || r.stdout}`);
+    log(`[cs] ${r.stdout.trim().split('\n').pop()}`);
+  }
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...SETTINGS, ...settings }, null, 2));
   const config = path.join(tmp, 'config.yaml');
   fs.writeFileSync(config, '');

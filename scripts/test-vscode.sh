@@ -35,21 +35,23 @@ fi
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 rc=0
-tier="${VSCT_TIER:-all}"   # integration | e2e | all
-if [ "$tier" != e2e ]; then node scripts/run-integration.mjs 2>&1 | tee -a "$log" || rc=1; fi
+tier="${VSCT_TIER:-all}"   # integration | e2e | vsix | all
+if [ "$tier" = all -o "$tier" = integration ]; then node scripts/run-integration.mjs 2>&1 | tee -a "$log" || rc=1; fi
 # Second integration run: a workspace with no runnable file (Kubernetes and GitHub Actions YAML) beside a stand-in
 # carrying Red Hat YAML's id (test/integration/yamlNeighbours.test.ts); only when VSCT_GREP, if set, selects it.
 plain="YAML neighbours: a plain YAML workspace beside Red Hat YAML"
-if [ "$tier" != e2e ] && { [ -z "${VSCT_GREP:-}" ] || [[ "$plain" =~ ${VSCT_GREP} ]]; }; then
+if [ "$tier" = all -o "$tier" = integration ] && { [ -z "${VSCT_GREP:-}" ] || [[ "$plain" =~ ${VSCT_GREP} ]]; }; then
   VSCT_WORKSPACE="$ROOT/test/fixtures/plain-yaml-workspace" VSCT_EXTENSIONS=test/fixtures/redhat-yaml-standin VSCT_GREP="$plain" \
     node scripts/run-integration.mjs 2>&1 | tee -a "$log" || rc=1
 fi
 # A second, short pass with the Python Debugger extension (test double) installed: its tests are skipped above.
 DEBUGGER_GREP='with the Python Debugger extension'
-if [ "$tier" != e2e ] && { [ -z "${VSCT_GREP:-}" ] || [[ "$DEBUGGER_GREP" == *"${VSCT_GREP}"* ]] || [[ "${VSCT_GREP}" == *"$DEBUGGER_GREP"* ]]; }; then
+if [ "$tier" = all -o "$tier" = integration ] && { [ -z "${VSCT_GREP:-}" ] || [[ "$DEBUGGER_GREP" == *"${VSCT_GREP}"* ]] || [[ "${VSCT_GREP}" == *"$DEBUGGER_GREP"* ]]; }; then
   VSCT_GREP="$DEBUGGER_GREP" VSCT_EXTRA_EXTENSIONS="$DEBUGGER_EXTENSION" node scripts/run-integration.mjs 2>&1 | tee -a "$log" || rc=1
 fi
-if [ "$tier" != integration ]; then node scripts/e2e-ui.mjs 2>&1 | tee -a "$log" || rc=1; fi
+if [ "$tier" = all -o "$tier" = e2e ]; then node scripts/e2e-ui.mjs 2>&1 | tee -a "$log" || rc=1; fi
+# The packaged VSIX installed into code-server as a user would (icon, Runnable container, walkthrough).
+if [ "$tier" = all ] || [ "$tier" = vsix ]; then node scripts/vsix-ui.mjs 2>&1 | tee -a "$log" || rc=1; fi
 read -r p f < <(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | awk '{p+=$1; f+=$3} END {print p+0, f+0}')
 [ "$p" -gt 0 ] || rc=1
 [ "$f" -eq 0 ] || rc=1
