@@ -28,9 +28,14 @@ export default tseslint.config(
   },
   {
     files: ['src/vscode/**/*.ts'],
+    ignores: ['src/vscode/commands/registerCommand.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [{ group: ['**/core/cli/**', '**/cli'], message: 'The VS Code features do not go through the CLI: call core/ directly.' }],
+      }],
+      'no-restricted-syntax': ['error', {
+        selector: "MemberExpression[object.property.name='commands'][property.name='registerCommand']",
+        message: 'Register commands with registerCommand (src/vscode/commands/registerCommand.ts): a failing handler is logged and shown as a sentence.',
       }],
     },
   },

@@ -149,13 +149,19 @@ export const workspace = {
   getWorkspaceFolder(uri: Uri) { return fake.folders?.find((f) => uri.fsPath === f.uri.fsPath || uri.fsPath.startsWith(f.uri.fsPath + path.sep)); },
 };
 
+const handlers = new Map<string, (...a: unknown[]) => unknown>();
+
 export const commands = {
+  /** Runs a command registered through this fake (as VS Code would), else only records the call. */
   async executeCommand(command: string, ...args: unknown[]): Promise<unknown> {
     fake.commands.push({ command, args });
-    return undefined;
+    const h = handlers.get(command);
+    return h ? h(...args) : undefined;
   },
-  registerCommand(command: string, _fn: (...a: unknown[]) => unknown): Disposable {
-    return new Disposable(() => fake.commands.push({ command: `unregister:${command}`, args: [] }));
+  registerCommand(command: string, fn: (...a: unknown[]) => unknown): Disposable {
+    if (handlers.has(command)) throw new Error(`command '${command}' already exists`);
+    handlers.set(command, fn);
+    return new Disposable(() => handlers.delete(command));
   },
 };
 

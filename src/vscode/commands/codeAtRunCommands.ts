@@ -16,6 +16,7 @@ import type { RetryOutcome, RetrySessions } from '../debug/retrySessions';
 import { toRunRef, type RunRef, type Services } from '../services';
 import { Commands } from './ids';
 import { errorMessage } from '../../core/text/errorMessage';
+import { registerCommand } from './registerCommand';
 
 export const COMMIT_SCHEME = 'runnable-git';
 
@@ -170,7 +171,7 @@ export function registerCodeAtRunCommands(services: Services, sessions: RetrySes
 
   return [
     vscode.workspace.registerTextDocumentContentProvider(COMMIT_SCHEME, new CommitContentProvider()),
-    vscode.commands.registerCommand(Commands.showChangesSinceRun, showChanges),
-    vscode.commands.registerCommand(Commands.retryAtRecordedCommit, retryAtCommit),
+    registerCommand(Commands.showChangesSinceRun, showChanges, services.log),
+    registerCommand(Commands.retryAtRecordedCommit, retryAtCommit, services.log),
   ];
 }

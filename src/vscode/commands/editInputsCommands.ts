@@ -15,6 +15,7 @@ import { folderOfStore } from '../debug/startSession';
 import { toRunRef, type RunRef, type Services } from '../services';
 import { Commands } from './ids';
 import { errorMessage } from '../../core/text/errorMessage';
+import { registerCommand } from './registerCommand';
 
 export interface SaveResult { ok: boolean; record?: InputsEditRecord; problem?: string }
 
@@ -147,7 +148,7 @@ export function registerEditInputsCommands(services: Services): vscode.Disposabl
   };
 
   return [
-    vscode.commands.registerCommand(Commands.editInputs, editInputs),
+    registerCommand(Commands.editInputs, editInputs, services.log),
     vscode.workspace.onDidSaveTextDocument((d) => void onSave(d)),
   ];
 }

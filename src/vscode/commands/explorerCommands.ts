@@ -11,7 +11,7 @@ import { exceptionCause, executionLogCandidates, pickLogForAttempt } from '../..
 import type { Logger } from '../logger';
 import { toRunRef, type RunRef } from '../services';
 import { Commands } from './ids';
-import { errorMessage } from '../../core/text/errorMessage';
+import { registerCommand } from './registerCommand';
 
 const STATUSES: Status[] = ['FAIL', 'SUCCESS', 'PROCESSING', 'CREATED', 'TRIGGERED'];
 
@@ -25,17 +25,7 @@ function allSteps(steps: Step[]): Step[] {
 }
 
 export function registerExplorerCommands(model: RunsModel, log: Logger): vscode.Disposable {
-  /** A handler that reports failures as one sentence instead of an unhandled rejection. */
-  const command = (id: string, handler: (...args: unknown[]) => unknown): vscode.Disposable =>
-    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      try {
-        return await handler(...args);
-      } catch (e) {
-        log.error(`${id} failed: ${errorMessage(e)}`);
-        void vscode.window.showErrorMessage(errorMessage(e));
-        return undefined;
-      }
-    });
+  const command = (id: string, handler: (...args: unknown[]) => unknown): vscode.Disposable => registerCommand(id, handler, log);
 
   const refOrPick = async (arg: unknown, title: string): Promise<RunRef | undefined> => toRunRef(arg) ?? model.pickRun({ title });
 

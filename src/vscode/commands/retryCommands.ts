@@ -14,6 +14,7 @@ import { retryTarget } from '../remote/remoteRetry';
 import { toRunRef, type RunRef, type Services } from '../services';
 import { Commands } from './ids';
 import { errorMessage } from '../../core/text/errorMessage';
+import { registerCommand } from './registerCommand';
 
 /** Extra launch attributes a caller may pass as the second argument (e.g. `cwd`, `configFile`, `env`, `python`). */
 export type RetryOverrides = Record<string, unknown>;
@@ -168,11 +169,11 @@ export function registerRetryCommands(services: Services, preparation: RetryPrep
   };
 
   return [
-    vscode.commands.registerCommand(Commands.retryLocally, retry(false, 'Retry a failed run locally')),
-    vscode.commands.registerCommand(Commands.retryWithoutDebugging, retry(true, 'Retry a failed run without debugging')),
-    vscode.commands.registerCommand(Commands.retryWith, retryWith),
-    vscode.commands.registerCommand(Commands.retryRun, retry(false, 'Runnable: Retry Run')),
-    vscode.commands.registerCommand(Commands.copyRetryCommand, copyRetryCommand),
-    vscode.commands.registerCommand(Commands.pickFailedRun, pickFailedRun),
+    registerCommand(Commands.retryLocally, retry(false, 'Retry a failed run locally'), services.log),
+    registerCommand(Commands.retryWithoutDebugging, retry(true, 'Retry a failed run without debugging'), services.log),
+    registerCommand(Commands.retryWith, retryWith, services.log),
+    registerCommand(Commands.retryRun, retry(false, 'Runnable: Retry Run'), services.log),
+    registerCommand(Commands.copyRetryCommand, copyRetryCommand, services.log),
+    registerCommand(Commands.pickFailedRun, pickFailedRun, services.log),
   ];
 }

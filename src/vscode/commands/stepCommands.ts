@@ -13,6 +13,7 @@ import type { RetryOutcome, RetrySessions } from '../debug/retrySessions';
 import { statusIcon } from '../explorer/labels';
 import { toRunRef, type Services } from '../services';
 import { Commands } from './ids';
+import { registerCommand } from './registerCommand';
 
 export interface DebugStepResult extends RetryOutcome {
   started: boolean;
@@ -88,7 +89,7 @@ export function registerStepCommands(services: Services, sessions: RetrySessions
   };
 
   return [
-    vscode.commands.registerCommand(Commands.debugStep, debugStep),
-    vscode.commands.registerCommand(Commands.createRegressionTest, createRegressionTest),
+    registerCommand(Commands.debugStep, debugStep, services.log),
+    registerCommand(Commands.createRegressionTest, createRegressionTest, services.log),
   ];
 }

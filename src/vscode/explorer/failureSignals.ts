@@ -8,6 +8,7 @@ import { Commands } from '../commands/ids';
 import type { Logger } from '../logger';
 import { readSettings } from '../settings';
 import type { RunsModel } from './runsModel';
+import { registerCommand } from '../commands/registerCommand';
 
 /** A batch: failures landing within this time of each other are one notification (a pipeline fan-out, a poll page). */
 const BATCH_MS = 1500;
@@ -32,10 +33,10 @@ export class FailureSignals implements vscode.Disposable {
         else if (!storeId) this.show();
       }),
       treeView.onDidChangeVisibility((e) => { if (e.visible) this.acknowledge(); }),
-      vscode.commands.registerCommand(SHOW_NEW_FAILURES, async () => {
+      registerCommand(SHOW_NEW_FAILURES, async () => {
         await vscode.commands.executeCommand('runnable.runs.focus');
         this.acknowledge();
-      }),
+      }, this.log),
     );
   }
 

@@ -8,6 +8,7 @@ import { RunnableLanguageClient } from './languageClient';
 import { readLanguageSettings } from './languageSettings';
 import { PipelineEditorContext } from './pipelineEditorContext';
 import { contributeSchemas } from './yamlSchemaContributor';
+import { registerCommand } from '../commands/registerCommand';
 
 export function isRunnableYamlDocument(doc: vscode.TextDocument, yamlGlobs: readonly string[]): boolean {
   if (doc.languageId !== 'yaml' || (doc.uri.scheme !== 'file' && doc.uri.scheme !== 'untitled')) return false;
@@ -44,10 +45,10 @@ export function registerLanguage(services: Services): RunnableLanguageClient {
         vscode.workspace.textDocuments.forEach(consider);
       }
     }),
-    vscode.commands.registerCommand(Commands.restartLanguageServer, async () => {
+    registerCommand(Commands.restartLanguageServer, async () => {
       await client.restart();
       void vscode.window.showInformationMessage('Runnable language server restarted.');
-    }),
+    }, log),
   );
   vscode.workspace.textDocuments.forEach(consider);
   return client;

@@ -12,6 +12,7 @@ import { resolveInterpreter } from '../python/interpreter';
 import type { Services } from '../services';
 import { readSettings } from '../settings';
 import { pipelineCwd } from './pipelineLaunch';
+import { registerCommand } from '../commands/registerCommand';
 
 export const WALKTHROUGH_ID = 'runnable.firstContact';
 
@@ -157,11 +158,11 @@ export function registerPipelines(services: Services): void {
   const { context } = services;
   context.subscriptions.push(
     vscode.languages.registerCodeLensProvider([{ scheme: 'file', language: 'python' }, { scheme: 'file', language: 'yaml' }], new PipelineLensProvider()),
-    vscode.commands.registerCommand(Commands.runPipeline, (arg?: unknown, options?: unknown) => runPipeline(services, arg, options)),
-    vscode.commands.registerCommand(Commands.debugPipeline, (arg?: unknown, options?: unknown) => debugPipeline(services, arg, options)),
-    vscode.commands.registerCommand(Commands.createLaunchConfiguration, createLaunchConfiguration),
-    vscode.commands.registerCommand(Commands.selectInterpreter, selectInterpreter),
-    vscode.commands.registerCommand(Commands.getStarted, () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#${WALKTHROUGH_ID}`, false)),
+    registerCommand(Commands.runPipeline, (arg?: unknown, options?: unknown) => runPipeline(services, arg, options), services.log),
+    registerCommand(Commands.debugPipeline, (arg?: unknown, options?: unknown) => debugPipeline(services, arg, options), services.log),
+    registerCommand(Commands.createLaunchConfiguration, createLaunchConfiguration, services.log),
+    registerCommand(Commands.selectInterpreter, selectInterpreter, services.log),
+    registerCommand(Commands.getStarted, () => vscode.commands.executeCommand('workbench.action.openWalkthrough', `${context.extension.id}#${WALKTHROUGH_ID}`, false), services.log),
   );
   // Run and Debug's welcome (package.json viewsWelcome on `debug`) shows once the extension runs in this window.
   void vscode.commands.executeCommand('setContext', 'runnable.active', true);

@@ -12,6 +12,7 @@ import { applyEnteredCredentials, remoteDescriptors, s3StoreOf } from './remoteS
 import { startRemotePoll } from './remotePoll';
 import { setCredentialsCommand } from './setCredentialsCommand';
 import { errorMessage } from '../../core/text/errorMessage';
+import { registerCommand } from '../commands/registerCommand';
 
 export function registerRemote(services: Services): void {
   const { context } = services;
@@ -58,9 +59,9 @@ export function registerRemote(services: Services): void {
   };
 
   context.subscriptions.push(
-    vscode.commands.registerCommand(Commands.setCredentials, setCredentialsCommand(services, creds)),
-    vscode.commands.registerCommand(Commands.chooseAwsProfile, chooseProfileCommand(services)),
-    vscode.commands.registerCommand(Commands.pullRun, pullRunCommand(services)),
+    registerCommand(Commands.setCredentials, setCredentialsCommand(services, creds), services.log),
+    registerCommand(Commands.chooseAwsProfile, chooseProfileCommand(services), services.log),
+    registerCommand(Commands.pullRun, pullRunCommand(services), services.log),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('runnable.awsProfiles')) void apply();
     }),

@@ -8,6 +8,7 @@ import { DEBUG_TYPE } from '../debug/launchArgs';
 import { toRunRef, type Services } from '../services';
 import { REPLAY_REQUEST } from './replayAdapter';
 import { ReplayStops } from './replayStops';
+import { registerCommand } from '../commands/registerCommand';
 
 export function registerReplay(services: Services): ReplayStops {
   const { context, log, runs } = services;
@@ -71,8 +72,8 @@ export function registerReplay(services: Services): ReplayStops {
 
   context.subscriptions.push(
     stops,
-    vscode.commands.registerCommand(Commands.replayRun, replayRun),
-    vscode.commands.registerCommand(Commands.retryFromReplay, retryFromReplay),
+    registerCommand(Commands.replayRun, replayRun, log),
+    registerCommand(Commands.retryFromReplay, retryFromReplay, log),
   );
   return stops;
 }
