@@ -12,6 +12,7 @@ import { formatEnvAssignments, parseEnvAssignments } from '../../core/retry/envA
 import type { RetryOutcome, RetrySessions } from '../debug/retrySessions';
 import { retryTarget } from '../remote/remoteRetry';
 import { toRunRef, type RunRef, type Services } from '../services';
+import type { FailedRunPicker } from './failedRunPicker';
 import { Commands } from './ids';
 import { errorMessage } from '../../core/text/errorMessage';
 
@@ -23,7 +24,7 @@ export interface RetryCommandResult extends RetryOutcome {
   started: boolean;
 }
 
-export function registerRetryCommands(services: Services, preparation: RetryPreparation, sessions: RetrySessions): vscode.Disposable[] {
+export function registerRetryCommands(services: Services, preparation: RetryPreparation, sessions: RetrySessions, picker: FailedRunPicker): vscode.Disposable[] {
   const pick = async (arg: unknown, title: string): Promise<RunRef | undefined> =>
     toRunRef(arg) ?? (await services.runs.pickRun({ failedOnly: true, title }));
 
@@ -161,18 +162,12 @@ export function registerRetryCommands(services: Services, preparation: RetryPrep
     }
   };
 
-  const pickFailedRun = async (): Promise<string | undefined> => {
-    const ref = await services.runs.pickRun({ failedOnly: true, title: 'Pick the failed run to retry' });
-    if (ref) preparation.lastPicked = ref;
-    return ref?.runId;
-  };
-
   return [
     vscode.commands.registerCommand(Commands.retryLocally, retry(false, 'Retry a failed run locally')),
     vscode.commands.registerCommand(Commands.retryWithoutDebugging, retry(true, 'Retry a failed run without debugging')),
     vscode.commands.registerCommand(Commands.retryWith, retryWith),
     vscode.commands.registerCommand(Commands.retryRun, retry(false, 'Runnable: Retry Run')),
     vscode.commands.registerCommand(Commands.copyRetryCommand, copyRetryCommand),
-    vscode.commands.registerCommand(Commands.pickFailedRun, pickFailedRun),
+    vscode.commands.registerCommand(Commands.pickFailedRun, () => picker.pick()),
   ];
 }
