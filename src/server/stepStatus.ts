@@ -2,10 +2,9 @@
 // core (config discovery, stores, run rules). Read-only; a store that cannot be read is skipped with a log line.
 import { escapeMarkdown, inlineCode } from '../core/text/markdown';
 import * as path from 'node:path';
-import { discoverStores } from '../core/config/discover';
 import { lastAttempt } from '../core/runlog/rules';
 import type { Attempt, Run, Step } from '../core/runlog/model';
-import { openStore } from '../core/stores/openStore';
+import { StoreRegistry } from '../core/stores/storeRegistry';
 import { FailureCauses } from '../core/stores/failureCauses';
 import { formatRelative } from '../core/runlog/time';
 import { runDagShape } from './dagShape';
@@ -156,16 +155,30 @@ export interface StoreSettings { configFile: string | undefined; variables: Reco
 
 export function createStepStatusSource(roots: () => readonly string[], log: (m: string) => void, settings: StoreSettings = { configFile: undefined, variables: {} }): StepStatusSource {
   let cache: { at: number; runs: Array<{ run: Run; store: string; causes: FailureCauses }> } | undefined;
+  // Each root's stores, discovered and opened once (core/stores/storeRegistry.ts): a listing after the TTL re-reads
+  // runs through the same stores; a watched file changing (a config among them) discovers again.
+  let registries = new Map<string, Promise<{ registry: StoreRegistry; causes: Map<string, FailureCauses> }>>();
   const shapes = new WeakMap<Run, string | undefined>();
+
+  function registryOf(cwd: string): Promise<{ registry: StoreRegistry; causes: Map<string, FailureCauses> }> {
+    let r = registries.get(cwd);
+    if (!r) {
+      r = StoreRegistry.discover({ cwd, env: process.env, configFile: settings.configFile, variables: settings.variables }).then((registry) => ({ registry, causes: new Map() }));
+      r.catch(() => registries.delete(cwd));
+      registries.set(cwd, r);
+    }
+    return r;
+  }
 
   async function latestRuns(): Promise<Array<{ run: Run; store: string; causes: FailureCauses }>> {
     if (cache && Date.now() - cache.at < TTL_MS) return cache.runs;
     const runs: Array<{ run: Run; store: string; causes: FailureCauses }> = [];
     for (const cwd of roots()) {
-      const found = await discoverStores({ cwd, env: process.env, configFile: settings.configFile, variables: settings.variables });
-      for (const d of found.stores) {
-        const store = openStore(d);
-        const causes = new FailureCauses(store);
+      const { registry, causes: causesOf } = await registryOf(cwd);
+      for (const store of registry.stores()) {
+        const d = store.descriptor;
+        let causes = causesOf.get(d.id);
+        if (!causes) causesOf.set(d.id, (causes = new FailureCauses(store)));
         try {
           const summaries = (await store.listRuns()).filter((s) => !s.error).slice(0, RUNS_PER_STORE);
           for (const s of summaries) {
@@ -182,7 +195,7 @@ export function createStepStatusSource(roots: () => readonly string[], log: (m: 
   }
 
   return {
-    invalidate() { cache = undefined; },
+    invalidate() { cache = undefined; registries = new Map(); },
     async describe(step, yamlFile, dagShape) {
       const lines: string[] = [];
       for (const { run, store, causes } of await latestRuns()) {

@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { Attempt, Run, RunSummary } from '../core/runlog/model';
 import type { RunLogStore, StoreDescriptor } from '../core/stores/runLogStore';
+import type { StoreSource } from '../core/stores/storeRegistry';
 import type { Logger } from './logger';
 
 /** Identifies a run (and optionally one of its steps) across the features: tree nodes, commands, webviews. */
@@ -67,4 +68,14 @@ export function toRunRef(arg: unknown): RunRef | undefined {
   if (typeof a.storeId === 'string' && typeof a.runId === 'string') return a as RunRef;
   if (a.ref && typeof a.ref === 'object') return toRunRef(a.ref);
   return undefined;
+}
+
+/** The Runs view's stores as the store registry's finder sees them (core/stores/storeRegistry.ts): runs are read
+ * through the model, so its cache and the credentials the user entered apply. */
+export function storeSourceOf(runs: RunsService): StoreSource {
+  return {
+    descriptors: () => runs.descriptors(),
+    store: (storeId) => runs.store(storeId),
+    readRun: (storeId, runId) => runs.getRun({ storeId, runId }),
+  };
 }

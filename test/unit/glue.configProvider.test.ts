@@ -9,6 +9,8 @@ import { initialConfiguration, RetryConfigurationProvider } from '../../src/vsco
 import { SESSION_KEY } from '../../src/vscode/debug/launchArgs';
 import type { RetryPreparation } from '../../src/vscode/debug/retryPreparation';
 import type { StepPreparation } from '../../src/vscode/debug/stepPreparation';
+import { FailedRunPicker } from '../../src/vscode/commands/failedRunPicker';
+import type { RunsService } from '../../src/vscode/services';
 
 type Config = Record<string, unknown> & { type: string; request: string; name: string };
 const folder = { uri: Uri.file('/work/project'), name: 'project', index: 0 } as never;
@@ -74,5 +76,24 @@ describe('glue: debug configuration provider', () => {
     assert.equal(await provider.resolveDebugConfigurationWithSubstitutedVariables(folder, { type: 'runnable', request: 'launch', name: 'n', replay: true, runId: null }), undefined);
     const replay = { type: 'runnable', request: 'launch', name: 'n', replay: true, runId: 'r' };
     assert.equal(await provider.resolveDebugConfigurationWithSubstitutedVariables(folder, replay), replay);
+  });
+
+  it('phase two: a run id picked through ${command:runnable.pickFailedRun} gets the store it was picked from as storeId', async () => {
+    const calls: { config: Config }[] = [];
+    const retry = { toDebugpyLaunch: async (_f: unknown, config: Config) => { calls.push({ config }); return { type: 'debugpy' }; } };
+    const runs = { pickRun: async () => ({ storeId: 'chunked-fs:/work/project/prod-run-logs', runId: 'nightly-train-0412' }) };
+    const picker = new FailedRunPicker(runs as unknown as RunsService);
+    const provider = new RetryConfigurationProvider(retry as unknown as RetryPreparation, undefined, undefined, picker);
+    assert.equal(await picker.pick(), 'nightly-train-0412', 'the command variable is replaced by the run id');
+    await provider.resolveDebugConfigurationWithSubstitutedVariables(folder, { type: 'runnable', request: 'launch', name: 'n', runId: 'nightly-train-0412' });
+    assert.equal(calls.at(-1)!.config.storeId, 'chunked-fs:/work/project/prod-run-logs');
+    // A store the configuration names itself wins; a run id that was not picked names none.
+    await provider.resolveDebugConfigurationWithSubstitutedVariables(folder, { type: 'runnable', request: 'launch', name: 'n', runId: 'nightly-train-0412', storeId: 'mine' });
+    assert.equal(calls.at(-1)!.config.storeId, 'mine');
+    await provider.resolveDebugConfigurationWithSubstitutedVariables(folder, { type: 'runnable', request: 'launch', name: 'n', runId: 'prod-failure-001' });
+    assert.equal(calls.at(-1)!.config.storeId, undefined);
+    // A replay of a picked run names the store too.
+    const replay = await provider.resolveDebugConfigurationWithSubstitutedVariables(folder, { type: 'runnable', request: 'launch', name: 'n', replay: true, runId: 'nightly-train-0412' });
+    assert.equal(replay?.storeId, 'chunked-fs:/work/project/prod-run-logs');
   });
 });

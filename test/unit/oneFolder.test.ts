@@ -57,7 +57,7 @@ describe('one folder, every layout: mixed-configs', () => {
         const raw = await store.getRawRunLog(id);
         assert.equal(raw.run_id, id);
       }
-      await assert.rejects(store.getRun('mixed-nope-0001'), /^RunLogError: No run "mixed-nope-0001".*mixed-nope-0001\.json.*mixed-nope-0001\/RunLog\.json/);
+      await assert.rejects(store.getRun('mixed-nope-0001'), /^RunNotFoundError: No run "mixed-nope-0001".*mixed-nope-0001\.json.*mixed-nope-0001\/RunLog\.json/);
       assert.deepEqual(snapshot(path.join(MIXED, '.run_log_store')), before, 'browsing never writes to a store');
     });
   }

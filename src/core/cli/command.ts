@@ -2,9 +2,8 @@
 // options (--cwd --config --var --json), and opening the workspace's stores as runnable resolves them.
 import * as path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
-import { discoverStores } from '../config/discover';
 import { MessageStore } from '../stores/messageStore';
-import { openStore } from '../stores/openStore';
+import { StoreRegistry } from '../stores/storeRegistry';
 import type { RunLogStore } from '../stores/runLogStore';
 import type { FileStatter } from '../stores/statWorker';
 
@@ -85,7 +84,8 @@ export interface WorkspaceStores {
  * RUNNABLE_CONFIGURATION_FILE or runnable-config.yaml) is bad input: CliError.
  */
 export async function openWorkspaceStores(options: CommonOptions, io: CliIo): Promise<WorkspaceStores> {
-  const discovery = await discoverStores({ cwd: options.cwd, configFile: options.config, env: io.env, variables: options.vars });
+  const registry = await StoreRegistry.discover({ cwd: options.cwd, configFile: options.config, env: io.env, variables: options.vars }, { statter: io.statter });
+  const discovery = registry.discovery;
   const primary = discovery.primaryConfig;
   const warnings: string[] = [];
   const stores: RunLogStore[] = [];
@@ -97,7 +97,7 @@ export async function openWorkspaceStores(options: CommonOptions, io: CliIo): Pr
       warnings.push(d.problem);
       continue;
     }
-    const store = openStore(d, { statter: io.statter });
+    const store = registry.store(d.id)!;
     if (store instanceof MessageStore) {
       warnings.push(store.message);
       continue;

@@ -2,41 +2,34 @@
 import type { Run, Step } from '../runlog/model';
 import { firstFailedTask, nextRetryIndicator } from '../runlog/rules';
 import type { RunLogStore } from '../stores/runLogStore';
-import { RunLogError } from '../stores/runLogStore';
+import { RunNotFoundError } from '../stores/runLogStore';
+import { findRunIn, RunReadError, sourceOf, storeName } from '../stores/storeRegistry';
 import { checkRunId } from '../stores/localFiles';
 import { CliError, type CliCommand, commonOptions, openWorkspaceStores } from './command';
 import { formatDuration, shortTime } from './format';
 import { showJson } from './runJson';
-import { errorMessage } from '../text/errorMessage';
 
-/** The run from the first store (primary config first) that has it. */
+/** The run from the first store (primary config first) that has it: the store registry's finder, its failures as CliErrors. */
 export async function findRun(stores: RunLogStore[], runId: string): Promise<{ run: Run; store: RunLogStore }> {
   try {
     checkRunId(runId);
   } catch (e) {
     throw new CliError((e as Error).message);
   }
-  const misses: string[] = [];
-  const failures: string[] = [];
-  for (const store of stores) {
-    try {
-      return { run: await store.getRun(runId), store };
-    } catch (e) {
-      // "No run" means: try the next store. Any other error (a store that cannot be reached, a run file that cannot
-      // be read) is kept and said only when no other store has the run: one unreachable remote store must not
-      // hide a run that is plainly in a local folder.
-      if (e instanceof RunLogError && /^No run "/.test(e.message)) misses.push(`${store.descriptor.label} (${store.descriptor.location})`);
-      else failures.push(errorMessage(e));
-    }
+  try {
+    const { run, store } = await findRunIn(sourceOf(stores), runId);
+    return { run, store };
+  } catch (e) {
+    // A store that cannot be reached, a run file that cannot be read: said only when no other store has the run
+    // (one unreachable remote store must not hide a run that is plainly in a local folder).
+    if (e instanceof RunReadError) throw new CliError(e.message);
+    if (!(e instanceof RunNotFoundError)) throw e;
+    throw new CliError(
+      e.stores.length
+        ? `No run "${runId}" in ${e.stores.map(storeName).join(', ')}: check the run id (runnable-runs list shows the runs) or pass --cwd/--config.`
+        : 'No run log store found: add runnable-config.yaml or pass --config.',
+    );
   }
-  if (failures.length) {
-    throw new CliError(`${failures.join(' ')}${misses.length ? ` (No run "${runId}" in ${misses.join(', ')}.)` : ''}`);
-  }
-  throw new CliError(
-    misses.length
-      ? `No run "${runId}" in ${misses.join(', ')}: check the run id (runnable-runs list shows the runs) or pass --cwd/--config.`
-      : 'No run log store found: add runnable-config.yaml or pass --config.',
-  );
 }
 
 function mark(status: string): string {

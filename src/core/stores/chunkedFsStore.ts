@@ -14,7 +14,7 @@ import { checkRealInside, checkRunId, errnoReason, inside, outsideMessage, readR
 import { fileIdentity, RunCache } from './runCache';
 import { refineCompositeStart } from './compositeStart';
 import type { HeadRefiner, MissingMessage } from './runFileSummaries';
-import { RunLogError, type RunReader, type StoreDescriptor } from './runLogStore';
+import { RunLogError, RunNotFoundError, type RunReader, type StoreDescriptor } from './runLogStore';
 
 export const RUN_LOG_FILE = 'RunLog.json';
 export const BRANCH_LOG_PREFIX = 'BranchLog-';
@@ -106,7 +106,7 @@ export class ChunkedFsRunLogStore implements RunReader {
           /* no such run */
         }
         if (dirExists) throw new RunLogError(`Run folder ${dir} has no ${RUN_LOG_FILE}: runnable writes it first, so the run was interrupted or copied incompletely.`, dir);
-        throw new RunLogError(`No run "${runId}" in ${this.descriptor.label} (${dir} does not exist): check the run id, \`runnable-runs list\` shows the runs.`, dir);
+        throw new RunNotFoundError(`No run "${runId}" in ${this.descriptor.label} (${dir} does not exist): check the run id, \`runnable-runs list\` shows the runs.`, runId, [this.descriptor], dir);
       }
       throw new RunLogError(`Cannot read ${file}: ${errnoReason(e)}.`, file);
     }

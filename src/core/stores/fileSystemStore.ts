@@ -8,7 +8,7 @@ import { decodeJsonText, parseRunLogText, parseRunLogValue } from '../runlog/par
 import { FileCatalog } from './fileCatalog';
 import { checkRealInside, checkRunId, errnoReason, readText, stat } from './localFiles';
 import { fileIdentity, RunCache } from './runCache';
-import { RunLogError, type RunReader, type StoreDescriptor } from './runLogStore';
+import { RunLogError, RunNotFoundError, type RunReader, type StoreDescriptor } from './runLogStore';
 
 // Full runs are big (a 1,000-iteration map is megabytes): keep only the few the user is looking at.
 const MAX_CACHED_RUNS = 16;
@@ -61,7 +61,7 @@ export class FileSystemRunLogStore implements RunReader {
       st = await stat(file);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new RunLogError(`No run "${runId}" in ${this.descriptor.label} (${file} does not exist): check the run id, \`runnable-runs list\` shows the runs.`, file);
+        throw new RunNotFoundError(`No run "${runId}" in ${this.descriptor.label} (${file} does not exist): check the run id, \`runnable-runs list\` shows the runs.`, runId, [this.descriptor], file);
       }
       throw new RunLogError(`Cannot read ${file}: ${errnoReason(e)}.`, file);
     }

@@ -13,7 +13,7 @@ import { FileSystemRunLogStore } from './fileSystemStore';
 import { checkRunId, stat } from './localFiles';
 import { errorSummary, linkOutside, type MissingMessage, readLogFolder, realFolder, SummaryCache, summariseRunFiles } from './runFileSummaries';
 import { type FileStatter, inlineStatter } from './statWorker';
-import { RunLogError, type RunLogStore, type RunReader, type StoreDescriptor } from './runLogStore';
+import { RunLogError, RunNotFoundError, type RunLogStore, type RunReader, type StoreDescriptor } from './runLogStore';
 
 const JSON_SUFFIX = '.json';
 
@@ -148,8 +148,10 @@ export class LocalFolderRunLogStore implements RunLogStore {
     const flat = await present(path.join(this.descriptor.location, runId + JSON_SUFFIX));
     const folder = await present(path.join(this.descriptor.location, runId), true);
     if (!flat && !folder) {
-      throw new RunLogError(
+      throw new RunNotFoundError(
         `No run "${runId}" in ${this.descriptor.label} (neither ${this.runPath(runId, 'file-system')} nor ${this.runPath(runId, 'chunked-fs')} exists): check the run id, \`runnable-runs list\` shows the runs.`,
+        runId,
+        [this.descriptor],
         this.runPath(runId, this.preferred),
       );
     }

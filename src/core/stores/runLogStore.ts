@@ -57,7 +57,8 @@ export interface RunLogStore {
   readonly descriptor: StoreDescriptor;
   /** Newest first. A run that cannot be read is returned with `error` set, never thrown. */
   listRuns(signal?: AbortSignal): Promise<RunSummary[]>;
-  /** Full, normalised run (branch logs merged). Throws RunLogError with a clear message. */
+  /** Full, normalised run (branch logs merged). Throws RunNotFoundError when the store has no such run, else
+   * RunLogError with a clear message. */
   getRun(runId: string, signal?: AbortSignal): Promise<Run>;
   /** The whole run log as runnable would return it with full=True (branch logs merged), for "Open Run Log". */
   getRawRunLog(runId: string, signal?: AbortSignal): Promise<Record<string, unknown>>;
@@ -72,5 +73,16 @@ export class RunLogError extends Error {
   constructor(message: string, readonly file?: string) {
     super(message);
     this.name = 'RunLogError';
+  }
+}
+
+/**
+ * The store has no run of this id: callers looking through several stores try the next one on this class (never on
+ * the wording of the message). `stores`: where it was looked for (the one store, or every store a registry searched).
+ */
+export class RunNotFoundError extends RunLogError {
+  constructor(message: string, readonly runId: string, readonly stores: readonly StoreDescriptor[], file?: string) {
+    super(message, file);
+    this.name = 'RunNotFoundError';
   }
 }

@@ -4,12 +4,12 @@
 // untouched), removed when the session ends. git runs only in a trusted workspace.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { discoverStores } from '../../core/config/discover';
 import { addWorktree, fileAtCommit, removeWorktree, type Worktree } from '../../core/git/git';
 import { generatedConfigText } from '../../core/retry/retryConfig';
 import { stepCodeDrift, type StepDrift } from '../../core/retry/stepDrift';
 import type { Run } from '../../core/runlog/model';
-import { openStore } from '../../core/stores/openStore';
+import type { StoreDescriptor } from '../../core/stores/runLogStore';
+import { StoreRegistry } from '../../core/stores/storeRegistry';
 import { promises as fs } from 'node:fs';
 import { folderOfStore, startRunnableSession } from '../debug/startSession';
 import type { RetryOutcome, RetrySessions } from '../debug/retrySessions';
@@ -44,19 +44,19 @@ const UNTRUSTED = 'Comparing with the run\'s commit runs git, which reads the re
 
 export function registerCodeAtRunCommands(services: Services, sessions: RetrySessions): vscode.Disposable[] {
   /** The run, the workspace folder its code is in, and the store reading it (the Runs view's, or the one `where.configFile` names). */
-  const locate = async (ref: RunRef, where: Where): Promise<{ run: Run; cwd: string; storeLocation?: string } | { error: string }> => {
+  const locate = async (ref: RunRef, where: Where): Promise<{ run: Run; cwd: string; store?: StoreDescriptor } | { error: string }> => {
     const store = services.runs.store(ref.storeId);
     const cwd = where.cwd ?? folderOfStore(store)?.uri.fsPath ?? (store ? path.dirname(store.descriptor.configFiles[0] ?? store.descriptor.location) : undefined);
     if (!cwd) return { error: 'Open the workspace folder of the run first.' };
     try {
       if (where.configFile) {
         const file = path.resolve(cwd, where.configFile);
-        const found = await discoverStores({ cwd, configFile: file, env: { ...process.env, ...(where.env ?? {}) }, globs: [] });
-        const d = found.stores.find((s) => s.configFiles.includes(file));
-        if (!d) return { error: `${file} names no run log store.` };
-        return { run: await openStore(d).getRun(ref.runId), cwd };
+        const registry = await StoreRegistry.discover({ cwd, configFile: file, env: { ...process.env, ...(where.env ?? {}) }, globs: [] });
+        if (!registry.discovery.stores.some((s) => s.configFiles.includes(file))) return { error: `${file} names no run log store.` };
+        const found = await registry.findRun(ref.runId, { configFile: file });
+        return { run: found.run, cwd, store: found.store.descriptor };
       }
-      return { run: await services.runs.getRun(ref), cwd };
+      return { run: await services.runs.getRun(ref), cwd, store: store?.descriptor };
     } catch (e) {
       return { error: `Run ${ref.runId} could not be read: ${errorMessage(e)}` };
     }
@@ -121,9 +121,7 @@ export function registerCodeAtRunCommands(services: Services, sessions: RetrySes
     if ('error' in drift) return fail(`Cannot retry ${ref.runId} at its recorded commit: ${drift.error}`);
     if (drift.kind === 'missing') return fail(`Cannot retry ${ref.runId} at its recorded commit: ${drift.text}`);
     // The store the run is in, written as absolute folders into a config the retry in the worktree uses.
-    const descriptor = where.configFile
-      ? (await discoverStores({ cwd: found.cwd, configFile: path.resolve(found.cwd, where.configFile), env: { ...process.env, ...(where.env ?? {}) }, globs: [] })).stores.find((s) => s.configFiles.includes(path.resolve(found.cwd, where.configFile!)))
-      : services.runs.store(ref.storeId)?.descriptor;
+    const descriptor = found.store;
     if (!descriptor) return fail(`The store of ${ref.runId} was not found.`);
     if (descriptor.type !== 'file-system' && descriptor.type !== 'chunked-fs') return fail(`Retry at the Recorded Commit works on local stores (file-system, chunked-fs); ${ref.runId} is in a ${descriptor.type} store: pull it to the sandbox and retry it there.`);
     let worktree: Worktree;

@@ -12,6 +12,7 @@ import { formatEnvAssignments, parseEnvAssignments } from '../../core/retry/envA
 import type { RetryOutcome, RetrySessions } from '../debug/retrySessions';
 import { retryTarget } from '../remote/remoteRetry';
 import { toRunRef, type RunRef, type Services } from '../services';
+import type { FailedRunPicker } from './failedRunPicker';
 import { Commands } from './ids';
 import { errorMessage } from '../../core/text/errorMessage';
 import { registerCommand } from './registerCommand';
@@ -24,7 +25,7 @@ export interface RetryCommandResult extends RetryOutcome {
   started: boolean;
 }
 
-export function registerRetryCommands(services: Services, preparation: RetryPreparation, sessions: RetrySessions): vscode.Disposable[] {
+export function registerRetryCommands(services: Services, preparation: RetryPreparation, sessions: RetrySessions, picker: FailedRunPicker): vscode.Disposable[] {
   const pick = async (arg: unknown, title: string): Promise<RunRef | undefined> =>
     toRunRef(arg) ?? (await services.runs.pickRun({ failedOnly: true, title }));
 
@@ -162,18 +163,12 @@ export function registerRetryCommands(services: Services, preparation: RetryPrep
     }
   };
 
-  const pickFailedRun = async (): Promise<string | undefined> => {
-    const ref = await services.runs.pickRun({ failedOnly: true, title: 'Pick the failed run to retry' });
-    if (ref) preparation.lastPicked = ref;
-    return ref?.runId;
-  };
-
   return [
     registerCommand(Commands.retryLocally, retry(false, 'Retry a failed run locally'), services.log),
     registerCommand(Commands.retryWithoutDebugging, retry(true, 'Retry a failed run without debugging'), services.log),
     registerCommand(Commands.retryWith, retryWith, services.log),
     registerCommand(Commands.retryRun, retry(false, 'Runnable: Retry Run'), services.log),
     registerCommand(Commands.copyRetryCommand, copyRetryCommand, services.log),
-    registerCommand(Commands.pickFailedRun, pickFailedRun, services.log),
+    registerCommand(Commands.pickFailedRun, () => picker.pick(), services.log),
   ];
 }

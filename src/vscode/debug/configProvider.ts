@@ -1,6 +1,7 @@
 // The `runnable` debug type's DebugConfigurationProvider, resolved in two phases like vscode-python-debugger:
 // defaults first (before `${...}` substitution), then the retry plan and the debugpy launch.
 import * as vscode from 'vscode';
+import type { FailedRunPicker } from '../commands/failedRunPicker';
 import { Commands } from '../commands/ids';
 import { DEBUG_TYPE, SESSION_KEY } from './launchArgs';
 import type { RetryPreparation } from './retryPreparation';
@@ -16,7 +17,12 @@ export const initialConfiguration: vscode.DebugConfiguration = {
 };
 
 export class RetryConfigurationProvider implements vscode.DebugConfigurationProvider {
-  constructor(private readonly preparation: RetryPreparation, private readonly steps?: StepPreparation, private readonly pipelines?: PipelineLaunch) {}
+  constructor(
+    private readonly preparation: RetryPreparation,
+    private readonly steps?: StepPreparation,
+    private readonly pipelines?: PipelineLaunch,
+    private readonly picker?: FailedRunPicker,
+  ) {}
 
   // No provideDebugConfigurations here: "create a launch.json file" writes package.json's initialConfigurations and
   // what an Initial provider returns, so providing the same configuration again wrote it twice. The Run and Debug
@@ -53,9 +59,12 @@ export class RetryConfigurationProvider implements vscode.DebugConfigurationProv
   ): Promise<vscode.DebugConfiguration | undefined> {
     if (config.request === 'attach' || config.subProcessId !== undefined) return config;
     if (config.pipelineFile !== undefined && this.pipelines) return this.pipelines.toDebugpyLaunch(folder, config);
-    if (config.replay === true) return config.runId === undefined || config.runId === null ? undefined : config;
     // A cancelled `${command:runnable.pickFailedRun}` leaves no run id: stop quietly.
     if (config.runId === undefined || config.runId === null) return undefined;
+    // A run id picked through `${command:runnable.pickFailedRun}` came from one store: the configuration names it.
+    const picked = config.storeId === undefined && typeof config.runId === 'string' ? this.picker?.storeOf(config.runId) : undefined;
+    if (picked) config = { ...config, storeId: picked };
+    if (config.replay === true) return config;
     if (typeof config[SESSION_KEY] !== 'string') config = { ...config };
     // `step`: Debug Step with Recorded Inputs (one function, the attempt's inputs), not a retry of the run.
     if (config.step !== undefined && this.steps) return this.steps.toDebugpyLaunch(folder, config);

@@ -1,6 +1,7 @@
 // The retry feature: the `runnable` debug type (configuration provider, debugpy adapter, banner tracker),
 // the session bookkeeping (our breakpoints) and the retry commands.
 import * as vscode from 'vscode';
+import { FailedRunPicker } from '../commands/failedRunPicker';
 import { registerRetryCommands } from '../commands/retryCommands';
 import { EnvironmentChecker } from '../python/environmentCheck';
 import { readPythonPathSetting } from '../python/interpreter';
@@ -26,14 +27,15 @@ export function registerRetry(services: Services): void {
   const preparation = new RetryPreparation(services, checker, sessions);
   const steps = new StepPreparation(services, checker, sessions, preparation);
   const pipelines = new PipelineLaunch(services, checker);
+  const picker = new FailedRunPicker(services.runs);
   context.subscriptions.push(
     sessions,
-    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new RetryConfigurationProvider(preparation, steps, pipelines)),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new RetryConfigurationProvider(preparation, steps, pipelines, picker)),
     // Listed in Run and Debug's dropdown without a launch.json; only provides, so resolution runs once.
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, { provideDebugConfigurations: () => [{ ...initialConfiguration }] }, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new DebugpyAdapterFactory(() => readPythonPathSetting(undefined) ?? 'python3', () => replayAdapterDescriptor(services))),
     vscode.debug.registerDebugAdapterTrackerFactory(DEBUG_TYPE, new BannerTrackerFactory(sessions)),
-    ...registerRetryCommands(services, preparation, sessions),
+    ...registerRetryCommands(services, preparation, sessions, picker),
     ...registerStepCommands(services, sessions),
     ...registerCodeAtRunCommands(services, sessions),
     ...registerEditInputsCommands(services),

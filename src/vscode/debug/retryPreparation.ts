@@ -9,10 +9,12 @@ import { ProbeCache } from '../../core/retry/probeCache';
 import { attemptHistory } from '../../core/retry/history';
 import { firstFailedTask } from '../../core/runlog/rules';
 import type { RetryPlan } from '../../core/retry/types';
-import { configForLayout, type RunLogStore } from '../../core/stores/runLogStore';
+import type { RunLogStore } from '../../core/stores/runLogStore';
+import { findRunIn, type FoundRun } from '../../core/stores/storeRegistry';
+import { errorMessage } from '../../core/text/errorMessage';
 import { discoverStores } from '../../core/config/discover';
 import { openStore } from '../../core/stores/openStore';
-import type { RunRef, Services } from '../services';
+import { storeSourceOf, type Services } from '../services';
 import type { EnvironmentChecker } from '../python/environmentCheck';
 import { resolveInterpreter, type Interpreter } from '../python/interpreter';
 import { readSettings } from '../settings';
@@ -49,20 +51,7 @@ export interface PlannedRetry {
   failure: Promise<OriginalFailure>;
 }
 
-/**
- * The config a retry of the run hands runnable: one of the run's own layout (a folder named by file-system and
- * chunked-fs configs is one root; runnable finds a run only through a config of its layout, RunSummary.layout).
- */
-/** A config of the run's layout that reads it (the planner reads the run through it; the retry's own config is chosen later). */
-async function readerConfigOf(services: Services, store: RunLogStore, runId: string): Promise<string | undefined> {
-  const run = await services.runs.getRun({ storeId: store.descriptor.id, runId }).catch(() => undefined);
-  const reader = configForLayout(store.descriptor, run?.layout);
-  return reader ? reader.configFile : store.descriptor.configFiles[0];
-}
-
 export class RetryPreparation {
-  /** The run last chosen through `${command:runnable.pickFailedRun}`: tells which store a bare runId came from. */
-  lastPicked: RunRef | undefined;
   /** Probe answers (function location + current dag) reused while the interpreter and source files are unchanged. */
   private readonly probes = new ProbeCache();
 
@@ -81,33 +70,35 @@ export class RetryPreparation {
 
   /** Which store holds the run, which config reads it, and where runnable should run. */
   async locate(args: RunnableLaunchArgs, folder: vscode.WorkspaceFolder | undefined): Promise<Located> {
-    const given = args as RunnableLaunchArgs & { storeId?: string };
     const baseDir = args.cwd ?? folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
     const configFile = args.configFile ? path.resolve(baseDir, args.configFile) : undefined;
-    let store: RunLogStore | undefined;
-    const storeId = given.storeId ?? (this.lastPicked?.runId === args.runId ? this.lastPicked.storeId : undefined);
-    if (storeId) store = this.services.runs.store(storeId);
-    if (!store) {
-      const descriptors = await this.services.runs.descriptors();
-      const byConfig = configFile ? descriptors.find((d) => d.configFiles.includes(configFile)) : undefined;
-      if (byConfig) store = this.services.runs.store(byConfig.id);
-      for (const d of byConfig ? [] : descriptors) {
-        try {
-          if ((await this.services.runs.listRuns(d.id)).some((r) => r.runId === args.runId)) {
-            store = this.services.runs.store(d.id);
-            break;
-          }
-        } catch {
-          // A store that cannot be listed just does not hold the run.
-        }
-      }
-    }
-    const chosenConfig = configFile ?? (store ? await readerConfigOf(this.services, store, args.runId) : undefined);
+    const found = await this.find(args.runId, args.storeId, configFile);
+    const store = found?.store;
+    // A config of the run's layout that reads it (the planner reads the run through it; the retry's own config is chosen later).
+    const chosenConfig = configFile ?? (found ? (found.config ? found.config.configFile : found.store.descriptor.configFiles[0]) : undefined);
     // runnable resolves a config's relative paths from its working directory: the workspace folder holding the config.
     const anchor = chosenConfig ?? store?.descriptor.location;
     const anchorFolder = anchor ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(anchor)) : undefined;
     const cwd = args.cwd ? path.resolve(baseDir, args.cwd) : (anchorFolder?.uri.fsPath ?? folder?.uri.fsPath ?? (chosenConfig ? path.dirname(chosenConfig) : baseDir));
     return { store, configFile: chosenConfig, explicitConfig: configFile, cwd };
+  }
+
+  /**
+   * The run among the Runs view's stores (core/stores/storeRegistry.ts): in the launch's store, else in the stores of
+   * its config, else in any. Undefined when no store has it or it cannot be read: the plan then says why.
+   */
+  private async find(runId: string, storeId: string | undefined, configFile: string | undefined): Promise<FoundRun | undefined> {
+    const source = storeSourceOf(this.services.runs);
+    const descriptors = await source.descriptors();
+    const scope = storeId && descriptors.some((d) => d.id === storeId)
+      ? { storeId }
+      : configFile && descriptors.some((d) => d.configFiles.includes(configFile)) ? { configFile } : {};
+    try {
+      return await findRunIn(source, runId, scope);
+    } catch (e) {
+      this.services.log.debug(`Retry of ${runId}: ${errorMessage(e)}`);
+      return undefined;
+    }
   }
 
   async userEnv(args: RunnableLaunchArgs, cwd: string): Promise<PlannedRetry['userEnv']> {

@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import { samePipeline } from '../../core/details/compare';
 import type { Run, RunSummary } from '../../core/runlog/model';
-import { toRunRef, type RunRef, type Services } from '../services';
+import { findRunIn } from '../../core/stores/storeRegistry';
+import { storeSourceOf, toRunRef, type RunRef, type Services } from '../services';
 import { errorMessage } from '../../core/text/errorMessage';
 
 /** The debug type of Retry locally (a debugpy launch underneath) and of Replay (the inline replay adapter). */
@@ -12,8 +13,8 @@ const OUR_DEBUG_TYPE = 'runnable';
 /**
  * The run of the active `runnable` debug session: a Retry locally (its configuration keeps `runId`, and `storeId`
  * when started from the Runs view) or a Replay (`runId` + `storeId`). A debugpy child session carries its parent's
- * configuration, so the root session is asked. A launch.json retry names no store: the first store listing the
- * run (the one of its `configFile` first) is taken, as the retry itself does.
+ * configuration, so the root session is asked. A launch.json retry names no store: the first store holding the
+ * run (the one of its `configFile` first) is taken, as the retry itself does (core/stores/storeRegistry.ts).
  */
 export async function debugSessionRun(services: Services, session = vscode.debug.activeDebugSession): Promise<RunRef | undefined> {
   let s = session;
@@ -24,12 +25,14 @@ export async function debugSessionRun(services: Services, session = vscode.debug
   if (typeof c.storeId === 'string') return { storeId: c.storeId, runId: c.runId };
   const configFile = typeof c.configFile === 'string' ? c.configFile : undefined;
   const named = (d: { configFiles: string[] }): boolean => !!configFile && d.configFiles.some((f) => f === configFile || f.endsWith(`/${configFile}`));
-  const descriptors = await services.runs.descriptors();
-  for (const d of [...descriptors.filter(named), ...descriptors.filter((x) => !named(x))]) {
-    const runs = await services.runs.listRuns(d.id).catch(() => [] as RunSummary[]);
-    if (runs.some((r) => r.runId === c.runId && !r.error)) return { storeId: d.id, runId: c.runId };
+  const source = storeSourceOf(services.runs);
+  const descriptors = await source.descriptors();
+  try {
+    const { store } = await findRunIn({ ...source, descriptors: async () => [...descriptors.filter(named), ...descriptors.filter((x) => !named(x))] }, c.runId);
+    return { storeId: store.descriptor.id, runId: c.runId };
+  } catch {
+    return undefined;
   }
-  return undefined;
 }
 
 /** The run to open, and whether it is the one a debug session of ours is on (the tab then opens beside the source). */

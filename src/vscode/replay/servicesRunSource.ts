@@ -3,8 +3,9 @@
 import * as path from 'node:path';
 import type { LoadedRun, ReplayLaunchArgs, ReplayRunSource } from '../../replay/replaySession';
 import { WorkspaceRunSource } from '../../replay/workspaceRunSource';
-import type { RunsService } from '../services';
-import { errorMessage } from '../../core/text/errorMessage';
+import { RunNotFoundError } from '../../core/stores/runLogStore';
+import { findRunIn, RunReadError } from '../../core/stores/storeRegistry';
+import { storeSourceOf, type RunsService } from '../services';
 
 export class ServicesRunSource implements ReplayRunSource {
   constructor(private readonly runs: RunsService) {}
@@ -13,7 +14,7 @@ export class ServicesRunSource implements ReplayRunSource {
     const configFile = args.configFile ? path.resolve(args.cwd, args.configFile) : undefined;
     if (args.storeId) {
       const store = this.runs.store(args.storeId);
-      if (store) return { run: await this.runs.getRun({ storeId: args.storeId, runId: args.runId }), store, storeId: args.storeId };
+      if (store) return { run: (await findRunIn(storeSourceOf(this.runs), args.runId, { storeId: args.storeId })).run, store, storeId: args.storeId };
       if (!configFile) return { error: `The run log store of this replay (${args.storeId}) is not among the workspace's stores any more. Refresh the Runs view and replay the run from there.` };
     }
     const all = (await this.runs.descriptors()).filter((d) => !d.problem);
@@ -22,20 +23,14 @@ export class ServicesRunSource implements ReplayRunSource {
       // does, from the config itself and the environment (the settings' `runnable.variables` do not apply there).
       return new WorkspaceRunSource(process.env).load({ ...args, configFile });
     }
-    const descriptors = all.filter((d) => !configFile || d.configFiles.includes(configFile));
-    const errors: string[] = [];
-    for (const d of descriptors) {
-      const store = this.runs.store(d.id);
-      if (!store) continue;
-      try {
-        return { run: await store.getRun(args.runId), store, storeId: d.id };
-      } catch (e) {
-        const msg = errorMessage(e);
-        if (!/^No run "/.test(msg)) errors.push(msg);
-      }
+    try {
+      const { run, store } = await findRunIn(storeSourceOf(this.runs), args.runId, { configFile });
+      return { run, store, storeId: store.descriptor.id };
+    } catch (e) {
+      if (e instanceof RunReadError) return { error: `The run log of ${args.runId} cannot be read: ${e.failures.join(' ')}` };
+      if (!(e instanceof RunNotFoundError)) throw e;
+      const where = e.stores.map((d) => d.label).join('; ') || 'no usable run log store';
+      return { error: `Run ${args.runId} is not in any run log store of this workspace (looked in: ${where}). Check "runId", or set "configFile" to the config whose store holds it.` };
     }
-    if (errors.length) return { error: `The run log of ${args.runId} cannot be read: ${errors.join(' ')}` };
-    const where = descriptors.map((d) => d.label).join('; ') || 'no usable run log store';
-    return { error: `Run ${args.runId} is not in any run log store of this workspace (looked in: ${where}). Check "runId", or set "configFile" to the config whose store holds it.` };
   }
 }

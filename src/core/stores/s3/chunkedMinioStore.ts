@@ -26,7 +26,7 @@ export class ChunkedMinioRunLogStore extends S3RunLogStore {
   protected async readRun(runId: string, signal?: AbortSignal): Promise<{ run: Run; raw: Record<string, unknown>; etag: string }> {
     const key = this.mainKey(runId);
     const [obj, { objects }] = await Promise.all([
-      this.access.get(key, signal),
+      this.getMain(runId, signal),
       this.access.list(`${this.prefix}${runId}/${BRANCH_LOG_PREFIX}`, { signal }),
     ]);
     const raw = parseRunLogText(obj.body.toString('utf8'), this.source(key));

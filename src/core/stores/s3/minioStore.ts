@@ -16,7 +16,7 @@ export class MinioRunLogStore extends S3RunLogStore {
 
   protected async readRun(runId: string, signal?: AbortSignal): Promise<{ run: Run; raw: Record<string, unknown>; etag: string }> {
     const key = this.mainKey(runId);
-    const obj = await this.access.get(key, signal);
+    const obj = await this.getMain(runId, signal);
     // parseRunLogText decodes the outer JSON string and then the run log inside it.
     const raw = parseRunLogText(obj.body.toString('utf8'), this.source(key));
     return { run: normaliseRun(raw, [], this.source(key)), raw: raw as Record<string, unknown>, etag: obj.etag };

@@ -2,7 +2,7 @@
 // each run log (cached by ETag), run detail on demand, the minio catalog, and a cheap change check for polling.
 import type { Run, RunSummary } from '../../runlog/model';
 import { summaryFromHead, summaryFromRun } from '../../runlog/summary';
-import type { RunLogStore, StoreDescriptor } from '../runLogStore';
+import { RunNotFoundError, type RunLogStore, type StoreDescriptor } from '../runLogStore';
 import type { ResolvedCredentials, S3Credentials } from './credentials';
 import { sharedChainRunner } from './credentialChain';
 import { mapLimit } from './mapLimit';
@@ -138,6 +138,17 @@ export abstract class S3RunLogStore implements RunLogStore {
   /** Sorts one listed object into its run; returns false for keys that are not part of a run log. */
   protected abstract classify(runId: string, file: string): 'main' | 'branch' | undefined;
   abstract mainKey(runId: string): string;
+
+  /** GETs the run log object of `runId`; no such object is the port's typed not-found (RunNotFoundError). */
+  protected async getMain(runId: string, signal?: AbortSignal): ReturnType<S3Access['get']> {
+    const key = this.mainKey(runId);
+    try {
+      return await this.access.get(key, signal);
+    } catch (e) {
+      if (classifyS3Error(e).kind !== 'no-such-key') throw e;
+      throw new RunNotFoundError(`No run "${runId}" in ${this.descriptor.label}: ${(e as Error).message}`, runId, [this.descriptor], this.source(key));
+    }
+  }
   protected abstract readRun(runId: string, signal?: AbortSignal): Promise<{ run: Run; raw: Record<string, unknown>; etag: string }>;
 
   /**
