@@ -12,6 +12,7 @@ import { attemptScopes, branchScopes, runScopes, stepScopes, type Scope, type Va
 import type { Run } from '../core/runlog/model';
 import type { RunLogStore } from '../core/stores/runLogStore';
 import { LOOP_PLACEHOLDER, MAP_PLACEHOLDER, pickLogForAttempt } from '../core/runlog/stepLog';
+import { errorMessage } from '../core/text/errorMessage';
 
 /** Mirrors `contributes.debuggers[runnable].configurationAttributes.replay`. */
 export interface ReplayLaunchArgs extends DebugProtocol.LaunchRequestArguments {
@@ -94,7 +95,7 @@ export class ReplaySession extends DebugSession {
     try {
       loaded = await this.runSource.load(args);
     } catch (e) {
-      loaded = { error: e instanceof Error ? e.message : String(e) };
+      loaded = { error: errorMessage(e) };
     }
     if ('error' in loaded) {
       this.sendErrorResponse(response, 2, loaded.error);

@@ -15,6 +15,7 @@ import { PythonLookup } from '../core/yaml/pythonLookup';
 import { yamlDagShape } from './dagShape';
 import { stepPathOf } from './stepPath';
 import { createStepStatusSource, type StepStatusSource } from './stepStatus';
+import { errorMessage } from '../core/text/errorMessage';
 
 interface ServerSettings { yamlGlobs: string[] }
 
@@ -190,7 +191,7 @@ export function startServer(connection: Connection): void {
         const lines = stepPath ? await status.describe(stepPath, uriToPath(doc.uri), yamlDagShape(analysis.dag)) : [];
         if (lines.length) value += `\n\n---\n\n${lines.map((l) => `- ${l}`).join('\n')}`;
       } catch (e) {
-        log(`step status unavailable: ${e instanceof Error ? e.message : String(e)}`);
+        log(`step status unavailable: ${errorMessage(e)}`);
       }
     }
     return { contents: { kind: MarkupKind.Markdown, value }, range: { start: doc.positionAt(h.start), end: doc.positionAt(h.end) } };

@@ -166,7 +166,7 @@ export class RetryPreparation {
         return failed ? readOriginalFailure(store, run, failed.step.internalName) : {};
       })
       .catch((e: unknown) => {
-        this.services.log.warn(`Could not read the original failure of ${runId}: ${e instanceof Error ? e.message : String(e)}`);
+        this.services.log.warn(`Could not read the original failure of ${runId}: ${errorMessage(e)}`);
         return {};
       });
   }
@@ -199,7 +199,7 @@ export class RetryPreparation {
     try {
       planned = await this.plan(args, folder, abort.signal);
     } catch (e) {
-      return refuse(`The retry of run ${args.runId} could not be planned: ${e instanceof Error ? e.message : String(e)}`);
+      return refuse(`The retry of run ${args.runId} could not be planned: ${errorMessage(e)}`);
     } finally {
       sub?.dispose();
     }
@@ -217,7 +217,7 @@ export class RetryPreparation {
       try {
         plan = (await this.plan({ ...args, script: picked }, folder, abort.signal)).plan;
       } catch (e) {
-        return refuse(`The retry of run ${args.runId} could not be planned: ${e instanceof Error ? e.message : String(e)}`);
+        return refuse(`The retry of run ${args.runId} could not be planned: ${errorMessage(e)}`);
       }
     }
     if (plan.blocked) return refuse(`Run ${plan.runId} cannot be retried: ${plan.blocked}`);
