@@ -61,6 +61,14 @@ describe('layers', () => {
     assert.deepEqual(loops(graph), []);
   });
 
+  it('a caught error becomes a sentence one way (core/text/errorMessage.ts), not inline copies', () => {
+    const copies = sourceFiles(SRC)
+      .filter((f) => !f.endsWith(path.join('text', 'errorMessage.ts')))
+      .filter((f) => /\b(\w+) instanceof Error \? \1\.message : String\(\1\)/.test(fs.readFileSync(f, 'utf8')))
+      .map((f) => path.relative(SRC, f));
+    assert.deepEqual(copies, []);
+  });
+
   it('the loop finder finds a loop (two files that import each other)', () => {
     const a = path.join(SRC, 'a.ts');
     const b = path.join(SRC, 'b.ts');
