@@ -21,6 +21,8 @@ export interface RunsService {
   descriptors(): Promise<StoreDescriptor[]>;
   store(storeId: string): RunLogStore | undefined;
   listRuns(storeId: string): Promise<RunSummary[]>;
+  /** listRuns once a remote store's summaries are read (statuses, kinds known); the same for local stores. */
+  settledRuns?(storeId: string): Promise<RunSummary[]>;
   getRun(ref: RunRef): Promise<Run>;
   /**
    * The user's own error of a failed attempt (`RuntimeError: no deployment url for churn-model`), read lazily from

@@ -94,7 +94,11 @@ describe('Remote stores (moto)', function () {
     const local = await child(undefined, 'runnable-config.yaml · file-system');
     assert.ok((await labels(local)).includes('prod-failure-001'));
 
-    const run = await child(await root(/^prod-minio\.yaml · minio$/), 'argo-train-7731');
+    // The row shows once the bucket is listed (status not read yet); its summary fills in with a redraw of the root.
+    const run = await waitUntil(async () => {
+      const r = await child(await root(/^prod-minio\.yaml · minio$/), 'argo-train-7731');
+      return (await provider.getTreeItem(r)).contextValue === 'run.failed.remote' ? r : undefined;
+    }, { events: [provider.onDidChangeTreeData], ms: 60_000, what: 'argo-train-7731 filled in as failed' });
     assert.strictEqual((await provider.getTreeItem(run)).contextValue, 'run.failed.remote');
     assert.strictEqual((await provider.getTreeItem(await child(local, 'prod-failure-001'))).contextValue, 'run.failed', 'local runs carry no .remote');
     assert.deepStrictEqual(await labels(run), ['load_data', 'train_model', 'deploy', 'fail']);

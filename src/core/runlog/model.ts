@@ -144,6 +144,11 @@ export interface RunSummary {
   endMs: number;
   /** Set when the summary could not be read: the run lists as an error item. */
   error?: string;
+  /**
+   * Remote stores: listed before its summary was read (status, tag unknown yet; it fills in shortly). Not a status:
+   * nothing (failure signals, filters by status) treats such a run as failed, running or done.
+   */
+  pending?: true;
   /** The file (or folder) the run came from, for messages. */
   source: string;
   /** Local stores: the run's layout (see RunLayout); undefined for remote stores and error items not tied to a layout. */

@@ -84,7 +84,7 @@ async function askFilter(model: RunsModel): Promise<RunFilter | undefined> {
     case 'tag': {
       const tags = new Set<string>();
       for (const d of await model.descriptors()) {
-        try { for (const r of await model.listRuns(d.id)) if (r.tag) tags.add(r.tag); } catch { /* a store that cannot list has no tags */ }
+        try { for (const r of await model.settledRuns(d.id)) if (r.tag) tags.add(r.tag); } catch { /* a store that cannot list has no tags */ }
       }
       if (!tags.size) { void vscode.window.showInformationMessage('No run in the workspace’s stores has a tag.'); return undefined; }
       const picked = await vscode.window.showQuickPick([...tags].sort(), { title: 'Show runs with tag' });

@@ -96,7 +96,8 @@ export async function pickRunPair(services: Services, arg: unknown, selection: u
 async function otherRuns(services: Services, first: RunRef, kind: Run['kind']): Promise<Candidate[]> {
   const descriptors = await services.runs.descriptors();
   const ordered = [...descriptors.filter((d) => d.id === first.storeId), ...descriptors.filter((d) => d.id !== first.storeId)];
-  const lists = await Promise.all(ordered.map((d) => services.runs.listRuns(d.id).catch(() => [] as RunSummary[])));
+  // Kinds known: a remote run still waiting for its summary would list as a pipeline.
+  const lists = await Promise.all(ordered.map((d) => (services.runs.settledRuns?.(d.id) ?? services.runs.listRuns(d.id)).catch(() => [] as RunSummary[])));
   const out: Candidate[] = [];
   ordered.forEach((d, i) => {
     for (const s of lists[i]) {

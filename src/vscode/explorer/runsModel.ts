@@ -19,6 +19,7 @@ import type { RunRef, RunsService } from '../services';
 import { affectsStoreDiscovery, readSettings } from '../settings';
 import { awsProfileFor } from '../../core/stores/s3/credentials';
 import { isS3Store } from '../../core/stores/s3/openS3Store';
+import type { S3RunLogStore } from '../../core/stores/s3/s3RunLogStore';
 import { ConcurrencyGate } from './concurrency';
 import { formatRelative, statusIcon } from './labels';
 import {
@@ -30,6 +31,11 @@ const DEBOUNCE_MS = 300;
 // A store rewritten more often than DEBOUNCE_MS (a running pipeline updates its log at every step) must still refresh.
 const MAX_WAIT_MS = 1000;
 const REMOTE_TYPES = new Set(['minio', 'chunked-minio']);
+/**
+ * A remote root lists before its summaries are read; as batches of them land, the root is redrawn at most once per
+ * this interval (and once when the last lands): a few redraws for 500 summaries, not one per batch.
+ */
+export const SUMMARY_REDRAW_MS = 750;
 /** Store types read over S3: their run items carry `.remote` in contextValue. */
 export const REMOTE_STORE_TYPES: ReadonlySet<string> = REMOTE_TYPES;
 
@@ -59,12 +65,21 @@ export class RunsModel implements RunsService, vscode.Disposable {
   private readonly listed = new vscode.EventEmitter<{ storeId: string; runs: RunSummary[] }>();
   /** Every settled listing of a store (the tree's, a command's, a refresh's): the new-failure signal reads these. */
   readonly onDidList = this.listed.event;
+  private readonly filled = new vscode.EventEmitter<{ storeId: string }>();
+  /**
+   * Summaries of a remote store's runs landed after its listing (coalesced, SUMMARY_REDRAW_MS). Apart from
+   * onDidChangeStore: nothing was dropped, so open documents and panels need not read anything again.
+   */
+  readonly onDidFillSummaries = this.filled.event;
   readonly onDidChange: vscode.Event<void> = (listener, thisArgs, disposables) =>
     this.changed.event(() => listener.call(thisArgs), undefined, disposables);
 
   private discovery: Promise<DiscoveryState> | undefined;
   private discoveryKey = '';
   private readonly lists = new Map<string, Promise<RunSummary[]>>();
+  /** Remote stores: the listing with every summary read (lists holds the listing as it fills in). */
+  private readonly fills = new Map<string, Promise<RunSummary[]>>();
+  private readonly fillTimers = new Map<string, NodeJS.Timeout>();
   private readonly runs = new Map<string, Promise<Run>>();
   private readonly settled = new Map<string, Run>();
   private storeWatchers: vscode.Disposable[] = [];
@@ -95,9 +110,10 @@ export class RunsModel implements RunsService, vscode.Disposable {
   dispose(): void {
     this.abort.abort();
     this.statter.dispose();
-    for (const t of this.timers.values()) clearTimeout(t);
+    for (const t of [...this.timers.values(), ...this.fillTimers.values()]) clearTimeout(t);
     for (const d of [...this.storeWatchers, ...this.disposables]) d.dispose();
     this.listed.dispose();
+    this.filled.dispose();
   }
 
   // --- discovery -------------------------------------------------------------------------------------------------
@@ -179,6 +195,7 @@ export class RunsModel implements RunsService, vscode.Disposable {
     this.discoveryKey = key;
     this.currentRoots = roots;
     this.lists.clear();
+    this.fills.clear();
     this.runs.clear();
     this.settled.clear();
     this.watchStores(roots);
@@ -258,6 +275,7 @@ export class RunsModel implements RunsService, vscode.Disposable {
     this.discovery = undefined;
     this.discoveryKey = '';
     this.lists.clear();
+    this.fills.clear();
     this.runs.clear();
     this.settled.clear();
     this.causes.clear();
@@ -266,6 +284,7 @@ export class RunsModel implements RunsService, vscode.Disposable {
 
   private refreshStore(storeId: string): void {
     this.lists.delete(storeId);
+    this.fills.delete(storeId);
     this.changed.fire({ storeId });
   }
 
@@ -277,17 +296,68 @@ export class RunsModel implements RunsService, vscode.Disposable {
 
   // --- reads -------------------------------------------------------------------------------------------------------
 
-  /** Every run of a store, newest first (unfiltered). Concurrent callers share one read. */
+  /**
+   * Every run of a store, newest first (unfiltered). Concurrent callers share one read. A remote store answers once
+   * its objects are listed: runs whose summary is still being read are `pending` (see settledRuns).
+   */
   listRuns(storeId: string): Promise<RunSummary[]> {
     let p = this.lists.get(storeId);
     if (!p) {
       const store = this.store(storeId);
-      p = store ? store.listRuns(this.abort.signal) : Promise.reject(new Error(`No open store with id ${storeId}; refresh the Runs view.`));
+      p = !store ? Promise.reject(new Error(`No open store with id ${storeId}; refresh the Runs view.`))
+        : isS3Store(store) ? this.listRemote(storeId, store)
+          : store.listRuns(this.abort.signal);
       this.lists.set(storeId, p);
       p.then((runs) => { if (this.lists.get(storeId) === p) this.listed.fire({ storeId, runs }); }, () => undefined);
       p.catch(() => { if (this.lists.get(storeId) === p) this.lists.delete(storeId); });
     }
     return p;
+  }
+
+  /** The runs of a store with their statuses (a remote store's summaries read): for picks by status, tags. */
+  settledRuns(storeId: string): Promise<RunSummary[]> {
+    const listing = this.listRuns(storeId);
+    const fill = this.fills.get(storeId);
+    return fill ? fill.catch(() => listing) : listing;
+  }
+
+  /** True while a remote store's summaries are still being read. */
+  fillingSummaries(storeId: string): Promise<unknown> | undefined {
+    return this.fills.get(storeId);
+  }
+
+  /**
+   * The first listing of an S3 store, then its summaries filling in: each batch replaces the cached listing (so later
+   * callers see it), feeds onDidList (the new-failure signal) and, coalesced, onDidFillSummaries (the tree's root).
+   */
+  private listRemote(storeId: string, store: S3RunLogStore): Promise<RunSummary[]> {
+    let latest: Promise<RunSummary[]> | undefined;
+    const land = (runs: RunSummary[]): void => {
+      // Dropped (refresh) or replaced by a newer listing: this fill's results are no one's any more.
+      if (!latest || this.lists.get(storeId) !== latest) return;
+      latest = Promise.resolve(runs);
+      this.lists.set(storeId, latest);
+      this.listed.fire({ storeId, runs });
+      if (!this.fillTimers.has(storeId)) {
+        this.fillTimers.set(storeId, setTimeout(() => { this.fillTimers.delete(storeId); this.filled.fire({ storeId }); }, SUMMARY_REDRAW_MS));
+      }
+    };
+    const first = store.listRunsFirst(this.abort.signal, land);
+    latest = first.then((r) => r.runs);
+    const fill = first.then((r) => r.summaries).then((runs) => {
+      // The last batch redraws at once (no need to wait out the interval).
+      const t = this.fillTimers.get(storeId);
+      if (t && this.fills.get(storeId) === fill) {
+        clearTimeout(t);
+        this.fillTimers.delete(storeId);
+        this.filled.fire({ storeId });
+      }
+      if (this.fills.get(storeId) === fill) this.fills.delete(storeId);
+      return runs;
+    });
+    fill.catch(() => { if (this.fills.get(storeId) === fill) this.fills.delete(storeId); });
+    this.fills.set(storeId, fill);
+    return latest;
   }
 
   /** The full run; concurrent callers share one read; a failed read is retried next time. */
@@ -379,7 +449,7 @@ export class RunsModel implements RunsService, vscode.Disposable {
       for (const root of roots) {
         if (!root.store) continue;
         let runs: RunSummary[];
-        try { runs = await this.listRuns(root.descriptor.id); } catch (e) {
+        try { runs = await this.settledRuns(root.descriptor.id); } catch (e) {
           this.log.warn(`Could not list ${root.descriptor.label}: ${errorMessage(e)}`);
           continue;
         }

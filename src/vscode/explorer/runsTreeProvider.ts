@@ -85,6 +85,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
         this.changed.fire(undefined);
       }
     }));
+    // Summaries of a remote root landed: that root's rows are redrawn (never the whole view); its caches stand.
+    this.disposables.push(model.onDidFillSummaries(({ storeId }) => {
+      const storeNode = this.nodes.get(ids.store(storeId));
+      if (storeNode) this.changed.fire(storeNode);
+    }));
   }
 
   dispose(): void {
@@ -169,6 +174,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
     const failure = isS3Store(root.store) ? root.store.lastError : undefined;
     if (isS3Store(root.store) && this.shownIdentity.get(storeId) !== identityLabel(root.store.identity)) this.fireSoon(element);
     if (failure) return [this.info(element, 'list-error', failure.message, 'error')];
+    // The rows show at once; the view's progress bar stays while their statuses are read.
+    const filling = this.model.fillingSummaries(storeId);
+    if (filling) void vscode.window.withProgress({ location: { viewId: 'runnable.runs' } }, () => filling.catch(() => undefined));
     if (!all.length) return [this.info(element, 'empty', 'No runs yet: run a pipeline with this config and it appears here.')];
     const runs = await this.model.filteredRuns(storeId);
     if (!runs.length && isFilterActive(this.model.filter)) return [this.info(element, 'filtered', `No runs match the filter (${all.length} hidden).`)];
@@ -456,6 +464,15 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
       item.tooltip = new vscode.MarkdownString().appendMarkdown('**Could not read run** ').appendText(r.runId).appendMarkdown('\n\n').appendText(r.error).appendMarkdown('\n\n').appendText(r.source);
       item.contextValue = 'run.error';
+      return item;
+    }
+    if (r.pending) {
+      item.description = ['status not read yet', formatRelative(r.endMs, this.now())].filter(Boolean).join(' · ');
+      item.iconPath = new vscode.ThemeIcon('circle-large-outline', new vscode.ThemeColor('disabledForeground'));
+      item.tooltip = new vscode.MarkdownString().appendMarkdown('**').appendText(r.runId).appendMarkdown('** — status not read yet\n\n')
+        .appendText('Listed from the bucket; its status, tag and failed step are being read from the first KB of its run log.')
+        .appendMarkdown(`\n\n**Source** ${code(r.source)}`);
+      item.contextValue = `run.pending${REMOTE_STORE_TYPES.has(this.model.store(element.ref.storeId)?.descriptor.type ?? '') ? '.remote' : ''}`;
       return item;
     }
     const failed = r.status === 'FAIL' ? this.failedStepOf(element) : undefined;

@@ -1,5 +1,6 @@
 // What minio and chunked-minio share: listing runs from a bucket prefix newest first, summaries from the first KB of
-// each run log (cached by ETag), run detail on demand, the minio catalog, and a cheap change check for polling.
+// each run log (cached by ETag; read after the listing answers, or before it for the CLI), run detail on demand, the
+// minio catalog, and a cheap change check for polling.
 import type { Run, RunSummary } from '../../runlog/model';
 import { summaryFromHead, summaryFromRun } from '../../runlog/summary';
 import { RunNotFoundError, type RunLogStore, type StoreDescriptor } from '../runLogStore';
@@ -32,6 +33,8 @@ export interface S3ListProgress {
 
 /** Bytes of a run log read for its summary (runnable writes run_id, dag_hash, tag, status first). */
 const HEAD_BYTES = 4096;
+/** Summaries read between two updates of a listing that fills in (listRunsFirst's onBatch). */
+const SUMMARY_BATCH = 32;
 
 export abstract class S3RunLogStore implements RunLogStore {
   protected access: S3Access;
@@ -40,6 +43,8 @@ export abstract class S3RunLogStore implements RunLogStore {
   /** One run of the AWS default chain for the run logs and the catalog; a new one when the credential choice changes. */
   private chainRunner = sharedChainRunner();
   private readonly summaries = new Map<string, { etag: string; summary: RunSummary }>();
+  /** Bumped by each listRunsFirst: an older fill still running stops reading (the newer one reads what is left). */
+  private fillGeneration = 0;
   private fingerprint: string | undefined;
   private entries: RemoteRunEntry[] | undefined;
   /** Progress of long listings; the view sets it. */
@@ -205,23 +210,99 @@ export abstract class S3RunLogStore implements RunLogStore {
   /** The failure behind the error item of the last listRuns, if any (its `kind` says what went wrong). */
   lastError: S3StoreError | undefined;
 
-  /** listRuns that rejects with an S3StoreError when the store cannot be listed. */
+  /** listRuns that rejects with an S3StoreError when the store cannot be listed (waits for the summaries: the CLI). */
   async listRunsOrThrow(signal?: AbortSignal): Promise<RunSummary[]> {
     const entries = await this.listEntries(signal);
+    const todo = this.summariesToRead(entries);
+    await this.readSummaries(todo, signal);
+    return this.snapshot(entries, new Set());
+  }
+
+  /**
+   * The listing as soon as the objects are paged (what the Runs view shows first): runs whose summary is not cached
+   * by ETag list as `pending` (status unknown yet). `summaries` then reads them, newest first, a few at a time;
+   * `onBatch` gets the whole listing again each time a batch of them has landed, and `summaries` resolves to the
+   * last one. A summary read that fails leaves the runs still unread as error items saying to refresh (the listing
+   * itself stood); a store that cannot be listed is one error item, as in listRuns. Cancellation rejects `summaries`.
+   */
+  async listRunsFirst(
+    signal?: AbortSignal,
+    onBatch?: (runs: RunSummary[]) => void,
+  ): Promise<{ runs: RunSummary[]; summaries: Promise<RunSummary[]> }> {
+    let entries: RemoteRunEntry[];
+    try {
+      entries = await this.listEntries(signal);
+      this.lastError = undefined;
+    } catch (e) {
+      if (e instanceof S3StoreError && e.kind !== 'aborted') {
+        this.lastError = e;
+        const runs = [errorSummary(this.descriptor.type || 'store', this.descriptor.configFiles[0] ?? this.displayLocation, e.message)];
+        return { runs, summaries: Promise.resolve(runs) };
+      }
+      throw e;
+    }
+    const generation = ++this.fillGeneration;
+    const todo = this.summariesToRead(entries);
+    const unread = new Set(todo.map((e) => e.runId));
+    const runs = this.snapshot(entries, unread);
+    const stale = (): boolean => generation !== this.fillGeneration;
+    const summaries = (async () => {
+      let sinceBatch = 0;
+      try {
+        await this.readSummaries(todo, signal, (e) => {
+          unread.delete(e.runId);
+          if (++sinceBatch >= SUMMARY_BATCH && unread.size) {
+            sinceBatch = 0;
+            onBatch?.(this.snapshot(entries, unread));
+          }
+        }, stale);
+      } catch (e) {
+        if (classifyS3Error(e).kind === 'aborted') throw e;
+        // The runs still unread become error items (summaryOf's "could not be read; refresh to try again").
+        unread.clear();
+      }
+      // Superseded: the runs it did not read stay pending here (the newer listing shows them filled in).
+      const last = this.snapshot(entries, stale() ? unread : new Set());
+      if (todo.length) onBatch?.(last);
+      return last;
+    })();
+    // A caller that only wants the first listing must not see an unhandled rejection from a cancelled fill.
+    summaries.catch(() => undefined);
+    return { runs, summaries };
+  }
+
+  /** The newest summaryLimit runs whose summary is not cached for their ETag, newest first. */
+  private summariesToRead(entries: RemoteRunEntry[]): RemoteRunEntry[] {
     const limit = this.options.summaryLimit ?? 500;
-    const todo = entries.slice(0, limit).filter((e) => e.main && this.summaries.get(e.runId)?.etag !== e.main.etag);
+    const seen = new Set(entries.map((e) => e.runId));
+    for (const id of [...this.summaries.keys()]) if (!seen.has(id)) this.summaries.delete(id);
+    return entries.slice(0, limit).filter((e) => e.main && this.summaries.get(e.runId)?.etag !== e.main.etag);
+  }
+
+  /** Reads these summaries into the ETag cache, in order, `concurrency` at a time; `stale` stops a superseded fill. */
+  private async readSummaries(todo: RemoteRunEntry[], signal?: AbortSignal, onRead?: (e: RemoteRunEntry) => void, stale?: () => boolean): Promise<void> {
     let done = 0;
     await mapLimit(todo, this.options.concurrency ?? 8, async (e) => {
+      // A newer listing took over (it reads what is left), or read this one meanwhile: no second GET.
+      if (stale?.()) return;
+      if (this.summaries.get(e.runId)?.etag === e.main!.etag) {
+        onRead?.(e);
+        return;
+      }
       const summary = await this.readSummary(e, signal);
       if (summary) this.summaries.set(e.runId, { etag: e.main!.etag, summary });
       this.onProgress?.({ phase: 'summaries', done: ++done, total: todo.length });
+      onRead?.(e);
     });
-    const seen = new Set(entries.map((e) => e.runId));
-    for (const id of [...this.summaries.keys()]) if (!seen.has(id)) this.summaries.delete(id);
-    return entries.map((e, i) => this.summaryOf(e, i < limit));
   }
 
-  private summaryOf(e: RemoteRunEntry, read: boolean): RunSummary {
+  /** The listing as it stands: cached summaries, `unread` runs pending, the rest by id and date (or an error). */
+  private snapshot(entries: RemoteRunEntry[], unread: ReadonlySet<string>): RunSummary[] {
+    const limit = this.options.summaryLimit ?? 500;
+    return entries.map((e, i) => this.summaryOf(e, i < limit, unread.has(e.runId)));
+  }
+
+  private summaryOf(e: RemoteRunEntry, read: boolean, pending = false): RunSummary {
     const source = this.source(e.main?.key ?? `${this.prefix}${e.runId}/`);
     const cached = e.main ? this.summaries.get(e.runId) : undefined;
     if (cached && cached.etag === e.main!.etag) return cached.summary;
@@ -239,6 +320,7 @@ export abstract class S3RunLogStore implements RunLogStore {
     if (!e.main) {
       return { ...base, error: `${source}: the run has branch logs but no RunLog object; it may still be starting, or was partly deleted. Refresh in a moment.` };
     }
+    if (pending) return { ...base, pending: true };
     // Past summaryLimit: listed by id and date; the status is read when the run is opened.
     return read ? { ...base, error: `${source}: could not be read; refresh to try again.` } : base;
   }
