@@ -499,9 +499,19 @@ describe('Retry locally (runnable debug type)', function () {
   async function retryWithoutInterpreterDebugpy(expectedBanner: RegExp): Promise<vscode.DebugSession> {
     const tmp = copyExamples();
     const venv = path.join(tmp, '.venv-without-debugpy');
-    // The base interpreter's packages (PyYAML, which the runnable stand-in reads YAML with), but no debugpy and no pip.
-    execFileSync('python3', ['-m', 'venv', '--without-pip', '--system-site-packages', venv]);
     const bare = path.join(venv, 'bin', 'python');
+    const purelib = (py: string) => execFileSync(py, ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'], { encoding: 'utf8' }).trim();
+    if (realRunnable) {
+      // The real runnable lives in the test interpreter's own venv, beside debugpy: the bare venv gets that venv's
+      // packages except debugpy and pip, linked into its own site-packages (so debugpy counts them as library code).
+      execFileSync(python, ['-m', 'venv', '--without-pip', venv]);
+      const from = purelib(python);
+      const to = purelib(bare);
+      for (const name of fs.readdirSync(from)) if (!/^(debugpy|pip)\b/i.test(name) && !fs.existsSync(path.join(to, name))) fs.symlinkSync(path.join(from, name), path.join(to, name));
+    } else {
+      // The base interpreter's packages (PyYAML, which the runnable stand-in reads YAML with), but no debugpy and no pip.
+      execFileSync('python3', ['-m', 'venv', '--without-pip', '--system-site-packages', venv]);
+    }
     assert.throws(() => execFileSync(bare, ['-c', 'import debugpy'], { stdio: 'ignore', env: { ...process.env, ...pyEnv } }), 'the venv has no debugpy (nor has the base python3)');
     const ref = await refFor('prod-failure-001');
     const w = watchSessions();

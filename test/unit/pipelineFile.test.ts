@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { detectPipelineFile, findRunnableConfigs, pipelineArgv, pipelineShellLine } from '../../src/core/pipelines/pipelineFile';
+import { configChoices, detectPipelineFile, findRunnableConfigs, pipelineArgv, pipelineShellLine } from '../../src/core/pipelines/pipelineFile';
 
 const EXAMPLES = path.join(__dirname, '..', '..', '..', 'examples');
 const read = (f: string) => fs.readFileSync(path.join(EXAMPLES, f), 'utf8');
@@ -39,5 +39,26 @@ describe('pipeline files', () => {
     assert.ok(configs.includes('runnable-config.yaml'), configs.join(', '));
     assert.ok(configs.includes(path.join('configs', 'prod-chunked.yaml')));
     assert.ok(!configs.includes('pipeline.yaml') && !configs.includes('parameters.yaml'), configs.join(', '));
+  });
+
+  it('"No config file" is offered only where runnable, given no config, would read none (its runnable-config.yaml fallback)', () => {
+    const cwd = '/w';
+    const configs = ['/w/configs/prod.yaml', '/w/runnable-config.yaml'];
+    // runnable-config.yaml in the working folder: runnable reads it whenever RUNNABLE_CONFIGURATION_FILE is unset.
+    const withUserConfig = configChoices(cwd, configs, '/w/runnable-config.yaml', '/w/runnable-config.yaml', undefined);
+    assert.deepEqual(withUserConfig.map((c) => [c.label, c.configFile, c.description]), [
+      ['runnable-config.yaml', '/w/runnable-config.yaml', 'what runnable uses here'],
+      ['configs/prod.yaml', '/w/configs/prod.yaml', undefined],
+    ]);
+    // An old "No config file" answer is not offered again there; runnable.configFile ranks its config first.
+    const setting = configChoices(cwd, configs, '/w/configs/prod.yaml', '/w/runnable-config.yaml', '');
+    assert.deepEqual(setting.map((c) => c.label), ['configs/prod.yaml', 'runnable-config.yaml']);
+    // No fallback: runnable's defaults are a real choice, and first, since that is what runnable uses here.
+    const bare = configChoices(cwd, ['/w/configs/prod.yaml'], undefined, undefined, undefined);
+    assert.deepEqual(bare.map((c) => [c.label, c.configFile, c.description]), [
+      ['No config file', undefined, 'what runnable uses here'],
+      ['configs/prod.yaml', '/w/configs/prod.yaml', undefined],
+    ]);
+    assert.deepEqual(configChoices(cwd, ['/w/configs/prod.yaml'], undefined, undefined, '/w/configs/prod.yaml').map((c) => c.label), ['configs/prod.yaml', 'No config file']);
   });
 });

@@ -53,6 +53,36 @@ export function pipelineShellLine(python: string, kind: PipelineFile['kind'], fi
   return configFile ? `RUNNABLE_CONFIGURATION_FILE=${shellQuote(configFile)} ${run}` : run;
 }
 
+/** One row of "Run with runnable"'s config question; `configFile` undefined: the extension passes none. */
+export interface ConfigChoice {
+  label: string;
+  configFile: string | undefined;
+  description?: string;
+  detail?: string;
+}
+
+/**
+ * The configs to offer for a pipeline run in `cwd`, the last answer (`''`: none) first, then what runnable uses here.
+ * `fallback` is what runnable reads when the extension passes no config (its `RUNNABLE_CONFIGURATION_FILE`, else
+ * `runnable-config.yaml` in its working folder: context.py `override_configuration_file`). "No config file" is
+ * offered only when there is none: with a fallback runnable would read it, not its defaults.
+ */
+export function configChoices(cwd: string, configs: string[], primary: string | undefined, fallback: string | undefined, last: string | undefined): ConfigChoice[] {
+  const files = [...configs];
+  for (const f of [fallback, primary]) if (f && !files.includes(f)) files.unshift(f);
+  const items: ConfigChoice[] = files.map((c) => ({
+    label: path.relative(cwd, c) || c,
+    description: c === primary ? 'what runnable uses here' : undefined,
+    detail: last !== undefined && c === last ? 'chosen last time' : undefined,
+    configFile: c,
+  }));
+  if (!fallback) {
+    items.push({ label: 'No config file', description: primary ? undefined : 'what runnable uses here', detail: `runnable's defaults: local executor, .run_log_store, .catalog${last === '' ? ' (chosen last time)' : ''}`, configFile: undefined });
+  }
+  const rank = (i: ConfigChoice) => (last !== undefined && (i.configFile ?? '') === last ? 0 : i.configFile === primary ? 1 : 2);
+  return items.sort((a, b) => rank(a) - rank(b));
+}
+
 /** The runnable configs under `cwd` (YAML whose top-level keys make it a config), sorted; a bounded walk. */
 export async function findRunnableConfigs(cwd: string, signal?: AbortSignal): Promise<string[]> {
   const out: string[] = [];

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_ENV, primaryConfigFile } from '../../core/config/discover';
-import { detectPipelineFile, findRunnableConfigs, pipelineArgv, pipelineShellLine, type PipelineFile } from '../../core/pipelines/pipelineFile';
+import { configChoices, detectPipelineFile, findRunnableConfigs, pipelineArgv, pipelineShellLine, type ConfigChoice, type PipelineFile } from '../../core/pipelines/pipelineFile';
 import { shellQuote } from '../../core/text/shell';
 import { Commands } from '../commands/ids';
 import { initialConfiguration } from '../debug/configProvider';
@@ -47,7 +47,7 @@ async function pipelineOf(arg: unknown): Promise<{ file: string; found: Pipeline
   return { file: uri.fsPath, found };
 }
 
-interface ConfigPick extends vscode.QuickPickItem { configFile: string | undefined }
+type ConfigPick = vscode.QuickPickItem & ConfigChoice;
 
 /** Asks which runnable config to run with (the last one chosen for this file first); undefined when dismissed. */
 async function chooseConfig(services: Services, file: string, cwd: string, given: unknown): Promise<{ configFile: string | undefined } | undefined> {
@@ -56,21 +56,13 @@ async function chooseConfig(services: Services, file: string, cwd: string, given
     return { configFile: typeof c === 'string' && c ? path.resolve(cwd, c) : undefined };
   }
   const primary = await primaryConfigFile(cwd, readSettings(vscode.Uri.file(file)).settings.configFile, process.env);
-  const configs = await findRunnableConfigs(cwd);
-  if (primary && !configs.includes(primary)) configs.unshift(primary);
+  // What runnable reads when given no config: the terminal and the debuggee inherit this environment.
+  const fallback = await primaryConfigFile(cwd, undefined, process.env);
   const key = `runnable.pipelineConfig:${file}`;
   const last = services.context.workspaceState.get<string>(key);
-  const items: ConfigPick[] = configs.map((c) => ({
-    label: path.relative(cwd, c) || c,
-    description: c === primary ? 'what runnable uses here' : undefined,
-    detail: last !== undefined && c === last ? 'chosen last time' : undefined,
-    configFile: c,
-  }));
-  items.push({ label: 'No config file', description: primary ? undefined : 'what runnable uses here', detail: `runnable's defaults: local executor, .run_log_store, .catalog${last === '' ? ' (chosen last time)' : ''}`, configFile: undefined });
   // The stored answer is '' for "No config file"; undefined: never asked for this file.
-  const rank = (i: ConfigPick) => (last !== undefined && (i.configFile ?? '') === last ? 0 : i.configFile === primary ? 1 : 2);
-  items.sort((a, b) => rank(a) - rank(b));
-  if (items.length === 1) return { configFile: undefined };
+  const items: ConfigPick[] = configChoices(cwd, await findRunnableConfigs(cwd), primary, fallback, last);
+  if (items.length === 1) return { configFile: items[0].configFile };
   const picked = await vscode.window.showQuickPick(items, { title: `Run ${path.basename(file)} with which runnable config?`, placeHolder: 'The config is passed as RUNNABLE_CONFIGURATION_FILE', ignoreFocusOut: true });
   if (!picked) return undefined;
   await services.context.workspaceState.update(key, picked.configFile ?? '');
