@@ -2,6 +2,7 @@
 // dag_hash (sha1 of that text, runnable/context.py) can be computed in TypeScript.
 // JSON.parse loses what Python keeps (1.0 vs 1, big ints), so `parsePyJson` keeps number literals.
 import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
 
 /** A number as Python's json.loads would hold it: an int (exact digits) or a float. */
 export class PyNumber {
@@ -184,4 +185,20 @@ export function dagFromRunLogText(text: string): PyJson | undefined {
   const rc = parsed.run_config;
   if (!rc || typeof rc !== 'object' || Array.isArray(rc) || rc instanceof PyNumber) return undefined;
   return rc.dag;
+}
+
+/**
+ * The run log files that read, each parsed with its number literals kept, in the order given; a file that is
+ * missing or not JSON is passed over (a chunked store's run holds several files, and a run may be mid-write).
+ */
+export async function* readPyJsonFiles(files: string[]): AsyncGenerator<{ file: string; parsed: PyJson }> {
+  for (const file of files) {
+    let parsed: PyJson;
+    try {
+      parsed = parsePyJson(await fs.readFile(file, 'utf8'));
+    } catch {
+      continue;
+    }
+    yield { file, parsed };
+  }
 }

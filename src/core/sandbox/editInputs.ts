@@ -9,7 +9,7 @@
 // received: they are never read back and are left as they are (the history a retry must only append to).
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parsePyJson, PyNumber, pyFloatRepr, type PyJson } from '../retry/pyJson';
+import { parsePyJson, PyNumber, pyFloatRepr, readPyJsonFiles, type PyJson } from '../retry/pyJson';
 import { isInside } from './sandboxCopy';
 
 type Obj = { [k: string]: PyJson };
@@ -60,13 +60,7 @@ const attemptNumber = (a: Obj): number => { const n = a.attempt_number; return n
 
 /** The json inputs of `step`'s attempt (default: its last) in the run log files given, or a sentence why not. */
 export async function readEditableInputs(files: string[], runId: string, step: string, attempt?: number): Promise<EditableInputs | { error: string }> {
-  for (const file of files) {
-    let parsed: PyJson;
-    try {
-      parsed = parsePyJson(await fs.readFile(file, 'utf8'));
-    } catch {
-      continue;
-    }
+  for await (const { file, parsed } of readPyJsonFiles(files)) {
     const found = findScope(parsed, step, 0, topBranchName(parsed));
     if (!found) continue;
     const a = attemptOf(found.container.steps && isObj(found.container.steps) ? (found.container.steps[step] as Obj) : {}, attempt);

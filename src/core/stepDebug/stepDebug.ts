@@ -13,7 +13,7 @@ import { walkSteps } from '../runlog/rules';
 import { isPythonCommand } from '../retry/deadRun';
 import { launchFor, splitModulePath } from '../retry/launch';
 import { STEP_LAUNCHER_PY } from './launcherPy';
-import { parsePyJson, pyDumps, PyNumber, type PyJson } from '../retry/pyJson';
+import { pyDumps, PyNumber, readPyJsonFiles, type PyJson } from '../retry/pyJson';
 
 /** What reads a catalog file of the run (every RunLogStore does). */
 export interface CatalogReader {
@@ -223,13 +223,7 @@ export async function exactInputs(files: string[], step: string, attempt: number
     }
     return undefined;
   };
-  for (const file of files) {
-    let parsed: PyJson;
-    try {
-      parsed = parsePyJson(await fs.readFile(file, 'utf8'));
-    } catch {
-      continue;
-    }
+  for await (const { parsed } of readPyJsonFiles(files)) {
     const s = find(parsed, 0) as { attempts?: PyJson } | undefined;
     if (!s || !Array.isArray(s.attempts)) continue;
     for (const a of s.attempts) {
