@@ -54,7 +54,17 @@ export default async function ({ page, cs, workspace, screenshot, ui }) {
     const dialog = page.locator('.quick-input-widget');
     await dialog.waitFor({ state: 'visible', timeout: 30_000 });
     const input = dialog.locator('input').first();
-    await input.fill(`${target}/`);
+    // The web file dialog fills in its starting folder asynchronously: a path typed before that lands is overwritten
+    // (seen in CI: the dialog then held the workspace folder). Type once it shows a folder, and again if it was replaced,
+    // until the dialog lists the target's own `debugpy` package.
+    await page.waitForFunction(() => document.querySelector('.quick-input-widget input')?.value.startsWith('/'), undefined, { timeout: 30_000 });
+    for (let tries = 0; ; tries++) {
+      await input.fill(`${target}/`);
+      const listed = await dialog.locator('.monaco-list-row', { hasText: /^\s*debugpy\s*$/ }).first()
+        .waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
+      if (listed && (await input.inputValue()) === `${target}/`) break;
+      if (tries === 4) throw new Error(`the folder dialog holds ${await input.inputValue()}, not ${target}/`);
+    }
     await screenshot('debugpy-folder-dialog');
     await dialog.locator('.monaco-button', { hasText: 'Use This debugpy' }).click();
     await dialog.waitFor({ state: 'hidden', timeout: 30_000 });
