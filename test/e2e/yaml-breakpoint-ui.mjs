@@ -20,21 +20,29 @@ export default async function ({ page, screenshot, ui }) {
   const editor = page.locator('.editor-instance .monaco-editor').first();
   const line = editor.locator('.view-line', { hasText: /^\s*extract:\s*$/ }).first();
 
+  // The Run/Debug with runnable CodeLens sits above `dag:` once it resolves, moving every line down: measure after it
+  // (seen in CI: measured before, the click landed on `steps:`, a line above).
+  await page.locator('.contentWidgets .codelens-decoration', { hasText: 'Run with runnable' }).first().waitFor({ state: 'visible', timeout: 30_000 });
   // Hover the glyph margin of that line until the faded breakpoint hint shows (the context key reaches the workbench
-  // from the extension host shortly after the editor opens), then click it.
+  // from the extension host shortly after the editor opens), then click it, measuring the line again each round.
   const margin = await boxOf(editor.locator('.glyph-margin').first(), 'the glyph margin of pipeline.yaml');
-  const box = await boxOf(line, 'the extract: line');
   const x = margin.x + margin.width / 2;
-  const y = box.y + box.height / 2;
   const hint = editor.locator('.codicon-debug-hint');
+  let box, y;
   for (let i = 0; ; i++) {
+    box = await boxOf(line, 'the extract: line');
+    y = box.y + box.height / 2;
     await page.mouse.move(x + (i % 2), y);
-    try { await hint.first().waitFor({ state: 'visible', timeout: 1_000 }); break; } catch (e) { if (i >= 30) throw e; }
+    const shown = await hint.first().waitFor({ state: 'visible', timeout: 1_000 }).then(() => true, () => false);
+    const still = await boxOf(line, 'the extract: line');
+    if (shown && Math.abs(still.y - box.y) < 1) break;
+    if (i >= 30) throw new Error('no breakpoint hint beside extract: (or the line kept moving)');
   }
   await page.mouse.click(x, y);
   const dot = editor.locator('.codicon-debug-breakpoint');
   const dotBox = await boxOf(dot.first(), 'the breakpoint');
-  assert.ok(Math.abs(dotBox.y + dotBox.height / 2 - y) < box.height, 'the breakpoint sits on the extract line');
+  const lineNow = await boxOf(line, 'the extract: line');
+  assert.ok(Math.abs(dotBox.y + dotBox.height / 2 - (lineNow.y + lineNow.height / 2)) < lineNow.height / 2, 'the breakpoint sits on the extract line');
   await page.mouse.move(x + 400, y + 200);
   await screenshot('breakpoint-on-extract');
 
