@@ -1,7 +1,7 @@
 // The extension loads in a real VS Code on examples/, activates, and registers every command it declares.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/vscode/commands/ids';
+import { Commands } from '../../src/core/commandIds';
 import { EXTENSION_ID, getApi, getExtension, log, waitUntil, workspaceRoot } from './helpers';
 
 interface Manifest {
@@ -33,7 +33,7 @@ describe('activation', () => {
     assert.deepStrictEqual(missing, [], `declared in package.json but not registered: ${missing.join(', ')}`);
   });
 
-  it('every runnable.* command it registers is an id from src/vscode/commands/ids.ts', async () => {
+  it('every runnable.* command it registers is an id from src/core/commandIds.ts', async () => {
     await getApi();
     const known = new Set<string>(Object.values(Commands));
     // VS Code itself registers <viewId>.focus / .resetViewLocation / ... for the contributed views.

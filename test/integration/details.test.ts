@@ -8,7 +8,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/vscode/commands/ids';
+import { Commands } from '../../src/core/commandIds';
 import type { RenderedState } from '../../src/core/details/messages';
 import type { DetailsHandle } from '../../src/vscode/details/detailsPanel';
 import type { RunRef, Services } from '../../src/vscode/services';

@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/vscode/commands/ids';
+import { Commands } from '../../src/core/commandIds';
 import { getApi, log, waitFor, waitUntil, workspaceRoot } from './helpers';
 
 const BROKEN = `dag:

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/vscode/commands/ids';
+import { Commands } from '../../src/core/commandIds';
 import type { RetryCommandResult } from '../../src/vscode/commands/retryCommands';
 import type { RunRef } from '../../src/vscode/services';
 import { FIXTURE, OBJECTS, s3Client, seedFixture, startMoto, writeConfigs, type Moto } from '../helpers/moto';

@@ -11,7 +11,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RetryCommandResult } from '../../src/vscode/commands/retryCommands';
 import type { RetryOutcome } from '../../src/vscode/debug/retrySessions';
-import { Commands } from '../../src/vscode/commands/ids';
+import { Commands } from '../../src/core/commandIds';
 import { RetryConfigurationProvider } from '../../src/vscode/debug/configProvider';
 import type { RunRef, Services } from '../../src/vscode/services';
 import { acceptPicksUntil, copyExamples as copyWorkspace, getApi, log, repoRoot, testPython, waitUntil, withTimeout, workspaceRoot } from './helpers';

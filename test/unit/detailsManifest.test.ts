@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Commands } from '../../src/vscode/commands/ids';
+import { Commands } from '../../src/core/commandIds';
 
 const ROOT = path.resolve(__dirname, '../../..');
 

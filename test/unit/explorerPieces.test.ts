@@ -8,8 +8,8 @@ import { discoverStores } from '../../src/core/config/discover';
 import type { Run } from '../../src/core/runlog/model';
 import { findStep, firstFailedTask } from '../../src/core/runlog/rules';
 import { openStore } from '../../src/core/stores/openStore';
-import { attemptText, compactJson, formatDuration, paramText, runDescription, statusKey } from '../../src/vscode/explorer/labels';
-import { describeFilter, matchesSummary, normaliseFilter, stepNamesMatchText } from '../../src/vscode/explorer/runFilter';
+import { attemptText, compactJson, formatDuration, paramText, runDescription, statusKey } from '../../src/core/explorer/labels';
+import { describeFilter, matchesSummary, normaliseFilter, stepNamesMatchText } from '../../src/core/explorer/runFilter';
 import { executionLogCandidates, iterateAsOf, pickLogForAttempt, templatedStepName } from '../../src/core/runlog/stepLog';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/runnable');

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Uri } from '../fakes/vscode';
 import { initialConfiguration, RetryConfigurationProvider } from '../../src/vscode/debug/configProvider';
-import { SESSION_KEY } from '../../src/vscode/debug/launchArgs';
+import { SESSION_KEY } from '../../src/core/retry/launchArgs';
 import type { RetryPreparation } from '../../src/vscode/debug/retryPreparation';
 import type { StepPreparation } from '../../src/vscode/debug/stepPreparation';
 import { FailedRunPicker } from '../../src/vscode/commands/failedRunPicker';

@@ -69,6 +69,17 @@ describe('layers', () => {
     assert.deepEqual(copies, []);
   });
 
+  it('every file under src/vscode is glue: it imports vscode, or another glue file (vscode-free logic lives in core)', () => {
+    const glueDir = path.join(SRC, 'vscode');
+    const files = sourceFiles(glueDir);
+    assert.ok(files.length > 30, `read the glue (${files.length} files)`);
+    const notGlue = files
+      .filter((f) => !/from 'vscode'|import\('vscode'\)/.test(fs.readFileSync(f, 'utf8')))
+      .filter((f) => !importsOf(f).some((d) => d.startsWith(glueDir + path.sep)))
+      .map((f) => path.relative(SRC, f));
+    assert.deepEqual(notGlue, []);
+  });
+
   it('the loop finder finds a loop (two files that import each other)', () => {
     const a = path.join(SRC, 'a.ts');
     const b = path.join(SRC, 'b.ts');

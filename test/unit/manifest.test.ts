@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Commands } from '../../src/vscode/commands/ids';
+import { Commands } from '../../src/core/commandIds';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -41,11 +41,11 @@ test('every command id in ids.ts is unique and namespaced runnable.*', () => {
   for (const id of ids) assert.match(id, /^runnable\.[A-Za-z]+$/);
 });
 
-test('every declared command is an id from src/vscode/commands/ids.ts, declared once, with a title', () => {
+test('every declared command is an id from src/core/commandIds.ts, declared once, with a title', () => {
   const declared = readManifest().contributes.commands ?? [];
   const seen = new Set<string>();
   for (const c of declared) {
-    assert.ok(ids.has(c.command), `package.json declares ${c.command}, which is not in src/vscode/commands/ids.ts`);
+    assert.ok(ids.has(c.command), `package.json declares ${c.command}, which is not in src/core/commandIds.ts`);
     assert.ok(!seen.has(c.command), `package.json declares ${c.command} twice`);
     seen.add(c.command);
     assert.ok(c.title && c.title.trim().length > 0, `${c.command} has no title`);

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert';
 import { retryCommandNotes, withholdCredentials } from '../../src/core/retry/remoteCommandText';
-import { retryShellLine } from '../../src/vscode/debug/retryCommandLine';
+import { retryShellLine } from '../../src/core/retry/retryCommandLine';
 
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 const KEY_ID = 'AKIAIOSFODNN7EXAMPLE';

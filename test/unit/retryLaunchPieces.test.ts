@@ -2,8 +2,8 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { execFileSync } from 'node:child_process';
-import { argoResubmitLine, retryShellLine, shellQuote } from '../../src/vscode/debug/retryCommandLine';
-import { parseEnvFile } from '../../src/vscode/debug/envFile';
+import { argoResubmitLine, retryShellLine, shellQuote } from '../../src/core/retry/retryCommandLine';
+import { parseEnvFile } from '../../src/core/retry/envFile';
 
 void test('shellQuote keeps plain words and single-quotes the rest so sh reads them back unchanged', () => {
   assert.equal(shellQuote('prod-failure-001'), 'prod-failure-001');
@@ -34,7 +34,7 @@ void test('parseEnvFile reads dotenv lines: export, quotes, comments', () => {
 });
 
 void test('argvToLaunch maps the plan\'s argv to debugpy\'s program or module', async () => {
-  const { argvToLaunch } = await import('../../src/vscode/debug/launchArgs');
+  const { argvToLaunch } = await import('../../src/core/retry/launchArgs');
   assert.deepEqual(argvToLaunch(['pipeline.py', '--x'], '/w'), { program: '/w/pipeline.py', args: ['--x'] });
   assert.deepEqual(argvToLaunch(['-m', 'runnable.cli', 'execute', 'pipeline.yaml'], '/w'), { module: 'runnable.cli', args: ['execute', 'pipeline.yaml'] });
   assert.deepEqual(argvToLaunch(['-c', 'import x; x.main()'], '/w'), { code: 'import x; x.main()', args: [] });

@@ -6,8 +6,8 @@ import { test } from 'node:test';
 import { discoverStores } from '../../src/core/config/discover';
 import { planRetry } from '../../src/core/retry/plan';
 import { openStore } from '../../src/core/stores/openStore';
-import { readOriginalFailure, tailLines } from '../../src/vscode/debug/originalFailure';
-import { retryBanner } from '../../src/vscode/debug/retryBanner';
+import { readOriginalFailure, tailLines } from '../../src/core/retry/originalFailure';
+import { retryBanner } from '../../src/core/retry/retryBanner';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'runnable');
 

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { retryCommandNotes } from '../../src/core/retry/remoteCommandText';
 import { inertText, shellQuote } from '../../src/core/text/shell';
-import { retryShellLine } from '../../src/vscode/debug/retryCommandLine';
+import { retryShellLine } from '../../src/core/retry/retryCommandLine';
 
 const temps: string[] = [];
 after(() => temps.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));

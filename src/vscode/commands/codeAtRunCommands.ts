@@ -14,7 +14,7 @@ import { promises as fs } from 'node:fs';
 import { folderOfStore, startRunnableSession } from '../debug/startSession';
 import type { RetryOutcome, RetrySessions } from '../debug/retrySessions';
 import { toRunRef, type RunRef, type Services } from '../services';
-import { Commands } from './ids';
+import { Commands } from '../../core/commandIds';
 import { errorMessage } from '../../core/text/errorMessage';
 import { registerCommand } from './registerCommand';
 

@@ -13,7 +13,7 @@ import { copyRunToSandbox, sandboxOf } from '../../core/sandbox/sandboxCopy';
 import { localRunLogFiles } from '../../core/stepDebug/stepDebug';
 import { folderOfStore } from '../debug/startSession';
 import { toRunRef, type RunRef, type Services } from '../services';
-import { Commands } from './ids';
+import { Commands } from '../../core/commandIds';
 import { errorMessage } from '../../core/text/errorMessage';
 import { registerCommand } from './registerCommand';
 

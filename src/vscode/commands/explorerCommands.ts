@@ -3,14 +3,14 @@
 import * as vscode from 'vscode';
 import type { Attempt, Run, Status, Step } from '../../core/runlog/model';
 import type { AttemptNode } from '../explorer/nodes';
-import { describeFilter, type RunFilter } from '../explorer/runFilter';
+import { describeFilter, type RunFilter } from '../../core/explorer/runFilter';
 import { runLogUri, stepOutputUri } from '../explorer/runDocuments';
 import type { RunsModel } from '../explorer/runsModel';
-import { statusIcon } from '../explorer/labels';
+import { statusIcon } from '../../core/explorer/labels';
 import { exceptionCause, executionLogCandidates, pickLogForAttempt } from '../../core/runlog/stepLog';
 import type { Logger } from '../logger';
 import { toRunRef, type RunRef } from '../services';
-import { Commands } from './ids';
+import { Commands } from '../../core/commandIds';
 import { registerCommand } from './registerCommand';
 
 const STATUSES: Status[] = ['FAIL', 'SUCCESS', 'PROCESSING', 'CREATED', 'TRIGGERED'];

@@ -10,9 +10,9 @@ import { FailureCauses } from '../../core/stores/failureCauses';
 import { resolveInterpreter } from '../python/interpreter';
 import { folderOfStore, startRunnableSession } from '../debug/startSession';
 import type { RetryOutcome, RetrySessions } from '../debug/retrySessions';
-import { statusIcon } from '../explorer/labels';
+import { statusIcon } from '../../core/explorer/labels';
 import { toRunRef, type Services } from '../services';
-import { Commands } from './ids';
+import { Commands } from '../../core/commandIds';
 import { registerCommand } from './registerCommand';
 
 export interface DebugStepResult extends RetryOutcome {

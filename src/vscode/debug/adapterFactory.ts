@@ -4,7 +4,7 @@
 // Replay sessions (`"request": "replay"`, resolved to a launch with `replay: true`) go to the replay adapter (src/vscode/replay).
 import * as vscode from 'vscode';
 import { adapterArgs } from '../../core/python/debugpySource';
-import { DEBUGPY_PACKAGE_KEY } from './launchArgs';
+import { DEBUGPY_PACKAGE_KEY } from '../../core/retry/launchArgs';
 
 export class DebugpyAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
   constructor(private readonly fallbackPython: () => string, private readonly replay?: () => vscode.DebugAdapterDescriptor) {}

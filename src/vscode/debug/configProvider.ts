@@ -2,8 +2,8 @@
 // defaults first (before `${...}` substitution), then the retry plan and the debugpy launch.
 import * as vscode from 'vscode';
 import type { FailedRunPicker } from '../commands/failedRunPicker';
-import { Commands } from '../commands/ids';
-import { DEBUG_TYPE, SESSION_KEY } from './launchArgs';
+import { Commands } from '../../core/commandIds';
+import { DEBUG_TYPE, SESSION_KEY } from '../../core/retry/launchArgs';
 import type { RetryPreparation } from './retryPreparation';
 import type { StepPreparation } from './stepPreparation';
 import type { PipelineLaunch } from '../pipelines/pipelineLaunch';

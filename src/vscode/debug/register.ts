@@ -10,7 +10,7 @@ import { replayAdapterDescriptor } from '../replay/replayAdapter';
 import { DebugpyAdapterFactory } from './adapterFactory';
 import { BannerTrackerFactory } from './bannerTracker';
 import { initialConfiguration, RetryConfigurationProvider } from './configProvider';
-import { DEBUG_TYPE } from './launchArgs';
+import { DEBUG_TYPE } from '../../core/retry/launchArgs';
 import { RetryPreparation } from './retryPreparation';
 import { RetrySessions } from './retrySessions';
 import { StepPreparation } from './stepPreparation';

@@ -19,12 +19,12 @@ import type { EnvironmentChecker } from '../python/environmentCheck';
 import { resolveInterpreter, type Interpreter } from '../python/interpreter';
 import { readSettings } from '../settings';
 import { describeDebugpy } from '../../core/python/debugpySource';
-import { readEnvFile } from './envFile';
-import { argvToLaunch, DEBUGPY_PACKAGE_KEY, describeLaunchArgsError, launchArgsSchema, SESSION_KEY, withoutSessionKey, type RunnableLaunchArgs } from './launchArgs';
-import { readOriginalFailure } from './originalFailure';
-import type { OriginalFailure } from './retryBanner';
-import { retryBanner } from './retryBanner';
-import { Commands } from '../commands/ids';
+import { readEnvFile } from '../../core/retry/envFile';
+import { argvToLaunch, DEBUGPY_PACKAGE_KEY, describeLaunchArgsError, launchArgsSchema, SESSION_KEY, withoutSessionKey, type RunnableLaunchArgs } from '../../core/retry/launchArgs';
+import { readOriginalFailure } from '../../core/retry/originalFailure';
+import type { OriginalFailure } from '../../core/retry/retryBanner';
+import { retryBanner } from '../../core/retry/retryBanner';
+import { Commands } from '../../core/commandIds';
 import type { RetryOutcome, RetrySessions } from './retrySessions';
 
 const VARIABLE_PREFIX = 'RUNNABLE_VAR_';

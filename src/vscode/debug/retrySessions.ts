@@ -7,11 +7,12 @@ import type { Run } from '../../core/runlog/model';
 import { firstFailedTask } from '../../core/runlog/rules';
 import { FailureCauses } from '../../core/stores/failureCauses';
 import type { RunLogStore } from '../../core/stores/runLogStore';
-import { Commands } from '../commands/ids';
+import { Commands } from '../../core/commandIds';
 import type { Logger } from '../logger';
-import { SESSION_KEY } from './launchArgs';
+import { SESSION_KEY } from '../../core/retry/launchArgs';
 import { cleanStepSession, describeStepResult, readStepResult, type StepDebugTarget, type StepResult } from '../../core/stepDebug/stepDebug';
 import { errorMessage } from '../../core/text/errorMessage';
+import { Disposable } from '../disposable';
 
 export interface RetryOutcome {
   /** Set when the retry was refused (blocked plan, untrusted workspace, bad configuration, missing debugpy). */
@@ -49,18 +50,17 @@ interface Entry {
 
 const STDERR_LINES = 20;
 
-export class RetrySessions implements vscode.Disposable {
+export class RetrySessions extends Disposable {
   private readonly entries = new Map<string, Entry>();
   /** Outcomes of sessions started with F5 are never read back: keep only the most recent ones. */
   private static readonly KEEP = 20;
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly ended = new vscode.EventEmitter<RetryOutcome>();
+  private readonly ended = this.register(new vscode.EventEmitter<RetryOutcome>());
   /** Fires with a retry's outcome once its session ended and the run was re-read (`outcome.ended` says how). */
   readonly onDidEnd = this.ended.event;
 
   constructor(private readonly log: Logger) {
-    this.disposables.push(this.ended);
-    this.disposables.push(
+    super();
+    this.register(
       vscode.debug.onDidStartDebugSession((s) => {
         const e = this.entryOf(s);
         if (e && !s.parentSession) e.outcome.sessionId = s.id;
@@ -222,10 +222,10 @@ export class RetrySessions implements vscode.Disposable {
     this.entries.delete(token);
   }
 
-  dispose(): void {
+  override dispose(): void {
     for (const token of [...this.entries.keys()]) this.release(token);
     this.entries.clear();
-    for (const d of this.disposables) d.dispose();
+    super.dispose();
   }
 }
 

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { RunLogStore } from '../../core/stores/runLogStore';
 import type { RunRef, Services } from '../services';
-import { DEBUG_TYPE, SESSION_KEY } from './launchArgs';
+import { DEBUG_TYPE, SESSION_KEY } from '../../core/retry/launchArgs';
 import type { RetryOutcome, RetrySessions } from './retrySessions';
 
 /** The workspace folder holding a store (its first config, else its folder), else the first folder. */

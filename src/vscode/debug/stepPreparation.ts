@@ -9,7 +9,7 @@ import { chooseStepTarget, exactInputs, localRunLogFiles, prepareStepSession } f
 import type { Services } from '../services';
 import type { EnvironmentChecker } from '../python/environmentCheck';
 import { resolveInterpreter } from '../python/interpreter';
-import { DEBUGPY_PACKAGE_KEY, SESSION_KEY, withoutSessionKey } from './launchArgs';
+import { DEBUGPY_PACKAGE_KEY, SESSION_KEY, withoutSessionKey } from '../../core/retry/launchArgs';
 import { describeDebugpy } from '../../core/python/debugpySource';
 import type { RetryPreparation } from './retryPreparation';
 import type { RetrySessions } from './retrySessions';

@@ -5,11 +5,11 @@ import type { FromWebview, RenderedState, ToWebview } from '../../core/details/m
 import type { RunRef, Services } from '../services';
 import { pageHtml, webviewOptions } from './webviewPage';
 import { errorMessage } from '../../core/text/errorMessage';
+import { Disposable } from '../disposable';
 
 export const COMPARE_VIEW_TYPE = 'runnable.compareRuns';
 
-export class ComparePanel {
-  private readonly disposables: vscode.Disposable[] = [];
+export class ComparePanel extends Disposable {
   private readonly rendered = new vscode.EventEmitter<RenderedState>();
   readonly onDidRender = this.rendered.event;
   state: RenderedState | undefined;
@@ -17,18 +17,24 @@ export class ComparePanel {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly services: Services, readonly a: RunRef, readonly b: RunRef, readonly panel: vscode.WebviewPanel) {
+    super();
     const extUri = services.context.extensionUri;
     panel.webview.options = webviewOptions(extUri);
     panel.webview.html = pageHtml(panel.webview, extUri, `Compare ${a.runId} and ${b.runId}`);
-    this.disposables.push(
+    this.register(
       this.rendered,
       panel.webview.onDidReceiveMessage((m: FromWebview) => {
         if (m?.type === 'ready') { this.lastPosted = ''; void this.load(); }
         if (m?.type === 'rendered') { this.state = m.state; this.rendered.fire(m.state); }
       }),
       services.runs.onDidChange(() => { clearTimeout(this.timer); this.timer = setTimeout(() => void this.load(), 250); }),
-      panel.onDidDispose(() => { clearTimeout(this.timer); for (const d of this.disposables) d.dispose(); }),
+      panel.onDidDispose(() => this.dispose()),
     );
+  }
+
+  override dispose(): void {
+    clearTimeout(this.timer);
+    super.dispose();
   }
 
   whenRendered(): Promise<RenderedState> {

@@ -9,11 +9,12 @@ import { readEditRecords } from '../../core/sandbox/editInputs';
 import { sandboxOf } from '../../core/sandbox/sandboxCopy';
 import { folderOfStore } from '../debug/startSession';
 import type { Run } from '../../core/runlog/model';
-import { Commands } from '../commands/ids';
+import { Commands } from '../../core/commandIds';
 import type { RunRef, Services } from '../services';
 import { revealInTree } from './revealInTree';
 import { pageHtml, webviewOptions } from './webviewPage';
 import { errorMessage } from '../../core/text/errorMessage';
+import { Disposable } from '../disposable';
 
 export const DETAILS_VIEW_TYPE = 'runnable.runDetails';
 /** Quiet time after a change event before re-reading the run (a retry writes the log many times). */
@@ -31,8 +32,7 @@ export interface DetailsHandle {
   post(message: ToWebview): Thenable<boolean>;
 }
 
-export class RunDetailsPanel implements DetailsHandle {
-  private readonly disposables: vscode.Disposable[] = [];
+export class RunDetailsPanel extends Disposable implements DetailsHandle {
   private readonly rendered = new vscode.EventEmitter<RenderedState>();
   readonly onDidRender = this.rendered.event;
   private lastState: RenderedState | undefined;
@@ -40,14 +40,14 @@ export class RunDetailsPanel implements DetailsHandle {
   private lastPosted = '';
   private ready = false;
   private reloadTimer: NodeJS.Timeout | undefined;
-  private disposed = false;
 
   constructor(private readonly services: Services, readonly ref: RunRef, readonly panel: vscode.WebviewPanel, private readonly onDispose: () => void) {
+    super();
     const extUri = services.context.extensionUri;
     panel.webview.options = webviewOptions(extUri);
     panel.iconPath = vscode.Uri.joinPath(extUri, 'media', 'runnable.svg');
     panel.webview.html = pageHtml(panel.webview, extUri, `Run ${ref.runId}`);
-    this.disposables.push(
+    this.register(
       this.rendered,
       panel.webview.onDidReceiveMessage((m: FromWebview) => this.onMessage(m)),
       services.runs.onDidChange(() => this.scheduleReload()),
@@ -65,7 +65,7 @@ export class RunDetailsPanel implements DetailsHandle {
       const sub = this.onDidRender((s) => {
         if (predicate(s)) { sub.dispose(); resolve(s); }
       });
-      this.disposables.push(sub);
+      this.register(sub);
     });
   }
 
@@ -122,7 +122,7 @@ export class RunDetailsPanel implements DetailsHandle {
   }
 
   private scheduleReload(): void {
-    if (this.disposed || !this.ready) return;
+    if (this.isDisposed || !this.ready) return;
     clearTimeout(this.reloadTimer);
     this.reloadTimer = setTimeout(() => void this.load(true), RELOAD_DELAY_MS);
   }
@@ -159,19 +159,18 @@ export class RunDetailsPanel implements DetailsHandle {
     } catch (e) {
       message = { type: 'error', message: `Run ${this.ref.runId} could not be read: ${errorMessage(e)} Refresh the Runs view, or check the store's files.` };
     }
-    if (this.disposed) return;
+    if (this.isDisposed) return;
     const text = JSON.stringify(message.type === 'details' ? message.details : message);
     if (update && text === this.lastPosted) return;
     this.lastPosted = text;
     await this.post(message);
   }
 
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
+  override dispose(): void {
+    if (this.isDisposed) return;
     clearTimeout(this.reloadTimer);
     this.onDispose();
-    for (const d of this.disposables) d.dispose();
+    super.dispose();
     this.panel.dispose();
   }
 }

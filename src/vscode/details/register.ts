@@ -1,7 +1,7 @@
 // Run details: the "Open Run Details" (one webview tab per run, reused; also on the debug toolbar of our retry and
 // replay sessions, where it opens the session's run) and "Compare Runs" commands.
 import * as vscode from 'vscode';
-import { Commands } from '../commands/ids';
+import { Commands } from '../../core/commandIds';
 import type { Services } from '../services';
 import { COMPARE_VIEW_TYPE, ComparePanel } from './comparePanel';
 import { DETAILS_VIEW_TYPE, RunDetailsPanel, type DetailsHandle } from './detailsPanel';

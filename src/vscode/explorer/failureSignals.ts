@@ -4,27 +4,28 @@
 // `runnable.notifyNewFailedRuns` turns it off.
 import * as vscode from 'vscode';
 import { NewFailures } from '../../core/explorer/newFailures';
-import { Commands } from '../commands/ids';
+import { Commands } from '../../core/commandIds';
 import type { Logger } from '../logger';
 import { readSettings } from '../settings';
 import type { RunsModel } from './runsModel';
 import { registerCommand } from '../commands/registerCommand';
+import { Disposable } from '../disposable';
 
 /** A batch: failures landing within this time of each other are one notification (a pipeline fan-out, a poll page). */
 const BATCH_MS = 1500;
 const SHOW_NEW_FAILURES = Commands.showNewFailures;
 
-export class FailureSignals implements vscode.Disposable {
+export class FailureSignals extends Disposable {
   private readonly tracker = new NewFailures();
-  private readonly item = vscode.window.createStatusBarItem('runnable.newFailures', vscode.StatusBarAlignment.Left, 50);
-  private readonly disposables: vscode.Disposable[] = [this.item];
+  private readonly item = this.register(vscode.window.createStatusBarItem('runnable.newFailures', vscode.StatusBarAlignment.Left, 50));
   private batch: Array<{ storeId: string; runId: string }> = [];
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly model: RunsModel, private readonly treeView: vscode.TreeView<unknown>, private readonly log: Logger) {
+    super();
     this.item.name = 'Runnable: new failed runs';
     this.item.command = SHOW_NEW_FAILURES;
-    this.disposables.push(
+    this.register(
       model.onDidList(({ storeId, runs }) => this.onList(storeId, runs)),
       // A change event means the store's list was dropped: list it again (shared with the tree when it is showing)
       // so a failure is noticed while the view is hidden too.
@@ -95,8 +96,8 @@ export class FailureSignals implements vscode.Disposable {
     this.show();
   }
 
-  dispose(): void {
+  override dispose(): void {
     clearTimeout(this.timer);
-    for (const d of this.disposables) d.dispose();
+    super.dispose();
   }
 }

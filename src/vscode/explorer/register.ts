@@ -5,7 +5,7 @@ import type { Logger } from '../logger';
 import type { RunsService, Services } from '../services';
 import { FailureSignals } from './failureSignals';
 import { RunDocumentsProvider } from './runDocuments';
-import { describeFilter, isFilterActive } from './runFilter';
+import { describeFilter, isFilterActive } from '../../core/explorer/runFilter';
 import { RunsModel } from './runsModel';
 import { RunsTreeProvider } from './runsTreeProvider';
 

@@ -20,12 +20,13 @@ import { affectsStoreDiscovery, readSettings } from '../settings';
 import { awsProfileFor } from '../../core/stores/s3/credentials';
 import { isS3Store } from '../../core/stores/s3/openS3Store';
 import type { S3RunLogStore } from '../../core/stores/s3/s3RunLogStore';
-import { ConcurrencyGate } from './concurrency';
-import { formatRelative, statusIcon } from './labels';
+import { ConcurrencyGate } from '../../core/explorer/concurrency';
+import { formatRelative, statusIcon } from '../../core/explorer/labels';
 import {
   isFilterActive, matchesSummary, normaliseFilter, runIdMatchesText, stepNamesMatchText, type RunFilter,
-} from './runFilter';
+} from '../../core/explorer/runFilter';
 import { errorMessage } from '../../core/text/errorMessage';
+import { Disposable } from '../disposable';
 
 const DEBOUNCE_MS = 300;
 // A store rewritten more often than DEBOUNCE_MS (a running pipeline updates its log at every step) must still refresh.
@@ -57,15 +58,14 @@ export interface DiscoveryState {
 /** `storeId` undefined = everything (rediscovery, refresh, filter). */
 export interface ModelChange { storeId?: string }
 
-export class RunsModel implements RunsService, vscode.Disposable {
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly changed = new vscode.EventEmitter<ModelChange>();
+export class RunsModel extends Disposable implements RunsService {
+  private readonly changed = this.register(new vscode.EventEmitter<ModelChange>());
   /** Fine-grained: which store changed (the tree refreshes only that root). */
   readonly onDidChangeStore = this.changed.event;
-  private readonly listed = new vscode.EventEmitter<{ storeId: string; runs: RunSummary[] }>();
+  private readonly listed = this.register(new vscode.EventEmitter<{ storeId: string; runs: RunSummary[] }>());
   /** Every settled listing of a store (the tree's, a command's, a refresh's): the new-failure signal reads these. */
   readonly onDidList = this.listed.event;
-  private readonly filled = new vscode.EventEmitter<{ storeId: string }>();
+  private readonly filled = this.register(new vscode.EventEmitter<{ storeId: string }>());
   /**
    * Summaries of a remote store's runs landed after its listing (coalesced, SUMMARY_REDRAW_MS). Apart from
    * onDidChangeStore: nothing was dropped, so open documents and panels need not read anything again.
@@ -94,26 +94,25 @@ export class RunsModel implements RunsService, vscode.Disposable {
   private filterState: RunFilter = {};
 
   constructor(private readonly log: Logger) {
-    this.disposables.push(this.changed);
-    this.disposables.push(vscode.workspace.onDidChangeConfiguration((e) => {
+    super();
+    this.register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsStoreDiscovery(e)) this.rediscover('settings changed');
     }));
-    this.disposables.push(vscode.workspace.onDidChangeWorkspaceFolders(() => this.rediscover('workspace folders changed')));
+    this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.rediscover('workspace folders changed')));
     // Config files: any YAML may become (or stop being) a runnable config. Rediscovery keeps caches when the stores are unchanged.
     const yaml = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}');
     const onYaml = (uri: vscode.Uri) => {
       if (!uri.fsPath.split(path.sep).some((seg) => seg === 'node_modules' || seg === '.git')) this.schedule('config', () => this.rediscover(`config ${uri.fsPath} changed`));
     };
-    this.disposables.push(yaml, yaml.onDidChange(onYaml), yaml.onDidCreate(onYaml), yaml.onDidDelete(onYaml));
+    this.register(yaml, yaml.onDidChange(onYaml), yaml.onDidCreate(onYaml), yaml.onDidDelete(onYaml));
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.abort.abort();
     this.statter.dispose();
     for (const t of [...this.timers.values(), ...this.fillTimers.values()]) clearTimeout(t);
-    for (const d of [...this.storeWatchers, ...this.disposables]) d.dispose();
-    this.listed.dispose();
-    this.filled.dispose();
+    for (const d of this.storeWatchers) d.dispose();
+    super.dispose();
   }
 
   // --- discovery -------------------------------------------------------------------------------------------------

@@ -6,12 +6,12 @@ import type { Attempt, Run, RunSummary, Step } from '../../core/runlog/model';
 import { firstFailedTask } from '../../core/runlog/rules';
 import {
   attemptText, formatDuration, formatRelative, paramText, pipelineName, runDescription, statusIcon, statusKey, statusSymbol,
-} from './labels';
+} from '../../core/explorer/labels';
 import {
   ids, type AttemptNode, type BranchNode, type ExplorerNode, type GroupNode, type InfoNode, type ParamGroup,
   type RunNode, type StepNode, type StoreNode,
 } from './nodes';
-import { isFilterActive } from './runFilter';
+import { isFilterActive } from '../../core/explorer/runFilter';
 import { isS3Store } from '../../core/stores/s3/openS3Store';
 import { describeCredentialSource, identityLabel } from '../../core/stores/s3/credentials';
 import { REMOTE_STORE_TYPES, type RunsModel } from './runsModel';
@@ -19,6 +19,7 @@ import { iterateAsOf } from '../../core/runlog/stepLog';
 import type { RunRef } from '../services';
 import { codeBlock, escapeMarkdown, inlineCode } from '../../core/text/markdown';
 import { errorMessage } from '../../core/text/errorMessage';
+import { Disposable } from '../disposable';
 
 const GROUP_LABEL: Record<ParamGroup | 'catalog', string> = { inputs: 'Inputs', outputs: 'Outputs', metrics: 'Metrics', catalog: 'Catalog' };
 
@@ -44,10 +45,9 @@ export const FAILED_STEP_READS = 200;
 /** Of those, how many a local store reads before its rows are first drawn (the rest fill in without a redraw storm). */
 export const FAILED_STEPS_BEFORE_DRAW = 50;
 
-export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
+export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvider<ExplorerNode> {
+  private readonly changed = this.register(new vscode.EventEmitter<ExplorerNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [this.changed];
   /** Node objects by id: VS Code matches changed elements by identity, so a node is reused across reads. */
   private readonly nodes = new Map<string, ExplorerNode>();
   private readonly parents = new Map<string, ExplorerNode | undefined>();
@@ -71,7 +71,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
   private readonly shownIdentity = new Map<string, string>();
 
   constructor(private readonly model: RunsModel, private readonly now: () => number = Date.now) {
-    this.disposables.push(model.onDidChangeStore((c) => {
+    super();
+    this.register(model.onDidChangeStore((c) => {
       const storeNode = c.storeId ? this.nodes.get(ids.store(c.storeId)) : undefined;
       if (storeNode) {
         for (const k of [...this.failedStep.keys()]) if (k.startsWith(ids.run(c.storeId!, ''))) this.failedStep.delete(k);
@@ -86,15 +87,15 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, 
       }
     }));
     // Summaries of a remote root landed: that root's rows are redrawn (never the whole view); its caches stand.
-    this.disposables.push(model.onDidFillSummaries(({ storeId }) => {
+    this.register(model.onDidFillSummaries(({ storeId }) => {
       const storeNode = this.nodes.get(ids.store(storeId));
       if (storeNode) this.changed.fire(storeNode);
     }));
   }
 
-  dispose(): void {
+  override dispose(): void {
     clearTimeout(this.pendingTimer);
-    for (const d of this.disposables) d.dispose();
+    super.dispose();
   }
 
   /** Reuses the node object with this id (updated in place) so change events and reveal find it. */

@@ -10,6 +10,7 @@ import type { Logger } from '../logger';
 import type { LanguageSettings } from './languageSettings';
 import { hasYamlExtension } from './yamlExtension';
 import { errorMessage } from '../../core/text/errorMessage';
+import { Disposable } from '../disposable';
 
 /** Crashes tolerated within CRASH_WINDOW_MS before the server stays down until "Restart Language Server". */
 const MAX_CRASHES = 4;
@@ -17,14 +18,14 @@ const CRASH_WINDOW_MS = 3 * 60_000;
 
 export type ServerState = 'stopped' | 'starting' | 'running';
 
-export class RunnableLanguageClient implements vscode.Disposable {
+export class RunnableLanguageClient extends Disposable {
   private client: LanguageClient | undefined;
   private starting: Promise<void> | undefined;
   private crashes: number[] = [];
   private readonly channel: vscode.LogOutputChannel;
   /** Python edits change which `command:` targets exist. */
   private readonly pyWatcher: vscode.FileSystemWatcher;
-  private readonly stateEmitter = new vscode.EventEmitter<ServerState>();
+  private readonly stateEmitter = this.register(new vscode.EventEmitter<ServerState>());
   /** Subscriptions tied to the current LanguageClient, dropped with it. */
   private clientSubscriptions: vscode.Disposable[] = [];
   private restarts = 0;
@@ -32,19 +33,19 @@ export class RunnableLanguageClient implements vscode.Disposable {
   private library: typeof import('vscode-languageclient/node') | undefined;
   /** Whether the running server was told Red Hat YAML is installed; undefined while none runs. */
   private startedBesideYamlExtension: boolean | undefined;
-  private readonly extensionsListener: vscode.Disposable;
   /** Fires as the server stops, starts and runs again (after a crash: stopped, starting, running). */
   readonly onDidChangeServerState = this.stateEmitter.event;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly log: Logger, private readonly settings: () => LanguageSettings) {
-    this.channel = vscode.window.createOutputChannel('Runnable Language Server', { log: true });
-    this.pyWatcher = vscode.workspace.createFileSystemWatcher('**/*.py');
+    super();
+    this.channel = this.register(vscode.window.createOutputChannel('Runnable Language Server', { log: true }));
+    this.pyWatcher = this.register(vscode.workspace.createFileSystemWatcher('**/*.py'));
     // Red Hat YAML installed, enabled or removed while we run: the server's capabilities depend on it.
-    this.extensionsListener = vscode.extensions.onDidChange(() => {
+    this.register(vscode.extensions.onDidChange(() => {
       if (this.startedBesideYamlExtension === undefined || this.startedBesideYamlExtension === hasYamlExtension()) return;
       this.log.info(`Red Hat YAML was ${hasYamlExtension() ? 'installed or enabled' : 'removed or disabled'}: restarting the runnable language server.`);
       void this.restart();
-    });
+    }));
   }
 
   /** Whether the running server leaves YAML syntax errors, outline and folding to Red Hat YAML. */
@@ -143,14 +144,11 @@ export class RunnableLanguageClient implements vscode.Disposable {
     for (const d of this.clientSubscriptions.splice(0)) d.dispose();
   }
 
-  dispose(): void {
+  override dispose(): void {
     const c = this.client;
     this.client = undefined;
     this.dropClientSubscriptions();
-    this.stateEmitter.dispose();
     if (c) void c.stop().catch(() => undefined).then(() => c.dispose());
-    this.pyWatcher.dispose();
-    this.extensionsListener.dispose();
-    this.channel.dispose();
+    super.dispose();
   }
 }

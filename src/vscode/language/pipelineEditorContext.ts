@@ -2,23 +2,24 @@
 // so the gutter takes breakpoints there (package.json `breakpoints` `when`) for the replay, and in no other YAML.
 import * as vscode from 'vscode';
 import { detectRunnableYaml } from '../../core/yaml/detect';
+import { Disposable } from '../disposable';
 
 export const PIPELINE_EDITOR_CONTEXT = 'runnable.pipelineEditor';
 
 /** Each document is read once per version: typing elsewhere never re-detects it. */
-export class PipelineEditorContext implements vscode.Disposable {
+export class PipelineEditorContext extends Disposable {
   private readonly seen = new WeakMap<vscode.TextDocument, { version: number; pipeline: boolean }>();
   private current: boolean | undefined;
-  private readonly disposables: vscode.Disposable[];
 
   constructor() {
-    this.disposables = [
+    super();
+    this.register(
       vscode.window.onDidChangeActiveTextEditor((e) => this.update(e)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         // A new file becomes a pipeline as `dag:` is typed; only the active editor's document matters.
         if (e.document === vscode.window.activeTextEditor?.document) this.update(vscode.window.activeTextEditor);
       }),
-    ];
+    );
     this.update(vscode.window.activeTextEditor);
   }
 
@@ -36,9 +37,5 @@ export class PipelineEditorContext implements vscode.Disposable {
     if (pipeline === this.current) return;
     this.current = pipeline;
     void vscode.commands.executeCommand('setContext', PIPELINE_EDITOR_CONTEXT, pipeline);
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
   }
 }

@@ -2,7 +2,7 @@
 // (pipelines and configs detected from their top-level keys, or matched by `runnable.yamlGlobs`).
 import * as vscode from 'vscode';
 import { detectRunnableYaml, matchesAnyGlob } from '../../core/yaml/detect';
-import { Commands } from '../commands/ids';
+import { Commands } from '../../core/commandIds';
 import type { Services } from '../services';
 import { RunnableLanguageClient } from './languageClient';
 import { readLanguageSettings } from './languageSettings';

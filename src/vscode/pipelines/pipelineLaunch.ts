@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { detectPipelineFile, pipelineArgv } from '../../core/pipelines/pipelineFile';
 import { CONFIG_ENV } from '../../core/config/discover';
 import { describeDebugpy } from '../../core/python/debugpySource';
-import { DEBUGPY_PACKAGE_KEY, withoutSessionKey } from '../debug/launchArgs';
+import { DEBUGPY_PACKAGE_KEY, withoutSessionKey } from '../../core/retry/launchArgs';
 import type { EnvironmentChecker } from '../python/environmentCheck';
 import { resolveInterpreter } from '../python/interpreter';
 import type { Services } from '../services';

@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEFAULT_SANDBOX, pullRun, type PullResult } from '../../core/pull/pullRun';
-import { Commands } from '../commands/ids';
+import { Commands } from '../../core/commandIds';
 import { toRunRef, type RunRef, type Services } from '../services';
 import { isRemote, s3StoreOf } from './remoteStores';
 import { errorMessage } from '../../core/text/errorMessage';

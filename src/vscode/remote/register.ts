@@ -1,7 +1,7 @@
 // Remote stores in VS Code: "Set S3 Credentials" (SecretStorage), "Pull Run to Local Sandbox", and keeping entered
 // credentials applied to the S3 stores the Runs view opens. Called from extension.ts.
 import * as vscode from 'vscode';
-import { Commands } from '../commands/ids';
+import { Commands } from '../../core/commandIds';
 import type { Services } from '../services';
 import { awsProfileFor } from '../../core/stores/s3/credentials';
 import { readSettings } from '../settings';

@@ -3,7 +3,7 @@
 // store (a retry asks an explicit confirmation, since runnable appends the new attempts there). Local stores pass through.
 import * as vscode from 'vscode';
 import type { StoreDescriptor } from '../../core/stores/runLogStore';
-import { Commands } from '../commands/ids';
+import { Commands } from '../../core/commandIds';
 import type { RunRef, Services } from '../services';
 import type { PullCommandOptions, PullCommandResult } from './pullRunCommand';
 import { isRemote } from './remoteStores';

@@ -3,8 +3,8 @@
 // starts Retry locally for that run.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Commands } from '../commands/ids';
-import { DEBUG_TYPE } from '../debug/launchArgs';
+import { Commands } from '../../core/commandIds';
+import { DEBUG_TYPE } from '../../core/retry/launchArgs';
 import { toRunRef, type Services } from '../services';
 import { REPLAY_REQUEST } from './replayAdapter';
 import { ReplayStops } from './replayStops';

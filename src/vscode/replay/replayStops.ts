@@ -2,6 +2,7 @@
 // `runnable.replayOnFailedAttempt` context key true while the focused replay sits on a failed attempt.
 import * as vscode from 'vscode';
 import { REPLAY_STOPPED_EVENT } from '../../replay/replaySession';
+import { Disposable } from '../disposable';
 
 export interface ReplayStop {
   runId: string;
@@ -12,16 +13,15 @@ export interface ReplayStop {
 
 export const ON_FAILED_ATTEMPT_KEY = 'runnable.replayOnFailedAttempt';
 
-export class ReplayStops implements vscode.Disposable {
+export class ReplayStops extends Disposable {
   private readonly bySession = new Map<string, { session: vscode.DebugSession; stop: ReplayStop }>();
-  private readonly disposables: vscode.Disposable[] = [];
-  private readonly changed = new vscode.EventEmitter<{ session: vscode.DebugSession; stop: ReplayStop }>();
+  private readonly changed = this.register(new vscode.EventEmitter<{ session: vscode.DebugSession; stop: ReplayStop }>());
   /** Fires after each replay stop was recorded (tests wait on it). */
   readonly onDidStop = this.changed.event;
 
   constructor() {
-    this.disposables.push(
-      this.changed,
+    super();
+    this.register(
       vscode.debug.onDidReceiveDebugSessionCustomEvent((e) => {
         if (e.event !== REPLAY_STOPPED_EVENT || !e.body) return;
         const stop = e.body as ReplayStop;
@@ -49,9 +49,5 @@ export class ReplayStops implements vscode.Disposable {
   private updateContext(): void {
     const on = this.of(vscode.debug.activeDebugSession)?.failedAttempt ?? false;
     void vscode.commands.executeCommand('setContext', ON_FAILED_ATTEMPT_KEY, on);
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
   }
 }

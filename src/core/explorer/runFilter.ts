@@ -1,5 +1,5 @@
 // The Runs view's filter: by status, tag, and text in the run id or a step name. Pure, no `vscode`.
-import type { Run, RunSummary, Status, Step } from '../../core/runlog/model';
+import type { Run, RunSummary, Status, Step } from '../runlog/model';
 
 export interface RunFilter {
   statuses?: Status[];

@@ -1,7 +1,7 @@
 // Pure text for the Runs view: status symbols, relative times, durations, compact parameter values.
 // No `vscode` import, so the wording is unit-tested under plain Node.
-import type { Attempt, ParamValue, RunSummary, Status } from '../../core/runlog/model';
-import { formatDuration, formatRelative } from '../../core/runlog/time';
+import type { Attempt, ParamValue, RunSummary, Status } from '../runlog/model';
+import { formatDuration, formatRelative } from '../runlog/time';
 
 /** `success` / `failed` / `processing` / `created` / `triggered` / lower-cased other: used in contextValue. */
 export function statusKey(status: Status): string {
@@ -37,7 +37,7 @@ export function statusIcon(status: Status): { id: string; color?: string } {
 }
 
 // One relative time and one duration for the tree, the details page and the YAML hover (core/runlog/time.ts).
-export { formatDuration, formatRelative } from '../../core/runlog/time';
+export { formatDuration, formatRelative } from '../runlog/time';
 
 /**
  * `tag · 3 h ago · 1.2 s`, led by `✗ <failed step>` for failed runs when it is known. The duration comes from the

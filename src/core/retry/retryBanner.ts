@@ -1,6 +1,6 @@
 // What the Debug Console says before the debugger stops: the run being retried, the attempt indicator,
 // skipped and re-run steps, the original failure and the tail of the step's captured output (no vscode import).
-import type { RetryPlan } from '../../core/retry/types';
+import type { RetryPlan } from './types';
 
 export interface OriginalFailure {
   /** The failed attempt's message from the run log. */

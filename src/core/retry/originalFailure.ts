@@ -1,9 +1,9 @@
 // Reads what the Debug Console shows about the original failure: the failed attempt's message and the tail
 // of the step's captured output from the run's catalog. Never throws: a missing piece is just left out.
-import type { Run } from '../../core/runlog/model';
-import { findStep } from '../../core/runlog/rules';
-import type { RunLogStore } from '../../core/stores/runLogStore';
-import { readAttemptLog } from '../../core/stores/failureCauses';
+import type { Run } from '../runlog/model';
+import { findStep } from '../runlog/rules';
+import type { RunLogStore } from '../stores/runLogStore';
+import { readAttemptLog } from '../stores/failureCauses';
 import type { OriginalFailure } from './retryBanner';
 
 const TAIL_LINES = 8;

@@ -1,7 +1,7 @@
 // The "Copy Retry Command" text: the exact shell line that retries a run outside VS Code (no vscode import,
 // unit-tested). For runs recorded by the argo executor, also the resubmit line of runnable's Argo retry design.
-import type { RetryPlan } from '../../core/retry/types';
-import { isEnvName, shellQuote } from '../../core/text/shell';
+import type { RetryPlan } from './types';
+import { isEnvName, shellQuote } from '../text/shell';
 
 export { shellQuote };
 
