@@ -5,28 +5,17 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { ROOT, workbenchUrl } from '../../scripts/cs-lib.mjs';
+import { copyWorkspace, openFolder, runRows, withRunnable, writeSettings } from './lib/workspace.mjs';
 
 function prepareWorkspace(workspace) {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-debugpy-folder-ui-'));
-  fs.cpSync(workspace, tmp, { recursive: true, filter: (src) => !src.includes(`${path.sep}.vscode`) });
+  const tmp = copyWorkspace(workspace, 'runnable-debugpy-folder-ui-');
   // The base interpreter's packages (PyYAML for the runnable stand-in), no debugpy, no pip.
   const venv = path.join(tmp, '.venv');
   execFileSync('python3', ['-m', 'venv', '--without-pip', '--system-site-packages', venv]);
-  let interpreter = path.join(venv, 'bin', 'python');
-  try {
-    execFileSync(interpreter, ['-c', 'import runnable'], { stdio: 'ignore' });
-  } catch {
-    const standin = path.join(ROOT, 'test', 'standin');
-    const wrapper = path.join(tmp, '.python-with-standin');
-    fs.writeFileSync(wrapper, `#!/bin/sh\nPYTHONPATH='${standin}'\${PYTHONPATH:+:\$PYTHONPATH} exec '${interpreter}' "$@"\n`, { mode: 0o755 });
-    interpreter = wrapper;
-  }
+  const interpreter = withRunnable(path.join(venv, 'bin', 'python'), tmp);
   assert.throws(() => execFileSync(interpreter, ['-c', 'import debugpy'], { stdio: 'ignore' }), 'the venv has no debugpy');
-  fs.mkdirSync(path.join(tmp, '.vscode'));
-  fs.writeFileSync(path.join(tmp, '.vscode', 'settings.json'), JSON.stringify({ 'runnable.pythonPath': interpreter, 'debug.openDebug': 'openOnDebugBreak' }, null, 2));
+  writeSettings(tmp, { 'runnable.pythonPath': interpreter, 'debug.openDebug': 'openOnDebugBreak' });
   return { tmp, interpreter };
 }
 
@@ -35,11 +24,8 @@ export default async function ({ page, cs, workspace, screenshot, ui }) {
   assert.ok(target && fs.existsSync(path.join(target, 'debugpy')), 'RUNNABLE_TEST_DEBUGPY_TARGET is a `pip install --target` folder (scripts/test-vscode.sh sets it)');
   const { tmp } = prepareWorkspace(workspace);
   try {
-    await page.goto(workbenchUrl(cs, { folder: tmp }));
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'runnable-config.yaml' }).waitFor({ timeout: 60_000 });
-    const pane = await ui.openRunnable();
-    const run = pane.locator('.monaco-list-row', { hasText: /^\s*prod-failure-001/ }).first();
-    await run.waitFor({ state: 'visible', timeout: 60_000 });
+    await openFolder(page, cs, tmp);
+    const { run } = await runRows(ui, 'prod-failure-001');
     await ui.contextMenu(run, /^Retry Locally$/);
 
     // The refusal: one toast naming what is missing, with the ways out as buttons.

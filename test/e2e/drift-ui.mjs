@@ -5,17 +5,14 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { workbenchUrl } from '../../scripts/cs-lib.mjs';
+import { copyWorkspace, openFolder, runRows } from './lib/workspace.mjs';
 
-const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const webviewFrame = (page) => page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
 const git = (cwd, ...args) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8' }).trim();
 
 export default async function ({ page, cs, workspace, screenshot, ui }) {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-drift-ui-'));
-  fs.cpSync(workspace, tmp, { recursive: true, filter: (src) => !src.includes(`${path.sep}.vscode`) });
+  const tmp = copyWorkspace(workspace, 'runnable-drift-ui-');
   try {
     fs.writeFileSync(path.join(tmp, '.gitignore'), '.run_log_store/\n.catalog/\n__pycache__/\n');
     git(tmp, 'init', '-q');
@@ -29,15 +26,8 @@ export default async function ({ page, cs, workspace, screenshot, ui }) {
     const functions = path.join(tmp, 'functions.py');
     fs.writeFileSync(functions, fs.readFileSync(functions, 'utf8').replace('    url = os.environ.get("DEPLOY_URL")', '    url = os.environ.get("DEPLOY_URL") or os.environ.get("FALLBACK_URL")'));
 
-    await page.goto(workbenchUrl(cs, { folder: tmp }));
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'runnable-config.yaml' }).waitFor({ timeout: 60_000 });
-    const pane = await ui.openRunnable();
-    const row = (label) => pane.getByRole('treeitem', { name: new RegExp(`^${escape(label)}`) }).first();
-    const run = row('prod-failure-001');
-    await run.waitFor({ state: 'visible', timeout: 60_000 });
-    if ((await run.getAttribute('aria-expanded')) !== 'true') await run.click();
-    const deploy = row('deploy');
-    await deploy.waitFor({ state: 'visible', timeout: 30_000 });
+    await openFolder(page, cs, tmp);
+    const { run, step: deploy } = await runRows(ui, 'prod-failure-001', 'deploy');
     await ui.contextMenu(deploy, /^Show Changes Since the Run$/, () => screenshot('drift-context-menu'));
     const short = commit.slice(0, 8);
     await page.locator('.tab.active', { hasText: `functions.py (commit ${short} of prod-failure-001)` }).waitFor({ state: 'visible', timeout: 30_000 });

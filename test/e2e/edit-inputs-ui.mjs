@@ -5,32 +5,21 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { workbenchUrl } from '../../scripts/cs-lib.mjs';
+import { copyWorkspace, openFolder, runRows, writeSettings } from './lib/workspace.mjs';
 
-const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const webviewFrame = (page) => page.frameLocator('iframe.webview.ready').first().frameLocator('iframe#active-frame');
 const digest = (file) => createHash('sha1').update(fs.readFileSync(file)).digest('hex');
 
 export default async function ({ page, cs, workspace, screenshot, ui }) {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-edit-ui-'));
-  fs.cpSync(workspace, tmp, { recursive: true, filter: (src) => !src.includes(`${path.sep}.vscode`) });
+  const tmp = copyWorkspace(workspace, 'runnable-edit-ui-');
   // The test types whole documents at once: no closing brackets or quotes added after them.
-  fs.mkdirSync(path.join(tmp, '.vscode'));
-  fs.writeFileSync(path.join(tmp, '.vscode', 'settings.json'), JSON.stringify({ 'editor.autoClosingBrackets': 'never', 'editor.autoClosingQuotes': 'never' }, null, 2));
+  writeSettings(tmp, { 'editor.autoClosingBrackets': 'never', 'editor.autoClosingQuotes': 'never' });
   const original = path.join(tmp, '.run_log_store', 'prod-failure-001.json');
   const before = digest(original);
   try {
-    await page.goto(workbenchUrl(cs, { folder: tmp }));
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'runnable-config.yaml' }).waitFor({ timeout: 60_000 });
-    const pane = await ui.openRunnable();
-    const row = (label) => pane.getByRole('treeitem', { name: new RegExp(`^${escape(label)}`) }).first();
-    const run = row('prod-failure-001');
-    await run.waitFor({ state: 'visible', timeout: 60_000 });
-    if ((await run.getAttribute('aria-expanded')) !== 'true') await run.click();
-    const deploy = row('deploy');
-    await deploy.waitFor({ state: 'visible', timeout: 30_000 });
+    await openFolder(page, cs, tmp);
+    const { pane, step: deploy, row } = await runRows(ui, 'prod-failure-001', 'deploy');
     await ui.contextMenu(deploy, /^Edit Inputs, Then Retry in the Sandbox$/);
 
     // The run is in the workspace's store: the copy into the sandbox is asked first.

@@ -3,33 +3,12 @@
 // mixed-local-0001 -> "Retry Locally" must pause in `publish` with its restored input, with no question about the
 // mocked or argo config (the tree names none: the retry's config is chosen from the run), and the FAIL attempt stays.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { ROOT, workbenchUrl } from '../../scripts/cs-lib.mjs';
+import { ROOT } from '../../scripts/cs-lib.mjs';
+import { openFolder, retryWorkspace, runRows } from './lib/workspace.mjs';
 
-function testPython() {
-  const venv = path.join(ROOT, '.vscode-test', 'venv', 'bin', 'python');
-  return process.env.RUNNABLE_TEST_PYTHON || (fs.existsSync(venv) ? venv : 'python3');
-}
-
-function prepareWorkspace() {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-configs-ui-'));
-  fs.cpSync(path.join(ROOT, 'test', 'fixtures', 'runnable', 'mixed-configs'), tmp, { recursive: true });
-  const python = testPython();
-  let interpreter = python;
-  try {
-    execFileSync(python, ['-c', 'import runnable'], { stdio: 'ignore' });
-  } catch {
-    interpreter = path.join(tmp, '.python-with-standin');
-    const standin = path.join(ROOT, 'test', 'standin');
-    fs.writeFileSync(interpreter, `#!/bin/sh\nPYTHONPATH='${standin}'\${PYTHONPATH:+:\$PYTHONPATH} exec '${python}' "$@"\n`, { mode: 0o755 });
-  }
-  fs.mkdirSync(path.join(tmp, '.vscode'));
-  fs.writeFileSync(path.join(tmp, '.vscode', 'settings.json'), JSON.stringify({ 'runnable.pythonPath': interpreter, 'debug.openDebug': 'openOnDebugBreak' }, null, 2));
-  return tmp;
-}
+const prepareWorkspace = () => retryWorkspace(path.join(ROOT, 'test', 'fixtures', 'runnable', 'mixed-configs'), 'runnable-configs-ui-');
 
 const attemptsOf = (tmp) => JSON.parse(fs.readFileSync(path.join(tmp, '.run_log_store', 'mixed-local-0001.json'), 'utf8')).steps.publish.attempts;
 
@@ -37,11 +16,8 @@ export default async function ({ page, cs, screenshot, ui }) {
   const tmp = prepareWorkspace();
   try {
     const before = attemptsOf(tmp);
-    await page.goto(workbenchUrl(cs, { folder: tmp }));
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'pipeline.py' }).waitFor({ timeout: 60_000 });
-    const pane = await ui.openRunnable();
-    const run = pane.locator('.monaco-list-row', { hasText: /^\s*mixed-local-0001/ }).first();
-    await run.waitFor({ state: 'visible', timeout: 60_000 });
+    await openFolder(page, cs, tmp, 'pipeline.py');
+    const { run } = await runRows(ui, 'mixed-local-0001');
     await screenshot('runs-of-one-folder');
     await ui.contextMenu(run, /^Retry Locally$/);
 

@@ -5,43 +5,14 @@
 // small wrapper around the test interpreter that adds the runnable stand-in to PYTHONPATH when the real
 // runnable is not importable.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { ROOT, workbenchUrl } from '../../scripts/cs-lib.mjs';
-
-function testPython() {
-  const venv = path.join(ROOT, '.vscode-test', 'venv', 'bin', 'python');
-  return process.env.RUNNABLE_TEST_PYTHON || (fs.existsSync(venv) ? venv : 'python3');
-}
-
-function prepareWorkspace(workspace) {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-retry-ui-'));
-  fs.cpSync(workspace, tmp, { recursive: true, filter: (src) => !src.includes(`${path.sep}.vscode`) });
-  const python = testPython();
-  let interpreter = python;
-  try {
-    execFileSync(python, ['-c', 'import runnable'], { stdio: 'ignore' });
-  } catch {
-    interpreter = path.join(tmp, '.python-with-standin');
-    const standin = path.join(ROOT, 'test', 'standin');
-    fs.writeFileSync(interpreter, `#!/bin/sh\nPYTHONPATH='${standin}'\${PYTHONPATH:+:\$PYTHONPATH} exec '${python}' "$@"\n`, { mode: 0o755 });
-  }
-  fs.mkdirSync(path.join(tmp, '.vscode'));
-  fs.writeFileSync(path.join(tmp, '.vscode', 'settings.json'), JSON.stringify({ 'runnable.pythonPath': interpreter, 'debug.openDebug': 'openOnDebugBreak' }, null, 2));
-  return tmp;
-}
+import { openFolder, retryWorkspace, runRows } from './lib/workspace.mjs';
 
 export default async function ({ page, cs, workspace, screenshot, ui }) {
-  const tmp = prepareWorkspace(workspace);
+  const tmp = retryWorkspace(workspace, 'runnable-retry-ui-');
   try {
-    await page.goto(workbenchUrl(cs, { folder: tmp }));
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'runnable-config.yaml' }).waitFor({ timeout: 60_000 });
-
-    const pane = await ui.openRunnable();
-    const run = pane.locator('.monaco-list-row', { hasText: /^\s*prod-failure-001/ }).first();
-    await run.waitFor({ state: 'visible', timeout: 60_000 });
+    await openFolder(page, cs, tmp);
+    const { run } = await runRows(ui, 'prod-failure-001');
     await ui.contextMenu(run, /^Retry Locally$/, () => screenshot('context-menu'));
 
     // Paused: the debug toolbar shows "Continue", and the Variables view lists the restored inputs.

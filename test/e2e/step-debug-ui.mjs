@@ -4,29 +4,15 @@
 // but the workspace gets a .vscode/settings.json (the test interpreter), so it runs on a temporary copy of examples/.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { ROOT, workbenchUrl } from '../../scripts/cs-lib.mjs';
+import { copyWorkspace, openFolder, runRows, testPython, writeSettings } from './lib/workspace.mjs';
 
-const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export default async function ({ page, cs, workspace, screenshot, ui }) {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-step-ui-'));
-  fs.cpSync(workspace, tmp, { recursive: true, filter: (src) => !src.includes(`${path.sep}.vscode`) });
-  const venv = path.join(ROOT, '.vscode-test', 'venv', 'bin', 'python');
-  const python = process.env.RUNNABLE_TEST_PYTHON || (fs.existsSync(venv) ? venv : 'python3');
-  fs.mkdirSync(path.join(tmp, '.vscode'));
-  fs.writeFileSync(path.join(tmp, '.vscode', 'settings.json'), JSON.stringify({ 'runnable.pythonPath': python, 'debug.openDebug': 'openOnDebugBreak' }, null, 2));
+  const tmp = copyWorkspace(workspace, 'runnable-step-ui-');
+  writeSettings(tmp, { 'runnable.pythonPath': testPython(), 'debug.openDebug': 'openOnDebugBreak' });
   try {
-    await page.goto(workbenchUrl(cs, { folder: tmp }));
-    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'runnable-config.yaml' }).waitFor({ timeout: 60_000 });
-    const pane = await ui.openRunnable();
-    const row = (label) => pane.getByRole('treeitem', { name: new RegExp(`^${escape(label)}`) }).first();
-    const run = row('prod-failure-001');
-    await run.waitFor({ state: 'visible', timeout: 60_000 });
-    if ((await run.getAttribute('aria-expanded')) !== 'true') await run.click();
-    const step = row('train_model');
-    await step.waitFor({ state: 'visible', timeout: 30_000 });
+    await openFolder(page, cs, tmp);
+    const { step } = await runRows(ui, 'prod-failure-001', 'train_model');
     await ui.contextMenu(step, /^Debug Step with Recorded Inputs$/, () => screenshot('step-context-menu'));
 
     await page.locator('.debug-toolbar .codicon-debug-continue').first().waitFor({ state: 'visible', timeout: 120_000 });

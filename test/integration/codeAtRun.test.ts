@@ -8,8 +8,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RetryAtCommitResult, ShowChangesResult } from '../../src/vscode/commands/codeAtRunCommands';
-import type { RunRef, Services } from '../../src/vscode/services';
-import { copyExamples, getApi, log, repoRoot, testPython, waitUntil, withTimeout, workspaceRoot } from './helpers';
+import type { Services } from '../../src/vscode/services';
+import { copyExamples, getApi, log, refOf, useTestPython, waitUntil, withTimeout, workspaceRoot } from './helpers';
 
 interface Stop { session: vscode.DebugSession; threadId: number; reason: string }
 
@@ -18,30 +18,11 @@ const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user
 describe('What changed since the run (git)', function () {
   this.timeout(180_000);
   let api: Services;
-  let pyEnv: Record<string, string> = {};
+  const py = useTestPython();
   const temps: string[] = [];
 
-  before(async () => {
-    api = await getApi();
-    const python = testPython();
-    try {
-      execFileSync(python, ['-c', 'import runnable'], { stdio: 'ignore' });
-    } catch {
-      pyEnv = { PYTHONPATH: path.join(repoRoot(), 'test', 'standin') };
-    }
-    await vscode.workspace.getConfiguration('runnable').update('pythonPath', python, vscode.ConfigurationTarget.Global);
-  });
-  after(async () => {
-    await vscode.workspace.getConfiguration('runnable').update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
-    for (const t of temps) fs.rmSync(t, { recursive: true, force: true });
-  });
-
-  async function refFor(runId: string): Promise<RunRef> {
-    for (const d of await api.runs.descriptors()) {
-      if ((await api.runs.listRuns(d.id).catch(() => [])).some((r) => r.runId === runId)) return { storeId: d.id, runId };
-    }
-    throw new Error(`no store in examples/ lists ${runId}`);
-  }
+  before(async () => { api = await getApi(); });
+  after(() => { for (const t of temps) fs.rmSync(t, { recursive: true, force: true }); });
 
   /** examples/ copied and committed (the store and catalog ignored, as a project does), deploy's attempt recording the commit. */
   function repository(): { dir: string; commit: string; configFile?: string } {
@@ -59,10 +40,10 @@ describe('What changed since the run (git)', function () {
   }
 
   it('Show Changes opens the diff of functions.py at the run\'s commit against the working file; Retry at the Recorded Commit stops in the old code, in a worktree removed at the end', async () => {
-    const ref = await refFor('prod-failure-001');
+    const ref = await refOf('prod-failure-001');
     const { dir, commit } = repository();
     const config = api.runs.store(ref.storeId)?.descriptor.configFiles[0];
-    const where = { cwd: dir, ...(config ? { configFile: path.join(dir, path.relative(workspaceRoot(), config)) } : {}), env: pyEnv };
+    const where = { cwd: dir, ...(config ? { configFile: path.join(dir, path.relative(workspaceRoot(), config)) } : {}), env: py.env() };
     const functions = path.join(dir, 'functions.py');
     const old = fs.readFileSync(functions, 'utf8');
     // The fix after the run: a new first body line in deploy_model (the old one was `url = os.environ...`).

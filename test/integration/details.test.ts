@@ -13,23 +13,15 @@ import type { RenderedState } from '../../src/core/details/messages';
 import type { DetailsHandle } from '../../src/vscode/details/detailsPanel';
 import type { RunRef, Services } from '../../src/vscode/services';
 import { debugSessionRun } from '../../src/vscode/details/pickRuns';
-import { acceptPicksUntil, getApi, log, waitFor, waitUntil, withTimeout, workspaceRoot } from './helpers';
+import { acceptPicksUntil, getApi, log, refOf, waitFor, waitUntil, withTimeout, workspaceRoot } from './helpers';
 
 describe('Run details webview', function () {
   this.timeout(90_000);
   let api: Services;
-
-  /** The store (of the examples' configs) that lists `runId`. */
-  async function refOf(runId: string): Promise<RunRef> {
-    for (const d of await api.runs.descriptors()) {
-      const runs = await api.runs.listRuns(d.id).catch(() => []);
-      if (runs.some((r) => r.runId === runId && !r.error)) return { storeId: d.id, runId };
-    }
-    throw new Error(`no store of examples/ lists ${runId}`);
-  }
+  const refOfReadable = (runId: string) => refOf(runId, { readable: true });
 
   async function open(runId: string): Promise<DetailsHandle> {
-    const handle = await vscode.commands.executeCommand<DetailsHandle | undefined>(Commands.openRunDetails, await refOf(runId));
+    const handle = await vscode.commands.executeCommand<DetailsHandle | undefined>(Commands.openRunDetails, await refOfReadable(runId));
     assert.ok(handle, `${Commands.openRunDetails} returned the panel of ${runId}`);
     return handle;
   }
@@ -136,7 +128,7 @@ describe('Run details webview', function () {
     log0.run_id = runId;
     fs.writeFileSync(file, JSON.stringify(log0, null, 2));
     try {
-      const ref = await waitUntil(async () => refOf(runId).catch(() => undefined), { events: [api.runs.onDidChange], ms: 45_000, what: `${runId} listed` });
+      const ref = await waitUntil(async () => refOfReadable(runId).catch(() => undefined), { events: [api.runs.onDidChange], ms: 45_000, what: `${runId} listed` });
       const h = await vscode.commands.executeCommand<DetailsHandle>(Commands.openRunDetails, ref);
       const first = await rendered(h, 'the temp run', (s) => s.view === 'details' && s.runId === runId);
       assert.deepEqual(first.failedRows, ['deploy']);
@@ -154,14 +146,14 @@ describe('Run details webview', function () {
     } finally {
       fs.rmSync(file, { force: true });
       // Leave the Runs model as the other suites expect it: the temp run gone.
-      await waitUntil(async () => !(await refOf(runId).then(() => true, () => false)), { events: [api.runs.onDidChange], ms: 45_000, what: `${runId} gone` });
+      await waitUntil(async () => !(await refOfReadable(runId).then(() => true, () => false)), { events: [api.runs.onDidChange], ms: 45_000, what: `${runId} gone` });
     }
   });
 
   it('debug toolbar: Open Run Details with no argument opens the run the active replay session replays', async () => {
     // No panel left from the tests above: the command must open (not reuse) the replayed run's tab.
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const ref = await refOf('prod-failure-001');
+    const ref = await refOfReadable('prod-failure-001');
     const session = await activeReplay(ref.runId, () => vscode.commands.executeCommand<boolean>(Commands.replayRun, ref), true);
     try {
       const h = await vscode.commands.executeCommand<DetailsHandle | undefined>(Commands.openRunDetails);
@@ -184,7 +176,7 @@ describe('Run details webview', function () {
   });
 
   it('a launch.json replay naming no store: the session\'s run is found in the store of its configFile', async () => {
-    const ref = await refOf('prod-failure-001');
+    const ref = await refOfReadable('prod-failure-001');
     const folder = vscode.workspace.workspaceFolders![0];
     const session = await activeReplay(ref.runId, () => vscode.debug.startDebugging(folder, { type: 'runnable', request: 'replay', name: 'Replay prod-failure-001 (no store)', runId: ref.runId, configFile: 'runnable-config.yaml' }));
     try {
@@ -200,7 +192,7 @@ describe('Run details webview', function () {
   it('Compare Runs from one run: the pick lists every run, reads only the picked ones, and refuses another pipeline\'s', async () => {
     // nightly-train-0412's store lists it alone; prod-failure-001 (same dag_hash) comes after two runs of other
     // pipelines in the examples' own store, and the composite runs after that.
-    const first = await refOf('nightly-train-0412');
+    const first = await refOfReadable('nightly-train-0412');
     const base = await api.runs.getRun(first);
     // The pick's rows, as the command lists them: first's store, then the others, each as listed; same kind, readable.
     const descriptors = await api.runs.descriptors();
@@ -245,8 +237,8 @@ describe('Run details webview', function () {
   });
 
   it('Compare Runs: prod-failure-001 and nightly-train-0412 (same dag_hash) side by side', async () => {
-    const a = await refOf('prod-failure-001');
-    const b = await refOf('nightly-train-0412');
+    const a = await refOfReadable('prod-failure-001');
+    const b = await refOfReadable('nightly-train-0412');
     const panel = await vscode.commands.executeCommand<{ whenRendered(): Promise<RenderedState>; panel: vscode.WebviewPanel } | undefined>(Commands.compareRuns, undefined, [a, b]);
     assert.ok(panel, 'compare returned its panel');
     const state = await withTimeout(panel.whenRendered(), 45_000, 'the comparison');

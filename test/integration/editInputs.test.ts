@@ -3,16 +3,15 @@
 // edited endpoint is saved (a wrong type first, refused), Run Details marks the attempt, and the sandbox retry pauses
 // in deploy_model with the edited value. examples/' store and catalog stay byte-for-byte as they were.
 import * as assert from 'assert';
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { EditInputsResult } from '../../src/vscode/commands/editInputsCommands';
 import type { RetryCommandResult } from '../../src/vscode/commands/retryCommands';
 import type { DetailsHandle } from '../../src/vscode/details/detailsPanel';
-import type { RunRef, Services } from '../../src/vscode/services';
+import type { Services } from '../../src/vscode/services';
 import { treeSnapshot } from '../helpers/treeSnapshot';
-import { copyExamples, getApi, log, repoRoot, testPython, waitUntil, withTimeout, workspaceRoot } from './helpers';
+import { copyExamples, getApi, log, refOf, useTestPython, waitUntil, withTimeout, workspaceRoot } from './helpers';
 
 interface Stop { session: vscode.DebugSession; threadId: number; reason: string }
 
@@ -21,35 +20,19 @@ const stores = (root: string) => ({ ...treeSnapshot(path.join(root, '.run_log_st
 describe('Edit Inputs, Then Retry in the Sandbox', function () {
   this.timeout(180_000);
   let api: Services;
-  let pyEnv: Record<string, string> = {};
   const temps: string[] = [];
 
-  before(async () => {
-    api = await getApi();
-    const python = testPython();
-    try {
-      execFileSync(python, ['-c', 'import runnable'], { stdio: 'ignore' });
-    } catch {
-      pyEnv = { PYTHONPATH: path.join(repoRoot(), 'test', 'standin') };
-    }
-    await vscode.workspace.getConfiguration('runnable').update('pythonPath', python, vscode.ConfigurationTarget.Global);
-  });
+  before(async () => { api = await getApi(); });
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     // The sandbox goes first: the settings change rediscovers the stores, and a missing sandbox is dropped.
     for (const t of temps) fs.rmSync(t, { recursive: true, force: true });
-    await vscode.workspace.getConfiguration('runnable').update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
     api.runs.refresh();
     const left = (await api.runs.descriptors()).filter((d) => d.configFiles.some((f) => temps.some((t) => f.startsWith(t))));
     assert.deepStrictEqual(left.map((d) => d.label), [], 'no sandbox root of this suite is left for the next suites');
   });
-
-  async function refFor(runId: string): Promise<RunRef> {
-    for (const d of await api.runs.descriptors()) {
-      if ((await api.runs.listRuns(d.id).catch(() => [])).some((r) => r.runId === runId)) return { storeId: d.id, runId };
-    }
-    throw new Error(`no store in examples/ lists ${runId}`);
-  }
+  // Registered after the suite's own `after`: the sandbox is removed before the interpreter setting is reset.
+  const py = useTestPython();
 
   /** Replaces the document's text and saves it, as a user typing then pressing Ctrl+S. */
   async function saveAs(doc: vscode.TextDocument, text: string): Promise<void> {
@@ -62,7 +45,7 @@ describe('Edit Inputs, Then Retry in the Sandbox', function () {
   it('the edited endpoint reaches deploy_model in the sandbox retry; the original store is untouched', async () => {
     const root = workspaceRoot();
     const before = stores(root);
-    const ref = await refFor('prod-failure-001');
+    const ref = await refOf('prod-failure-001');
     const code = copyExamples('runnable-edit-code-', temps);
     const sandbox = path.join(code, 'sandbox-edit');
 
@@ -127,7 +110,7 @@ describe('Edit Inputs, Then Retry in the Sandbox', function () {
       vscode.debug.onDidTerminateDebugSession((s) => { if (s.type === 'runnable' && !s.parentSession) ended = s; }),
     ];
     try {
-      const result = await vscode.commands.executeCommand<RetryCommandResult>('runnable.retryLocally', opened.sandboxRef, { cwd: code, env: pyEnv });
+      const result = await vscode.commands.executeCommand<RetryCommandResult>('runnable.retryLocally', opened.sandboxRef, { cwd: code, env: py.env() });
       assert.strictEqual(result?.started, true, result?.blocked);
       await waitUntil(() => stops.length > 0, { what: 'the debugger to stop in deploy_model', ms: 90_000 });
       const stop = stops[0];

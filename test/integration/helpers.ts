@@ -5,7 +5,9 @@ import * as os from 'os';
 import * as path from 'path';
 import * as util from 'util';
 import * as vscode from 'vscode';
-import type { Services } from '../../src/vscode/services';
+import { execFileSync } from 'child_process';
+import type { RunRef, Services } from '../../src/vscode/services';
+import { testPython as testPythonOf } from '../helpers/python';
 
 export const EXTENSION_ID = 'runnable-tools.runnable-retry';
 
@@ -130,3 +132,43 @@ export function repoRoot(): string {
 
 /** Python with debugpy installed (scripts/test-python.sh makes a venv), else python3. */
 export { testPython } from '../helpers/python';
+
+/**
+ * The test interpreter as `runnable.pythonPath` for one suite (user settings: the workspace's .vscode is never written).
+ * `env()` is the extra environment a retry needs: the stand-in (test/standin) on PYTHONPATH when the interpreter cannot
+ * import runnable, nothing when it can (RUNNABLE_TEST_PYTHON pointing at a venv with the real runnable).
+ * Call it at describe level: it registers the suite's before/after.
+ */
+export function useTestPython(): { python: () => string; env: () => Record<string, string>; realRunnable: () => boolean } {
+  let python = '';
+  let real = false;
+  before(async () => {
+    python = testPythonOf();
+    try {
+      execFileSync(python, ['-c', 'import runnable'], { stdio: 'ignore' });
+      real = true;
+    } catch {
+      real = false;
+    }
+    log(`    interpreter ${python}; ${real ? 'real runnable' : 'stand-in test/standin (runnable not importable)'}`);
+    await vscode.workspace.getConfiguration('runnable').update('pythonPath', python, vscode.ConfigurationTarget.Global);
+  });
+  after(async () => {
+    await vscode.workspace.getConfiguration('runnable').update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
+  });
+  return {
+    python: () => python,
+    env: (): Record<string, string> => (real ? {} : { PYTHONPATH: path.join(repoRoot(), 'test', 'standin') }),
+    realRunnable: () => real,
+  };
+}
+
+/** The store of the open workspace that lists `runId` (readable: without a listing error, when asked). */
+export async function refOf(runId: string, opts: { readable?: boolean } = {}): Promise<RunRef> {
+  const api = await getApi();
+  for (const d of await api.runs.descriptors()) {
+    const runs = await api.runs.listRuns(d.id).catch(() => []);
+    if (runs.some((r) => r.runId === runId && !(opts.readable && r.error))) return { storeId: d.id, runId };
+  }
+  throw new Error(`no store of the workspace lists ${runId}`);
+}

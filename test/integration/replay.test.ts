@@ -13,7 +13,7 @@ import { Commands } from '../../src/core/commandIds';
 import type { RetryCommandResult } from '../../src/vscode/commands/retryCommands';
 import type { RunRef } from '../../src/vscode/services';
 import { FIXTURE, OBJECTS, s3Client, seedFixture, startMoto, writeConfigs, type Moto } from '../helpers/moto';
-import { copyExamples as copyWorkspace, getApi, log, repoRoot, testPython, waitUntil, withTimeout, workspaceRoot } from './helpers';
+import { copyExamples as copyWorkspace, getApi, log, refOf, repoRoot, testPython, waitUntil, withTimeout, workspaceRoot } from './helpers';
 
 interface Stop {
   session: vscode.DebugSession;
@@ -52,14 +52,7 @@ async function stopSession(session: vscode.DebugSession): Promise<void> {
   await withTimeout(ended, 20_000, 'the replay session to end');
 }
 
-async function prodFailureRef(): Promise<RunRef> {
-  const api = await getApi();
-  for (const d of await api.runs.descriptors()) {
-    const runs = await api.runs.listRuns(d.id);
-    if (runs.some((r) => r.runId === 'prod-failure-001' && !r.error)) return { storeId: d.id, runId: 'prod-failure-001' };
-  }
-  throw new Error('prod-failure-001 is not in any store of the examples workspace');
-}
+const prodFailureRef = (): Promise<RunRef> => refOf('prod-failure-001', { readable: true });
 
 describe('Replay a recorded run in the debugger', () => {
   it('Replay Run in Debugger stops at the failed step deploy with its recorded inputs', async () => {

@@ -10,9 +10,9 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { DebugStepResult } from '../../src/vscode/commands/stepCommands';
 import type { RetryOutcome } from '../../src/vscode/debug/retrySessions';
-import type { RunRef, Services } from '../../src/vscode/services';
+import type { Services } from '../../src/vscode/services';
 import { treeSnapshot } from '../helpers/treeSnapshot';
-import { getApi, log, testPython, waitUntil, withTimeout, workspaceRoot } from './helpers';
+import { getApi, log, refOf, testPython, useTestPython, waitUntil, withTimeout, workspaceRoot } from './helpers';
 
 /** Every file of examples/' run log store and catalog (mtime, size, content hash). */
 const stores = (root: string) => ({ ...treeSnapshot(path.join(root, '.run_log_store')), ...treeSnapshot(path.join(root, '.catalog')) });
@@ -20,23 +20,14 @@ const stores = (root: string) => ({ ...treeSnapshot(path.join(root, '.run_log_st
 describe('Debug Step with Recorded Inputs', function () {
   this.timeout(180_000);
   let api: Services;
+  useTestPython();
 
-  before(async () => {
-    api = await getApi();
-    await vscode.workspace.getConfiguration('runnable').update('pythonPath', testPython(), vscode.ConfigurationTarget.Global);
-  });
-  after(async () => {
-    await vscode.workspace.getConfiguration('runnable').update('pythonPath', undefined, vscode.ConfigurationTarget.Global);
-  });
+  before(async () => { api = await getApi(); });
 
   it('stops in a succeeded train_model with its recorded inputs, reports the outputs match, writes nothing to the store', async () => {
     const root = workspaceRoot();
     const before = stores(root);
-    let ref: RunRef | undefined;
-    for (const d of await api.runs.descriptors()) {
-      if ((await api.runs.listRuns(d.id).catch(() => [])).some((r) => r.runId === 'prod-failure-001')) ref = { storeId: d.id, runId: 'prod-failure-001' };
-    }
-    assert.ok(ref, 'examples/ lists prod-failure-001');
+    const ref = await refOf('prod-failure-001');
 
     const stops: { session: vscode.DebugSession; threadId: number; reason: string }[] = [];
     const ends: RetryOutcome[] = [];
@@ -101,11 +92,7 @@ describe('Debug Step with Recorded Inputs', function () {
   });
 
   it('a non-Python step is refused with a sentence', async () => {
-    let ref: RunRef | undefined;
-    for (const d of await api.runs.descriptors()) {
-      if ((await api.runs.listRuns(d.id).catch(() => [])).some((r) => r.runId === 'shell-exit-3')) ref = { storeId: d.id, runId: 'shell-exit-3' };
-    }
-    assert.ok(ref);
+    const ref = await refOf('shell-exit-3');
     const run = await api.runs.getRun(ref);
     const shell = run.steps.find((s) => s.type === 'task' && s.commandType === 'shell');
     assert.ok(shell, 'shell-exit-3 has a shell task');
@@ -118,12 +105,7 @@ describe('Debug Step with Recorded Inputs', function () {
 describe('Create Regression Test from This Attempt', function () {
   this.timeout(120_000);
   it('writes a pytest file for the failed deploy attempt, opens it, and plain pytest reports it as an expected failure', async () => {
-    const api = await getApi();
-    let ref: RunRef | undefined;
-    for (const d of await api.runs.descriptors()) {
-      if ((await api.runs.listRuns(d.id).catch(() => [])).some((r) => r.runId === 'prod-failure-001')) ref = { storeId: d.id, runId: 'prod-failure-001' };
-    }
-    assert.ok(ref);
+    const ref = await refOf('prod-failure-001');
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-regression-'));
     try {
       const written = await vscode.commands.executeCommand<{ file: string; dataDir: string }>('runnable.createRegressionTest', { ref: { ...ref, stepInternalName: 'deploy' } }, { folder: out });
