@@ -1,14 +1,14 @@
 // What changed since the run: a git repository made in the test (commit, a run log whose attempt records that commit
 // as runnable's get_git_code_identity does, then a change to the function), read by the planner and the core helper.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { codeDrift } from '../../src/core/retry/codeDrift';
 import { driftLabel, stepCodeDrift } from '../../src/core/retry/stepDrift';
-import { addWorktree, fileAtCommit, removeWorktree } from '../../src/core/git/git';
+import { addWorktree, fileAtCommit, removeOrphanWorktrees, removeWorktree } from '../../src/core/git/git';
 import { FileSystemRunLogStore } from '../../src/core/stores/fileSystemStore';
 import { planRetry } from '../../src/core/retry/plan';
 import type { CodeIdentity } from '../../src/core/runlog/model';
@@ -91,6 +91,33 @@ describe('code since the run (git commit the attempt recorded)', () => {
     await removeWorktree(w);
     assert.ok(!fs.existsSync(w.base));
     assert.equal(git(dir, 'worktree', 'list').split('\n').length, 1, 'no worktree left registered');
+  });
+
+  it('a worktree left by a VS Code that quit mid-retry is removed by the next retry; a live one, and the user\'s own, are kept', async () => {
+    const { dir, commit } = repo();
+    const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'orphans-'));
+    temps.push(tmpRoot);
+    const live = await addWorktree(dir, commit, tmpRoot);
+    const orphan = await addWorktree(dir, commit, tmpRoot);
+    // Its owner is a process that has ended (a VS Code window that quit).
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    assert.ok(dead);
+    fs.writeFileSync(path.join(orphan.base, 'owner.json'), JSON.stringify({ pid: dead }));
+    const own = path.join(tmpRoot, 'my-feature');
+    git(dir, 'worktree', 'add', '-q', '--detach', own, commit);
+    // One whose folder a reboot cleaned: git is told to forget it.
+    const cleaned = await addWorktree(dir, commit, tmpRoot);
+    fs.rmSync(cleaned.base, { recursive: true, force: true });
+
+    const removed = await removeOrphanWorktrees(dir);
+    assert.deepEqual(removed.map((d) => path.basename(path.dirname(d))), [path.basename(orphan.base)], 'only the orphan is removed');
+    assert.ok(!fs.existsSync(orphan.base), 'the orphan and its folder are gone');
+    assert.ok(fs.existsSync(path.join(live.dir, 'functions.py')), 'the worktree of a running retry stays');
+    const listed = git(dir, 'worktree', 'list', '--porcelain');
+    assert.ok(listed.includes(own), 'the user\'s own worktree stays');
+    assert.ok(!listed.includes(cleaned.dir) && !listed.includes(orphan.dir), 'git no longer lists the removed or vanished ones');
+    await removeWorktree(live);
+    assert.deepEqual(await removeOrphanWorktrees(tmpRoot), [], 'outside a repository: nothing, no throw');
   });
 
   it('the short labels Run Details shows: changed, unchanged, not in this clone, dirty at run time', () => {

@@ -42,6 +42,9 @@ export async function fileAtCommit(file: string, commit: string): Promise<string
   return r.code === 0 ? r.stdout : undefined;
 }
 
+const WORKTREE_PREFIX = 'runnable-at-';
+const OWNER_FILE = 'owner.json';
+
 export interface Worktree {
   /** The checked-out folder (detached HEAD at the commit). */
   dir: string;
@@ -60,7 +63,9 @@ export async function addWorktree(repoDir: string, commit: string, tmpRoot = os.
   const repo = await gitTopLevel(repoDir);
   if (!repo) throw new Error(`${repoDir} is not in a git repository.`);
   if (!(await hasCommit(repo, commit))) throw new Error(`This clone does not have commit ${commit.slice(0, 8)} (git fetch it first).`);
-  const base = await fs.mkdtemp(path.join(tmpRoot, `runnable-at-${commit.slice(0, 8)}-`));
+  const base = await fs.mkdtemp(path.join(tmpRoot, `${WORKTREE_PREFIX}${commit.slice(0, 8)}-`));
+  // Who owns it: a worktree whose owner process is gone (VS Code quit mid-session) is removed by the next retry.
+  await fs.writeFile(path.join(base, OWNER_FILE), JSON.stringify({ pid: process.pid }));
   const dir = path.join(base, 'code');
   const r = await git(repo, ['worktree', 'add', '--detach', dir, commit], { timeoutMs: 120_000 });
   if (r.code !== 0) {
@@ -75,4 +80,41 @@ export async function removeWorktree(w: Worktree): Promise<void> {
   await git(w.repo, ['worktree', 'remove', '--force', w.dir], { timeoutMs: 60_000 });
   await fs.rm(w.base, { recursive: true, force: true }).catch(() => undefined);
   await git(w.repo, ['worktree', 'prune'], { timeoutMs: 60_000 });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: the process exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Worktrees of "Retry at the Recorded Commit" left behind in the repository of `repoDir`: a retry's worktree is
+ * removed when its session ends, but not when VS Code quits (or the extension host dies) first. Each one names its
+ * owner process in owner.json beside it; those whose owner is gone (or without an owner file) are removed, with their
+ * folder, and git forgets worktrees whose folder is already gone (`git worktree prune`, a temp folder cleaned at
+ * reboot). Worktrees the user made are never touched: only `<tmp>/runnable-at-<commit>-<random>/code` ones. Returns the
+ * removed folders. Never throws.
+ */
+export async function removeOrphanWorktrees(repoDir: string): Promise<string[]> {
+  const repo = await gitTopLevel(repoDir);
+  if (!repo) return [];
+  await git(repo, ['worktree', 'prune'], { timeoutMs: 60_000 });
+  const list = await git(repo, ['worktree', 'list', '--porcelain'], { timeoutMs: 60_000 });
+  if (list.code !== 0) return [];
+  const removed: string[] = [];
+  for (const m of list.stdout.matchAll(/^worktree (.+)$/gm)) {
+    const dir = m[1];
+    const base = path.dirname(dir);
+    if (path.basename(dir) !== 'code' || !/^runnable-at-[0-9a-f]{8}-/.test(path.basename(base))) continue;
+    const owner = await fs.readFile(path.join(base, OWNER_FILE), 'utf8').then((t) => JSON.parse(t) as { pid?: unknown }, () => undefined);
+    if (typeof owner?.pid === 'number' && alive(owner.pid)) continue;
+    await removeWorktree({ dir, base, repo, commit: '' });
+    removed.push(dir);
+  }
+  return removed;
 }

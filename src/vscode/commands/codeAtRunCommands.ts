@@ -4,7 +4,7 @@
 // untouched), removed when the session ends. git runs only in a trusted workspace.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { addWorktree, fileAtCommit, removeWorktree, type Worktree } from '../../core/git/git';
+import { addWorktree, fileAtCommit, removeOrphanWorktrees, removeWorktree, type Worktree } from '../../core/git/git';
 import { generatedConfigText } from '../../core/retry/retryConfig';
 import { stepCodeDrift, type StepDrift } from '../../core/retry/stepDrift';
 import type { Run } from '../../core/runlog/model';
@@ -124,6 +124,7 @@ export function registerCodeAtRunCommands(services: Services, sessions: RetrySes
     const descriptor = found.store;
     if (!descriptor) return fail(`The store of ${ref.runId} was not found.`);
     if (descriptor.type !== 'file-system' && descriptor.type !== 'chunked-fs') return fail(`Retry at the Recorded Commit works on local stores (file-system, chunked-fs); ${ref.runId} is in a ${descriptor.type} store: pull it to the sandbox and retry it there.`);
+    for (const dir of await removeOrphanWorktrees(found.cwd)) services.log.info(`Removed a worktree left by an earlier Retry at the Recorded Commit whose VS Code is gone (${dir}).`);
     let worktree: Worktree;
     try {
       worktree = await addWorktree(found.cwd, drift.commit);
