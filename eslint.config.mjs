@@ -27,6 +27,16 @@ export default tseslint.config(
     },
   },
   {
+    // The run log format is core's bottom layer: stores, configs and features read run logs, never the reverse.
+    files: ['src/core/runlog/**/*.ts', 'src/core/text/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: noGlue.message }],
+        patterns: [noGlue, { group: ['../*', '!../text', '!../text/*', '!../runlog', '!../runlog/*'], message: 'core/runlog and core/text are the bottom of core: they import only each other.' }],
+      }],
+    },
+  },
+  {
     files: ['src/vscode/**/*.ts'],
     ignores: ['src/vscode/commands/registerCommand.ts'],
     rules: {

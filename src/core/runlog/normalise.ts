@@ -2,7 +2,7 @@
 // order, branches nested and named, commands from run_config.dag, times parsed, object pickles named.
 
 import { boundDepth } from './depth';
-import { RunLogError } from '../stores/runLogStore';
+import { RunLogError } from './errors';
 import type {
   Attempt,
   Branch,

@@ -2,7 +2,7 @@
 // (empty, truncated or invalid JSON with its position, or the JSON path that has the wrong shape).
 
 import type { ZodError, ZodIssue, ZodType, ZodTypeDef } from 'zod';
-import { RunLogError } from '../stores/runLogStore';
+import { RunLogError } from './errors';
 import * as fastCheck from './fastCheck';
 import { locateJsonError } from './jsonErrorLocation';
 import { BranchLogSchema, RunLogSchema, type RawBranchLog, type RawRunLog } from './schema';

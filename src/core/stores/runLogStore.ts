@@ -1,6 +1,7 @@
 // The port every run log store implements (file-system, chunked-fs, minio, chunked-minio).
 // Stores only ever read: browsing never writes to a store.
 import type { Run, RunLayout, RunSummary } from '../runlog/model';
+import { RunLogError } from '../runlog/errors';
 
 export type StoreType = 'file-system' | 'chunked-fs' | 'minio' | 'chunked-minio' | 'buffered' | (string & {});
 
@@ -69,12 +70,7 @@ export interface RunLogStore {
   readonly watchPath?: string;
 }
 
-export class RunLogError extends Error {
-  constructor(message: string, readonly file?: string) {
-    super(message);
-    this.name = 'RunLogError';
-  }
-}
+export { RunLogError };
 
 /**
  * The store has no run of this id: callers looking through several stores try the next one on this class (never on
