@@ -54,9 +54,9 @@ export function layerCredentials(...sources: Array<CredentialSource | undefined>
     const out: StoreCredentials = {};
     for (const p of parts) {
       if (!p) continue;
-      out.config ??= p.config;
-      out.entered ??= p.entered;
-      out.profile ??= p.profile;
+      if (!out.config && p.config) out.config = p.config;
+      if (!out.entered && p.entered) out.entered = p.entered;
+      if (!out.profile && p.profile) out.profile = p.profile;
     }
     return out.config || out.entered || out.profile ? out : undefined;
   };

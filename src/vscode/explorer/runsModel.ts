@@ -2,7 +2,6 @@
 // concurrent reads shared), watches stores and config files (debounced, no polling), holds the filter.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { discoverStores } from '../../core/config/discover';
 import type { Attempt, Run, RunSummary } from '../../core/runlog/model';
@@ -305,9 +304,15 @@ export class RunsModel extends Disposable implements RunsService {
    * Every run of a store, newest first (unfiltered). Concurrent callers share one read. A remote store answers once
    * its objects are listed: runs whose summary is still being read are `pending` (see settledRuns).
    */
-  async listRuns(storeId: string): Promise<RunSummary[]> {
-    return runsOf(await this.listing(storeId));
+  listRuns(storeId: string): Promise<RunSummary[]> {
+    // Concurrent callers share one promise, as they share the listing.
+    const listing = this.listing(storeId);
+    let runs = this.runsOfListing.get(listing);
+    if (!runs) this.runsOfListing.set(listing, (runs = listing.then(runsOf)));
+    return runs;
   }
+
+  private readonly runsOfListing = new WeakMap<Promise<StoreListing>, Promise<RunSummary[]>>();
 
   /** A store's listing: its runs, or `unavailable` with the sentence the root shows (one item). Shared as listRuns. */
   listing(storeId: string): Promise<StoreListing> {

@@ -15,8 +15,11 @@ export class CredentialStore extends Disposable implements CredentialSource {
   private readonly changed = this.register(new vscode.EventEmitter<string>());
   /** Entered keys by store id, as last read from SecretStorage (a store asks before every read). */
   private readonly entered = new Map<string, Promise<S3Credentials | undefined>>();
-  /** What each store asked for was last answered with (a digest, never values): a change fires only when it differs. */
-  private readonly answered = new Map<string, string>();
+  /**
+   * The credentials each store that asked was last said to have (a digest, never values): set on its first ask, then
+   * only by a change event, so a change fires once even when a store asked again in between.
+   */
+  private readonly announced = new Map<string, string>();
 
   constructor(private readonly secrets: vscode.SecretStorage, private readonly profiles: () => Record<string, string> = () => readSettings().settings.awsProfiles) {
     super();
@@ -28,7 +31,7 @@ export class CredentialStore extends Disposable implements CredentialSource {
         void this.recheck(storeId);
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('runnable.awsProfiles')) for (const storeId of [...this.answered.keys()]) void this.recheck(storeId);
+        if (e.affectsConfiguration('runnable.awsProfiles')) for (const storeId of [...this.announced.keys()]) void this.recheck(storeId);
       }),
     );
   }
@@ -41,7 +44,7 @@ export class CredentialStore extends Disposable implements CredentialSource {
     const entered = await this.enteredKeys(storeId);
     const profile = awsProfileFor(this.profiles(), storeId);
     const c = entered || profile ? { ...(entered ? { entered } : {}), ...(profile ? { profile } : {}) } : undefined;
-    this.answered.set(storeId, credentialsDigest(c));
+    if (!this.announced.has(storeId)) this.announced.set(storeId, credentialsDigest(c));
     return c;
   }
 
@@ -68,13 +71,25 @@ export class CredentialStore extends Disposable implements CredentialSource {
     await this.recheck(storeId);
   }
 
-  /** Fires onDidChange(storeId) when the store's credentials now differ from what it was last told. */
-  private async recheck(storeId: string): Promise<void> {
-    const before = this.answered.get(storeId);
-    const now = credentialsDigest(await this.get(storeId));
-    // A store never asked has nothing to re-read: its first listing asks.
-    if (before !== undefined && before !== now) this.changed.fire(storeId);
+  /**
+   * Fires onDidChange(storeId) when the store's credentials now differ from what it was last told. One check at a time
+   * per store: a save here and SecretStorage's own event for it are one change, not two.
+   */
+  private recheck(storeId: string): Promise<void> {
+    const next = (this.checks.get(storeId) ?? Promise.resolve()).then(async () => {
+      const before = this.announced.get(storeId);
+      // A store never asked has nothing to re-read: its first listing asks.
+      if (before === undefined) return;
+      const now = credentialsDigest(await this.get(storeId));
+      if (before === now) return;
+      this.announced.set(storeId, now);
+      this.changed.fire(storeId);
+    }).catch(() => undefined);
+    this.checks.set(storeId, next);
+    return next;
   }
+
+  private readonly checks = new Map<string, Promise<void>>();
 
   private async read(storeId: string): Promise<S3Credentials | undefined> {
     const raw = await this.secrets.get(PREFIX + storeId);
