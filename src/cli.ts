@@ -68,6 +68,7 @@ export async function main(argv: string[], rawIo: CliIo, commands: CliCommand[] 
 
 export { discoverStores } from './core/config/discover';
 export { openStore } from './core/stores/openStore';
+export { runsOf } from './core/stores/runLogStore';
 export { StatWorker };
 
 if (require.main === module) {

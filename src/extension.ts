@@ -8,6 +8,7 @@ import { registerLanguage } from './vscode/language/register';
 import { registerDetails } from './vscode/details/register';
 import { registerReplay } from './vscode/replay/register';
 import { registerRemote } from './vscode/remote/register';
+import { CredentialStore } from './vscode/remote/credentialStore';
 import { registerPipelines } from './vscode/pipelines/register';
 import type { Services } from './vscode/services';
 import { errorMessage } from './core/text/errorMessage';
@@ -15,8 +16,11 @@ import { errorMessage } from './core/text/errorMessage';
 export async function activate(context: vscode.ExtensionContext): Promise<Services> {
   const log = createLogger(context);
   try {
-    const runs = createRunsModel(context, log);
-    const services: Services = { context, log, runs };
+    // The S3 stores are opened with the credentials entered and the profiles chosen (SecretStorage, settings).
+    const credentials = new CredentialStore(context.secrets);
+    context.subscriptions.push(credentials);
+    const runs = createRunsModel(context, log, credentials);
+    const services: Services = { context, log, runs, credentials };
     registerExplorer(services);
     registerRemote(services);
     registerRetry(services);

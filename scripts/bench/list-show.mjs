@@ -124,8 +124,9 @@ async function benchList(kind, ws, folder, runFile) {
     const store = openStore(d, { statter }); // fresh store
     const l = await timeIt(() => store.listRuns());
     core.push(l.t); coreCpu.push(l.cpu); coreBusy.push(l.busy);
-    count = l.r.length;
-    errors = l.r.filter((s) => s.error).length;
+    if (l.r.kind !== 'runs') throw new Error(`the store could not be listed: ${l.r.message}`);
+    count = l.r.runs.length;
+    errors = l.r.runs.filter((s) => s.error).length;
     await store.listRuns(); // the first refresh reads every head again (the first listing's stats raced its reads)
     refresh.push((await timeIt(() => store.listRuns())).t);
   }

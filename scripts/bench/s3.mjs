@@ -18,7 +18,7 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const cliJs = path.join(repo, 'dist', 'cli.js');
 if (!fs.existsSync(cliJs)) { console.error(`${cliJs} is missing: run \`npm run build\` first.`); process.exit(2); }
 const require = createRequire(import.meta.url);
-const { discoverStores, openStore } = require(cliJs);
+const { discoverStores, openStore, runsOf } = require(cliJs);
 const { S3Client, CreateBucketCommand, PutObjectCommand, ListObjectsV2Command } = require('@aws-sdk/client-s3');
 
 const RUNS = Number(process.env.BENCH_S3_RUNS ?? 10_000);
@@ -88,9 +88,11 @@ for (let i = 0; i < REPEAT; i++) {
   // What the Runs view does: the listing first, the summaries filling in after it.
   const early = openStore(descriptor);
   t = performance.now();
-  const { runs, summaries } = await early.listRunsFirst();
+  const { listing, summaries } = await early.listRunsFirst();
   firsts.push(performance.now() - t);
-  const all = await summaries;
+  if (listing.kind !== 'runs') throw new Error(`the store could not be listed: ${listing.message}`);
+  const runs = listing.runs;
+  const all = runsOf(await summaries);
   filleds.push(performance.now() - t);
   if (runs.length !== RUNS || all.length !== RUNS) throw new Error(`listed ${runs.length}/${all.length} runs, expected ${RUNS}`);
   if (runs.some((r) => r.error)) throw new Error(`error items in the first listing: ${runs.find((r) => r.error).error}`);
@@ -99,10 +101,10 @@ for (let i = 0; i < REPEAT; i++) {
   // What the CLI does: every summary read before the answer; then a refresh with the summaries cached.
   const store = openStore(descriptor);
   t = performance.now();
-  const cold = await store.listRuns();
+  const cold = runsOf(await store.listRuns());
   colds.push(performance.now() - t);
   t = performance.now();
-  const warm = await store.listRuns();
+  const warm = runsOf(await store.listRuns());
   warms.push(performance.now() - t);
   store.dispose();
   if (cold.length !== RUNS || warm.length !== RUNS) throw new Error(`listed ${cold.length}/${warm.length} runs, expected ${RUNS}`);

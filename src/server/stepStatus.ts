@@ -4,6 +4,7 @@ import { escapeMarkdown, inlineCode } from '../core/text/markdown';
 import * as path from 'node:path';
 import { lastAttempt } from '../core/runlog/rules';
 import type { Attempt, Run, Step } from '../core/runlog/model';
+import { runsOf } from '../core/stores/runLogStore';
 import { StoreRegistry } from '../core/stores/storeRegistry';
 import { FailureCauses } from '../core/stores/failureCauses';
 import { formatRelative } from '../core/runlog/time';
@@ -180,7 +181,7 @@ export function createStepStatusSource(roots: () => readonly string[], log: (m: 
         let causes = causesOf.get(d.id);
         if (!causes) causesOf.set(d.id, (causes = new FailureCauses(store)));
         try {
-          const summaries = (await store.listRuns()).filter((s) => !s.error).slice(0, RUNS_PER_STORE);
+          const summaries = runsOf(await store.listRuns()).filter((s) => !s.error).slice(0, RUNS_PER_STORE);
           for (const s of summaries) {
             try { runs.push({ run: await store.getRun(s.runId), store: d.label, causes }); } catch (e) { log(`hover: cannot read run ${s.runId} in ${d.label}: ${(e as Error).message}`); }
           }

@@ -1,9 +1,10 @@
 // What the VS Code features share: built once in activate() and passed down (no module-level singletons).
 import type * as vscode from 'vscode';
 import type { Attempt, Run, RunSummary } from '../core/runlog/model';
-import type { RunLogStore, StoreDescriptor } from '../core/stores/runLogStore';
+import type { RunLogStore, StoreDescriptor, StoreListing } from '../core/stores/runLogStore';
 import type { StoreSource } from '../core/stores/storeRegistry';
 import type { Logger } from './logger';
+import type { CredentialStore } from './remote/credentialStore';
 
 /** Identifies a run (and optionally one of its steps) across the features: tree nodes, commands, webviews. */
 export interface RunRef {
@@ -20,7 +21,10 @@ export interface RunsService {
   /** The stores found among the workspace's runnable configs (one per distinct store). */
   descriptors(): Promise<StoreDescriptor[]>;
   store(storeId: string): RunLogStore | undefined;
+  /** The store's runs; none when it cannot be listed (listing() says why). */
   listRuns(storeId: string): Promise<RunSummary[]>;
+  /** The store's listing: its runs, or `unavailable` with the sentence its root shows. */
+  listing(storeId: string): Promise<StoreListing>;
   /** listRuns once a remote store's summaries are read (statuses, kinds known); the same for local stores. */
   settledRuns?(storeId: string): Promise<RunSummary[]>;
   getRun(ref: RunRef): Promise<Run>;
@@ -30,7 +34,9 @@ export interface RunsService {
    * is then all there is).
    */
   failureCause(ref: RunRef, run: Run, internalName: string, attempt: Attempt): Promise<string | undefined>;
-  refresh(): void;
+  /** Drops what was read and reads again: every store (rediscovered), or with `storeId` that store only (a credential
+   * change, a poll that saw its runs change). */
+  refresh(storeId?: string): void;
   /** Also list the stores of this config file when it lies outside every workspace folder (a pulled sandbox). */
   addConfigFile?(file: string): void;
   /** Lets the user pick a run (quick pick); `failedOnly` narrows to failed runs. */
@@ -41,6 +47,8 @@ export interface Services {
   context: vscode.ExtensionContext;
   log: Logger;
   runs: RunsService;
+  /** S3 credentials the user entered and AWS profiles chosen: the stores are opened with it (set by activate). */
+  credentials?: CredentialStore;
   /** The Runs view, set by registerExplorer (tests and other features reveal / read nodes through it). */
   explorer?: { treeView: vscode.TreeView<unknown>; provider: vscode.TreeDataProvider<unknown>; /** New failed runs not yet looked at. */ newFailedRuns?: () => number };
   /** Fires when a retry session ended and its run was re-read (set by registerRetry; tests read `ended`). */

@@ -63,6 +63,7 @@ export class MarkdownString {
   appendText(s: string): this { this.value += s; return this; }
 }
 export enum TreeItemCollapsibleState { None = 0, Collapsed = 1, Expanded = 2 }
+export enum ConfigurationTarget { Global = 1, Workspace = 2, WorkspaceFolder = 3 }
 export class TreeItem {
   constructor(public label: unknown, public collapsibleState = TreeItemCollapsibleState.None) {}
 }
@@ -166,6 +167,8 @@ export const commands = {
 };
 
 export const window = {
+  /** The window's focus (the remote poll reads only while focused). */
+  state: { focused: true },
   createOutputChannel(_name: string) {
     const noop = () => undefined;
     return { trace: noop, debug: noop, info: noop, warn: noop, error: noop, show: noop, append: noop, appendLine: noop, dispose: noop };

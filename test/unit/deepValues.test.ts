@@ -10,6 +10,7 @@ import { after, describe, it } from 'node:test';
 import { boundDepth, depthOf, MAX_VALUE_DEPTH } from '../../src/core/runlog/depth';
 import { openStore } from '../../src/core/stores/openStore';
 import { RunLogError } from '../../src/core/stores/runLogStore';
+import { runsIn } from '../helpers/listing';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
@@ -90,7 +91,7 @@ describe('deeply nested values and branches', () => {
     fs.writeFileSync(file, text);
     const s = openStore({ id: 'fs', type: 'file-system', location: store, configFiles: [], label: 'deep', catalog: undefined, settings: {} } as never);
     await assert.rejects(s.getRun('deep-branches'), (e: unknown) => e instanceof RunLogError && e.message.startsWith(`${file}: `) && /nests too deeply/.test(e.message));
-    const runs = await s.listRuns();
+    const runs = runsIn(await s.listRuns());
     assert.equal(runs.find((r) => r.runId === 'prod-failure-001')?.status, 'FAIL');
   });
 });

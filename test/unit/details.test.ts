@@ -13,6 +13,7 @@ import { diffStep } from '../../src/core/details/attemptDiff';
 import { compareRuns, samePipeline } from '../../src/core/details/compare';
 import { NOT_RUN } from '../../src/core/details/graph';
 import { shapeRunDetails } from '../../src/core/details/runDetails';
+import { runsIn } from '../helpers/listing';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/runnable');
@@ -28,7 +29,7 @@ async function loadCase(cwd: string): Promise<Run[]> {
   for (const d of stores) {
     if (d.problem) continue;
     const store = openStore(d);
-    for (const s of await store.listRuns()) if (!s.error) runs.push(await store.getRun(s.runId));
+    for (const s of runsIn(await store.listRuns())) if (!s.error) runs.push(await store.getRun(s.runId));
   }
   return runs;
 }

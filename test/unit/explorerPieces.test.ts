@@ -11,6 +11,7 @@ import { openStore } from '../../src/core/stores/openStore';
 import { attemptText, compactJson, formatDuration, paramText, runDescription, statusKey } from '../../src/core/explorer/labels';
 import { describeFilter, matchesSummary, normaliseFilter, stepNamesMatchText } from '../../src/core/explorer/runFilter';
 import { executionLogCandidates, iterateAsOf, pickLogForAttempt, templatedStepName } from '../../src/core/runlog/stepLog';
+import { runsIn } from '../helpers/listing';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/runnable');
 
@@ -19,7 +20,7 @@ async function load(fixture: string, runId: string): Promise<{ run: Run; files: 
   const { stores } = await discoverStores({ cwd, env: {} });
   for (const d of stores) {
     const store = openStore(d);
-    const runs = await store.listRuns();
+    const runs = runsIn(await store.listRuns());
     if (!runs.some((r) => r.runId === runId && !r.error)) continue;
     const run = await store.getRun(runId);
     const files = await store.listCatalog(runId);

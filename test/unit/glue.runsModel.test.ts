@@ -12,6 +12,7 @@ import { tempFolders } from '../helpers/tempFolders';
 import { RunsModel, type ModelChange } from '../../src/vscode/explorer/runsModel';
 import { openStore } from '../../src/core/stores/openStore';
 import { discoverStores } from '../../src/core/config/discover';
+import { runsIn } from '../helpers/listing';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/runnable');
 const { copy } = tempFolders();
@@ -55,7 +56,7 @@ describe('glue: Runs model under plain Node', () => {
     const b = m.listRuns(id);
     assert.equal(a, b, 'one read for both callers');
     const { stores } = await discoverStores({ cwd: ws, env: {} });
-    const direct = await openStore(stores[0]).listRuns();
+    const direct = runsIn(await openStore(stores[0]).listRuns());
     assert.deepEqual((await a).map((r) => [r.runId, r.status]), direct.map((r) => [r.runId, r.status]));
     assert.deepEqual((await a).map((r) => r.runId).sort(), ['etl-usd-0100', 'shell-exit-3']);
   });

@@ -12,6 +12,7 @@ import { summaryFromHeadBytes } from '../../src/core/runlog/headBytes';
 import { SUMMARY_HEAD_BYTES, summaryFromHead } from '../../src/core/runlog/summary';
 import { openStore } from '../../src/core/stores/openStore';
 import { FILE, MISSING, OTHER, STRIDE, StatWorker, statFilesInline } from '../../src/core/stores/statWorker';
+import { runsIn } from '../helpers/listing';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/runnable');
@@ -176,7 +177,7 @@ describe('stat worker: dates every run file off the listing thread', () => {
   it('a store given a worker lists exactly what it lists with inline stats', async () => {
     for (const c of ['ml-file-system', 'composite-chunked-fs', 'yaml-etl']) {
       const d = (await discoverStores({ cwd: path.join(FIXTURES, c), env: {} })).stores[0];
-      assert.deepEqual(await openStore(d, { statter: statWorker() }).listRuns(), await openStore(d).listRuns(), c);
+      assert.deepEqual(runsIn(await openStore(d, { statter: statWorker() }).listRuns()), runsIn(await openStore(d).listRuns()), c);
     }
   });
 
@@ -192,7 +193,7 @@ describe('stat worker: dates every run file off the listing thread', () => {
     temps.push(dir);
     fs.cpSync(path.join(FIXTURES, 'yaml-etl'), dir, { recursive: true });
     fs.mkdirSync(path.join(dir, '.run_log_store/folder.json'));
-    const list = await openStore((await discoverStores({ cwd: dir, env: {} })).stores[0], { statter: statWorker() }).listRuns();
+    const list = runsIn(await openStore((await discoverStores({ cwd: dir, env: {} })).stores[0], { statter: statWorker() }).listRuns());
     const bad = list.find((s) => s.runId === 'folder')!;
     assert.match(bad.error ?? '', /folder\.json is not a regular file/);
     assert.equal(list.filter((s) => !s.error).length, 2);

@@ -5,13 +5,14 @@ import { openStore } from '../../src/core/stores/openStore';
 import { discoverStores } from '../../src/core/config/discover';
 import { NewFailures } from '../../src/core/explorer/newFailures';
 import type { RunSummary } from '../../src/core/runlog/model';
+import { runsIn } from '../helpers/listing';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/runnable');
 
 describe('new failed runs', () => {
   it('the first listing is the baseline (its failed runs raise nothing); a run that fails later is new once', async () => {
     const { stores } = await discoverStores({ cwd: path.join(FIXTURES, 'yaml-etl'), env: {} });
-    const runs = await openStore(stores[0]).listRuns();
+    const runs = runsIn(await openStore(stores[0]).listRuns());
     assert.ok(runs.some((r) => r.status === 'FAIL'), 'the fixture has a failed run');
     const t = new NewFailures();
     assert.deepEqual(t.observe('s', runs), [], 'no signal for runs already there');

@@ -14,6 +14,7 @@ import { findRun } from '../../src/core/retry/findRun';
 import { compositeFirstStep } from '../../src/core/stores/compositeStart';
 import { openStore } from '../../src/core/stores/openStore';
 import { configForLayout } from '../../src/core/stores/runLogStore';
+import { runsIn } from '../helpers/listing';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/runnable');
@@ -46,7 +47,7 @@ describe('one folder, every layout: mixed-configs', () => {
       assert.deepEqual(d.layouts?.['chunked-fs']?.configFiles, [path.join(MIXED, 'configs/chunked.yaml')]);
       assert.equal(d.layouts?.['file-system']?.defaults, configFile === undefined, 'defaults read file-system runs only when no config applies');
       const store = openStore(d);
-      const runs = await store.listRuns();
+      const runs = runsIn(await store.listRuns());
       assert.deepEqual(runs.map((s) => [s.runId, s.layout, s.status, s.error]).sort(), Object.entries(EXPECTED_LAYOUTS).map(([id, l]) => [id, l, 'FAIL', undefined]).sort());
       for (const [id, layout] of Object.entries(EXPECTED_LAYOUTS)) {
         const run = await store.getRun(id);
@@ -179,7 +180,7 @@ describe('chunked-fs: the list starts a run at its first attempt, also when that
     assert.ok(firstBranchStart < runLogFirstStart, 'the fixture makes the difference visible');
     const r = await discoverStores({ cwd: ws, configFile: 'chunked.yaml', env: {} });
     const store = openStore(r.stores[0]);
-    const runs = await store.listRuns();
+    const runs = runsIn(await store.listRuns());
     const s = runs.find((x) => x.runId === 'map-first-0001');
     assert.ok(s && !s.error, JSON.stringify(s));
     assert.equal(s.layout, 'chunked-fs');

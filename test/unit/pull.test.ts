@@ -18,6 +18,7 @@ import type { StoreDescriptor } from '../../src/core/stores/runLogStore';
 import { openS3Store } from '../../src/core/stores/s3/openS3Store';
 import { main } from '../../src/cli';
 import { FIXTURE, OBJECTS, s3Client, seedChunkedFromChunkedFs, seedFixture, startMoto, writeConfigs, type Moto } from '../helpers/moto';
+import { runsIn } from '../helpers/listing';
 
 const CASE = JSON.parse(require('node:fs').readFileSync(path.join(FIXTURE, 'case.json'), 'utf8'));
 
@@ -83,7 +84,7 @@ void describe('pull a remote run into a local sandbox', () => {
     assert.equal(sandbox.location, path.join(to, '.run_log_store'));
     assert.equal(sandbox.catalog?.location, path.join(to, '.catalog'));
     const local = openStore(sandbox);
-    assert.deepEqual((await local.listRuns()).map((s) => [s.runId, s.status]), [['argo-train-7731', 'FAIL']]);
+    assert.deepEqual((runsIn(await local.listRuns())).map((s) => [s.runId, s.status]), [['argo-train-7731', 'FAIL']]);
     assert.ok((await local.listCatalog('argo-train-7731')).includes('model.dill'));
 
     // Retry plan on the pulled run: the object input is the sandbox's model.dill, and it unpickles to what case.json records.

@@ -8,7 +8,7 @@ import { discoverStores } from '../../src/core/config/discover';
 import type { Run } from '../../src/core/runlog/model';
 import { FailureCauses } from '../../src/core/stores/failureCauses';
 import { openStore } from '../../src/core/stores/openStore';
-import type { RunLogStore, StoreDescriptor } from '../../src/core/stores/runLogStore';
+import { runsOf, type RunLogStore, type StoreDescriptor } from '../../src/core/stores/runLogStore';
 import type { ReplayLaunchArgs } from '../../src/replay/replaySession';
 import { ServicesRunSource } from '../../src/vscode/replay/servicesRunSource';
 import type { RunRef, RunsService } from '../../src/vscode/services';
@@ -25,7 +25,8 @@ function runsService(descriptors: StoreDescriptor[]): RunsService & { asked: Run
     onDidChange: () => ({ dispose() {} }),
     descriptors: async () => descriptors,
     store: (id) => stores.get(id),
-    listRuns: async (id) => stores.get(id)!.listRuns(),
+    listRuns: async (id) => runsOf(await stores.get(id)!.listRuns()),
+    listing: (id) => stores.get(id)!.listRuns(),
     getRun: async (ref): Promise<Run> => {
       asked.push(ref);
       return stores.get(ref.storeId)!.getRun(ref.runId);

@@ -15,6 +15,9 @@ import { discoverStores } from '../../src/core/config/discover';
 import type { StoreDescriptor } from '../../src/core/stores/runLogStore';
 import { awsProfileFor, awsProfileKey, describeCredentialSource, identityLabel, listAwsProfiles, resolveCredentials } from '../../src/core/stores/s3/credentials';
 import { openS3Store } from '../../src/core/stores/s3/openS3Store';
+import { layerCredentials, fixedCredentials, type CredentialSource } from '../../src/core/stores/credentials';
+import type { S3RunLogStore } from '../../src/core/stores/s3/s3RunLogStore';
+import type { S3StoreOptions } from '../../src/core/stores/s3/s3StoreConfig';
 import { S3StoreError } from '../../src/core/stores/s3/s3Errors';
 import { createRole, roleCredentials, enforceAuth, s3Client, seedFixture, startMoto, writeConfigs, type Moto } from '../helpers/moto';
 
@@ -26,8 +29,19 @@ const WRONG_SECRET = 'wrong/default+secret0001';
 async function descriptors(dir: string, endpoint: string, extra = ''): Promise<{ minio: StoreDescriptor; chunked: StoreDescriptor }> {
   await fs.mkdir(dir, { recursive: true });
   await writeConfigs(dir, endpoint, extra);
-  const { stores } = await discoverStores({ cwd: dir, env: {} });
-  return { minio: stores.find((s) => s.type === 'minio')!, chunked: stores.find((s) => s.type === 'chunked-minio')! };
+  const { stores, credentials } = await discoverStores({ cwd: dir, env: {} });
+  const found = { minio: stores.find((s) => s.type === 'minio')!, chunked: stores.find((s) => s.type === 'chunked-minio')! };
+  configKeysOf.set(found.minio, credentials);
+  configKeysOf.set(found.chunked, credentials);
+  return found;
+}
+
+/** The configs' keys discovery read, by descriptor: the stores here are opened with them, as the registry does. */
+const configKeysOf = new WeakMap<StoreDescriptor, CredentialSource>();
+/** openS3Store with the keys of the config the descriptor came from, then `profile` chosen for it. */
+function open(d: StoreDescriptor, options: S3StoreOptions & { profile?: string } = {}): S3RunLogStore {
+  const { profile, ...rest } = options;
+  return openS3Store(d, { ...rest, credentials: layerCredentials(configKeysOf.get(d), profile ? fixedCredentials({ profile }) : undefined) });
 }
 
 function noSecrets(text: string, ...secrets: string[]): void {
@@ -69,7 +83,7 @@ void describe('S3 credentials: the identity chain on moto', () => {
   });
 
   void it('environment keys: read with them, labelled "env keys"', async () => {
-    const store = openS3Store(d.minio, { env: { AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey }, home: tmp });
+    const store = open(d.minio, { env: { AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey }, home: tmp });
     assert.deepEqual((await store.listRunsOrThrow()).map((r) => [r.runId, r.status]), [['argo-train-7731', 'FAIL']]);
     assert.equal(store.identity.source, 'aws-environment');
     assert.equal(identityLabel(store.identity), 'env keys');
@@ -84,7 +98,7 @@ void describe('S3 credentials: the identity chain on moto', () => {
     const env = { AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: config };
     assert.deepEqual(listAwsProfiles(env, tmp), ['default', 'analytics', 'reader']);
 
-    const chosen = openS3Store(d.minio, { env, home: tmp, profile: 'reader' });
+    const chosen = open(d.minio, { env, home: tmp, profile: 'reader' });
     assert.equal(identityLabel(chosen.identity), 'profile reader?');
     assert.deepEqual((await chosen.listRunsOrThrow()).map((r) => r.runId), ['argo-train-7731']);
     assert.deepEqual([chosen.identity.source, chosen.identity.profile, chosen.identity.profileFrom], ['aws-profile', 'reader', 'setting']);
@@ -92,7 +106,7 @@ void describe('S3 credentials: the identity chain on moto', () => {
     assert.match(describeCredentialSource(chosen.identity), /the AWS profile "reader" \(chosen for this store \(runnable\.awsProfiles\)\)/);
 
     // The other store has no profile chosen: the chain takes the shared files' default profile, whose keys moto refuses.
-    const other = openS3Store(d.chunked, { env, home: tmp });
+    const other = open(d.chunked, { env, home: tmp });
     await assert.rejects(other.listRunsOrThrow(), (e: unknown) => {
       assert.ok(e instanceof S3StoreError);
       assert.equal(e.kind, 'forbidden', e.message);
@@ -101,13 +115,20 @@ void describe('S3 credentials: the identity chain on moto', () => {
       noSecrets(e.message + String(e.stack), WRONG_ID, WRONG_SECRET, keys.accessKeyId, keys.secretAccessKey);
       return true;
     });
-    other.setProfile('reader');
-    assert.deepEqual((await other.listRunsOrThrow()).map((r) => r.runId), ['argo-train-7732']);
-    assert.equal(identityLabel(other.identity), 'profile reader');
+    // Another profile chosen: the store asks its credential source again before the next listing.
+    let chosenForOther: string | undefined = 'reader';
+    const otherChosen = openS3Store(d.chunked, { env, home: tmp, credentials: { get: () => (chosenForOther ? { profile: chosenForOther } : undefined) } });
+    assert.deepEqual((await otherChosen.listRunsOrThrow()).map((r) => r.runId), ['argo-train-7732']);
+    assert.equal(identityLabel(otherChosen.identity), 'profile reader');
+    chosenForOther = 'nope';
+    await assert.rejects(otherChosen.listRunsOrThrow(), (e: unknown) => e instanceof S3StoreError && e.kind === 'credentials');
+    const reader = open(d.chunked, { env, home: tmp, profile: 'reader' });
+    assert.deepEqual((await reader.listRunsOrThrow()).map((r) => r.runId), ['argo-train-7732']);
+    assert.equal(identityLabel(reader.identity), 'profile reader');
 
     // A chosen profile that does not exist is a sentence, not a silent fall back to other keys.
-    other.setProfile('nope');
-    await assert.rejects(other.listRunsOrThrow(), (e: unknown) => {
+    const nope = open(d.chunked, { env, home: tmp, profile: 'nope' });
+    await assert.rejects(nope.listRunsOrThrow(), (e: unknown) => {
       assert.ok(e instanceof S3StoreError);
       assert.equal(e.kind, 'credentials', e.message);
       assert.match(e.message, /^the AWS profile "nope", chosen for this store, gives no credentials \(.+\)\. Check it in .*aws-credentials/);
@@ -117,7 +138,7 @@ void describe('S3 credentials: the identity chain on moto', () => {
 
     // Keys in the config still win, as runnable reads them.
     const withKeys = await descriptors(path.join(tmp, 'config-keys'), moto.endpoint, `    aws_access_key_id: ${keys.accessKeyId}\n    aws_secret_access_key: ${keys.secretAccessKey}\n`);
-    const fromConfig = openS3Store(withKeys.minio, { env, home: tmp, profile: 'nope' });
+    const fromConfig = open(withKeys.minio, { env, home: tmp, profile: 'nope' });
     assert.equal(fromConfig.identity.source, 'config');
     assert.equal((await fromConfig.listRunsOrThrow()).length, 1);
   });
@@ -133,7 +154,7 @@ void describe('S3 credentials: the identity chain on moto', () => {
     });
     try {
       const env = { AWS_CONTAINER_CREDENTIALS_FULL_URI: `${server.url}/v2/credentials`, AWS_CONTAINER_AUTHORIZATION_TOKEN: 'container-token-1' };
-      const store = openS3Store(d.minio, { env, home: tmp });
+      const store = open(d.minio, { env, home: tmp });
       assert.equal(identityLabel(store.identity), 'container?');
       let told: string | undefined;
       store.onIdentity = (r) => (told = identityLabel(r));
@@ -149,7 +170,7 @@ void describe('S3 credentials: the identity chain on moto', () => {
       // An AWS_PROFILE the shared files do not hold: the chain goes on to the container and says what it skipped.
       const empty = path.join(tmp, 'empty-credentials');
       await fs.writeFile(empty, '');
-      const after = openS3Store(d.chunked, { env: { ...env, AWS_PROFILE: 'missing', AWS_SHARED_CREDENTIALS_FILE: empty, AWS_CONFIG_FILE: empty }, home: tmp });
+      const after = open(d.chunked, { env: { ...env, AWS_PROFILE: 'missing', AWS_SHARED_CREDENTIALS_FILE: empty, AWS_CONFIG_FILE: empty }, home: tmp });
       assert.equal(identityLabel(after.identity), 'profile missing?');
       assert.deepEqual((await after.listRunsOrThrow()).map((r) => r.runId), ['argo-train-7732']);
       assert.deepEqual([after.identity.source, after.identity.profile], ['aws-container', undefined]);
@@ -180,7 +201,7 @@ void describe('S3 credentials: the identity chain on moto', () => {
     const tokenFile = path.join(tmp, 'eks-token');
     await fs.writeFile(tokenFile, 'eyJhbGciOiJSUzI1NiJ9.service-account-token');
     const env = { AWS_WEB_IDENTITY_TOKEN_FILE: tokenFile, AWS_ROLE_ARN: roleArn, AWS_ROLE_SESSION_NAME: 'vscode', AWS_ENDPOINT_URL_STS: moto.endpoint, AWS_REGION: 'us-east-1' };
-    const store = openS3Store(d.minio, { env, home: tmp });
+    const store = open(d.minio, { env, home: tmp });
     assert.equal(identityLabel(store.identity), 'web identity?');
     // AssumeRoleWithWebIdentity is an unsigned call, which moto only serves with auth off: one unauthenticated request
     // (the STS call, the chain's first), then the listing is checked with the role's temporary keys.
@@ -216,7 +237,7 @@ void describe('S3 credentials: the identity chain on moto', () => {
       try {
         // The SDK reads the endpoint from the process environment; the store's env names the same one.
         process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT = imds.url;
-        const store = openS3Store(d.minio, { env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url }, home: tmp });
+        const store = open(d.minio, { env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: imds.url }, home: tmp });
         assert.equal(identityLabel(store.identity), 'instance role?');
         assert.deepEqual((await store.listRunsOrThrow()).map((r) => r.runId), ['argo-train-7731']);
         assert.equal(store.identity.source, 'aws-instance-role');
@@ -238,7 +259,7 @@ void describe('S3 credentials: the identity chain on moto', () => {
       const url = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
       try {
         process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT = url;
-        const store = openS3Store(d.minio, { env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: url }, home: tmp });
+        const store = open(d.minio, { env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: url }, home: tmp });
         await assert.rejects(store.listRunsOrThrow(), (e: unknown) => {
           assert.ok(e instanceof S3StoreError);
           assert.equal(e.kind, 'forbidden', e.message);

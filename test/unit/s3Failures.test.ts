@@ -8,12 +8,15 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { discoverStores } from '../../src/core/config/discover';
-import { attachSecrets, storeSecrets } from '../../src/core/config/secrets';
+import { layerCredentials, fixedCredentials, type CredentialSource } from '../../src/core/stores/credentials';
+import type { S3RunLogStore } from '../../src/core/stores/s3/s3RunLogStore';
+import type { S3StoreOptions } from '../../src/core/stores/s3/s3StoreConfig';
 import type { StoreDescriptor } from '../../src/core/stores/runLogStore';
 import { RunLogError } from '../../src/core/stores/runLogStore';
 import { openS3Store } from '../../src/core/stores/s3/openS3Store';
 import { S3StoreError } from '../../src/core/stores/s3/s3Errors';
 import { enforceAuth, s3Client, seedFixture, startMoto, writeConfigs, type Moto } from '../helpers/moto';
+import { runsIn, unavailableIn } from '../helpers/listing';
 
 const SECRET_ID = 'AKIAWRONGKEY7Q2Z9XYZ';
 const SECRET_KEY = 'wrongSecret/with+chars9f8e7d6c5b4a';
@@ -21,8 +24,18 @@ const SECRET_KEY = 'wrongSecret/with+chars9f8e7d6c5b4a';
 async function minioDescriptor(dir: string, endpoint: string, extra = ''): Promise<StoreDescriptor> {
   await fs.mkdir(dir, { recursive: true });
   await writeConfigs(dir, endpoint, extra);
-  const { stores } = await discoverStores({ cwd: dir, env: {} });
-  return stores.find((s) => s.type === 'minio')!;
+  const { stores, credentials } = await discoverStores({ cwd: dir, env: {} });
+  const d = stores.find((s) => s.type === 'minio')!;
+  configKeysOf.set(d, credentials);
+  return d;
+}
+
+/** The configs' keys discovery read, by descriptor: the stores here are opened with them, as the registry does. */
+const configKeysOf = new WeakMap<StoreDescriptor, CredentialSource>();
+/** openS3Store with the keys of the config the descriptor came from (and `credentials` after them). */
+function open(d: StoreDescriptor, options: S3StoreOptions = {}): S3RunLogStore {
+  const fromConfig = configKeysOf.get(d);
+  return openS3Store(d, { ...options, credentials: layerCredentials(fromConfig, options.credentials) });
 }
 
 function s3Error(kind: string, check?: (e: S3StoreError) => void) {
@@ -51,7 +64,7 @@ void describe('S3 failures', () => {
     const moto = await startMoto();
     await moto.stop();
     const d = await minioDescriptor(path.join(tmp, 'stopped'), moto.endpoint);
-    const store = openS3Store(d, { env: {}, home: tmp });
+    const store = open(d, { env: {}, home: tmp });
     await assert.rejects(
       store.listRunsOrThrow(),
       s3Error('unreachable', (e) => {
@@ -59,11 +72,11 @@ void describe('S3 failures', () => {
         assert.match(e.message, /endpoint_url.*prod-minio\.yaml.*refresh/);
       }),
     );
-    // Through the port the store lists one error item with the sentence (the root shows it; other roots are unaffected).
-    const items = await store.listRuns();
-    assert.equal(items.length, 1);
-    assert.match(items[0].error ?? '', /^Cannot reach the S3 endpoint/);
-    assert.equal(store.lastError?.kind, 'unreachable');
+    // Through the port the store's listing is `unavailable` with the sentence (the root shows it as its one item;
+    // other roots are unaffected); there is no other channel for it.
+    const listing = await store.listRuns();
+    assert.match(unavailableIn(listing), /^Cannot reach the S3 endpoint/);
+    assert.ok(!('lastError' in store), 'no side channel: the listing carries the failure');
     // getRun keeps the port's contract: a RunLogError with the same sentence.
     await assert.rejects(store.getRun('argo-train-7731'), (e: unknown) => e instanceof RunLogError && /Cannot reach/.test(e.message));
   });
@@ -75,7 +88,7 @@ void describe('S3 failures', () => {
     const port = (silent.address() as net.AddressInfo).port;
     try {
       const d = await minioDescriptor(path.join(tmp, 'silent'), `http://127.0.0.1:${port}`);
-      const store = openS3Store(d, { env: {}, home: tmp, timeoutMs: 400 });
+      const store = open(d, { env: {}, home: tmp, timeoutMs: 400 });
       await assert.rejects(store.listRunsOrThrow(), s3Error('timeout', (e) => assert.match(e.message, /^The S3 endpoint http:\/\/127\.0\.0\.1:\d+ did not answer within 400 ms\. Check the network/)));
     } finally {
       sockets.forEach((s) => s.destroy());
@@ -99,7 +112,7 @@ void describe('S3 failures', () => {
 
     void it('wrong keys in the config: 403 sentence naming the source, never the keys', async () => {
       const d = await minioDescriptor(path.join(tmp, 'wrong-keys'), moto.endpoint, `    aws_access_key_id: ${SECRET_ID}\n    aws_secret_access_key: ${SECRET_KEY}\n`);
-      const store = openS3Store(d, { env: {}, home: tmp });
+      const store = open(d, { env: {}, home: tmp });
       assert.equal(store.credentialSource, 'config');
       await assert.rejects(
         store.listRunsOrThrow(),
@@ -109,14 +122,14 @@ void describe('S3 failures', () => {
           noSecrets(e.message + JSON.stringify(e) + String(e.stack), SECRET_ID, SECRET_KEY);
         }),
       );
-      // The secrets discovery attached are non-enumerable: a bare spread drops them (nothing re-reads the file), so a
-      // copy re-attaches them as the Runs view's model does.
+      // The config's keys never ride on the descriptor: opened without discovery's credentials the store has none of
+      // them (runnable's default); a copy of the descriptor opened with them reads with the config's keys.
       assert.equal(openS3Store({ ...d }, { env: {}, home: tmp }).credentialSource, 'runnable-default');
-      assert.equal(openS3Store(attachSecrets({ ...d }, storeSecrets(d)), { env: {}, home: tmp }).credentialSource, 'config');
+      assert.equal(openS3Store({ ...d }, { env: {}, home: tmp, credentials: configKeysOf.get(d) }).credentialSource, 'config');
       // A known key id with the wrong secret: SignatureDoesNotMatch; neither value shows.
       const d2 = await minioDescriptor(path.join(tmp, 'wrong-secret'), moto.endpoint, `    aws_access_key_id: ${keys.accessKeyId}\n    aws_secret_access_key: ${SECRET_KEY}\n`);
       await assert.rejects(
-        openS3Store(d2, { env: {}, home: tmp }).listRunsOrThrow(),
+        open(d2, { env: {}, home: tmp }).listRunsOrThrow(),
         s3Error('forbidden', (e) => {
           assert.match(e.message, /403 SignatureDoesNotMatch/);
           noSecrets(e.message + String(e.stack), keys.accessKeyId, SECRET_KEY, keys.secretAccessKey);
@@ -128,13 +141,16 @@ void describe('S3 failures', () => {
 
     void it("runnable's default keys are refused too; entered keys or the AWS environment then work", async () => {
       const d = await minioDescriptor(path.join(tmp, 'defaults'), moto.endpoint);
-      const store = openS3Store(d, { env: {}, home: tmp });
+      // The keys the user enters later come through the port the store was opened with: nothing patches the store.
+      let entered: typeof keys | undefined;
+      const store = open(d, { env: {}, home: tmp, credentials: { get: () => (entered ? { entered } : undefined) } });
       assert.equal(store.credentialSource, 'runnable-default');
       await assert.rejects(store.listRunsOrThrow(), s3Error('forbidden', (e) => assert.match(e.message, /runnable's default credentials \(minioadmin\)/)));
-      store.setEnteredCredentials(keys);
+      entered = keys;
+      // Asked again before each read: the listing reads with the entered keys.
+      assert.deepEqual((runsIn(await store.listRuns())).map((r) => [r.runId, r.status]), [['argo-train-7731', 'FAIL']]);
       assert.equal(store.credentialSource, 'entered');
-      assert.deepEqual((await store.listRuns()).map((r) => [r.runId, r.status]), [['argo-train-7731', 'FAIL']]);
-      const fromEnv = openS3Store(d, { env: { AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey }, home: tmp });
+      const fromEnv = open(d, { env: { AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey }, home: tmp });
       assert.equal(fromEnv.credentialSource, 'aws-environment');
       assert.equal((await fromEnv.getRun('argo-train-7731')).status, 'FAIL');
     });
@@ -142,8 +158,8 @@ void describe('S3 failures', () => {
     void it('a missing bucket: names the bucket and the key to fix', async () => {
       const d = await minioDescriptor(path.join(tmp, 'no-bucket'), moto.endpoint, `    aws_access_key_id: ${keys.accessKeyId}\n    aws_secret_access_key: ${keys.secretAccessKey}\n`);
       const missing: StoreDescriptor = { ...d, settings: { ...d.settings, bucket: 'no-such-run-logs' } };
-      Object.getOwnPropertySymbols(d).forEach((sym) => Object.defineProperty(missing, sym, Object.getOwnPropertyDescriptor(d, sym)!));
-      const store = openS3Store(missing, { env: {}, home: tmp });
+      configKeysOf.set(missing, configKeysOf.get(d)!);
+      const store = open(missing, { env: {}, home: tmp });
       await assert.rejects(
         store.listRunsOrThrow(),
         s3Error('no-such-bucket', (e) => {
@@ -174,14 +190,14 @@ void describe('S3 failures', () => {
       const port = (proxy.address() as net.AddressInfo).port;
       try {
         const d = await minioDescriptor(path.join(tmp, 'throttle'), `http://127.0.0.1:${port}`, `    aws_access_key_id: ${keys.accessKeyId}\n    aws_secret_access_key: ${keys.secretAccessKey}\n`);
-        const store = openS3Store(d, { env: {}, home: tmp, baseDelayMs: 20 });
-        const runs = await store.listRuns();
+        const store = open(d, { env: {}, home: tmp, baseDelayMs: 20 });
+        const runs = runsIn(await store.listRuns());
         assert.deepEqual(runs.map((r) => r.status), ['FAIL']);
         assert.equal(throttleNext, 0);
         assert.equal(store.requestCount, 4, 'listing: 2 throttled + 1 ok; then one summary GET');
         assert.equal(seen, 4);
         throttleNext = 100;
-        const stubborn = openS3Store(d, { env: {}, home: tmp, baseDelayMs: 5, maxAttempts: 3 });
+        const stubborn = open(d, { env: {}, home: tmp, baseDelayMs: 5, maxAttempts: 3 });
         await assert.rejects(stubborn.listRunsOrThrow(), s3Error('throttled', (e) => assert.match(e.message, /kept throttling requests \(SlowDown\) after 3 attempts\. Wait a minute and refresh\./)));
       } finally {
         await new Promise<void>((r) => proxy.close(() => r()));
@@ -214,13 +230,11 @@ void describe('S3 failures', () => {
     const port = (proxy.address() as net.AddressInfo).port;
     try {
       const d = await minioDescriptor(path.join(tmp, 'stall'), `http://127.0.0.1:${port}`);
-      const store = openS3Store(d, { env: {}, home: tmp, timeoutMs: 400 });
+      const store = open(d, { env: {}, home: tmp, timeoutMs: 400 });
       const sentence = /^The S3 endpoint http:\/\/127\.0\.0\.1:\d+ did not answer within 400 ms\./;
       await assert.rejects(store.getRun('argo-train-7731'), (e: unknown) => e instanceof RunLogError && sentence.test(e.message));
-      // The listing reads each run's summary: the stalled run is an error item with the sentence.
-      const items = await store.listRuns();
-      assert.equal(items.length, 1);
-      assert.match(items[0].error ?? '', /did not answer within 400 ms/);
+      // The listing (the CLI's: it waits for every summary) cannot finish: the store is unavailable with the sentence.
+      assert.match(unavailableIn(await store.listRuns()), /did not answer within 400 ms/);
       const { pullRun } = await import('../../src/core/pull/pullRun');
       await assert.rejects(pullRun({ descriptor: d, runId: 'argo-train-7731', to: path.join(tmp, 'stall-box'), store }), (e: unknown) => e instanceof Error && /did not answer within 400 ms/.test(e.message));
       assert.ok(stalled.length >= 3, `bodies stalled: ${stalled.length}`);
@@ -234,7 +248,7 @@ void describe('S3 failures', () => {
 
   void it("config keys from runnable's docs that its code rejects get a warning naming the right key", async () => {
     const d = await minioDescriptor(path.join(tmp, 'doc-keys'), 'http://127.0.0.1:1', '    endpoint: http://minio:9000\n    bucket_name: logs\n    access_key: abcdefgh\n');
-    const store = openS3Store(d, { env: {}, home: tmp });
+    const store = open(d, { env: {}, home: tmp });
     const w = store.warnings.join('\n');
     for (const [wrong, right] of [['endpoint', 'endpoint_url'], ['bucket_name', 'bucket'], ['access_key', 'aws_access_key_id']]) {
       assert.match(w, new RegExp(`prod-minio\\.yaml: runnable does not read \`run-log-store\\.config\\.${wrong}\` \\(its docs show it, its code expects \`${right}\`\\); rename it to \`${right}\``));

@@ -12,6 +12,7 @@ import type { StoreDescriptor } from '../../src/core/stores/runLogStore';
 import { openS3Store } from '../../src/core/stores/s3/openS3Store';
 import { NewFailures } from '../../src/core/explorer/newFailures';
 import { inPool, OBJECTS, s3Client, startMoto, writeConfigs, type Moto } from '../helpers/moto';
+import { firstRuns, runsIn } from '../helpers/listing';
 
 const BUCKET = 'first-run-logs';
 const RUNS = 80;
@@ -48,7 +49,7 @@ void describe('a remote listing before its summaries', () => {
 
   void it('answers after the listing alone: every run by id and date, status not known yet, no error, no GET', async () => {
     const store = open();
-    const { runs, summaries } = await store.listRunsFirst();
+    const { runs, summaries } = firstRuns(await store.listRunsFirst());
     const afterListing = store.requestCount;
     assert.equal(runs.length, RUNS);
     assert.ok(runs.every((r) => r.pending && r.status === '' && !r.error), 'pending, not failed, not an error');
@@ -62,7 +63,7 @@ void describe('a remote listing before its summaries', () => {
   void it('fills in by batches, newest first, each batch the whole listing; the last is what summaries resolves to', async () => {
     const store = open();
     const batches: RunSummary[][] = [];
-    const { runs, summaries } = await store.listRunsFirst(undefined, (b) => batches.push(b));
+    const { runs, summaries } = firstRuns(await store.listRunsFirst(undefined, (b) => batches.push(b)));
     const filled = await summaries;
     assert.ok(batches.length >= 2 && batches.length <= Math.ceil(RUNS / 32) + 1, `a few batches, not one per run (${batches.length})`);
     assert.equal(batches.at(-1), filled);
@@ -76,10 +77,10 @@ void describe('a remote listing before its summaries', () => {
 
   void it('summaries are cached by ETag: a second listing has none pending and reads nothing; a rewritten run only that one', async () => {
     const store = open();
-    await (await store.listRunsFirst()).summaries;
+    await (firstRuns(await store.listRunsFirst())).summaries;
     let before = store.requestCount;
     const batches: RunSummary[][] = [];
-    const again = await store.listRunsFirst(undefined, (b) => batches.push(b));
+    const again = firstRuns(await store.listRunsFirst(undefined, (b) => batches.push(b)));
     assert.ok(again.runs.every((r) => r.status === 'FAIL' && !r.pending), 'cached summaries list at once');
     await again.summaries;
     assert.equal(store.requestCount - before, 1, 'one listing page, no GET');
@@ -87,7 +88,7 @@ void describe('a remote listing before its summaries', () => {
     // Rewritten as runnable does after each step (here: the same log and a trailing space, a new ETag).
     await put('first-005', `${body.replace(/argo-train-7731/g, 'first-005')} `);
     before = store.requestCount;
-    const third = await store.listRunsFirst();
+    const third = firstRuns(await store.listRunsFirst());
     assert.deepEqual(third.runs.filter((r) => r.pending).map((r) => r.runId), ['first-005'], 'only the rewritten run waits for its summary');
     assert.equal(third.runs[0].runId, 'first-005', 'and it lists newest');
     const filled = await third.summaries;
@@ -100,7 +101,7 @@ void describe('a remote listing before its summaries', () => {
     await put('first-broken', '"{\\"run_id\\": \\"first-broken\\", \\"sta');
     try {
       const store = open();
-      const { runs, summaries } = await store.listRunsFirst();
+      const { runs, summaries } = firstRuns(await store.listRunsFirst());
       const pending = runs.find((r) => r.runId === 'first-broken')!;
       assert.ok(pending.pending && !pending.error, 'not an error before its summary is read');
       const filled = await summaries;
@@ -109,7 +110,7 @@ void describe('a remote listing before its summaries', () => {
       assert.ok(!broken.pending);
       assert.ok(filled.filter((r) => r.runId !== 'first-broken').every((r) => r.status === 'FAIL' && !r.error));
       // Cached by ETag like any other summary: the next listing shows the error item at once.
-      const again = await store.listRunsFirst();
+      const again = firstRuns(await store.listRunsFirst());
       assert.match(again.runs.find((r) => r.runId === 'first-broken')?.error ?? '', /first-broken\.json/);
     } finally {
       await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: 'first-broken/first-broken.json' }));
@@ -118,19 +119,19 @@ void describe('a remote listing before its summaries', () => {
 
   void it('past the summary budget runs list by id and date (not pending); listRuns (the CLI) still waits for statuses', async () => {
     const store = open({ summaryLimit: 10 });
-    const { runs, summaries } = await store.listRunsFirst();
+    const { runs, summaries } = firstRuns(await store.listRunsFirst());
     assert.equal(runs.filter((r) => r.pending).length, 10);
     const filled = await summaries;
     assert.ok(filled.slice(0, 10).every((r) => r.status === 'FAIL'));
     assert.ok(filled.slice(10).every((r) => r.status === '' && !r.pending && !r.error));
-    const cli = await open().listRuns();
+    const cli = runsIn(await open().listRuns());
     assert.ok(cli.every((r) => r.status === 'FAIL' && !r.pending), 'listRuns answers with every summary read');
   });
 
   void it('a cancelled fill rejects its summaries, not the listing already given', async () => {
     const store = open();
     const ac = new AbortController();
-    const { runs, summaries } = await store.listRunsFirst(ac.signal, () => ac.abort());
+    const { runs, summaries } = firstRuns(await store.listRunsFirst(ac.signal, () => ac.abort()));
     assert.equal(runs.length, RUNS);
     await assert.rejects(summaries, (e: Error) => e.name === 'AbortError');
   });

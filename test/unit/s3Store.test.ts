@@ -12,6 +12,7 @@ import { openS3Store } from '../../src/core/stores/s3/openS3Store';
 import { firstFailedTask } from '../../src/core/runlog/rules';
 import { findStep } from '../../src/core/runlog/rules';
 import { inPool, OBJECTS, s3Client, seedChunkedFromChunkedFs, seedFixture, startMoto, writeConfigs, type Moto } from '../helpers/moto';
+import { runsIn } from '../helpers/listing';
 
 const CASE = JSON.parse(require('node:fs').readFileSync(path.join(OBJECTS, '..', 'case.json'), 'utf8'));
 
@@ -53,7 +54,7 @@ void describe('minio and chunked-minio stores on moto', () => {
 
   void it('lists the minio run from its double-encoded object, with the status from case.json', async () => {
     const store = openS3Store(minio, isolated(dir));
-    const runs = await store.listRuns();
+    const runs = runsIn(await store.listRuns());
     assert.deepEqual(runs.map((r) => r.runId), ['argo-train-7731']);
     assert.equal(runs[0].status, CASE.runs['argo-train-7731'].status);
     assert.equal(runs[0].error, undefined);
@@ -81,7 +82,7 @@ void describe('minio and chunked-minio stores on moto', () => {
 
   void it('lists and shows chunked-minio runs, branch logs (no suffix) nested into their map step', async () => {
     const store = openS3Store(chunked, isolated(dir));
-    const runs = await store.listRuns();
+    const runs = runsIn(await store.listRuns());
     assert.deepEqual(new Set(runs.map((r) => r.runId)), new Set(['argo-train-7732', 'map-fail-0001']));
     for (const r of runs) assert.equal(r.status, 'FAIL');
     const run = await store.getRun('map-fail-0001');
@@ -109,7 +110,7 @@ void describe('minio and chunked-minio stores on moto', () => {
     await client.send(new PutObjectCommand({ Bucket: 'run-logs', Key: 'broken-run/broken-run.json', Body: '"{\\"run_id\\": \\"broken-run\\", \\"sta' }));
     try {
       const store = openS3Store(minio, isolated(dir));
-      const runs = await store.listRuns();
+      const runs = runsIn(await store.listRuns());
       const broken = runs.find((r) => r.runId === 'broken-run')!;
       const good = runs.find((r) => r.runId === 'argo-train-7731')!;
       assert.match(broken.error ?? '', /s3:\/\/run-logs\/broken-run\/broken-run\.json/);
@@ -125,17 +126,17 @@ void describe('minio and chunked-minio stores on moto', () => {
     const fresh = openS3Store(chunked, isolated(dir));
     assert.equal(await fresh.hasChanged(), false, 'the first check only sets the baseline');
     const store = openS3Store(chunked, isolated(dir));
-    await store.listRuns();
+    runsIn(await store.listRuns());
     const before = store.requestCount;
     assert.equal(await store.hasChanged(), false);
     assert.equal(store.requestCount - before, 1, 'one ListObjectsV2 page');
     await client.send(new PutObjectCommand({ Bucket: 'chunked-run-logs', Key: 'poll-run/RunLog', Body: await fs.readFile(path.join(OBJECTS, 'chunked-run-logs/argo-train-7732/RunLog'), 'utf8').then((t) => t.replace(/argo-train-7732/g, 'poll-run')) }));
     assert.equal(await store.hasChanged(), true);
-    const runs = await store.listRuns();
+    const runs = runsIn(await store.listRuns());
     assert.ok(runs.some((r) => r.runId === 'poll-run' && r.status === 'FAIL'));
     // The two runs read before are cached by ETag: only the new one is fetched.
     const beforeList = store.requestCount;
-    await store.listRuns();
+    runsIn(await store.listRuns());
     assert.equal(store.requestCount - beforeList, 1, 'a second listing re-reads no run logs');
   });
 
@@ -154,7 +155,7 @@ void describe('minio and chunked-minio stores on moto', () => {
     store.onProgress = (p) => {
       if (p.phase === 'listing') progress.push(p.done);
     };
-    const runs = await store.listRuns();
+    const runs = runsIn(await store.listRuns());
     assert.equal(runs.length, 1011);
     assert.equal(new Set(runs.map((r) => r.runId)).size, 1011);
     assert.deepEqual(progress, [1000, 1011], 'two pages, progress after each');

@@ -10,6 +10,7 @@ import { tempFolders } from '../helpers/tempFolders';
 import { openStore } from '../../src/core/stores/openStore';
 import { ChunkedFsRunLogStore } from '../../src/core/stores/chunkedFsStore';
 import { RunLogError, type RunLogStore } from '../../src/core/stores/runLogStore';
+import { runsIn } from '../helpers/listing';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/runnable');
@@ -44,7 +45,7 @@ describe('local stores: symbolic links', () => {
     fs.symlinkSync('prod-failure-001.json', path.join(logs, 'alias.json'));
 
     const store = await open(dir);
-    const list = await store.listRuns();
+    const list = runsIn(await store.listRuns());
     const byId = new Map(list.map((s) => [s.runId, s]));
     assert.deepEqual([...byId.keys()].sort(), ['alias', 'evil', 'prod-failure-001']);
     const evil = byId.get('evil')!;
@@ -81,7 +82,7 @@ describe('local stores: symbolic links', () => {
     fs.symlinkSync(outsideBranch, branch);
 
     const store = await open(dir, 'chunked.yaml');
-    const list = await store.listRuns();
+    const list = runsIn(await store.listRuns());
     const byId = new Map(list.map((s) => [s.runId, s]));
     assert.ok(byId.has('map-fail-0001') && byId.has('parallel-fail-0001') && byId.has('conditional-fail-0001'), [...byId.keys()].join(','));
     const linked = byId.get('linked-run');
@@ -120,7 +121,7 @@ describe('local stores: symbolic links', () => {
     fs.renameSync(path.join(dir, '.run_log_store'), path.join(disk, 'logs'));
     fs.symlinkSync(path.join(disk, 'logs'), path.join(dir, '.run_log_store'));
     const store = await open(dir);
-    const list = await store.listRuns();
+    const list = runsIn(await store.listRuns());
     assert.deepEqual(list.map((s) => [s.runId, s.error]), [['prod-failure-001', undefined]]);
     const run = await store.getRun('prod-failure-001');
     assert.equal(run.status, 'FAIL');

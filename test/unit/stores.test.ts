@@ -13,6 +13,7 @@ import type { RunLogStore } from '../../src/core/stores/runLogStore';
 import { StatWorker } from '../../src/core/stores/statWorker';
 import { FailureCauses } from '../../src/core/stores/failureCauses';
 import { treeSnapshot } from '../helpers/treeSnapshot';
+import { runsIn } from '../helpers/listing';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/runnable');
@@ -65,7 +66,7 @@ describe('every fixture store lists and shows what case.json says', () => {
     describe(name, () => {
       it('lists every run with its status and tag, newest first, from the first 4 KB', async () => {
         const store = await storeOf(dir, c);
-        const list = await store.listRuns();
+        const list = runsIn(await store.listRuns());
         assert.deepEqual(list.map((s) => s.runId).sort(), Object.keys(c.runs).sort());
         for (const s of list) {
           assert.equal(s.error, undefined, s.error);
@@ -161,7 +162,7 @@ describe('listing re-reads heads; full runs are cached by file identity', () => 
     const dir = copyTree(path.join(FIXTURES, 'yaml-etl'));
     const store = openStore((await discoverStores({ cwd: dir, env: {} })).stores[0]);
     const logs = path.join(dir, '.run_log_store');
-    const first = await store.listRuns();
+    const first = runsIn(await store.listRuns());
     assert.deepEqual(first.map((s) => s.runId).sort(), ['etl-usd-0100', 'shell-exit-3']);
     for (const s of first) {
       const mtime = fs.statSync(path.join(logs, `${s.runId}.json`)).mtimeMs;
@@ -174,36 +175,36 @@ describe('listing re-reads heads; full runs are cached by file identity', () => 
     fs.utimesSync(file, later, later);
     fs.copyFileSync(path.join(logs, 'etl-usd-0100.json'), path.join(logs, 'etl-usd-0101.json'));
     fs.writeFileSync(path.join(logs, 'etl-usd-0101.json'), fs.readFileSync(path.join(logs, 'etl-usd-0101.json'), 'utf8').replace('"etl-usd-0100"', '"etl-usd-0101"'));
-    const second = await store.listRuns();
+    const second = runsIn(await store.listRuns());
     const changed = second.find((s) => s.runId === 'shell-exit-3')!;
     assert.equal(changed.tag, 'retagged');
     assert.ok(Math.abs(changed.endMs - later.getTime()) < 1, `${changed.endMs}: the new mtime`);
     assert.ok(second.some((s) => s.runId === 'etl-usd-0101' && !s.error));
     fs.rmSync(file);
-    assert.deepEqual((await store.listRuns()).map((s) => s.runId).sort(), ['etl-usd-0100', 'etl-usd-0101']);
+    assert.deepEqual((runsIn(await store.listRuns())).map((s) => s.runId).sort(), ['etl-usd-0100', 'etl-usd-0101']);
   });
 
   it('a refresh reuses the summaries of files whose identity is unchanged since a stat taken before their read', async () => {
     const dir = copyTree(path.join(FIXTURES, 'yaml-etl'));
     const store = openStore((await discoverStores({ cwd: dir, env: {} })).stores[0], { statter: statWorker() });
     const logs = path.join(dir, '.run_log_store');
-    const first = await store.listRuns();
+    const first = runsIn(await store.listRuns());
     // The first listing stats and reads side by side: its identities may postdate the reads, so none is trusted.
-    const second = await store.listRuns();
+    const second = runsIn(await store.listRuns());
     for (const s of second) assert.notEqual(s, first.find((f) => f.runId === s.runId), `${s.runId} read again after the first listing`);
-    const third = await store.listRuns();
+    const third = runsIn(await store.listRuns());
     for (const s of third) assert.equal(s, second.find((f) => f.runId === s.runId), `${s.runId}: the same object while unchanged`);
     // An append (same mtime is possible within a tick; the size differs), a rewrite with a new mtime, a replacement.
     const etl = path.join(logs, 'etl-usd-0100.json');
     fs.appendFileSync(etl, '\n');
-    const fourth = await store.listRuns();
+    const fourth = runsIn(await store.listRuns());
     assert.notEqual(fourth.find((s) => s.runId === 'etl-usd-0100'), third.find((s) => s.runId === 'etl-usd-0100'), 'an append is read again');
     assert.equal(fourth.find((s) => s.runId === 'shell-exit-3'), third.find((s) => s.runId === 'shell-exit-3'));
     const shell = path.join(logs, 'shell-exit-3.json');
     const text = fs.readFileSync(shell, 'utf8').replace('"tag": ""', '"tag": "xx"');
     fs.rmSync(shell);
     fs.writeFileSync(shell, text);
-    const fifth = await store.listRuns();
+    const fifth = runsIn(await store.listRuns());
     assert.equal(fifth.find((s) => s.runId === 'shell-exit-3')!.tag, 'xx', 'a replaced file is read again');
   });
 
@@ -227,7 +228,7 @@ describe('browsing never writes to a store', () => {
     const before = snapshot(FIXTURES);
     for (const { dir, c } of CASES) {
       const store = await storeOf(dir, c);
-      for (const s of await store.listRuns()) {
+      for (const s of runsIn(await store.listRuns())) {
         await store.getRun(s.runId);
         await store.getRawRunLog(s.runId);
         for (const n of await store.listCatalog(s.runId)) await store.readCatalogFile(s.runId, n);

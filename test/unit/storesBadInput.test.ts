@@ -9,6 +9,7 @@ import { after, describe, it } from 'node:test';
 import { discoverStores } from '../../src/core/config/discover';
 import { openStore } from '../../src/core/stores/openStore';
 import { RunLogError, type RunLogStore, type StoreDescriptor } from '../../src/core/stores/runLogStore';
+import { runsIn, unavailableIn } from '../helpers/listing';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/runnable');
@@ -47,7 +48,7 @@ describe('file-system store: bad run files', () => {
     fs.writeFileSync(path.join(logs, 'wrong-shape.json'), JSON.stringify({ run_id: 'wrong-shape', status: 'FAIL', steps: 'not a mapping' }));
     execFileSync('mkfifo', [path.join(logs, 'fifo.json')]);
 
-    const list = await open(dir).then((s) => s.listRuns());
+    const list = runsIn(await open(dir).then((s) => s.listRuns()));
     const byId = new Map(list.map((s) => [s.runId, s]));
     assert.deepEqual([...byId.keys()].sort(), ['array', 'being-written', 'empty', 'fifo', 'invalid', 'prod-failure-001', 'renamed', 'short-cut', 'wrong-shape']);
     assert.equal(byId.get('prod-failure-001')!.error, undefined);
@@ -81,12 +82,12 @@ describe('file-system store: bad run files', () => {
     fs.writeFileSync(path.join(dir, 'not-a-folder'), 'x');
     execFileSync('mkfifo', [path.join(dir, 'fifo-folder')]);
     for (const [type, loc] of [['file-system', 'not-a-folder'], ['chunked-fs', 'not-a-folder'], ['file-system', 'fifo-folder'], ['chunked-fs', 'fifo-folder']]) {
-      const list = await openStore(descriptor(type, path.join(dir, loc))).listRuns();
-      assert.equal(list.length, 1, `${type} ${loc}`);
-      assert.match(list[0].error ?? '', new RegExp(`Cannot list the run log folder .*${loc}.*not a folder`));
+      // The store is unavailable (its root's one item), with the sentence.
+      const message = unavailableIn(await openStore(descriptor(type, path.join(dir, loc))).listRuns());
+      assert.match(message, new RegExp(`Cannot list the run log folder .*${loc}.*not a folder`), `${type} ${loc}`);
     }
     // A store folder that does not exist yet is simply empty (runnable creates it with the first run).
-    assert.deepEqual(await openStore(descriptor('file-system', path.join(dir, 'absent'))).listRuns(), []);
+    assert.deepEqual(runsIn(await openStore(descriptor('file-system', path.join(dir, 'absent'))).listRuns()), []);
   });
 
   it('refuses run ids that try to escape the store folder, without reading anything', async () => {
@@ -112,7 +113,7 @@ describe('chunked-fs store: bad run folders', () => {
     fs.copyFileSync(path.join(logs, 'map-fail-0001/BranchLog-score_all.1.json'), path.join(logs, 'orphan-run/BranchLog-score_all.1.json'));
     fs.writeFileSync(path.join(logs, 'stray-file.txt'), 'not a run');
     const store = await open(dir);
-    const list = await store.listRuns();
+    const list = runsIn(await store.listRuns());
     assert.deepEqual(list.map((s) => s.runId).sort(), ['conditional-fail-0001', 'map-fail-0001', 'orphan-run', 'parallel-fail-0001']);
     const orphan = list.find((s) => s.runId === 'orphan-run')!;
     assert.match(orphan.error ?? '', /orphan-run has no RunLog\.json/);
@@ -145,7 +146,7 @@ describe('chunked-fs store: bad run folders', () => {
     const file = path.join(dir, '.run_log_store/parallel-fail-0001/RunLog.json');
     fs.writeFileSync(file, '');
     const store = await open(dir);
-    const list = await store.listRuns();
+    const list = runsIn(await store.listRuns());
     assert.match(list.find((s) => s.runId === 'parallel-fail-0001')!.error ?? '', /empty/);
     assert.equal(list.filter((s) => !s.error).length, 2);
     await assert.rejects(store.getRun('parallel-fail-0001'), (e: unknown) => e instanceof RunLogError && e.message.includes(file));
@@ -153,12 +154,11 @@ describe('chunked-fs store: bad run folders', () => {
 });
 
 describe('stores that cannot list runs', () => {
-  it('buffered and an unknown type each list one error item', async () => {
-    const buffered = await openStore(descriptor('buffered', '(in memory)')).listRuns();
-    assert.equal(buffered.length, 1);
-    assert.match(buffered[0].error ?? '', /in memory only/);
-    const unknown = await openStore(descriptor('postgres', '')).listRuns();
-    assert.match(unknown[0].error ?? '', /unknown run log store type "postgres"/);
+  it('buffered and an unknown type are each unavailable with one sentence', async () => {
+    const buffered = unavailableIn(await openStore(descriptor('buffered', '(in memory)')).listRuns());
+    assert.match(buffered, /in memory only/);
+    const unknown = unavailableIn(await openStore(descriptor('postgres', '')).listRuns());
+    assert.match(unknown, /unknown run log store type "postgres"/);
   });
 
   it('a config with an unknown store type becomes a store listing that problem', async () => {
@@ -166,8 +166,8 @@ describe('stores that cannot list runs', () => {
     temps.push(dir);
     fs.writeFileSync(path.join(dir, 'runnable-config.yaml'), 'run-log-store:\n  type: mongo\n');
     const store = await open(dir);
-    const [item] = await store.listRuns();
-    assert.ok(item.error?.includes(path.join(dir, 'runnable-config.yaml')));
+    const message = unavailableIn(await store.listRuns());
+    assert.ok(message.includes(path.join(dir, 'runnable-config.yaml')), message);
     await assert.rejects(store.getRun('x'), /mongo/);
   });
 });

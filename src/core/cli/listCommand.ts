@@ -1,7 +1,9 @@
 // `runnable-runs list`: every run of the workspace's stores, newest first (JSON or a table).
 import type { RunSummary } from '../runlog/model';
 import { firstFailedTask } from '../runlog/rules';
-import type { RunLogStore } from '../stores/runLogStore';
+import * as path from 'node:path';
+import { errorSummary } from '../stores/runFileSummaries';
+import { LOCAL_LAYOUTS, type RunLogStore, type StoreListing } from '../stores/runLogStore';
 import { type CliCommand, commonOptions, openWorkspaceStores } from './command';
 import { mapLimit } from '../stores/localFiles';
 import { formatDuration, shortTime, table } from './format';
@@ -19,6 +21,14 @@ function when(s: RunSummary): number {
 
 const FULL_PARSE_LIMIT = 200;
 
+/** A listing as table rows: a store that cannot be listed is one ERROR row carrying its sentence. */
+function rowsOf(store: RunLogStore, listing: StoreListing): RunSummary[] {
+  if (listing.kind === 'runs') return listing.runs;
+  const d = store.descriptor;
+  const local = (LOCAL_LAYOUTS as readonly string[]).includes(d.type);
+  return [errorSummary(local ? path.basename(d.location) : d.type || 'store', local ? d.location : d.configFiles[0] ?? d.location, listing.message)];
+}
+
 export const listCommand: CliCommand = {
   name: 'list',
   usage: 'list [--cwd DIR] [--config FILE] [--var NAME=VALUE]... [--json]',
@@ -29,7 +39,7 @@ export const listCommand: CliCommand = {
     warnings.forEach((w) => io.err(`warning: ${w}`));
     const rows: Row[] = [];
     for (const store of stores) {
-      for (const summary of await store.listRuns()) rows.push({ summary, store });
+      for (const summary of rowsOf(store, await store.listRuns())) rows.push({ summary, store });
     }
     rows.sort((a, b) => {
       const d = when(b.summary) - when(a.summary);

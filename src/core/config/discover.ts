@@ -7,7 +7,7 @@ import type { RunLayout } from '../runlog/model';
 import { LOCAL_LAYOUTS, type StoreDescriptor } from '../stores/runLogStore';
 import { ConfigError, type LoadedConfig, loadConfigFile, parseConfigText, RUN_LOG_STORE_KEY } from './configFile';
 import { DEFAULT_CONFIG_GLOBS, findConfigFiles } from './findConfigFiles';
-import { attachSecrets } from './secrets';
+import { configCredentials, type CredentialSource, type StoreCredentials } from '../stores/credentials';
 import { KNOWN_STORE_TYPES, resolveCatalog, resolveRunLogStore, serviceKwargs } from './storeSettings';
 import { gatherVariables } from './templating';
 
@@ -44,6 +44,9 @@ export interface Discovery {
   /** Every config file read and parsed (primary first): the retry chooses its config among these (retryConfig.ts)
    * instead of walking the workspace again. */
   configs: LoadedConfig[];
+  /** The keys the configs set for their S3 stores, by store id (the first config naming a store wins): open the
+   * stores with it (openStore / StoreRegistry). Never on the descriptors, which labels, logs and JSON see. */
+  credentials: CredentialSource;
 }
 
 /** The config runnable would pick. Here the explicit setting wins over the environment: in VS Code the setting is
@@ -134,6 +137,7 @@ export async function discoverStores(opts: DiscoverOptions): Promise<Discovery> 
   // share one root whatever their type (file-system and chunked-fs), since the folder can hold runs of both
   // layouts and each local store lists both. `layouts` records which configs read which layout.
   const byKey = new Map<string, StoreDescriptor>();
+  const configKeys = new Map<string, NonNullable<StoreCredentials['config']>>();
   const names = new Map<string, string[]>();
   const types = new Map<string, string[]>();
   const add = (d: StoreDescriptor, file: string | undefined): void => {
@@ -200,7 +204,7 @@ export async function discoverStores(opts: DiscoverOptions): Promise<Discovery> 
       catalog: { type: catalog.type, location: catalog.location },
       settings: store.settings,
     };
-    attachSecrets(d, { runLogStore: store.secrets, catalog: catalog.secrets });
+    if ((store.secrets || catalog.secrets) && !configKeys.has(d.id)) configKeys.set(d.id, { runLogStore: store.secrets, catalog: catalog.secrets });
     add(d, entry.file);
   }
   let stores = [...byKey.values()];
@@ -212,7 +216,7 @@ export async function discoverStores(opts: DiscoverOptions): Promise<Discovery> 
     if (d.configFiles.length === 0 && !(await exists(d.location))) stores = stores.slice(1);
   }
   const configs = entries.flatMap((e) => (e.file && e.config ? [e.config] : []));
-  return { stores, problems, primaryConfig: primary, configs };
+  return { stores, problems, primaryConfig: primary, configs, credentials: configCredentials(configKeys) };
 }
 
 /** Config names for a root's label: the first, then how many more (all of them in the tooltip), so labels and quick-pick rows are never cut off. */

@@ -13,7 +13,7 @@ import { FileSystemRunLogStore } from './fileSystemStore';
 import { checkRunId, stat } from './localFiles';
 import { errorSummary, linkOutside, type MissingMessage, readLogFolder, realFolder, SummaryCache, summariseRunFiles } from './runFileSummaries';
 import { type FileStatter, inlineStatter } from './statWorker';
-import { RunLogError, RunNotFoundError, type RunLogStore, type RunReader, type StoreDescriptor } from './runLogStore';
+import { RunLogError, RunNotFoundError, type RunLogStore, type StoreListing, type RunReader, type StoreDescriptor } from './runLogStore';
 
 const JSON_SUFFIX = '.json';
 
@@ -48,10 +48,11 @@ export class LocalFolderRunLogStore implements RunLogStore {
     };
   }
 
-  async listRuns(signal?: AbortSignal): Promise<RunSummary[]> {
+  async listRuns(signal?: AbortSignal): Promise<StoreListing> {
     const folder = this.descriptor.location;
     const listed = await readLogFolder(folder, this.descriptor.configFiles[0] ?? 'runnable-config.yaml');
-    if ('error' in listed) return [listed.error];
+    // The folder itself cannot be listed (a file or a FIFO where it should be, no permission): the store is unavailable.
+    if ('error' in listed) return { kind: 'unavailable', message: listed.error.error! };
     let names = listed.names;
     // An entry that is a link leading out of the store folder (a run file or a chunked run folder) is an error
     // item, never read: like a run id with `..`, it would make the store show what it does not hold.
@@ -108,7 +109,7 @@ export class LocalFolderRunLogStore implements RunLogStore {
       }
     }
     const listedRuns = await summariseRunFiles({ runIds, files, layouts }, this.statter, this.summaries, signal, this.missing, COMPOSITE_START, folder);
-    return escapes.length ? [...listedRuns, ...escapes] : listedRuns;
+    return { kind: 'runs', runs: escapes.length ? [...listedRuns, ...escapes] : listedRuns };
   }
 
   async getRun(runId: string, signal?: AbortSignal): Promise<Run> {

@@ -1,14 +1,13 @@
-// A store that has no runs to show, only one sentence: a buffered store (in memory only), a remote store type not
-// supported yet, a config that could not be used. Its listRuns returns that sentence as one error item.
-import type { Run, RunSummary } from '../runlog/model';
-import { errorSummary } from './runFileSummaries';
-import { RunLogError, type RunLogStore, type StoreDescriptor } from './runLogStore';
+// A store that has no runs to show, only one sentence: a buffered store (in memory only), an unknown store type, a
+// config that could not be used. Its listing is `unavailable` with that sentence.
+import type { Run } from '../runlog/model';
+import { RunLogError, type RunLogStore, type StoreDescriptor, type StoreListing } from './runLogStore';
 
 export class MessageStore implements RunLogStore {
   constructor(readonly descriptor: StoreDescriptor, readonly message: string) {}
 
-  listRuns(): Promise<RunSummary[]> {
-    return Promise.resolve([errorSummary(this.descriptor.type || 'store', this.descriptor.configFiles[0] ?? this.descriptor.location, this.message)]);
+  listRuns(): Promise<StoreListing> {
+    return Promise.resolve({ kind: 'unavailable', message: this.message });
   }
 
   getRun(): Promise<Run> {

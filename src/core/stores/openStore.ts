@@ -1,5 +1,6 @@
-// StoreDescriptor -> RunLogStore. One switch on the store type: the remote-store work replaces the minio cases
-// with its S3 stores here, nothing else changes.
+// StoreDescriptor -> RunLogStore. One switch on the store type; a store is opened with its credentials (the port in
+// credentials.ts), which it asks again before each read.
+import type { CredentialSource } from './credentials';
 import { LocalFolderRunLogStore } from './localFolderStore';
 import { MessageStore } from './messageStore';
 import { openS3Store } from './s3/openS3Store';
@@ -9,6 +10,8 @@ import type { FileStatter } from './statWorker';
 export interface OpenStoreOptions {
   /** Who stats the run files of a local store while it lists (a StatWorker makes a big listing ~1.3x faster). */
   statter?: FileStatter;
+  /** Where S3 stores take their credentials from (the config's keys, keys entered, the AWS profile chosen). */
+  credentials?: CredentialSource;
 }
 
 export function openStore(d: StoreDescriptor, options: OpenStoreOptions = {}): RunLogStore {
@@ -20,7 +23,7 @@ export function openStore(d: StoreDescriptor, options: OpenStoreOptions = {}): R
       return new LocalFolderRunLogStore(d, options.statter);
     case 'minio':
     case 'chunked-minio':
-      return openS3Store(d);
+      return openS3Store(d, { credentials: options.credentials });
     case 'buffered':
       return new MessageStore(d, `${d.label}: the buffered run log store keeps runs in memory only, so there is nothing to list after the run ends. Use file-system or chunked-fs to keep runs.`);
     default:

@@ -54,10 +54,22 @@ export function configForLayout(d: StoreDescriptor, layout: RunLayout | undefine
 /** Reads one run of a local layout; listing a folder is LocalFolderRunLogStore's (it lists both layouts at once). */
 export type RunReader = Omit<RunLogStore, 'listRuns' | 'watchPath'>;
 
+/**
+ * What a store's listing gives: its runs, newest first (a run that cannot be read is one with `error` set), or, when
+ * the store cannot be listed at all (a buffered store, a config that cannot be used, a folder that is not one, an S3
+ * endpoint that refuses), one sentence saying why and what to do.
+ */
+export type StoreListing = { kind: 'runs'; runs: RunSummary[] } | { kind: 'unavailable'; message: string };
+
+/** The runs of a listing; none when the store is unavailable. */
+export function runsOf(listing: StoreListing): RunSummary[] {
+  return listing.kind === 'runs' ? listing.runs : [];
+}
+
 export interface RunLogStore {
   readonly descriptor: StoreDescriptor;
-  /** Newest first. A run that cannot be read is returned with `error` set, never thrown. */
-  listRuns(signal?: AbortSignal): Promise<RunSummary[]>;
+  /** Never rejects for a store that cannot be listed (that is `unavailable`); rejects only when cancelled. */
+  listRuns(signal?: AbortSignal): Promise<StoreListing>;
   /** Full, normalised run (branch logs merged). Throws RunNotFoundError when the store has no such run, else
    * RunLogError with a clear message. */
   getRun(runId: string, signal?: AbortSignal): Promise<Run>;

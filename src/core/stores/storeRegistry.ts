@@ -6,11 +6,12 @@ import { discoverStores, type DiscoverOptions, type Discovery } from '../config/
 import type { Run } from '../runlog/model';
 import { errorMessage } from '../text/errorMessage';
 import { MessageStore } from './messageStore';
+import { layerCredentials } from './credentials';
 import { openStore, type OpenStoreOptions } from './openStore';
 import { configForLayout, RunLogError, RunNotFoundError, type RunLogStore, type StoreDescriptor } from './runLogStore';
 
-/** Which stores a workspace has, each handed out opened: a StoreRegistry, or the Runs view's model (its stores carry the
- * credentials the user entered and its run cache). */
+/** Which stores a workspace has, each handed out opened: a StoreRegistry, or the Runs view's model (its stores read
+ * with the credentials the user entered, and through its run cache). */
 export interface StoreSource {
   descriptors(): Promise<StoreDescriptor[]>;
   store(storeId: string): RunLogStore | undefined;
@@ -100,11 +101,17 @@ export function sourceOf(stores: readonly RunLogStore[]): StoreSource {
   };
 }
 
-/** A workspace's stores, discovered once and each opened once (on first use). */
+/**
+ * A workspace's stores, discovered once and each opened once (on first use), with their credentials: the configs' keys
+ * (discovery's) under `open.credentials` when given (keys entered, a profile chosen: they come after the config's).
+ */
 export class StoreRegistry implements StoreSource {
   private readonly opened = new Map<string, RunLogStore>();
+  private readonly open: OpenStoreOptions;
 
-  constructor(readonly discovery: Discovery, private readonly open: OpenStoreOptions = {}) {}
+  constructor(readonly discovery: Discovery, open: OpenStoreOptions = {}) {
+    this.open = { ...open, credentials: layerCredentials(discovery.credentials, open.credentials) };
+  }
 
   static async discover(opts: DiscoverOptions, open: OpenStoreOptions = {}): Promise<StoreRegistry> {
     return new StoreRegistry(await discoverStores(opts), open);

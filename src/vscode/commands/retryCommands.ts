@@ -1,7 +1,6 @@
 // Retry commands: Retry locally, Retry Without Debugging, Runnable: Retry Run, Copy Retry Command, and
 // runnable.pickFailedRun (the `${command:…}` of launch configurations). Each takes a tree node, a RunRef or nothing.
 import * as vscode from 'vscode';
-import { storeSecrets } from '../../core/config/secrets';
 import { AWS_CREDENTIAL_ENV, retryCommandNotes, withholdCredentials } from '../../core/retry/remoteCommandText';
 import type { StoreDescriptor } from '../../core/stores/runLogStore';
 import { DEBUG_TYPE } from '../../core/retry/launchArgs';
@@ -11,6 +10,7 @@ import type { RetryPreparation } from '../debug/retryPreparation';
 import { formatEnvAssignments, parseEnvAssignments } from '../../core/retry/envAssignments';
 import type { RetryOutcome, RetrySessions } from '../debug/retrySessions';
 import { retryTarget } from '../remote/remoteRetry';
+import { s3StoreOf } from '../remote/remoteStores';
 import { toRunRef, type RunRef, type Services } from '../services';
 import type { FailedRunPicker } from './failedRunPicker';
 import { Commands } from '../../core/commandIds';
@@ -111,10 +111,9 @@ export function registerRetryCommands(services: Services, preparation: RetryPrep
     services.log.info(`Saved the launch configuration "${name}" in ${folder ? folder.name : 'the workspace'}'s launch.json`);
   };
 
-  /** Values that must never be copied: the store's configured keys and the AWS keys of this environment. */
+  /** Values that must never be copied: the keys the store reads with (its config's, entered) and this environment's AWS keys. */
   const secretsOf = (d: StoreDescriptor | undefined): string[] => {
-    const s = d ? storeSecrets(d) : {};
-    const fromStore = [s.runLogStore, s.catalog].flatMap((c) => (c ? [c.accessKeyId, c.secretAccessKey] : []));
+    const fromStore = d ? s3StoreOf(services, d.id)?.secrets ?? [] : [];
     const fromEnv = AWS_CREDENTIAL_ENV.map((k) => process.env[k]).filter((v): v is string => !!v);
     return [...fromStore, ...fromEnv];
   };

@@ -11,7 +11,7 @@ interface NodeBase { readonly id: string }
 export interface StoreNode extends NodeBase { kind: 'store'; root: StoreRoot }
 /** A config or setting that could not be used (a root of its own). */
 export interface ProblemNode extends NodeBase { kind: 'problem'; file: string; message: string }
-/** A leaf saying something: "No runs yet", "not supported yet", a read error. */
+/** A leaf saying something: "No runs yet", "In memory only", a store or run that cannot be read. */
 export interface InfoNode extends NodeBase { kind: 'info'; message: string; detail?: string; severity: 'info' | 'warning' | 'error' }
 export interface RunNode extends NodeBase { kind: 'run'; ref: RunRef; summary: RunSummary }
 export interface StepNode extends NodeBase { kind: 'step'; ref: RunRef; step: Step; pickleExtension: string; iterateAs?: string }

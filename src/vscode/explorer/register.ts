@@ -1,6 +1,7 @@
 // Wires the Runs view: the model (shared with the other features as RunsService), the tree, its documents and commands.
 import * as vscode from 'vscode';
 import { registerExplorerCommands } from '../commands/explorerCommands';
+import type { CredentialSource } from '../../core/stores/credentials';
 import type { Logger } from '../logger';
 import type { RunsService, Services } from '../services';
 import { FailureSignals } from './failureSignals';
@@ -11,8 +12,8 @@ import { RunsTreeProvider } from './runsTreeProvider';
 
 export const RUNS_VIEW_ID = 'runnable.runs';
 
-export function createRunsModel(context: vscode.ExtensionContext, log: Logger): RunsService {
-  const model = new RunsModel(log);
+export function createRunsModel(context: vscode.ExtensionContext, log: Logger, credentials?: CredentialSource): RunsService {
+  const model = new RunsModel(log, credentials);
   context.subscriptions.push(model);
   return model;
 }

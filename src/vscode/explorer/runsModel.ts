@@ -2,22 +2,19 @@
 // concurrent reads shared), watches stores and config files (debounced, no polling), holds the filter.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { discoverStores } from '../../core/config/discover';
-import { attachSecrets, storeSecrets } from '../../core/config/secrets';
 import type { Attempt, Run, RunSummary } from '../../core/runlog/model';
 import { firstFailedTask } from '../../core/runlog/rules';
-import type { RunLogStore, StoreDescriptor } from '../../core/stores/runLogStore';
+import { runsOf, type RunLogStore, type StoreDescriptor, type StoreListing } from '../../core/stores/runLogStore';
+import { credentialsDigest, layerCredentials, type CredentialSource } from '../../core/stores/credentials';
 import { FailureCauses } from '../../core/stores/failureCauses';
-import { MessageStore } from '../../core/stores/messageStore';
 import { openStore } from '../../core/stores/openStore';
 import { StatWorker } from '../../core/stores/statWorker';
 import { watchDirectory } from '../../core/stores/dirWatch';
 import type { Logger } from '../logger';
 import type { RunRef, RunsService } from '../services';
 import { affectsStoreDiscovery, readSettings } from '../settings';
-import { awsProfileFor } from '../../core/stores/s3/credentials';
 import { isS3Store } from '../../core/stores/s3/openS3Store';
 import type { S3RunLogStore } from '../../core/stores/s3/s3RunLogStore';
 import { ConcurrencyGate } from '../../core/explorer/concurrency';
@@ -44,7 +41,7 @@ export const REMOTE_STORE_TYPES: ReadonlySet<string> = REMOTE_TYPES;
 export interface StoreRoot {
   descriptor: StoreDescriptor;
   store?: RunLogStore;
-  unavailable?: { kind: 'unsupported' | 'memory' | 'error'; message: string };
+  unavailable?: { kind: 'memory' | 'error'; message: string };
 }
 
 export interface DiscoveryState {
@@ -76,9 +73,9 @@ export class RunsModel extends Disposable implements RunsService {
 
   private discovery: Promise<DiscoveryState> | undefined;
   private discoveryKey = '';
-  private readonly lists = new Map<string, Promise<RunSummary[]>>();
+  private readonly lists = new Map<string, Promise<StoreListing>>();
   /** Remote stores: the listing with every summary read (lists holds the listing as it fills in). */
-  private readonly fills = new Map<string, Promise<RunSummary[]>>();
+  private readonly fills = new Map<string, Promise<StoreListing>>();
   private readonly fillTimers = new Map<string, NodeJS.Timeout>();
   private readonly runs = new Map<string, Promise<Run>>();
   private readonly settled = new Map<string, Run>();
@@ -93,7 +90,8 @@ export class RunsModel extends Disposable implements RunsService {
   private readonly statter = new StatWorker();
   private filterState: RunFilter = {};
 
-  constructor(private readonly log: Logger) {
+  /** `credentials`: keys entered and profiles chosen (the SecretStorage glue), after the configs' own keys. */
+  constructor(private readonly log: Logger, private readonly credentials?: CredentialSource) {
     super();
     this.register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsStoreDiscovery(e)) this.rediscover('settings changed');
@@ -151,6 +149,7 @@ export class RunsModel extends Disposable implements RunsService {
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
     const problems: DiscoveryState['problems'] = [];
     const byId = new Map<string, StoreDescriptor>();
+    const configKeys: CredentialSource[] = [];
     for (const folder of folders) {
       const { settings, problems: settingProblems } = readSettings(folder.uri);
       for (const message of settingProblems) problems.push({ file: `${folder.name} settings`, message });
@@ -164,11 +163,11 @@ export class RunsModel extends Disposable implements RunsService {
         signal,
       });
       problems.push(...result.problems);
+      configKeys.push(result.credentials);
       for (const d of result.stores) {
         const seen = byId.get(d.id);
         if (seen) seen.configFiles = [...new Set([...seen.configFiles, ...d.configFiles])];
-        // The copy keeps the credentials discovery attached (a non-enumerable property a spread would drop).
-        else byId.set(d.id, attachSecrets({ ...d, configFiles: [...d.configFiles] }, storeSecrets(d)));
+        else byId.set(d.id, { ...d, configFiles: [...d.configFiles] });
       }
     }
     // Configs outside every workspace folder the user asked for (a sandbox pulled elsewhere): found by their own file.
@@ -179,18 +178,23 @@ export class RunsModel extends Disposable implements RunsService {
       const folder = folders[0];
       const settings = folder ? readSettings(folder.uri).settings : undefined;
       const result = await discoverStores({ cwd: path.dirname(file), configFile: file, env: process.env, variables: settings?.variables, globs: [path.basename(file)], signal });
+      configKeys.push(result.credentials);
       for (const d of result.stores) {
-        if (!byId.has(d.id) && d.configFiles.includes(file)) byId.set(d.id, attachSecrets({ ...d, configFiles: [...d.configFiles] }, storeSecrets(d)));
+        if (!byId.has(d.id) && d.configFiles.includes(file)) byId.set(d.id, { ...d, configFiles: [...d.configFiles] });
       }
     }
     const descriptors = [...byId.values()];
+    // The configs' keys (the first folder's first), then what the user entered or chose.
+    const fromConfigs = layerCredentials(...configKeys);
+    const keys = await Promise.all(descriptors.map(async (d) => credentialsDigest(await fromConfigs.get(d.id))));
     // Same stores as before: keep the opened stores and their caches (a YAML edit elsewhere must not reload everything).
-    // The key holds a digest of the credentials too, so a changed key in a config reopens that store.
-    const key = JSON.stringify(descriptors.map((d) => ({ ...d, secrets: createHash('sha256').update(JSON.stringify(storeSecrets(d))).digest('hex') })));
+    // The key holds a digest of the configs' keys too, so a changed key in a config reopens that store.
+    const key = JSON.stringify(descriptors.map((d, i) => ({ ...d, secrets: keys[i] })));
     if (key === this.discoveryKey && this.currentRoots.length) {
       return { roots: this.currentRoots, problems, noFolder: folders.length === 0 };
     }
-    const roots = descriptors.map((d) => this.openRoot(d));
+    const credentials = layerCredentials(fromConfigs, this.credentials);
+    const roots = descriptors.map((d) => this.openRoot(d, credentials));
     this.discoveryKey = key;
     this.currentRoots = roots;
     this.lists.clear();
@@ -203,26 +207,17 @@ export class RunsModel extends Disposable implements RunsService {
     return { roots, problems, noFolder: folders.length === 0 };
   }
 
-  private openRoot(descriptor: StoreDescriptor): StoreRoot {
+  private openRoot(descriptor: StoreDescriptor, credentials: CredentialSource): StoreRoot {
     if (descriptor.type === 'buffered') {
       return { descriptor, unavailable: { kind: 'memory', message: 'In memory only: a buffered run log store keeps runs in the running process; nothing to list.' } };
     }
     if (descriptor.problem) return { descriptor, unavailable: { kind: 'error', message: descriptor.problem } };
+    // Every store type runnable has is read (file-system, chunked-fs, minio, chunked-minio: extensions/run_log_store/
+    // in runnable; buffered above); an S3 store is opened with its credentials, which it asks for before each read.
     try {
-      const store = openStore(descriptor, { statter: this.statter });
-      // The AWS profile chosen for an S3 store applies before its first request (runnable.awsProfiles, window scope).
-      if (isS3Store(store)) store.setProfile(awsProfileFor(readSettings().settings.awsProfiles, descriptor.id));
-      // openStore answers store types it cannot read yet with a MessageStore (one sentence, no runs).
-      if (store instanceof MessageStore && REMOTE_TYPES.has(descriptor.type)) {
-        return { descriptor, unavailable: { kind: 'unsupported', message: `Reading ${descriptor.type} stores (${descriptor.location}) is not supported yet.` } };
-      }
-      return { descriptor, store };
+      return { descriptor, store: openStore(descriptor, { statter: this.statter, credentials }) };
     } catch (e) {
-      const message = errorMessage(e);
-      if (REMOTE_TYPES.has(descriptor.type)) {
-        return { descriptor, unavailable: { kind: 'unsupported', message: `${descriptor.type} stores are not supported yet (${message}).` } };
-      }
-      return { descriptor, unavailable: { kind: 'error', message } };
+      return { descriptor, unavailable: { kind: 'error', message: errorMessage(e) } };
     }
   }
 
@@ -267,8 +262,12 @@ export class RunsModel extends Disposable implements RunsService {
 
   // --- refresh -----------------------------------------------------------------------------------------------------
 
-  /** Re-reads everything: stores are rediscovered, lists and runs re-read on the next request. */
-  refresh(): void {
+  /**
+   * Re-reads everything (stores rediscovered, lists and runs re-read on the next request); with `storeId`, that store
+   * only (its credentials changed, a poll saw its runs change): the other roots keep their listings.
+   */
+  refresh(storeId?: string): void {
+    if (storeId !== undefined) return this.refreshStore(storeId, true);
     // Reads in flight are not aborted: the tree may still be waiting on them, and an aborted read would show as an
     // error item. Dropping the caches is enough; the next request reads afresh (abort is for dispose).
     this.discovery = undefined;
@@ -281,9 +280,15 @@ export class RunsModel extends Disposable implements RunsService {
     this.changed.fire({});
   }
 
-  private refreshStore(storeId: string): void {
+  private refreshStore(storeId: string, runs = false): void {
     this.lists.delete(storeId);
     this.fills.delete(storeId);
+    if (runs) {
+      const prefix = runKey(storeId, '');
+      for (const k of [...this.runs.keys()]) if (k.startsWith(prefix)) this.runs.delete(k);
+      for (const k of [...this.settled.keys()]) if (k.startsWith(prefix)) this.settled.delete(k);
+      this.causes.delete(storeId);
+    }
     this.changed.fire({ storeId });
   }
 
@@ -300,15 +305,27 @@ export class RunsModel extends Disposable implements RunsService {
    * its objects are listed: runs whose summary is still being read are `pending` (see settledRuns).
    */
   listRuns(storeId: string): Promise<RunSummary[]> {
+    // Concurrent callers share one promise, as they share the listing.
+    const listing = this.listing(storeId);
+    let runs = this.runsOfListing.get(listing);
+    if (!runs) this.runsOfListing.set(listing, (runs = listing.then(runsOf)));
+    return runs;
+  }
+
+  private readonly runsOfListing = new WeakMap<Promise<StoreListing>, Promise<RunSummary[]>>();
+
+  /** A store's listing: its runs, or `unavailable` with the sentence the root shows (one item). Shared as listRuns. */
+  listing(storeId: string): Promise<StoreListing> {
     let p = this.lists.get(storeId);
     if (!p) {
       const store = this.store(storeId);
-      p = !store ? Promise.reject(new Error(`No open store with id ${storeId}; refresh the Runs view.`))
+      const listing = !store ? Promise.reject(new Error(`No open store with id ${storeId}; refresh the Runs view.`))
         : isS3Store(store) ? this.listRemote(storeId, store)
           : store.listRuns(this.abort.signal);
+      p = listing;
       this.lists.set(storeId, p);
-      p.then((runs) => { if (this.lists.get(storeId) === p) this.listed.fire({ storeId, runs }); }, () => undefined);
-      p.catch(() => { if (this.lists.get(storeId) === p) this.lists.delete(storeId); });
+      p.then((l) => { if (this.lists.get(storeId) === listing && l.kind === 'runs') this.listed.fire({ storeId, runs: l.runs }); }, () => undefined);
+      p.catch(() => { if (this.lists.get(storeId) === listing) this.lists.delete(storeId); });
     }
     return p;
   }
@@ -317,7 +334,7 @@ export class RunsModel extends Disposable implements RunsService {
   settledRuns(storeId: string): Promise<RunSummary[]> {
     const listing = this.listRuns(storeId);
     const fill = this.fills.get(storeId);
-    return fill ? fill.catch(() => listing) : listing;
+    return fill ? fill.then(runsOf, () => listing) : listing;
   }
 
   /** True while a remote store's summaries are still being read. */
@@ -329,12 +346,12 @@ export class RunsModel extends Disposable implements RunsService {
    * The first listing of an S3 store, then its summaries filling in: each batch replaces the cached listing (so later
    * callers see it), feeds onDidList (the new-failure signal) and, coalesced, onDidFillSummaries (the tree's root).
    */
-  private listRemote(storeId: string, store: S3RunLogStore): Promise<RunSummary[]> {
-    let latest: Promise<RunSummary[]> | undefined;
+  private listRemote(storeId: string, store: S3RunLogStore): Promise<StoreListing> {
+    let latest: Promise<StoreListing> | undefined;
     const land = (runs: RunSummary[]): void => {
       // Dropped (refresh) or replaced by a newer listing: this fill's results are no one's any more.
       if (!latest || this.lists.get(storeId) !== latest) return;
-      latest = Promise.resolve(runs);
+      latest = Promise.resolve({ kind: 'runs', runs });
       this.lists.set(storeId, latest);
       this.listed.fire({ storeId, runs });
       if (!this.fillTimers.has(storeId)) {
@@ -342,7 +359,7 @@ export class RunsModel extends Disposable implements RunsService {
       }
     };
     const first = store.listRunsFirst(this.abort.signal, land);
-    latest = first.then((r) => r.runs);
+    latest = first.then((r) => r.listing);
     const fill = first.then((r) => r.summaries).then((runs) => {
       // The last batch redraws at once (no need to wait out the interval).
       const t = this.fillTimers.get(storeId);

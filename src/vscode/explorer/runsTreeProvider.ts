@@ -154,7 +154,8 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
         // Only local stores are asked here: a remote listing must not hold up the roots.
         if (!s.root.store?.watchPath) { empty = false; break; }
         try {
-          if ((await this.model.listRuns(s.root.descriptor.id)).length) { empty = false; break; }
+          const listing = await this.model.listing(s.root.descriptor.id);
+          if (listing.kind === 'unavailable' || listing.runs.length) { empty = false; break; }
         } catch { empty = false; break; }
       }
     }
@@ -168,13 +169,14 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     if (root.unavailable) return [this.info(element, root.unavailable.kind, root.unavailable.message, root.unavailable.kind === 'error' ? 'error' : 'info')];
     const storeId = root.descriptor.id;
     // A remote listing can take a while (pages of 1,000 keys, then summaries): the view shows its progress bar.
-    const all = REMOTE_STORE_TYPES.has(root.descriptor.type)
-      ? await vscode.window.withProgress({ location: { viewId: 'runnable.runs' } }, () => this.model.listRuns(storeId))
-      : await this.model.listRuns(storeId);
-    // An S3 store that cannot be listed at all (unreachable, 403, NoSuchBucket): its sentence as the root's one item.
-    const failure = isS3Store(root.store) ? root.store.lastError : undefined;
+    const listing = REMOTE_STORE_TYPES.has(root.descriptor.type)
+      ? await vscode.window.withProgress({ location: { viewId: 'runnable.runs' } }, () => this.model.listing(storeId))
+      : await this.model.listing(storeId);
     if (isS3Store(root.store) && this.shownIdentity.get(storeId) !== identityLabel(root.store.identity)) this.fireSoon(element);
-    if (failure) return [this.info(element, 'list-error', failure.message, 'error')];
+    // A store that cannot be listed at all (an S3 endpoint unreachable or refusing, a folder that is not one): its
+    // sentence as the root's one item.
+    if (listing.kind === 'unavailable') return [this.info(element, 'list-error', listing.message, 'error')];
+    const all = listing.runs;
     // The rows show at once; the view's progress bar stays while their statuses are read.
     const filling = this.model.fillingSummaries(storeId);
     if (filling) void vscode.window.withProgress({ location: { viewId: 'runnable.runs' } }, () => filling.catch(() => undefined));
@@ -425,8 +427,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     const d = element.root.descriptor;
     const item = new vscode.TreeItem(d.label, vscode.TreeItemCollapsibleState.Expanded);
     const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(d.location));
-    item.description = element.root.unavailable?.kind === 'unsupported' ? 'not supported yet'
-      : element.root.unavailable?.kind === 'memory' ? 'in memory only'
+    item.description = element.root.unavailable?.kind === 'memory' ? 'in memory only'
         : folder && path.isAbsolute(d.location) ? path.relative(folder.uri.fsPath, d.location) || '.' : d.location;
     // An S3 root says which identity reads it (never a value): `s3://runnable · profile dev`, `· instance role`, ...
     const identity = !element.root.unavailable && isS3Store(element.root.store) ? element.root.store.identity : undefined;

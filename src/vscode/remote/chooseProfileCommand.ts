@@ -39,10 +39,10 @@ export function chooseProfileCommand(services: Services) {
     delete user[d.id];
     if (chosen) user[key] = chosen;
     else delete user[key];
-    // A user setting: profile names are this machine's, not the project's.
+    // A user setting: profile names are this machine's, not the project's. The store re-lists with it
+    // (CredentialStore sees the setting change → RunsService.refresh of this store).
     await cfg.update('awsProfiles', user, vscode.ConfigurationTarget.Global);
     const store = s3StoreOf(services, d.id);
-    store?.setProfile(chosen || undefined);
     services.log.info(`${d.label}: AWS profile ${chosen ? `"${chosen}"` : 'cleared (the AWS default chain)'} (runnable.awsProfiles["${key}"]).`);
     const configWins = store?.identity.source === 'config' || store?.identity.source === 'entered';
     void vscode.window.showInformationMessage(
@@ -50,7 +50,6 @@ export function chooseProfileCommand(services: Services) {
         ? `Saved, but ${d.label} reads with ${store!.identity.source === 'config' ? 'the keys in its config' : 'the credentials entered for it'}, which come first. Remove them to use the profile.`
         : chosen ? `${d.label} now reads with the AWS profile "${chosen}".` : `${d.label} now reads with the AWS default chain.`,
     );
-    services.runs.refresh();
     return chosen;
   };
 }

@@ -1,5 +1,5 @@
 // A modest poll of the remote roots: one ListObjectsV2 pass per S3 store (no GETs) every interval while the window
-// is focused; the Runs view is refreshed only when a listing differs (runs added, removed or rewritten).
+// is focused; a store whose listing differs (runs added, removed or rewritten) is re-listed, and only that one.
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { remoteDescriptors, s3StoreOf } from './remoteStores';
@@ -18,9 +18,8 @@ export function startRemotePoll(services: Services, seconds = POLL_SECONDS): vsc
         if (!store) continue;
         try {
           if (await store.hasChanged(ac.signal)) {
-            services.log.info(`${d.label}: remote runs changed; refreshing the Runs view.`);
-            services.runs.refresh();
-            return;
+            services.log.info(`${d.label}: remote runs changed; listing that store again.`);
+            services.runs.refresh(d.id);
           }
         } catch {
           // Unreachable or refused: the root already shows that sentence; the next refresh re-reads it.

@@ -44,9 +44,8 @@ export function setCredentialsCommand(services: Services, creds: CredentialStore
     });
     if (accessKeyId === undefined) return false;
     if (accessKeyId.trim() === '') {
+      // The store re-lists without them (CredentialStore.onDidChange → RunsService.refresh of this store).
       await creds.delete(d.id);
-      s3StoreOf(services, d.id)?.setEnteredCredentials(undefined);
-      services.runs.refresh();
       void vscode.window.showInformationMessage(`Forgot the saved S3 credentials of ${d.label}.`);
       return true;
     }
@@ -58,9 +57,9 @@ export function setCredentialsCommand(services: Services, creds: CredentialStore
     });
     if (!secretAccessKey) return false;
     const entered = { accessKeyId: accessKeyId.trim(), secretAccessKey: secretAccessKey.trim() };
+    // The store re-lists with them (CredentialStore.onDidChange → RunsService.refresh of this store).
     await creds.set(d.id, entered);
     const store = s3StoreOf(services, d.id);
-    store?.setEnteredCredentials(entered);
     services.log.info(`S3 credentials saved for ${d.label} (secret storage).`);
     const configWins = store?.credentialSource === 'config';
     void vscode.window.showInformationMessage(
@@ -68,7 +67,6 @@ export function setCredentialsCommand(services: Services, creds: CredentialStore
         ? `Saved, but ${d.configFiles[0] ?? 'the config'} sets aws_access_key_id / aws_secret_access_key, which take precedence (as in runnable). Remove them from the config to use the saved ones.`
         : `Saved the S3 credentials of ${d.label} in VS Code's secret storage.`,
     );
-    services.runs.refresh();
     return true;
   };
 }

@@ -3,14 +3,14 @@
 // minio catalog, and a cheap change check for polling.
 import type { Run, RunSummary } from '../../runlog/model';
 import { summaryFromHead, summaryFromRun } from '../../runlog/summary';
-import { RunNotFoundError, type RunLogStore, type StoreDescriptor } from '../runLogStore';
-import type { ResolvedCredentials, S3Credentials } from './credentials';
+import { RunNotFoundError, type RunLogStore, type StoreDescriptor, type StoreListing } from '../runLogStore';
+import { credentialsDigest, isPromise, type StoreCredentials } from '../credentials';
+import { secretsOf, type ResolvedCredentials } from './credentials';
 import { sharedChainRunner } from './credentialChain';
 import { mapLimit } from './mapLimit';
 import { MinioCatalog } from './minioCatalog';
 import { S3Access, type S3ObjectInfo } from './s3Access';
 import { classifyS3Error, S3StoreError } from './s3Errors';
-import { errorSummary } from '../runFileSummaries';
 import { describeLocation } from './s3Settings';
 import { resolveCatalogS3, resolveRunLogS3, type ResolvedS3, type S3StoreOptions } from './s3StoreConfig';
 
@@ -51,14 +51,41 @@ export abstract class S3RunLogStore implements RunLogStore {
   onProgress: ((p: S3ListProgress) => void) | undefined;
   /** Non-fatal config findings (wrong keys, half-set credentials), as sentences. */
   readonly warnings: string[];
+  /** The credentials the store reads with now (from options.credentials), and their digest (never the values). */
+  private creds: StoreCredentials | undefined;
+  private credsDigest = '';
 
   constructor(
     readonly descriptor: StoreDescriptor,
     protected readonly options: S3StoreOptions = {},
   ) {
-    this.resolved = resolveRunLogS3(descriptor, options);
+    const first = options.credentials?.get(descriptor.id);
+    if (first && !isPromise(first)) {
+      this.creds = first;
+      this.credsDigest = credentialsDigest(first);
+    }
+    this.resolved = resolveRunLogS3(descriptor, this.creds, options);
     this.warnings = this.resolved.settings.warnings;
     this.access = this.makeAccess(this.resolved);
+    // A source that answers later (SecretStorage): its answer names the identity before the first request if it can.
+    if (isPromise(first)) void first.then((c) => this.use(c), () => undefined);
+  }
+
+  /**
+   * Asks the credential source again before a read: credentials that changed since (keys entered or cleared, another
+   * profile) replace the client and drop the caches, so this read and the next go with them. Nothing outside patches
+   * an open store.
+   */
+  private async ready(): Promise<void> {
+    if (this.options.credentials) this.use(await this.options.credentials.get(this.descriptor.id));
+  }
+
+  private use(c: StoreCredentials | undefined): void {
+    const digest = credentialsDigest(c);
+    if (digest === this.credsDigest) return;
+    this.creds = c;
+    this.credsDigest = digest;
+    this.reopen();
   }
 
   /** Where the runs are, for labels and messages (no credentials). */
@@ -79,34 +106,17 @@ export abstract class S3RunLogStore implements RunLogStore {
   /** Called when the chain has decided or refreshed the identity (the Runs view instead compares after each listing). */
   onIdentity: ((r: ResolvedCredentials) => void) | undefined;
 
-  /** The AWS profile chosen for this store, if any. */
-  get profile(): string | undefined {
-    return this.options.profile;
-  }
-
   /** Secrets this store knows of, for callers that must redact their own messages. */
   get secrets(): readonly string[] {
-    return this.resolved.secrets;
-  }
-
-  /** Uses credentials the user entered; drops caches so the next listing reads with them. */
-  setEnteredCredentials(entered: S3Credentials | undefined): void {
-    this.options.entered = entered;
-    this.reopen();
-  }
-
-  /** Uses the AWS profile chosen for this store (undefined: the default chain); drops caches as above. */
-  setProfile(profile: string | undefined): void {
-    if ((profile || undefined) === this.options.profile) return;
-    this.options.profile = profile || undefined;
-    this.reopen();
+    const catalog = this.creds?.config?.catalog;
+    return catalog ? [...this.resolved.secrets, ...secretsOf({ source: 'config' }, [catalog])] : this.resolved.secrets;
   }
 
   private reopen(): void {
     this.chainRunner = sharedChainRunner();
     this.access.dispose();
     void this.catalogPromise?.then((c) => c?.access.dispose());
-    this.resolved = resolveRunLogS3(this.descriptor, this.options);
+    this.resolved = resolveRunLogS3(this.descriptor, this.creds, this.options);
     this.access = this.makeAccess(this.resolved);
     this.catalogPromise = undefined;
     this.fingerprint = undefined;
@@ -162,6 +172,7 @@ export abstract class S3RunLogStore implements RunLogStore {
    * one key per run, so the same number of pages.
    */
   async listEntries(signal?: AbortSignal): Promise<RemoteRunEntry[]> {
+    await this.ready();
     const { objects } = await this.access.list(this.prefix, {
       signal,
       onPage: (p) => this.onProgress?.({ phase: 'listing', done: p.keys }),
@@ -190,25 +201,18 @@ export abstract class S3RunLogStore implements RunLogStore {
   }
 
   /**
-   * The port's listing. A failure of the whole store (unreachable, 403, no bucket...) lists as one error item carrying
-   * the sentence, as every store that cannot list does (MessageStore); a cancellation still rejects.
+   * The port's listing. A failure of the whole store (unreachable, 403, no bucket...) is `unavailable` with the
+   * sentence, as for every store that cannot list; a cancellation still rejects.
    */
-  async listRuns(signal?: AbortSignal): Promise<RunSummary[]> {
+  async listRuns(signal?: AbortSignal): Promise<StoreListing> {
     try {
-      const runs = await this.listRunsOrThrow(signal);
-      this.lastError = undefined;
-      return runs;
+      return { kind: 'runs', runs: await this.listRunsOrThrow(signal) };
     } catch (e) {
-      if (e instanceof S3StoreError && e.kind !== 'aborted') {
-        this.lastError = e;
-        return [errorSummary(this.descriptor.type || 'store', this.descriptor.configFiles[0] ?? this.displayLocation, e.message)];
-      }
+      const failed = unavailable(e);
+      if (failed) return failed;
       throw e;
     }
   }
-
-  /** The failure behind the error item of the last listRuns, if any (its `kind` says what went wrong). */
-  lastError: S3StoreError | undefined;
 
   /** listRuns that rejects with an S3StoreError when the store cannot be listed (waits for the summaries: the CLI). */
   async listRunsOrThrow(signal?: AbortSignal): Promise<RunSummary[]> {
@@ -223,28 +227,24 @@ export abstract class S3RunLogStore implements RunLogStore {
    * by ETag list as `pending` (status unknown yet). `summaries` then reads them, newest first, a few at a time;
    * `onBatch` gets the whole listing again each time a batch of them has landed, and `summaries` resolves to the
    * last one. A summary read that fails leaves the runs still unread as error items saying to refresh (the listing
-   * itself stood); a store that cannot be listed is one error item, as in listRuns. Cancellation rejects `summaries`.
+   * itself stood); a store that cannot be listed is `unavailable`, as in listRuns. Cancellation rejects `summaries`.
    */
   async listRunsFirst(
     signal?: AbortSignal,
     onBatch?: (runs: RunSummary[]) => void,
-  ): Promise<{ runs: RunSummary[]; summaries: Promise<RunSummary[]> }> {
+  ): Promise<{ listing: StoreListing; summaries: Promise<StoreListing> }> {
     let entries: RemoteRunEntry[];
     try {
       entries = await this.listEntries(signal);
-      this.lastError = undefined;
     } catch (e) {
-      if (e instanceof S3StoreError && e.kind !== 'aborted') {
-        this.lastError = e;
-        const runs = [errorSummary(this.descriptor.type || 'store', this.descriptor.configFiles[0] ?? this.displayLocation, e.message)];
-        return { runs, summaries: Promise.resolve(runs) };
-      }
+      const failed = unavailable(e);
+      if (failed) return { listing: failed, summaries: Promise.resolve(failed) };
       throw e;
     }
     const generation = ++this.fillGeneration;
     const todo = this.summariesToRead(entries);
     const unread = new Set(todo.map((e) => e.runId));
-    const runs = this.snapshot(entries, unread);
+    const listing: StoreListing = { kind: 'runs', runs: this.snapshot(entries, unread) };
     const stale = (): boolean => generation !== this.fillGeneration;
     const summaries = (async () => {
       let sinceBatch = 0;
@@ -264,11 +264,11 @@ export abstract class S3RunLogStore implements RunLogStore {
       // Superseded: the runs it did not read stay pending here (the newer listing shows them filled in).
       const last = this.snapshot(entries, stale() ? unread : new Set());
       if (todo.length) onBatch?.(last);
-      return last;
+      return { kind: 'runs', runs: last } as const;
     })();
     // A caller that only wants the first listing must not see an unhandled rejection from a cancelled fill.
     summaries.catch(() => undefined);
-    return { runs, summaries };
+    return { listing, summaries };
   }
 
   /** The newest summaryLimit runs whose summary is not cached for their ETag, newest first. */
@@ -351,6 +351,7 @@ export abstract class S3RunLogStore implements RunLogStore {
   }
 
   async getRun(runId: string, signal?: AbortSignal): Promise<Run> {
+    await this.ready();
     // S3 failures are S3StoreError, itself a RunLogError (the port's contract).
     const { run, etag } = await this.readRun(runId, signal);
     const source = this.source(this.mainKey(runId));
@@ -362,12 +363,14 @@ export abstract class S3RunLogStore implements RunLogStore {
   }
 
   async getRawRunLog(runId: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
+    await this.ready();
     return (await this.readRun(runId, signal)).raw;
   }
 
   /** The minio catalog named by the same config, or undefined when the catalog is not minio/s3. */
-  catalog(): Promise<MinioCatalog | undefined> {
-    this.catalogPromise ??= resolveCatalogS3(this.descriptor, this.resolved, this.options).then((r) =>
+  async catalog(): Promise<MinioCatalog | undefined> {
+    await this.ready();
+    this.catalogPromise ??= resolveCatalogS3(this.descriptor, this.resolved, this.creds, this.options).then((r) =>
       r
         ? new MinioCatalog(
             new S3Access({
@@ -383,7 +386,7 @@ export abstract class S3RunLogStore implements RunLogStore {
           )
         : undefined,
     );
-    return this.catalogPromise;
+    return await this.catalogPromise;
   }
 
   async listCatalog(runId: string, signal?: AbortSignal): Promise<string[]> {
@@ -402,12 +405,14 @@ export abstract class S3RunLogStore implements RunLogStore {
   }
 
   /** GETs one object of this store's bucket (pull). */
-  getObject(key: string, signal?: AbortSignal): ReturnType<S3Access['get']> {
+  async getObject(key: string, signal?: AbortSignal): ReturnType<S3Access['get']> {
+    await this.ready();
     return this.access.get(key, signal);
   }
 
   /** Lists the run's own objects (pull). */
   async runObjects(runId: string, signal?: AbortSignal): Promise<S3ObjectInfo[]> {
+    await this.ready();
     const prefix = `${this.prefix}${runId}/`;
     const { objects } = await this.access.list(prefix, { signal });
     return objects.filter((o) => this.classify(runId, o.key.slice(prefix.length)) !== undefined);
@@ -417,6 +422,11 @@ export abstract class S3RunLogStore implements RunLogStore {
     this.access.dispose();
     void this.catalogPromise?.then((c) => c?.access.dispose());
   }
+}
+
+/** A failure of the whole store as the port's `unavailable` listing (its sentence); undefined for a cancellation. */
+function unavailable(e: unknown): StoreListing | undefined {
+  return e instanceof S3StoreError && e.kind !== 'aborted' ? { kind: 'unavailable', message: e.message } : undefined;
 }
 
 function fingerprintOf(entries: RemoteRunEntry[]): string {

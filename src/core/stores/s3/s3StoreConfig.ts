@@ -1,6 +1,7 @@
 // Builds the S3 access (settings + credentials) for a minio / chunked-minio store and its minio catalog from a
-// StoreDescriptor: endpoint/bucket from its (masked) settings, keys from the secrets discovery attached to it.
-import { storeSecrets } from '../../config/secrets';
+// StoreDescriptor (endpoint/bucket from its masked settings) and the store's credentials from the port
+// (core/stores/credentials.ts: the config's keys, keys the user entered, the AWS profile chosen).
+import type { CredentialSource, StoreCredentials } from '../credentials';
 import { loadConfigFile } from '../../config/configFile';
 import { serviceKwargs } from '../../config/storeSettings';
 import { gatherVariables } from '../../config/templating';
@@ -10,10 +11,12 @@ import { readS3Settings, RUNNABLE_S3_DEFAULTS, splitBucket, type S3Settings } fr
 
 export interface S3StoreOptions {
   env?: Record<string, string | undefined>;
-  /** Credentials the user entered (SecretStorage), used when the config has no keys of its own. */
-  entered?: S3Credentials;
-  /** The AWS profile chosen for this store (`runnable.awsProfiles`), used when neither the config nor the user gave keys. */
-  profile?: string;
+  /**
+   * Where the store's credentials come from (the config's keys, keys entered, the AWS profile chosen), asked before
+   * each read: a change there is read with at the next listing, with no call into the open store. None: the AWS
+   * default chain, then runnable's default.
+   */
+  credentials?: CredentialSource;
   timeoutMs?: number;
   maxAttempts?: number;
   baseDelayMs?: number;
@@ -44,13 +47,13 @@ function configKeys(s: { accessKeyId: string; secretAccessKey: string } | undefi
   return { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey };
 }
 
-export function resolveRunLogS3(d: StoreDescriptor, opts: S3StoreOptions = {}): ResolvedS3 {
+export function resolveRunLogS3(d: StoreDescriptor, creds: StoreCredentials | undefined, opts: S3StoreOptions = {}): ResolvedS3 {
   const env = opts.env ?? process.env;
   const source = d.configFiles[0] ?? 'runnable defaults';
   const settings = readS3Settings(d.settings, 'run-log-store', source, env);
-  const secrets = storeSecrets(d).runLogStore;
-  const credentials = resolveCredentials({ config: configKeys(secrets), entered: opts.entered, profile: opts.profile, env, home: opts.home, region: settings.region });
-  return { settings, credentials, secrets: secretsOf(credentials, [secrets, opts.entered]) };
+  const secrets = creds?.config?.runLogStore;
+  const credentials = resolveCredentials({ config: configKeys(secrets), entered: creds?.entered, profile: creds?.profile, env, home: opts.home, region: settings.region });
+  return { settings, credentials, secrets: secretsOf(credentials, [secrets, creds?.entered]) };
 }
 
 /**
@@ -58,7 +61,7 @@ export function resolveRunLogS3(d: StoreDescriptor, opts: S3StoreOptions = {}): 
  * the config file's catalog section (placeholders filled from RUNNABLE_VAR_* and `variables`); when the file cannot
  * be read the run log store's endpoint is assumed (runnable configs use one endpoint for both in practice).
  */
-export async function resolveCatalogS3(d: StoreDescriptor, runLog: ResolvedS3, opts: S3StoreOptions = {}): Promise<ResolvedS3 | undefined> {
+export async function resolveCatalogS3(d: StoreDescriptor, runLog: ResolvedS3, creds: StoreCredentials | undefined, opts: S3StoreOptions = {}): Promise<ResolvedS3 | undefined> {
   if (!d.catalog || (d.catalog.type !== 'minio' && d.catalog.type !== 's3')) return undefined;
   const env = opts.env ?? process.env;
   const file = d.configFiles[0];
@@ -76,7 +79,7 @@ export async function resolveCatalogS3(d: StoreDescriptor, runLog: ResolvedS3, o
     kw = { endpoint_url: runLog.settings.endpointUrl, bucket: bucket + (prefix ? '/' + prefix : '') };
   }
   const settings = readS3Settings(kw, 'catalog', file ?? 'runnable defaults', env);
-  const secrets = storeSecrets(d).catalog;
-  const credentials = resolveCredentials({ config: configKeys(secrets), entered: opts.entered, profile: opts.profile, env, home: opts.home, region: settings.region });
-  return { settings, credentials, secrets: [...secretsOf(credentials, [secrets, opts.entered]), ...runLog.secrets] };
+  const secrets = creds?.config?.catalog;
+  const credentials = resolveCredentials({ config: configKeys(secrets), entered: creds?.entered, profile: creds?.profile, env, home: opts.home, region: settings.region });
+  return { settings, credentials, secrets: [...secretsOf(credentials, [secrets, creds?.entered]), ...runLog.secrets] };
 }
