@@ -112,6 +112,21 @@ describe('runnable-runs list', () => {
     const map = lines.find((l) => l.includes('map-fail-0001'))!;
     assert.match(map, /^FAIL\s+map-fail-0001\s+2026-11-24 22:26:20\s+\d+ ms\s+score_all\.2\.score chunk$/);
   });
+
+  it('without --json, one line per failed run below the table: its first failed step and the error it raised (as the Runs view)', () => {
+    const r = cli(['list', '--cwd', path.join(FIXTURES, 'composite-chunked-fs')]);
+    assert.equal(r.code, 0, r.stderr);
+    const causes = r.stdout.trim().split('\n').slice(r.stdout.trim().split('\n').indexOf('') + 1);
+    assert.deepEqual(causes, [
+      'Why they failed (the error each first failed step raised):',
+      '  conditional-fail-0001  train.large.train large: MemoryError: large model does not fit',
+      '  parallel-fail-0001  prepare.schema.validate: KeyError: "column \'customer_id\' missing"',
+      '  map-fail-0001  score_all.2.score chunk: ValueError: chunk 2 is above threshold 0.5',
+    ]);
+    // a job's cause comes from its own log; a store without failed runs prints no such section
+    assert.match(cli(['list', '--cwd', path.join(FIXTURES, 'job')]).stdout, /\n {2}backfill-job-0007 {2}job: TimeoutError: warehouse timed out after 7 days of backfill$/m);
+    assert.doesNotMatch(cli(['list', '--cwd', path.join(FIXTURES, 'ml-file-system-retried')]).stdout, /Why they failed/);
+  });
 });
 
 describe('runnable-runs show', () => {

@@ -1,6 +1,7 @@
 // `runnable-runs list`: every run of the workspace's stores, newest first (JSON or a table).
 import type { RunSummary } from '../runlog/model';
 import { firstFailedTask } from '../runlog/rules';
+import { FailureCauses } from '../stores/failureCauses';
 import type { RunLogStore } from '../stores/runLogStore';
 import { type CliCommand, commonOptions, openWorkspaceStores } from './command';
 import { mapLimit } from '../stores/localFiles';
@@ -18,6 +19,14 @@ function when(s: RunSummary): number {
 }
 
 const FULL_PARSE_LIMIT = 200;
+/** A cause line is one line of the terminal: longer errors are cut (`show` and the Runs view's tooltip have it whole). */
+const CAUSE_MAX = 160;
+
+/** One line, at most CAUSE_MAX characters. */
+function oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > CAUSE_MAX ? `${flat.slice(0, CAUSE_MAX - 1)}…` : flat;
+}
 
 export const listCommand: CliCommand = {
   name: 'list',
@@ -47,14 +56,23 @@ export const listCommand: CliCommand = {
     // The table shows what a person asks first (how long, which step failed), which needs the whole run; the
     // list's own end time is the file's mtime, which copies of a store do not keep. Big stores fall back to it.
     const parseAll = rows.length <= FULL_PARSE_LIMIT;
-    const body = await mapLimit(rows, 8, async ({ summary: s, store }) => {
+    const causesOf = new Map<RunLogStore, FailureCauses>();
+    const results = await mapLimit(rows, 8, async ({ summary: s, store }) => {
       let failed = s.error ?? '';
+      let cause: string | undefined;
       let duration = Number.isFinite(s.startMs) && Number.isFinite(s.endMs) ? formatDuration(s.endMs - s.startMs) : '';
       if (!s.error && (parseAll || s.status === 'FAIL')) {
         try {
           const run = await store.getRun(s.runId);
           duration = formatDuration(run.endMs - run.startMs);
-          if (run.status === 'FAIL') failed = firstFailedTask(run)?.internalName ?? '';
+          const f = run.status === 'FAIL' ? firstFailedTask(run) : null;
+          if (run.status === 'FAIL') failed = f?.internalName ?? '';
+          if (f) {
+            // The user's error, as the Runs view shows it: from the step's captured output in the catalog.
+            let causes = causesOf.get(store);
+            if (!causes) causesOf.set(store, (causes = new FailureCauses(store)));
+            cause = await causes.cause(run, f.internalName, f.attempt);
+          }
         } catch (e) {
           failed = (e as Error).message;
         }
@@ -62,10 +80,14 @@ export const listCommand: CliCommand = {
       const row = [s.error ? 'ERROR' : s.status, s.runId, s.tag, shortTime(s.startTime), duration];
       if (multi) row.push(store.descriptor.label);
       row.push(failed);
-      return row;
+      return { row, cause: cause && `${s.runId}  ${failed ? `${failed}: ` : ''}${oneLine(cause)}` };
     });
     const header = ['STATUS', 'RUN ID', 'TAG', 'STARTED', 'DURATION', ...(multi ? ['STORE'] : []), 'FAILED STEP / ERROR'];
-    io.out(table(header, body));
+    io.out(table(header, results.map((r) => r.row)));
+    // One line per failed run whose first failed step left its error in the catalog, below the table so the table's
+    // columns stay one line each.
+    const causes = results.flatMap((r) => (r.cause ? [r.cause] : []));
+    if (causes.length) io.out(['', 'Why they failed (the error each first failed step raised):', ...causes.map((c) => `  ${c}`)].join('\n'));
     return 0;
   },
 };
