@@ -14,9 +14,7 @@ const FIXTURE = path.resolve(__dirname, '../../../test/fixtures/runnable/s3-nest
 interface RunCase {
   status: string;
   list_start_time: string;
-  first_failed_task: string | null;
-  failure_cause?: string;
-  failed_function?: { file: string; break_line: number };
+  first_failed_task: { internal_name: string; file: string; break_line: number; error: string } | null;
   retry_observed?: { skipped: string[] };
 }
 
@@ -63,25 +61,26 @@ void describe('nested composites on chunked-minio (real runnable, s3-nested)', (
   void it('list (table): the failed run\'s first failed step and the error it raised, from the minio catalog', async () => {
     const r = await cli(['list']);
     assert.equal(r.code, 0, r.err);
-    const c = runs['parallel-parallel-chunked-minio'];
+    const f = runs['parallel-parallel-chunked-minio'].first_failed_task!;
     const lines = r.out.split('\n');
-    assert.ok(lines.some((l) => /^FAIL\s+parallel-parallel-chunked-minio\s/.test(l) && l.endsWith(c.first_failed_task!)), r.out);
-    assert.ok(lines.includes(`  parallel-parallel-chunked-minio  ${c.first_failed_task}: ${c.failure_cause}`), r.out);
+    assert.ok(lines.some((l) => /^FAIL\s+parallel-parallel-chunked-minio\s/.test(l) && l.endsWith(f.internal_name)), r.out);
+    assert.ok(lines.includes(`  parallel-parallel-chunked-minio  ${f.internal_name}: ${f.error}`), r.out);
     // the PROCESSING runs (runnable's own fan-in error, no failed attempt) get no cause line
     assert.equal(lines.filter((l) => /^ {2}\S+-chunked-minio {2}/.test(l)).length, 1, r.out);
   });
 
   void it('show and plan-retry: the nested failed task, skips as the real retry did, the breakpoint', async () => {
     const c = runs['parallel-parallel-chunked-minio'];
+    const f = c.first_failed_task!;
     const show = await cli(['show', 'parallel-parallel-chunked-minio', '--json']);
     assert.equal(show.code, 0, show.err);
-    assert.equal((JSON.parse(show.out) as { firstFailedTask: { internalName: string } }).firstFailedTask.internalName, c.first_failed_task);
+    assert.equal((JSON.parse(show.out) as { firstFailedTask: { internalName: string } }).firstFailedTask.internalName, f.internal_name);
     const plan = await cli(['plan-retry', 'parallel-parallel-chunked-minio', '--no-import', '--json']);
     assert.ok(plan.code === 0 || plan.code === 3, plan.err);
     const p = JSON.parse(plan.out) as { firstFailed: { internalName: string }; skipped: string[]; breakpoints: { file: string; line: number }[] };
-    assert.equal(p.firstFailed.internalName, c.first_failed_task);
+    assert.equal(p.firstFailed.internalName, f.internal_name);
     assert.deepEqual([...p.skipped].sort(), [...c.retry_observed!.skipped].sort());
     // the retry pauses in the failed function's first body line
-    assert.deepEqual(p.breakpoints.map((b) => [path.basename(b.file), b.line]), [[c.failed_function!.file, c.failed_function!.break_line]]);
+    assert.deepEqual(p.breakpoints.map((b) => [path.basename(b.file), b.line]), [[f.file, f.break_line]]);
   });
 });

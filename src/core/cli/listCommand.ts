@@ -1,6 +1,7 @@
 // `runnable-runs list`: every run of the workspace's stores, newest first (JSON or a table).
 import type { RunSummary } from '../runlog/model';
 import { firstFailedTask } from '../runlog/rules';
+import { emptyStoreSentence } from '../explorer/emptyStore';
 import { FailureCauses } from '../stores/failureCauses';
 import type { RunLogStore } from '../stores/runLogStore';
 import { type CliCommand, commonOptions, openWorkspaceStores } from './command';
@@ -34,7 +35,7 @@ export const listCommand: CliCommand = {
   summary: 'List the runs of the workspace\'s run log stores, newest first (--config: only that config\'s store).',
   async run(input, io) {
     const options = commonOptions(input.values, io);
-    const { stores, warnings } = await openWorkspaceStores(options, io);
+    const { stores, warnings, configs } = await openWorkspaceStores(options, io);
     warnings.forEach((w) => io.err(`warning: ${w}`));
     const rows: Row[] = [];
     for (const store of stores) {
@@ -49,7 +50,13 @@ export const listCommand: CliCommand = {
       return 0;
     }
     if (!rows.length) {
-      io.out(stores.length ? `No runs yet in ${stores.map((s) => s.descriptor.location).join(', ')}.` : 'No run log store found: add runnable-config.yaml or pass --config.');
+      if (!stores.length) {
+        io.out('No run log store found: add runnable-config.yaml or pass --config.');
+        return 0;
+      }
+      // A store only Argo configs name holds its runs on the cluster, not here (emptyStore.ts).
+      const empty = stores.map((s) => emptyStoreSentence(s.descriptor, configs));
+      io.out(empty.every((e) => e.elsewhere) ? empty.map((e) => e.text).join('\n') : `No runs yet in ${stores.map((s) => s.descriptor.location).join(', ')}.`);
       return 0;
     }
     const multi = stores.length > 1;

@@ -10,6 +10,8 @@ import type { Attempt, Run, RunSummary } from '../../core/runlog/model';
 import { firstFailedTask } from '../../core/runlog/rules';
 import type { RunLogStore, StoreDescriptor } from '../../core/stores/runLogStore';
 import { FailureCauses } from '../../core/stores/failureCauses';
+import type { LoadedConfig } from '../../core/config/configFile';
+import { emptyStoreSentence } from '../../core/explorer/emptyStore';
 import { MessageStore } from '../../core/stores/messageStore';
 import { openStore } from '../../core/stores/openStore';
 import { StatWorker } from '../../core/stores/statWorker';
@@ -140,6 +142,14 @@ export class RunsModel extends Disposable implements RunsService {
     this.rediscover(`config ${abs} added`);
   }
 
+  /** The configs read by the last discovery, by file. */
+  private configs: ReadonlyMap<string, LoadedConfig> = new Map();
+
+  /** What a store root without runs says (an Argo-only store's runs are on the cluster: emptyStore.ts). */
+  emptyStoreText(d: StoreDescriptor): string {
+    return emptyStoreSentence(d, this.configs).text;
+  }
+
   /** A store by id; undefined until discovery has run or when the store cannot be opened. */
   store(storeId: string): RunLogStore | undefined {
     return this.currentRoots.find((r) => r.descriptor.id === storeId)?.store;
@@ -151,6 +161,7 @@ export class RunsModel extends Disposable implements RunsService {
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
     const problems: DiscoveryState['problems'] = [];
     const byId = new Map<string, StoreDescriptor>();
+    const configs = new Map<string, LoadedConfig>();
     for (const folder of folders) {
       const { settings, problems: settingProblems } = readSettings(folder.uri);
       for (const message of settingProblems) problems.push({ file: `${folder.name} settings`, message });
@@ -164,6 +175,7 @@ export class RunsModel extends Disposable implements RunsService {
         signal,
       });
       problems.push(...result.problems);
+      for (const c of result.configs) configs.set(c.file, c);
       for (const d of result.stores) {
         const seen = byId.get(d.id);
         if (seen) seen.configFiles = [...new Set([...seen.configFiles, ...d.configFiles])];
@@ -183,6 +195,7 @@ export class RunsModel extends Disposable implements RunsService {
         if (!byId.has(d.id) && d.configFiles.includes(file)) byId.set(d.id, attachSecrets({ ...d, configFiles: [...d.configFiles] }, storeSecrets(d)));
       }
     }
+    this.configs = configs;
     const descriptors = [...byId.values()];
     // Same stores as before: keep the opened stores and their caches (a YAML edit elsewhere must not reload everything).
     // The key holds a digest of the credentials too, so a changed key in a config reopens that store.
