@@ -69,6 +69,21 @@ void describe('nested composites on chunked-minio (real runnable, s3-nested)', (
     assert.equal(lines.filter((l) => /^ {2}\S+-chunked-minio {2}/.test(l)).length, 1, r.out);
   });
 
+  void it('plan-retry of a Parallel in a Map or a Loop that runnable could not fan in: blocked, saying why and what to change', async () => {
+    for (const [runId, kind, iterating, parallel] of [
+      ['map-parallel-chunked-minio', 'map', 'per_chunk', 'per_chunk.1.both paths'],
+      ['loop-parallel-chunked-minio', 'loop', 'polling', 'polling.0.poll both'],
+    ] as const) {
+      const plan = await cli(['plan-retry', runId, '--no-import']);
+      assert.equal(plan.code, 3, plan.out + plan.err);
+      assert.ok(plan.out.includes(`BLOCKED: Run ${runId} stopped in runnable itself, not in your code: the Parallel ${parallel} inside the ${kind} ${iterating} finished its branches, then its fan-in looked for the branch log "${iterating}.${kind}_variable_placeholder" and failed`), plan.out);
+      assert.match(plan.out, /A retry stops at the same place\./);
+    }
+    // a Parallel in a Parallel fans in: its run failed in the user's code and is not blocked so
+    const ok = await cli(['plan-retry', 'parallel-parallel-chunked-minio', '--no-import']);
+    assert.doesNotMatch(ok.out, /stopped in runnable itself/);
+  });
+
   void it('show and plan-retry: the nested failed task, skips as the real retry did, the breakpoint', async () => {
     const c = runs['parallel-parallel-chunked-minio'];
     const f = c.first_failed_task!;
