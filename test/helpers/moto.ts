@@ -102,14 +102,17 @@ export async function inPool<T>(items: T[], limit: number, fn: (t: T) => Promise
   );
 }
 
-/** Creates every fixture bucket and puts every fixture object byte for byte. Returns the bucket names. */
-export async function seedFixture(client: S3Client): Promise<string[]> {
-  const buckets = (await fs.readdir(OBJECTS, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+/**
+ * Creates every fixture bucket and puts every fixture object byte for byte (`objects`: another fixture's
+ * objects/<bucket>/<key> folder; default s3-minio's). Returns the bucket names.
+ */
+export async function seedFixture(client: S3Client, objects = OBJECTS): Promise<string[]> {
+  const buckets = (await fs.readdir(objects, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
   for (const b of buckets) {
     await client.send(new CreateBucketCommand({ Bucket: b }));
-    const files = await filesUnder(path.join(OBJECTS, b));
+    const files = await filesUnder(path.join(objects, b));
     await inPool(files, 8, async (f) => {
-      const key = path.relative(path.join(OBJECTS, b), f).split(path.sep).join('/');
+      const key = path.relative(path.join(objects, b), f).split(path.sep).join('/');
       await client.send(new PutObjectCommand({ Bucket: b, Key: key, Body: await fs.readFile(f) }));
     });
   }

@@ -88,6 +88,27 @@ describe('First contact: pipeline files, Run and Debug', function () {
     terminal.dispose();
   });
 
+  it('Run with runnable on a YAML pipeline asks for a parameters file beside it and passes it as RUNNABLE_PARAMETERS_FILE (runnable execute -p)', async () => {
+    const file = path.join(tmp, 'pipeline.yaml');
+    const [run] = ours(await lensesOf(file));
+    const opened = waitFor(vscode.window.onDidOpenTerminal, (t) => t.name.startsWith('runnable: pipeline.yaml'), 60_000, 'the YAML pipeline\'s terminal');
+    let result: PipelineRunResult | undefined;
+    let settled = false;
+    const running = Promise.resolve(vscode.commands.executeCommand<PipelineRunResult>(run.command!.command, ...(run.command!.arguments ?? []))).then((r) => { result = r; settled = true; });
+    // Enter on each quick pick: the config runnable uses here, then the first parameters file found beside the pipeline.
+    await acceptPicksUntil(() => settled, 'the config and parameters quick picks to be answered');
+    await running;
+    const terminal = await opened;
+    log(`    terminal "${terminal.name}": ${result?.commandLine}`);
+    assert.strictEqual(result?.parametersFile, path.join(tmp, 'parameters.yaml'));
+    assert.strictEqual(terminal.name, 'runnable: pipeline.yaml · runnable-config.yaml · parameters.yaml');
+    const env = (terminal.creationOptions as vscode.TerminalOptions).env ?? {};
+    assert.strictEqual(env.RUNNABLE_PARAMETERS_FILE, path.join(tmp, 'parameters.yaml'));
+    assert.strictEqual(env.RUNNABLE_CONFIGURATION_FILE, path.join(tmp, 'runnable-config.yaml'));
+    assert.match(result?.commandLine ?? '', / -m runnable\.cli execute pipeline\.yaml$/);
+    terminal.dispose();
+  });
+
   it('Debug with runnable (the CodeLens) runs the pipeline under debugpy and stops at a breakpoint in it, with the picked config', async () => {
     const file = path.join(tmp, 'pipeline.py');
     const lenses = ours(await lensesOf(file));

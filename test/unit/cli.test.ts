@@ -69,6 +69,22 @@ describe('runnable-runs list', () => {
     assert.deepEqual(json<ListEntry[]>(['list', '--cwd', dir, '--var', 'env=dev']), []);
   });
 
+  it('an empty store only Argo configs name says its runs are on the cluster (runnable\'s examples/configs/argo-config.yaml); others say "No runs yet"', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-cli-'));
+    temps.push(dir);
+    // runnable's own example, as shipped (a597927): argo executor, chunked-fs at /mnt/run_log_store on the pvc.
+    const argo = 'pipeline-executor:\n  type: "argo"\n  config:\n    pvc_for_runnable: runnable\n    defaults:\n      image: $docker_image\n\nrun-log-store:\n  type: chunked-fs\n  config:\n    log_folder: /mnt/run_log_store\n';
+    fs.writeFileSync(path.join(dir, 'argo-config.yaml'), argo);
+    fs.writeFileSync(path.join(dir, 'local.yaml'), 'run-log-store:\n  type: chunked-fs\n  config:\n    log_folder: runs\n');
+    const r = cli(['list', '--cwd', dir, '--config', 'argo-config.yaml']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'No runs here: argo-config.yaml runs pipelines on Argo, which writes their run logs to /mnt/run_log_store inside the cluster (volume runnable); runnable only writes argo-pipeline.yaml on this machine. Copy that folder here and point a local config at it to see and retry those runs.');
+    assert.equal(cli(['list', '--cwd', dir, '--config', 'local.yaml']).stdout.trim(), `No runs yet in ${path.join(dir, 'runs')}.`);
+    // the same folder named by a local config too: runs made here would land in it
+    fs.writeFileSync(path.join(dir, 'local.yaml'), 'run-log-store:\n  type: chunked-fs\n  config:\n    log_folder: /mnt/run_log_store\n');
+    assert.equal(cli(['list', '--cwd', dir]).stdout.trim(), 'No runs yet in /mnt/run_log_store.');
+  });
+
   it('control sequences from a run log never reach the terminal; --json keeps the exact values', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-cli-'));
     temps.push(dir);
@@ -111,6 +127,21 @@ describe('runnable-runs list', () => {
     assert.match(lines[0], /^STATUS\s+RUN ID\s+TAG\s+STARTED\s+DURATION\s+FAILED STEP/);
     const map = lines.find((l) => l.includes('map-fail-0001'))!;
     assert.match(map, /^FAIL\s+map-fail-0001\s+2026-11-24 22:26:20\s+\d+ ms\s+score_all\.2\.score chunk$/);
+  });
+
+  it('without --json, one line per failed run below the table: its first failed step and the error it raised (as the Runs view)', () => {
+    const r = cli(['list', '--cwd', path.join(FIXTURES, 'composite-chunked-fs')]);
+    assert.equal(r.code, 0, r.stderr);
+    const causes = r.stdout.trim().split('\n').slice(r.stdout.trim().split('\n').indexOf('') + 1);
+    assert.deepEqual(causes, [
+      'Why they failed (the error each first failed step raised):',
+      '  conditional-fail-0001  train.large.train large: MemoryError: large model does not fit',
+      '  parallel-fail-0001  prepare.schema.validate: KeyError: "column \'customer_id\' missing"',
+      '  map-fail-0001  score_all.2.score chunk: ValueError: chunk 2 is above threshold 0.5',
+    ]);
+    // a job's cause comes from its own log; a store without failed runs prints no such section
+    assert.match(cli(['list', '--cwd', path.join(FIXTURES, 'job')]).stdout, /\n {2}backfill-job-0007 {2}job: TimeoutError: warehouse timed out after 7 days of backfill$/m);
+    assert.doesNotMatch(cli(['list', '--cwd', path.join(FIXTURES, 'ml-file-system-retried')]).stdout, /Why they failed/);
   });
 });
 

@@ -17,8 +17,8 @@ import { runsIn } from '../helpers/listing';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/runnable');
-// s3-minio holds object dumps that need an S3 endpoint: the S3 store tests cover it.
-const CASES = fs.readdirSync(FIXTURES).filter((d) => fs.existsSync(path.join(FIXTURES, d, 'case.json')) && d !== 's3-minio');
+// s3-minio and s3-nested hold object dumps (objects/) that need an S3 endpoint: the S3 store tests cover them.
+const CASES = fs.readdirSync(FIXTURES).filter((d) => fs.existsSync(path.join(FIXTURES, d, 'case.json')) && !fs.existsSync(path.join(FIXTURES, d, 'objects')));
 
 interface CaseRun { status: string; steps?: Record<string, { status: string; type: string; attempts: [number, string, string][] }>; job_status?: string }
 interface Loaded { caseName: string; run: Run; expected: CaseRun }

@@ -1,5 +1,6 @@
 // What every `runnable-runs` command shares: the command shape (the table in src/cli.ts lists them), the common
 // options (--cwd --config --var --json), and opening the workspace's stores as runnable resolves them.
+import type { LoadedConfig } from '../config/configFile';
 import * as path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
 import { MessageStore } from '../stores/messageStore';
@@ -76,6 +77,8 @@ export interface WorkspaceStores {
   stores: RunLogStore[];
   /** Sentences about configs/stores that were skipped (printed on stderr; they do not fail the command). */
   warnings: string[];
+  /** Every config read, by file (what an empty store's sentence needs: its configs' executors). */
+  configs: ReadonlyMap<string, LoadedConfig>;
 }
 
 /**
@@ -107,5 +110,5 @@ export async function openWorkspaceStores(options: CommonOptions, io: CliIo): Pr
   for (const p of discovery.problems) {
     if (!warnings.includes(p.message) && (!options.config || p.file === primary)) warnings.push(p.message);
   }
-  return { stores, warnings };
+  return { stores, warnings, configs: new Map(discovery.configs.map((c) => [c.file, c])) };
 }

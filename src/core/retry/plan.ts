@@ -8,6 +8,7 @@ import { mapLevels, pyLiteral } from './mapLevels';
 import { judgeDag } from './dagCheck';
 import { codeDrift } from './codeDrift';
 import { mapMissingIterable } from './mapParameter';
+import { stuckFanInSentence, stuckNestedFanIn } from './nestedFanIn';
 import { runProbe, type ProbeAnswer, type ProbeRequest } from './probe';
 import type { ProbeCache } from './probeCache';
 import { parametersFileWarning } from './paramsWarning';
@@ -207,6 +208,8 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
     blockers.push(`Run ${run.runId} is a job: runnable retries pipelines only (a job re-run with the same run id is refused). Run the job again instead.`);
   }
   if (launch.problem) blockers.push(launch.problem);
+  const stuck = stuckNestedFanIn(run);
+  if (stuck) blockers.push(stuckFanInSentence(run.runId, stuck));
   const noIterable = run.kind === 'pipeline' && run.status !== 'SUCCESS' ? mapMissingIterable(run) : undefined;
   if (noIterable) {
     const had = Object.keys(run.parameters);

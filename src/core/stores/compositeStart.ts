@@ -17,7 +17,7 @@ const KEY_ATTEMPTS = Buffer.from('"attempts"');
 const KEY_START_TIME = Buffer.from('"start_time"');
 /** runnable's composite node types (extensions/nodes: map, parallel, conditional, loop). */
 const COMPOSITE = new Set(['map', 'parallel', 'conditional', 'loop']);
-const BRANCH_HEAD_BYTES = 4096;
+export const BRANCH_HEAD_BYTES = 4096;
 const BRANCH_LOG_PREFIX = 'BranchLog-';
 
 function isWs(c: number): boolean {
@@ -101,14 +101,22 @@ export function earliestBranchStart(dir: string, step: string): { ms: number; te
     } catch {
       continue; // an unreadable branch log is reported when the run is opened
     }
-    // A branch log is internal_name, status, steps: its first "start_time" is its first attempt (or, when its own
-    // first step is composite, a later one, and the nested branch's log, also under the prefix, has the earlier).
-    const start = stringAfter(buf, n, KEY_START_TIME, 0);
-    if (!start || !start[0]) continue;
-    const ms = parseRunnableTime(start[0]);
-    if (Number.isFinite(ms) && (!best || ms < best.ms)) best = { ms, text: start[0] };
+    const start = branchHeadStart(buf, n);
+    if (start && (!best || start.ms < best.ms)) best = start;
   }
   return best;
+}
+
+/**
+ * The first attempt's start in the head of one branch log. A branch log is internal_name, status, steps: its first
+ * "start_time" is its first attempt (or, when its own first step is composite, a later one, and the nested branch's
+ * log, also under the step's prefix, has the earlier).
+ */
+export function branchHeadStart(buf: Buffer, n: number): { ms: number; text: string } | undefined {
+  const start = stringAfter(buf, n, KEY_START_TIME, 0);
+  if (!start || !start[0]) return undefined;
+  const ms = parseRunnableTime(start[0]);
+  return Number.isFinite(ms) ? { ms, text: start[0] } : undefined;
 }
 
 /** For the list (HeadRefiner.refine of chunked-fs runs): the start of a run whose first step is composite. */

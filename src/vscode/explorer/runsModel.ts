@@ -9,6 +9,8 @@ import { firstFailedTask } from '../../core/runlog/rules';
 import { runsOf, type RunLogStore, type StoreDescriptor, type StoreListing } from '../../core/stores/runLogStore';
 import { credentialsDigest, layerCredentials, type CredentialSource } from '../../core/stores/credentials';
 import { FailureCauses } from '../../core/stores/failureCauses';
+import type { LoadedConfig } from '../../core/config/configFile';
+import { emptyStoreSentence } from '../../core/explorer/emptyStore';
 import { openStore } from '../../core/stores/openStore';
 import { StatWorker } from '../../core/stores/statWorker';
 import { watchDirectory } from '../../core/stores/dirWatch';
@@ -138,6 +140,14 @@ export class RunsModel extends Disposable implements RunsService {
     this.rediscover(`config ${abs} added`);
   }
 
+  /** The configs read by the last discovery, by file. */
+  private configs: ReadonlyMap<string, LoadedConfig> = new Map();
+
+  /** What a store root without runs says (an Argo-only store's runs are on the cluster: emptyStore.ts). */
+  emptyStoreText(d: StoreDescriptor): string {
+    return emptyStoreSentence(d, this.configs).text;
+  }
+
   /** A store by id; undefined until discovery has run or when the store cannot be opened. */
   store(storeId: string): RunLogStore | undefined {
     return this.currentRoots.find((r) => r.descriptor.id === storeId)?.store;
@@ -150,6 +160,7 @@ export class RunsModel extends Disposable implements RunsService {
     const problems: DiscoveryState['problems'] = [];
     const byId = new Map<string, StoreDescriptor>();
     const configKeys: CredentialSource[] = [];
+    const configs = new Map<string, LoadedConfig>();
     for (const folder of folders) {
       const { settings, problems: settingProblems } = readSettings(folder.uri);
       for (const message of settingProblems) problems.push({ file: `${folder.name} settings`, message });
@@ -164,6 +175,7 @@ export class RunsModel extends Disposable implements RunsService {
       });
       problems.push(...result.problems);
       configKeys.push(result.credentials);
+      for (const c of result.configs) configs.set(c.file, c);
       for (const d of result.stores) {
         const seen = byId.get(d.id);
         if (seen) seen.configFiles = [...new Set([...seen.configFiles, ...d.configFiles])];
@@ -183,6 +195,7 @@ export class RunsModel extends Disposable implements RunsService {
         if (!byId.has(d.id) && d.configFiles.includes(file)) byId.set(d.id, { ...d, configFiles: [...d.configFiles] });
       }
     }
+    this.configs = configs;
     const descriptors = [...byId.values()];
     // The configs' keys (the first folder's first), then what the user entered or chose.
     const fromConfigs = layerCredentials(...configKeys);

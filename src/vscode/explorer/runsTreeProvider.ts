@@ -180,7 +180,7 @@ export class RunsTreeProvider extends Disposable implements vscode.TreeDataProvi
     // The rows show at once; the view's progress bar stays while their statuses are read.
     const filling = this.model.fillingSummaries(storeId);
     if (filling) void vscode.window.withProgress({ location: { viewId: 'runnable.runs' } }, () => filling.catch(() => undefined));
-    if (!all.length) return [this.info(element, 'empty', 'No runs yet: run a pipeline with this config and it appears here.')];
+    if (!all.length) return [this.info(element, 'empty', this.model.emptyStoreText(root.descriptor))];
     const runs = await this.model.filteredRuns(storeId);
     if (!runs.length && isFilterActive(this.model.filter)) return [this.info(element, 'filtered', `No runs match the filter (${all.length} hidden).`)];
     // The newest failed runs of a local store name their failed step before the rows are drawn: naming them

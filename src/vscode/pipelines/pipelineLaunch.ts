@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { detectPipelineFile, pipelineArgv } from '../../core/pipelines/pipelineFile';
 import { CONFIG_ENV } from '../../core/config/discover';
+import { PARAMETERS_ENV, parametersEnv } from '../../core/pipelines/parametersFile';
 import { describeDebugpy } from '../../core/python/debugpySource';
 import { DEBUGPY_PACKAGE_KEY, withoutSessionKey } from '../../core/retry/launchArgs';
 import type { EnvironmentChecker } from '../python/environmentCheck';
@@ -39,7 +40,14 @@ export class PipelineLaunch {
     const cwd = typeof config.cwd === 'string' && config.cwd ? path.resolve(base, config.cwd) : pipelineCwd(file);
     const configFile = typeof config.configFile === 'string' && config.configFile ? path.resolve(cwd, config.configFile) : undefined;
     const interpreter = await resolveInterpreter(folder?.uri ?? vscode.Uri.file(file), typeof config.python === 'string' ? config.python : undefined, this.services.log);
-    const env: Record<string, string> = { ...(config.env as Record<string, string> | undefined ?? {}), ...(configFile ? { [CONFIG_ENV]: configFile } : {}) };
+    const configEnv = config.env as Record<string, string> | undefined ?? {};
+    // A YAML pipeline's parameters file (runnable execute -p) as runnable also reads it: RUNNABLE_PARAMETERS_FILE.
+    const parametersFile = typeof config.parametersFile === 'string' && config.parametersFile ? path.resolve(cwd, config.parametersFile) : undefined;
+    const env: Record<string, string> = {
+      ...configEnv,
+      ...(configFile ? { [CONFIG_ENV]: configFile } : {}),
+      ...(parametersFile ? parametersEnv(parametersFile, process.env[PARAMETERS_ENV]) : {}),
+    };
     const ready = await this.checker.ensureReady(interpreter, { ...process.env, ...env }, cwd, true, true, {
       resource: vscode.Uri.file(file),
       again: () => vscode.debug.startDebugging(folder, withoutSessionKey(config)),
@@ -63,6 +71,7 @@ export class PipelineLaunch {
     };
     delete launch.pipelineFile;
     delete launch.configFile;
+    delete launch.parametersFile;
     this.services.log.info(`Debug with runnable: ${interpreter.path} ${argv.join(' ')} in ${cwd}; env keys: ${Object.keys(env).sort().join(', ') || 'none'}${ready.debugpy ? `; ${describeDebugpy(ready.debugpy)}` : ''}`);
     return launch;
   }

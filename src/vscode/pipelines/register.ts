@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CONFIG_ENV, primaryConfigFile } from '../../core/config/discover';
 import { configChoices, detectPipelineFile, findRunnableConfigs, pipelineArgv, pipelineShellLine, type ConfigChoice, type PipelineFile } from '../../core/pipelines/pipelineFile';
+import { findParameterFiles, PARAMETERS_ENV, parametersChoices, parametersEnv, type ParametersChoice } from '../../core/pipelines/parametersFile';
 import { shellQuote } from '../../core/text/shell';
 import { Commands } from '../../core/commandIds';
 import { initialConfiguration } from '../debug/configProvider';
@@ -20,6 +21,8 @@ export const WALKTHROUGH_ID = 'runnable.firstContact';
 export interface PipelineRunResult {
   file: string;
   configFile?: string;
+  /** The YAML pipeline's parameters file (RUNNABLE_PARAMETERS_FILE), when one was chosen. */
+  parametersFile?: string;
   terminalName?: string;
   commandLine?: string;
   problem?: string;
@@ -69,6 +72,37 @@ async function chooseConfig(services: Services, file: string, cwd: string, given
   return { configFile: picked.configFile };
 }
 
+type ParametersPick = vscode.QuickPickItem & ParametersChoice;
+
+/**
+ * A YAML pipeline's parameters file (runnable execute -p, passed as RUNNABLE_PARAMETERS_FILE): '' for none, undefined
+ * when dismissed. Asked only when a YAML file that could hold parameters sits beside the pipeline or in its folder,
+ * the environment names one, or one was chosen before; `options.parametersFile` answers without asking (any options
+ * object does: callers that pass a config and no parameters file get none).
+ */
+async function chooseParameters(services: Services, file: string, cwd: string, given: unknown): Promise<string | undefined> {
+  if (given && typeof given === 'object') {
+    const p = (given as { parametersFile?: unknown }).parametersFile;
+    return typeof p === 'string' && p ? path.resolve(cwd, p) : '';
+  }
+  const key = `runnable.pipelineParameters:${file}`;
+  const last = services.context.workspaceState.get<string>(key);
+  const inherited = process.env[PARAMETERS_ENV] ? path.resolve(cwd, process.env[PARAMETERS_ENV]) : undefined;
+  const files = await findParameterFiles(file, cwd);
+  if (!files.length && !inherited && !last) return '';
+  const items: ParametersPick[] = parametersChoices(cwd, files, inherited, last);
+  const picked = await vscode.window.showQuickPick(items, { title: `Run ${path.basename(file)} with which parameters file?`, placeHolder: `runnable execute -p: passed as ${PARAMETERS_ENV}`, ignoreFocusOut: true });
+  if (!picked) return undefined;
+  let chosen = picked.parametersFile;
+  if (picked.browse) {
+    const uris = await vscode.window.showOpenDialog({ defaultUri: vscode.Uri.file(path.dirname(file)), canSelectMany: false, filters: { YAML: ['yaml', 'yml'] }, openLabel: 'Use as parameters' });
+    if (!uris?.length) return undefined;
+    chosen = uris[0].fsPath;
+  }
+  await services.context.workspaceState.update(key, chosen);
+  return chosen;
+}
+
 async function runPipeline(services: Services, arg: unknown, options: unknown): Promise<PipelineRunResult | undefined> {
   const target = await pipelineOf(arg);
   if ('problem' in target) {
@@ -83,16 +117,21 @@ async function runPipeline(services: Services, arg: unknown, options: unknown): 
   const cwd = pipelineCwd(target.file);
   const chosen = await chooseConfig(services, target.file, cwd, options);
   if (!chosen) return undefined;
+  const parametersFile = target.found.kind === 'yaml' ? await chooseParameters(services, target.file, cwd, options) : '';
+  if (parametersFile === undefined) return undefined;
   const interpreter = await resolveInterpreter(vscode.Uri.file(target.file), undefined, services.log);
   const rel = path.relative(cwd, target.file) || target.file;
   const commandLine = [interpreter.path, ...pipelineArgv(target.found.kind, rel)].map(shellQuote).join(' ');
-  const terminalName = `runnable: ${path.basename(target.file)}${chosen.configFile ? ` · ${path.basename(chosen.configFile)}` : ''}`;
-  // The config goes in through the terminal's environment, which every shell passes on (an inline `VAR=… cmd` is sh only).
-  const terminal = vscode.window.createTerminal({ name: terminalName, cwd, env: chosen.configFile ? { [CONFIG_ENV]: chosen.configFile } : {} });
+  const terminalName = `runnable: ${path.basename(target.file)}${chosen.configFile ? ` · ${path.basename(chosen.configFile)}` : ''}${parametersFile ? ` · ${path.basename(parametersFile)}` : ''}`;
+  // The config and parameters go in through the terminal's environment, which every shell passes on (an inline
+  // `VAR=… cmd` is sh only).
+  const env = { ...(chosen.configFile ? { [CONFIG_ENV]: chosen.configFile } : {}), ...parametersEnv(parametersFile, process.env[PARAMETERS_ENV]) };
+  const terminal = vscode.window.createTerminal({ name: terminalName, cwd, env });
   terminal.show();
   terminal.sendText(commandLine);
-  services.log.info(`Run with runnable: ${pipelineShellLine(interpreter.path, target.found.kind, rel, chosen.configFile)} (in ${cwd}, terminal "${terminalName}")`);
-  return { file: target.file, configFile: chosen.configFile, terminalName, commandLine };
+  const params = parametersFile ? `${PARAMETERS_ENV}=${shellQuote(parametersFile)} ` : '';
+  services.log.info(`Run with runnable: ${params}${pipelineShellLine(interpreter.path, target.found.kind, rel, chosen.configFile)} (in ${cwd}, terminal "${terminalName}")`);
+  return { file: target.file, configFile: chosen.configFile, ...(parametersFile ? { parametersFile } : {}), terminalName, commandLine };
 }
 
 async function debugPipeline(services: Services, arg: unknown, options: unknown): Promise<boolean> {
@@ -104,6 +143,8 @@ async function debugPipeline(services: Services, arg: unknown, options: unknown)
   const cwd = pipelineCwd(target.file);
   const chosen = await chooseConfig(services, target.file, cwd, options);
   if (!chosen) return false;
+  const parametersFile = target.found.kind === 'yaml' ? await chooseParameters(services, target.file, cwd, options) : '';
+  if (parametersFile === undefined) return false;
   const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(target.file));
   return vscode.debug.startDebugging(folder, {
     type: DEBUG_TYPE,
@@ -111,6 +152,7 @@ async function debugPipeline(services: Services, arg: unknown, options: unknown)
     name: `Debug with runnable: ${path.basename(target.file)}`,
     pipelineFile: target.file,
     ...(chosen.configFile ? { configFile: chosen.configFile } : {}),
+    ...(parametersFile ? { parametersFile } : {}),
   });
 }
 

@@ -331,6 +331,7 @@ export abstract class S3RunLogStore implements RunLogStore {
     try {
       const head = await this.access.getRange(key, HEAD_BYTES, signal);
       const s = summaryFromHead(head.toString('utf8'), this.source(key), e.lastModifiedMs);
+      if (!s.error) await this.refineSummary(e, head, s, signal);
       return s.runId && s.runId !== e.runId && !s.error ? { ...s, runId: e.runId, error: `${this.source(key)}: holds run "${s.runId}", not "${e.runId}"; the object was copied under the wrong id.` } : { ...s, runId: e.runId };
     } catch (err) {
       const kind = classifyS3Error(err).kind;
@@ -338,6 +339,9 @@ export abstract class S3RunLogStore implements RunLogStore {
       throw err;
     }
   }
+
+  /** Layout-specific corrections of a summary read from the head of the run's main object (chunked-minio's). */
+  protected async refineSummary(_e: RemoteRunEntry, _head: Buffer, _s: RunSummary, _signal?: AbortSignal): Promise<void> {}
 
   /**
    * Cheap poll: one listing (no GETs) compared with the last one's keys, ETags and dates. True when runs were added,
