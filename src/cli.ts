@@ -4,8 +4,8 @@ import { parseArgs } from 'node:util';
 import { type CliCommand, CliError, type CliIo, COMMON_OPTIONS } from './core/cli/command';
 import { listCommand } from './core/cli/listCommand';
 import { showCommand } from './core/cli/showCommand';
-import { planRetryCommand } from './core/retry/planRetryCommand';
-import { pullCommand } from './core/pull/pullCommand';
+import { planRetryCommand } from './core/cli/planRetryCommand';
+import { pullCommand } from './core/cli/pullCommand';
 import { RunLogError } from './core/stores/runLogStore';
 import { StatWorker } from './core/stores/statWorker';
 import { terminalSafe } from './core/text/terminal';
@@ -14,7 +14,7 @@ import { terminalSafe } from './core/text/terminal';
  * The command table. Extension point: a feature adds a command as its own module exporting a `CliCommand`
  * (core/cli/command.ts: name, usage, summary, extra `options` in node:util parseArgs form, `run` returning the exit
  * code and throwing CliError for bad input), imports it here and appends it, e.g. `planRetryCommand` from
- * core/retry/planRetryCli.ts or `pullCommand` from core/stores/s3/pullCli.ts. Common options (--cwd --config --var
+ * core/cli/planRetryCommand.ts or `pullCommand` from core/cli/pullCommand.ts (every command lives in core/cli/). Common options (--cwd --config --var
  * --json) are parsed for every command; `commonOptions()` + `openWorkspaceStores()` give it the stores.
  */
 export const COMMANDS: CliCommand[] = [listCommand, showCommand, planRetryCommand, pullCommand];
