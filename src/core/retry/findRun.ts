@@ -2,6 +2,7 @@
 // (what the retry must hand runnable), or the sentence saying why the retry cannot read it. Two ways in: `findRun`
 // discovers the workspace's stores itself (the CLI, the replay adapter, tests); `retryRunOf` takes a run someone has
 // found already in stores they hold open (the Runs view's model, through RetryPreparation) and reads nothing again.
+import * as path from 'node:path';
 import { type LoadedConfig, loadConfigFile } from '../config/configFile';
 import { gatherVariables } from '../config/templating';
 import type { Run } from '../runlog/model';
@@ -78,17 +79,24 @@ export async function findRun(opts: FindRunOptions): Promise<FoundRun | { error:
 /**
  * A run found already (`{run, store, config}` from the store registry or the Runs view's model) as the retry reads
  * it: nothing is discovered, opened or read again. The retry's config candidates are the configs naming that store
- * (a config naming another store could never be chosen: retryConfig.ts rejects it), parsed from their files;
- * one that no longer parses is left out (the plan then chooses among the rest).
+ * (a config naming another store could never be chosen: retryConfig.ts rejects it) that lie in the retry's folder
+ * (as discovery from there would find them; the model may also hold another workspace folder's) or read the run,
+ * parsed from their files; one that no longer parses is left out (the plan then chooses among the rest).
  */
 export async function retryRunOf(
   found: RegistryFound,
-  opts: { explicitConfig?: string; env: Record<string, string | undefined>; variables?: Record<string, string> },
+  opts: { cwd: string; explicitConfig?: string; env: Record<string, string | undefined>; variables?: Record<string, string> },
 ): Promise<FoundRun | { error: string }> {
   const reader = readerOf(found, opts.explicitConfig);
   if ('error' in reader) return reader;
   const d = found.store.descriptor;
   const variables = gatherVariables(opts.env, opts.variables ?? {});
-  const configs = (await Promise.all(d.configFiles.map((f) => loadConfigFile(f, variables).catch(() => undefined)))).filter((c): c is LoadedConfig => !!c);
+  // The config that reads the run counts wherever it is (a sandbox pulled outside the folder), as the config a
+  // discovery is pointed at does.
+  const inFolder = d.configFiles.filter((f) => {
+    const rel = path.relative(opts.cwd, f);
+    return f === reader.configFile || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  });
+  const configs = (await Promise.all(inFolder.map((f) => loadConfigFile(f, variables).catch(() => undefined)))).filter((c): c is LoadedConfig => !!c);
   return { run: found.run, store: d, opened: found.store, configFile: reader.configFile, configs };
 }

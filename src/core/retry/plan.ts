@@ -148,7 +148,7 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
   const given = opts.found;
   const found = !given
     ? await findRun({ cwd, runId: opts.runId, configFile: opts.configFile, variables: opts.variables, env: opts.env, signal: opts.signal })
-    : 'error' in given ? given : await retryRunOf(given, { explicitConfig: opts.configFile && path.resolve(cwd, opts.configFile), env: opts.env, variables: opts.variables });
+    : 'error' in given ? given : await retryRunOf(given, { cwd, explicitConfig: opts.configFile && path.resolve(cwd, opts.configFile), env: opts.env, variables: opts.variables });
   if (opts.timings) opts.timings.findRunMs = performance.now() - tFind;
   if ('error' in found) {
     plan.blocked = found.error;

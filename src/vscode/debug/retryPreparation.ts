@@ -11,7 +11,7 @@ import { firstFailedTask } from '../../core/runlog/rules';
 import type { RetryPlan } from '../../core/retry/types';
 import type { RunLogStore } from '../../core/stores/runLogStore';
 import { findRunIn, type FoundRun } from '../../core/stores/storeRegistry';
-import { retryFindError } from '../../core/retry/findRun';
+import { findRun, retryFindError } from '../../core/retry/findRun';
 import { errorMessage } from '../../core/text/errorMessage';
 import { discoverStores } from '../../core/config/discover';
 import { openStore } from '../../core/stores/openStore';
@@ -38,6 +38,8 @@ export interface Located {
    * does not show, and the planner looks there itself.
    */
   found?: FoundRun | { error: string };
+  /** Whether `store` is one of the Runs view's (its end report can then open the run there). */
+  fromView?: boolean;
   configFile: string | undefined;
   /** The config launch.json named for the retry itself (absolute); undefined: chosen from the run. */
   explicitConfig?: string;
@@ -92,7 +94,7 @@ export class RetryPreparation {
     const anchor = chosenConfig ?? store?.descriptor.location;
     const anchorFolder = anchor ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(anchor)) : undefined;
     const cwd = cwdGiven ?? (anchorFolder?.uri.fsPath ?? folder?.uri.fsPath ?? (chosenConfig ? path.dirname(chosenConfig) : baseDir));
-    return { store, found, configFile: chosenConfig, explicitConfig: configFile, cwd };
+    return { store, found, fromView: !!store, configFile: chosenConfig, explicitConfig: configFile, cwd };
   }
 
   /**
@@ -124,6 +126,17 @@ export class RetryPreparation {
     }
   }
 
+  /** The run read through the launch's own config from its folder (as runnable will read it); sets `located`. */
+  private async findInLaunchFolder(located: Located, runId: string, env: Record<string, string | undefined>, variables: Record<string, string>, signal?: AbortSignal): Promise<void> {
+    const r = await findRun({ cwd: located.cwd, runId, configFile: located.configFile, env, variables, signal });
+    if ('error' in r) {
+      located.found = r;
+      return;
+    }
+    located.store = r.opened;
+    located.found = { run: r.run, store: r.opened, config: { configFile: r.configFile } };
+  }
+
   async userEnv(args: RunnableLaunchArgs, cwd: string): Promise<PlannedRetry['userEnv']> {
     const fromFile = args.envFile ? await readEnvFile(path.resolve(cwd, args.envFile)) : {};
     const vars = Object.fromEntries(Object.entries(args.variables ?? {}).map(([k, v]) => [VARIABLE_PREFIX + k, v]));
@@ -136,25 +149,30 @@ export class RetryPreparation {
     // Independent work starts together: the interpreter (may ask the Python extension) while the store is located.
     const interpreting = resolveInterpreter(folder?.uri, args.python, this.services.log);
     const located = locatedAlready ?? (await this.locate(args, folder, signal));
-    // The banner's original failure (run log + catalog tail) is read while the plan is computed.
-    const failure = this.readFailure(located, args.runId);
     const [userEnv, interpreter] = await Promise.all([this.userEnv(args, located.cwd), interpreting]);
+    const env = { ...process.env, ...userEnv.fromFile, ...userEnv.explicit };
     // Probe the interpreter (debugpy, runnable) while the plan is computed; the pre-flight later reads the cached answer.
-    this.checker.facts(interpreter.path, { ...process.env, ...userEnv.fromFile, ...userEnv.explicit }, located.cwd).catch(() => undefined);
+    this.checker.facts(interpreter.path, env, located.cwd).catch(() => undefined);
     const planTimings: PlanTimings = { probeBlockedMs: 0, probeWallMs: 0, probeCached: false, probed: false };
     const settings = readSettings(folder?.uri).settings;
+    // The same templating values the Runs view used to find the store (setting, then the configuration's).
+    const variables = { ...settings.variables, ...(args.variables ?? {}) };
+    // A launch with a config of its own outside the view: the run is found once, there (core/retry/findRun.ts), and
+    // handed on like the model's.
+    if (!located.found) await this.findInLaunchFolder(located, args.runId, env, variables, signal);
+    // The banner's original failure (run log + catalog tail) is read while the plan is computed.
+    const failure = this.readFailure(located, args.runId);
     const plan = await planRetry({
       cwd: located.cwd,
       runId: args.runId,
-      // The run the model found is handed on as it is: the planner neither rediscovers nor reopens nor rereads.
+      // The run found is handed on as it is: the planner neither rediscovers nor reopens nor rereads.
       found: located.found,
-      configFile: located.found ? located.explicitConfig : located.configFile,
+      configFile: located.explicitConfig,
       retryConfigFile: located.explicitConfig,
       script: args.script ?? this.services.context.workspaceState.get<string>(`runnable.retryScript:${args.runId}`),
       deadAfterMs: settings.deadRunMinutes * 60_000,
-      // The same templating values the Runs view used to find the store (setting, then the configuration's).
-      variables: { ...settings.variables, ...(args.variables ?? {}) },
-      env: { ...process.env, ...userEnv.fromFile, ...userEnv.explicit },
+      variables,
+      env,
       python: interpreter.path,
       retryIndicator: args.retryIndicator,
       trusted: vscode.workspace.isTrusted,
@@ -338,7 +356,7 @@ export class RetryPreparation {
       : [];
     const outcome: RetryOutcome = {
       plan,
-      history: historyBefore && writesTo ? { before: historyBefore, store: writesTo, ...(writesTo === located.store ? { storeId: writesTo.descriptor.id } : {}) } : undefined,
+      history: historyBefore && writesTo ? { before: historyBefore, store: writesTo, ...(writesTo === located.store && located.fromView ? { storeId: writesTo.descriptor.id } : {}) } : undefined,
       python: interpreter.path,
       banner: [
         ...retryBanner(plan, failure, interpreter.path),
