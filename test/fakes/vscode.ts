@@ -96,6 +96,7 @@ export const fake = {
   quickPicks: [] as FakeQuickPick[],
   messages: [] as { level: 'info' | 'warn' | 'error'; text: string }[],
   folders: undefined as { uri: Uri; name: string; index: number }[] | undefined,
+  quickPickAnswer: undefined as ((items: unknown[]) => unknown) | undefined,
   configurationChanged: new EventEmitter<{ affectsConfiguration(section: string, scope?: unknown): boolean }>(),
   foldersChanged: new EventEmitter<unknown>(),
   setFolders(paths: string[]): void {
@@ -116,6 +117,7 @@ export const fake = {
     this.quickPicks.length = 0;
     this.messages.length = 0;
     this.folders = undefined;
+    this.quickPickAnswer = undefined;
   },
 };
 
@@ -188,12 +190,66 @@ export const window = {
     fake.quickPicks.push(qp as unknown as FakeQuickPick);
     return qp as never;
   },
+  /** Answers `fake.quickPickAnswer` (undefined: the user pressed Escape). */
+  async showQuickPick(items: unknown[]): Promise<unknown> { return fake.quickPickAnswer?.(items); },
   async showInformationMessage(text: string): Promise<undefined> { fake.messages.push({ level: 'info', text }); return undefined; },
   async showWarningMessage(text: string): Promise<undefined> { fake.messages.push({ level: 'warn', text }); return undefined; },
   async showErrorMessage(text: string): Promise<undefined> { fake.messages.push({ level: 'error', text }); return undefined; },
 };
 
 export const env = { appName: 'fake', language: 'en' };
+
+// --- debug: sessions the test starts and ends, and the breakpoint list VS Code keeps -------------------------------
+export class Position { constructor(readonly line: number, readonly character: number) {} }
+export class Location { constructor(readonly uri: Uri, readonly range: Position) {} }
+let breakpointIds = 0;
+export class Breakpoint {
+  readonly id = `bp-${++breakpointIds}`;
+  constructor(readonly enabled = true, readonly condition?: string, readonly hitCondition?: string) {}
+}
+export class SourceBreakpoint extends Breakpoint {
+  constructor(readonly location: Location, enabled?: boolean, condition?: string, hitCondition?: string) { super(enabled, condition, hitCondition); }
+}
+
+/** A debug session as the glue sees it: `configuration`, `parentSession` (debugpy's subprocess sessions have one). */
+export interface FakeDebugSession { id: string; name: string; type: string; configuration: Record<string, unknown>; parentSession?: FakeDebugSession }
+
+const debugState = {
+  breakpoints: [] as Breakpoint[],
+  started: new EventEmitter<FakeDebugSession>(),
+  terminated: new EventEmitter<FakeDebugSession>(),
+  sessions: 0,
+};
+
+export const debug = {
+  get breakpoints(): readonly Breakpoint[] { return [...debugState.breakpoints]; },
+  addBreakpoints(bps: Breakpoint[]): void { debugState.breakpoints.push(...bps); },
+  removeBreakpoints(bps: Breakpoint[]): void { debugState.breakpoints = debugState.breakpoints.filter((b) => !bps.includes(b)); },
+  onDidStartDebugSession: debugState.started.event,
+  onDidTerminateDebugSession: debugState.terminated.event,
+  /** Records the launch (fake.launches); answers `fake.startAnswer`. */
+  async startDebugging(folder: unknown, config: Record<string, unknown>, options?: unknown): Promise<boolean> {
+    fakeDebug.launches.push({ folder, config, options });
+    return fakeDebug.startAnswer(config);
+  },
+};
+
+/** What a debug test drives: sessions starting and ending (with VS Code's events), the launches asked for. */
+export const fakeDebug = {
+  launches: [] as { folder: unknown; config: Record<string, unknown>; options?: unknown }[],
+  startAnswer: (_config: Record<string, unknown>): boolean | Promise<boolean> => true,
+  start(configuration: Record<string, unknown>, parentSession?: FakeDebugSession): FakeDebugSession {
+    const s: FakeDebugSession = { id: `session-${++debugState.sessions}`, name: String(configuration.name ?? ''), type: String(configuration.type ?? ''), configuration, parentSession };
+    debugState.started.fire(s);
+    return s;
+  },
+  end(s: FakeDebugSession): void { debugState.terminated.fire(s); },
+  reset(): void {
+    this.launches.length = 0;
+    this.startAnswer = () => true;
+    debugState.breakpoints = [];
+  },
+};
 
 let installed = false;
 

@@ -2,7 +2,7 @@
 // retry rules (skip / re-run, next indicator), locates the failed function, and runs the pre-flight.
 import * as path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { findRun } from './findRun';
+import { findRun, retryRunOf } from './findRun';
 import { launchFor } from './launch';
 import { mapLevels, pyLiteral } from './mapLevels';
 import { judgeDag } from './dagCheck';
@@ -16,6 +16,7 @@ import type { FirstFailed, RetryBreakpoint, RetryInput, RetryPlan } from './type
 import { firstFailedTask, nextRetryIndicator, retrySkipPlan, walkSteps } from '../runlog/rules';
 import type { ParamValue, Run, Step } from '../runlog/model';
 import type { StoreDescriptor } from '../stores/runLogStore';
+import type { FoundRun } from '../stores/storeRegistry';
 import { preferPython, type FunctionLocation } from '../python/locate';
 import { performance } from 'node:perf_hooks';
 import { bindParameters } from '../python/signature';
@@ -26,6 +27,13 @@ export interface PlanRetryOptions {
   /** The workspace folder the run was started from (its relative paths resolve here). */
   cwd: string;
   runId: string;
+  /**
+   * The run as whoever holds the stores open found it (`{run, store, config}`: the Runs view's model through
+   * RetryPreparation), or the sentence saying why it was not found. Given, the planner discovers, opens and reads
+   * nothing again; `configFile` is then only the config launch.json named (checked to read the run's layout).
+   * Absent (the CLI, tests): the planner finds the run itself (findRun.ts).
+   */
+  found?: FoundRun | { error: string };
   /** Config to read the run through (else runnable's resolution order, then every config in cwd). */
   configFile?: string;
   /** A config the user named for the retry itself (launch.json `configFile`, CLI `--config`); default: chosen from
@@ -138,7 +146,10 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
   const plan = emptyPlan(opts, cwd);
 
   const tFind = performance.now();
-  const found = await findRun({ cwd, runId: opts.runId, configFile: opts.configFile, variables: opts.variables, env: opts.env, signal: opts.signal });
+  const given = opts.found;
+  const found = !given
+    ? await findRun({ cwd, runId: opts.runId, configFile: opts.configFile, variables: opts.variables, env: opts.env, signal: opts.signal })
+    : 'error' in given ? given : await retryRunOf(given, { cwd, explicitConfig: opts.configFile && path.resolve(cwd, opts.configFile), env: opts.env, variables: opts.variables });
   if (opts.timings) opts.timings.findRunMs = performance.now() - tFind;
   if ('error' in found) {
     plan.blocked = found.error;

@@ -141,13 +141,15 @@ export function registerRetryCommands(services: Services, preparation: RetryPrep
       return undefined;
     }
     try {
-      const { plan, interpreter } = await preparation.plan(args, vscode.workspace.workspaceFolders?.[0]);
+      const { plan, interpreter, located } = await preparation.plan(args, vscode.workspace.workspaceFolders?.[0]);
       if (plan.blocked) void vscode.window.showWarningMessage(`Run ${ref.runId} cannot be retried as it is: ${plan.blocked}`);
       const { env, withheld } = withholdCredentials(plan.env, secretsOf(target.remote?.store ?? store?.descriptor));
       const remote = target.remote && { runId: ref.runId, storeLabel: target.remote.store.label, target: target.remote.target, sandboxDir: target.remote.sandboxDir };
       const lines = [...retryCommandNotes(remote, withheld), retryShellLine({ ...plan, env }, interpreter.path, { cd: true })];
       // The argo resubmit line re-runs the workflow in production: it belongs to a command for the original store only.
-      const run = target.remote?.target === 'sandbox' ? undefined : await services.runs.getRun(ref).catch(() => undefined);
+      // The run the plan was made from (not read again).
+      const run = target.remote?.target === 'sandbox' ? undefined
+        : located.found && 'run' in located.found ? located.found.run : await services.runs.getRun(ref).catch(() => undefined);
       const argo = run?.executor === 'argo';
       if (argo) lines.push(argoResubmitLine(plan.runId, plan.retryIndicator));
       const text = lines.join('\n');

@@ -11,6 +11,7 @@ import { firstFailedTask } from '../../core/runlog/rules';
 import type { RetryPlan } from '../../core/retry/types';
 import type { RunLogStore } from '../../core/stores/runLogStore';
 import { findRunIn, type FoundRun } from '../../core/stores/storeRegistry';
+import { findRun, retryFindError } from '../../core/retry/findRun';
 import { errorMessage } from '../../core/text/errorMessage';
 import { discoverStores } from '../../core/config/discover';
 import { openStore } from '../../core/stores/openStore';
@@ -31,6 +32,14 @@ const VARIABLE_PREFIX = 'RUNNABLE_VAR_';
 
 export interface Located {
   store: RunLogStore | undefined;
+  /**
+   * The run as the Runs view's model found it (`{run, store, config}`), handed to the planner as it is; `{error}`:
+   * the sentence saying why no store of the view has it; undefined: the launch names a folder or config the view
+   * does not show, and the planner looks there itself.
+   */
+  found?: FoundRun | { error: string };
+  /** Whether `store` is one of the Runs view's (its end report can then open the run there). */
+  fromView?: boolean;
   configFile: string | undefined;
   /** The config launch.json named for the retry itself (absolute); undefined: chosen from the run. */
   explicitConfig?: string;
@@ -68,37 +77,64 @@ export class RetryPreparation {
     return parsed.data;
   }
 
-  /** Which store holds the run, which config reads it, and where runnable should run. */
-  async locate(args: RunnableLaunchArgs, folder: vscode.WorkspaceFolder | undefined): Promise<Located> {
+  /**
+   * Which store holds the run, which config reads it, and where runnable should run. `viewOnly`: the run is read
+   * from the Runs view's stores even when the launch has a folder or config of its own (Debug Step writes nothing).
+   */
+  async locate(args: RunnableLaunchArgs, folder: vscode.WorkspaceFolder | undefined, signal?: AbortSignal, viewOnly = false): Promise<Located> {
     const baseDir = args.cwd ?? folder?.uri.fsPath ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
     const configFile = args.configFile ? path.resolve(baseDir, args.configFile) : undefined;
-    const found = await this.find(args.runId, args.storeId, configFile);
-    const store = found?.store;
+    const cwdGiven = args.cwd ? path.resolve(baseDir, args.cwd) : undefined;
+    const found = await this.find(args.runId, args.storeId, configFile, viewOnly ? undefined : cwdGiven, signal, viewOnly);
+    const run = found && 'run' in found ? found : undefined;
+    const store = run?.store;
     // A config of the run's layout that reads it (the planner reads the run through it; the retry's own config is chosen later).
-    const chosenConfig = configFile ?? (found ? (found.config ? found.config.configFile : found.store.descriptor.configFiles[0]) : undefined);
+    const chosenConfig = configFile ?? (run ? (run.config ? run.config.configFile : run.store.descriptor.configFiles[0]) : undefined);
     // runnable resolves a config's relative paths from its working directory: the workspace folder holding the config.
     const anchor = chosenConfig ?? store?.descriptor.location;
     const anchorFolder = anchor ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(anchor)) : undefined;
-    const cwd = args.cwd ? path.resolve(baseDir, args.cwd) : (anchorFolder?.uri.fsPath ?? folder?.uri.fsPath ?? (chosenConfig ? path.dirname(chosenConfig) : baseDir));
-    return { store, configFile: chosenConfig, explicitConfig: configFile, cwd };
+    const cwd = cwdGiven ?? (anchorFolder?.uri.fsPath ?? folder?.uri.fsPath ?? (chosenConfig ? path.dirname(chosenConfig) : baseDir));
+    return { store, found, fromView: !!store, configFile: chosenConfig, explicitConfig: configFile, cwd };
   }
 
   /**
-   * The run among the Runs view's stores (core/stores/storeRegistry.ts): in the launch's store, else in the stores of
-   * its config, else in any. Undefined when no store has it or it cannot be read: the plan then says why.
+   * The run among the Runs view's stores (core/stores/storeRegistry.ts, through the model's open stores and run
+   * cache): in the launch's store, else in the stores of its config, else in any. `{error}` when none of them has it
+   * or it cannot be read; undefined when the launch names a config the view does not show, or a folder outside the
+   * workspace where the view has no such run (a launch.json of its own): the planner then finds the run there itself.
    */
-  private async find(runId: string, storeId: string | undefined, configFile: string | undefined): Promise<FoundRun | undefined> {
+  private async find(runId: string, storeId: string | undefined, configFile: string | undefined, cwd: string | undefined, signal?: AbortSignal, viewOnly = false): Promise<FoundRun | { error: string } | undefined> {
     const source = storeSourceOf(this.services.runs);
     const descriptors = await source.descriptors();
-    const scope = storeId && descriptors.some((d) => d.id === storeId)
-      ? { storeId }
-      : configFile && descriptors.some((d) => d.configFiles.includes(configFile)) ? { configFile } : {};
+    const knownConfig = configFile && descriptors.some((d) => d.configFiles.includes(configFile));
+    // A launch with a config of its own (a copy of the workspace): runnable will read the run through it, so the
+    // planner finds it there, whatever store the view picked it from.
+    if (!viewOnly && ((configFile && !knownConfig) || !descriptors.length)) return undefined;
+    const scope = storeId && descriptors.some((d) => d.id === storeId) ? { storeId } : knownConfig ? { configFile } : {};
     try {
-      return await findRunIn(source, runId, scope);
+      return await findRunIn(source, runId, { ...scope, signal });
     } catch (e) {
+      if ((e as Error)?.name === 'AbortError') throw e;
       this.services.log.debug(`Retry of ${runId}: ${errorMessage(e)}`);
-      return undefined;
+      // A launch.json with a folder of its own outside the workspace: the run may be in that folder's stores.
+      if (!viewOnly && cwd && !vscode.workspace.getWorkspaceFolder(vscode.Uri.file(cwd))) return undefined;
+      try {
+        return retryFindError(e, runId);
+      } catch {
+        return { error: `The run log of ${runId} cannot be read: ${errorMessage(e)}` };
+      }
     }
+  }
+
+  /** The run read through the launch's own config from its folder (as runnable will read it); sets `located`. */
+  private async findInLaunchFolder(located: Located, runId: string, env: Record<string, string | undefined>, variables: Record<string, string>, signal?: AbortSignal): Promise<void> {
+    const r = await findRun({ cwd: located.cwd, runId, configFile: located.configFile, env, variables, signal });
+    if ('error' in r) {
+      located.found = r;
+      return;
+    }
+    located.store = r.opened;
+    located.found = { run: r.run, store: r.opened, config: { configFile: r.configFile } };
   }
 
   async userEnv(args: RunnableLaunchArgs, cwd: string): Promise<PlannedRetry['userEnv']> {
@@ -107,28 +143,36 @@ export class RetryPreparation {
     return { fromFile, explicit: { ...(args.env ?? {}), ...vars } };
   }
 
-  async plan(args: RunnableLaunchArgs, folder: vscode.WorkspaceFolder | undefined, signal?: AbortSignal): Promise<PlannedRetry> {
+  /** `located`: the run found already (a second plan of the same launch, after the user picked a script). */
+  async plan(args: RunnableLaunchArgs, folder: vscode.WorkspaceFolder | undefined, signal?: AbortSignal, locatedAlready?: Located): Promise<PlannedRetry> {
     const t0 = performance.now();
     // Independent work starts together: the interpreter (may ask the Python extension) while the store is located.
     const interpreting = resolveInterpreter(folder?.uri, args.python, this.services.log);
-    const located = await this.locate(args, folder);
-    // The banner's original failure (run log + catalog tail) is read while the plan is computed.
-    const failure = this.readFailure(located, args.runId);
+    const located = locatedAlready ?? (await this.locate(args, folder, signal));
     const [userEnv, interpreter] = await Promise.all([this.userEnv(args, located.cwd), interpreting]);
+    const env = { ...process.env, ...userEnv.fromFile, ...userEnv.explicit };
     // Probe the interpreter (debugpy, runnable) while the plan is computed; the pre-flight later reads the cached answer.
-    this.checker.facts(interpreter.path, { ...process.env, ...userEnv.fromFile, ...userEnv.explicit }, located.cwd).catch(() => undefined);
+    this.checker.facts(interpreter.path, env, located.cwd).catch(() => undefined);
     const planTimings: PlanTimings = { probeBlockedMs: 0, probeWallMs: 0, probeCached: false, probed: false };
     const settings = readSettings(folder?.uri).settings;
+    // The same templating values the Runs view used to find the store (setting, then the configuration's).
+    const variables = { ...settings.variables, ...(args.variables ?? {}) };
+    // A launch with a config of its own outside the view: the run is found once, there (core/retry/findRun.ts), and
+    // handed on like the model's.
+    if (!located.found) await this.findInLaunchFolder(located, args.runId, env, variables, signal);
+    // The banner's original failure (run log + catalog tail) is read while the plan is computed.
+    const failure = this.readFailure(located, args.runId);
     const plan = await planRetry({
       cwd: located.cwd,
       runId: args.runId,
-      configFile: located.configFile,
+      // The run found is handed on as it is: the planner neither rediscovers nor reopens nor rereads.
+      found: located.found,
+      configFile: located.explicitConfig,
       retryConfigFile: located.explicitConfig,
       script: args.script ?? this.services.context.workspaceState.get<string>(`runnable.retryScript:${args.runId}`),
       deadAfterMs: settings.deadRunMinutes * 60_000,
-      // The same templating values the Runs view used to find the store (setting, then the configuration's).
-      variables: { ...readSettings(folder?.uri).settings.variables, ...(args.variables ?? {}) },
-      env: { ...process.env, ...userEnv.fromFile, ...userEnv.explicit },
+      variables,
+      env,
       python: interpreter.path,
       retryIndicator: args.retryIndicator,
       trusted: vscode.workspace.isTrusted,
@@ -139,15 +183,25 @@ export class RetryPreparation {
     return { args, located, plan, interpreter, userEnv, planMs: performance.now() - t0, planTimings, failure };
   }
 
-  /** The first failed step's original failure, or nothing (logged) when the store cannot say. Never rejects. */
   /**
    * The store runnable writes the retry's attempts to: the one of the config the retry runs with, from its cwd (a
    * copy of the workspace, a sandbox, another folder), which is where the end report re-reads the run. The located
    * store when it is that one or when that store is remote (opened with its credentials by the model).
    */
-  private async storeWritten(plan: RetryPlan, env: Record<string, string>, located: RunLogStore | undefined): Promise<RunLogStore | undefined> {
+  private async storeWritten(plan: RetryPlan, env: Record<string, string>, located: Located): Promise<RunLogStore | undefined> {
+    const store = located.store;
+    const file = plan.config?.file ? path.resolve(plan.cwd, plan.config.file) : undefined;
+    // The retry runs where the run was found, with a config naming the store it was found in: that store (no discovery).
+    // (A folder holding both local layouts: the config must read the run's layout, as the planner checked.)
+    const layout = located.found && 'run' in located.found ? located.found.run.layout : undefined;
+    const layouts = store?.descriptor.layouts;
+    const readsLayout = !layouts || !layout || !!layouts[layout]?.configFiles.includes(file ?? '');
+    if (store && file && plan.cwd === located.cwd && store.descriptor.configFiles.includes(file) && readsLayout) return store;
+    return this.discoverStoreWritten(plan, env, file, store);
+  }
+
+  private async discoverStoreWritten(plan: RetryPlan, env: Record<string, string>, file: string | undefined, located: RunLogStore | undefined): Promise<RunLogStore | undefined> {
     try {
-      const file = plan.config?.file ? path.resolve(plan.cwd, plan.config.file) : undefined;
       const found = await discoverStores({ cwd: plan.cwd, configFile: file, env: { ...process.env, ...env }, globs: [] });
       const d = found.stores.find((s) => (file ? s.configFiles.includes(file) : s.configFiles.length === 0)) ?? found.stores[0];
       if (!d || (located && located.descriptor.type === d.type && path.resolve(located.descriptor.location) === path.resolve(d.location))) return located;
@@ -157,18 +211,15 @@ export class RetryPreparation {
     }
   }
 
+  /** The first failed step's original failure, or nothing (logged) when the store cannot say. Never rejects. */
   private readFailure(located: Located, runId: string): Promise<OriginalFailure> {
-    const store = located.store;
-    if (!store) return Promise.resolve({});
-    return this.services.runs.getRun({ storeId: store.descriptor.id, runId })
-      .then((run) => {
-        const failed = firstFailedTask(run);
-        return failed ? readOriginalFailure(store, run, failed.step.internalName) : {};
-      })
-      .catch((e: unknown) => {
-        this.services.log.warn(`Could not read the original failure of ${runId}: ${errorMessage(e)}`);
-        return {};
-      });
+    const found = located.found && 'run' in located.found ? located.found : undefined;
+    const failed = found && firstFailedTask(found.run);
+    if (!found || !failed) return Promise.resolve({});
+    return readOriginalFailure(found.store, found.run, failed.step.internalName).catch((e: unknown) => {
+      this.services.log.warn(`Could not read the original failure of ${runId}: ${errorMessage(e)}`);
+      return {};
+    });
   }
 
   /**
@@ -215,7 +266,7 @@ export class RetryPreparation {
       if (!picked) return refuse(`Run ${plan.runId} cannot be retried: no script was picked.`);
       await this.services.context.workspaceState.update(`runnable.retryScript:${args.runId}`, picked);
       try {
-        plan = (await this.plan({ ...args, script: picked }, folder, abort.signal)).plan;
+        plan = (await this.plan({ ...args, script: picked }, folder, abort.signal, located)).plan;
       } catch (e) {
         return refuse(`The retry of run ${args.runId} could not be planned: ${errorMessage(e)}`);
       }
@@ -234,14 +285,15 @@ export class RetryPreparation {
     }
     this.services.log.info(`Retry ${plan.runId}: ${plan.config?.reason ?? 'config not chosen'}`);
     // Every attempt before the retry, to check afterwards that none was rewritten (history.ts).
-    const historyBefore = located.store ? await located.store.getRun(plan.runId).then(attemptHistory, () => undefined) : undefined;
+    // The run the plan was made from (the model's read): the history the retry must only append to.
+    const historyBefore = located.found && 'run' in located.found ? attemptHistory(located.found.run) : undefined;
 
     // The launch's env, lowest first: envFile, the plan's retry variables, the configuration's env, RUNNABLE_VAR_*.
     const launchEnv: Record<string, string> = { ...userEnv.fromFile, ...plan.env, ...userEnv.explicit };
     // A plan that puts the project folder on PYTHONPATH (a script importing the project's modules) was planned over
     // this same env: its PYTHONPATH already holds the configuration's, after the folder. Keep both.
     if (plan.env.PYTHONPATH) launchEnv.PYTHONPATH = plan.env.PYTHONPATH;
-    const writesTo = await this.storeWritten(plan, launchEnv, located.store);
+    const writesTo = await this.storeWritten(plan, launchEnv, located);
     const t1 = performance.now();
     const [ready, failure] = await Promise.all([
       this.checker.ensureReady(interpreter, { ...process.env, ...launchEnv }, located.cwd, true, true, {
@@ -304,7 +356,7 @@ export class RetryPreparation {
       : [];
     const outcome: RetryOutcome = {
       plan,
-      history: historyBefore && writesTo ? { before: historyBefore, store: writesTo, ...(writesTo === located.store ? { storeId: writesTo.descriptor.id } : {}) } : undefined,
+      history: historyBefore && writesTo ? { before: historyBefore, store: writesTo, ...(writesTo === located.store && located.fromView ? { storeId: writesTo.descriptor.id } : {}) } : undefined,
       python: interpreter.path,
       banner: [
         ...retryBanner(plan, failure, interpreter.path),

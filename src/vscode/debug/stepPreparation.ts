@@ -13,7 +13,6 @@ import { DEBUGPY_PACKAGE_KEY, SESSION_KEY, withoutSessionKey } from '../../core/
 import { describeDebugpy } from '../../core/python/debugpySource';
 import type { RetryPreparation } from './retryPreparation';
 import type { RetrySessions } from './retrySessions';
-import { errorMessage } from '../../core/text/errorMessage';
 
 export class StepPreparation {
   constructor(
@@ -38,14 +37,14 @@ export class StepPreparation {
     if (typeof args === 'string') return refuse(args);
     const step = typeof config.step === 'string' ? config.step : '';
     const attemptNumber = typeof config.attempt === 'number' ? config.attempt : undefined;
-    const located = await this.retry.locate(args, folder);
+    const located = await this.retry.locate(args, folder, undefined, true);
     const store = located.store;
-    if (!store) return refuse(`Run ${args.runId} is in none of the stores the Runs view shows: open the folder that holds it, or give \`storeId\`.`);
-    let run;
-    try {
-      run = await this.services.runs.getRun({ storeId: store.descriptor.id, runId: args.runId });
-    } catch (e) {
-      return refuse(`Run ${args.runId} could not be read: ${errorMessage(e)}`);
+    // The run as locating it read it (the model's run cache): not read again.
+    const run = located.found && 'run' in located.found ? located.found.run : undefined;
+    if (!store || !run) {
+      // The finder's sentence (not in any store, or unreadable) when the Runs view's stores were searched.
+      const why = located.found && 'error' in located.found ? ` ${located.found.error}` : '';
+      return refuse(`Debug Step cannot read run ${args.runId} from the stores the Runs view shows: open the folder that holds it, or give \`storeId\`.${why}`);
     }
     const workspace = located.cwd;
     const target = await chooseStepTarget(run, step, attemptNumber, workspace, args.script);

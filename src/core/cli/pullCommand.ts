@@ -2,14 +2,14 @@
 // workspace's minio / chunked-minio stores, copies it into the sandbox and prints how to retry it there.
 import * as path from 'node:path';
 import { shellQuote } from '../text/shell';
-import { CliError, type CliCommand, commonOptions, openWorkspaceStores } from '../cli/command';
+import { CliError, type CliCommand, commonOptions, openWorkspaceStores } from './command';
 import { normaliseRun } from '../runlog/normalise';
 import { parseRunLogText } from '../runlog/parse';
 import { nextRetryIndicator } from '../runlog/rules';
 import { readFile } from 'node:fs/promises';
 import { isS3Store } from '../stores/s3/openS3Store';
 import type { S3RunLogStore } from '../stores/s3/s3RunLogStore';
-import { DEFAULT_SANDBOX, pullRun } from './pullRun';
+import { DEFAULT_SANDBOX, pullRun } from '../pull/pullRun';
 
 
 function kb(bytes: number): string {

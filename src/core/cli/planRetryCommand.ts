@@ -1,9 +1,9 @@
 // `runnable-runs plan-retry RUN_ID`: the retry plan "Retry locally" would launch, as text or JSON.
 // Exit 0 when the retry can run, 3 when the plan is blocked (the plan is still printed), 2 on bad input.
-import { CliError, type CliCommand, commonOptions } from '../cli/command';
+import { CliError, type CliCommand, commonOptions } from './command';
 import { shellQuote } from '../text/shell';
-import { planRetry } from './plan';
-import type { RetryPlan } from './types';
+import { planRetry } from '../retry/plan';
+import type { RetryPlan } from '../retry/types';
 
 export const BLOCKED_EXIT = 3;
 
