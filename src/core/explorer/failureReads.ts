@@ -121,6 +121,15 @@ export class FailureReads {
     for (const c of [...this.causes.keys()]) if (c.startsWith(prefix)) this.causes.delete(c);
   }
 
+  /** Everything known of this store is dropped (it is read with other credentials, or its runs changed remotely). */
+  forgetStore(storeId: string): void {
+    const prefix = `${storeId}\u0000`;
+    for (const m of [this.failed, this.reading, this.causes] as Map<string, unknown>[]) {
+      for (const k of [...m.keys()]) if (k.startsWith(prefix)) m.delete(k);
+    }
+    this.started.delete(storeId);
+  }
+
   /** The store was listed again: its budget starts over (what is known stays known). */
   resetBudget(storeId: string): void {
     this.started.delete(storeId);
