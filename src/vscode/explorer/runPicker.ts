@@ -30,8 +30,8 @@ const NAMED_BEFORE_SHOWN = 50;
 export class RunPicker extends Disposable {
   private readonly shownRows = this.register(new vscode.EventEmitter<{ title: string; rows: RunRef[] }>());
   /**
-   * An open pick listed its rows (in order): what a user now sees and moves through. Fires once per pick, after
-   * which the rows stay in place (details that fill in later keep the highlighted row).
+   * An open pick shows its rows (in order): what a user now sees and moves through. Fires once per pick, once the
+   * rows have been handed to the window; the rows stay in place after it (details that fill in keep the highlighted row).
    */
   readonly onDidShowRows = this.shownRows.event;
 
@@ -93,7 +93,10 @@ export class RunPicker extends Disposable {
     describe();
     qp.items = items;
     if (!items.length) qp.placeholder = options.failedOnly ? 'No failed runs found in the workspace’s run log stores' : 'No runs found in the workspace’s run log stores';
-    this.shownRows.fire({ title, rows: items.map((i) => i.ref) });
+    // The extension host hands quick pick changes to the window on its next tick (VS Code batches a pick's setters):
+    // the rows are on screen, and keys the user presses move through them, only after that.
+    const rows = items.map((i) => i.ref);
+    setTimeout(() => { if (open) this.shownRows.fire({ title, rows }); }, 0);
     // The other failed rows name their step as the model reads them (its changes come coalesced): the list is set
     // again with the highlighted row kept.
     for (const i of items) if (i.failed && this.source.failedStep(i.ref) === undefined) this.source.requestFailedStep(i.ref);
