@@ -369,3 +369,28 @@ describe('glue: the Runs tree over the model', () => {
     assert.match(((tree.resolveTreeItem(attemptItem, attempt) as vscode.TreeItem).tooltip as vscode.MarkdownString).value, /did not succeed/);
   });
 });
+
+describe('glue: the run pick over many failed runs', () => {
+  beforeEach(() => fake.reset());
+
+  it('shows its rows with the newest 50 failed steps named; the rest fill in without moving the highlighted row', async () => {
+    const ws = storeOf(60, () => true, 'glue-pick-many-');
+    const m = modelOn(ws);
+    const shown = new Promise<{ rows: { runId: string }[] }>((resolve) => { const d = m.picker.onDidShowRows((e) => { d.dispose(); resolve(e); }); });
+    const picked = m.pickRun({ failedOnly: true });
+    const { rows } = await shown;
+    assert.equal(rows.length, 60);
+    const qp = fake.quickPicks.at(-1)!;
+    const items = () => qp.items as { ref: { runId: string }; detail?: string }[];
+    assert.equal(items().filter((i) => i.detail === '✗ deploy').length, 50, 'the newest 50 named before the rows show');
+    assert.deepEqual(items().slice(0, 50).map((i) => i.detail), Array(50).fill('✗ deploy'));
+    // The user moves to row 55 (not named yet); the details land in the background.
+    const row = items()[55];
+    qp.activeItems = [row];
+    await treeSettles(m, () => items().every((i) => i.detail === '✗ deploy'), 'every row to name its failed step');
+    assert.deepEqual(items().map((i) => i.ref.runId), rows.map((r) => r.runId), 'the rows stay in order');
+    assert.deepEqual(qp.activeItems, [row], 'the highlighted row is kept');
+    qp.accept(row);
+    assert.deepEqual(await picked, { storeId: (await m.state()).roots[0].descriptor.id, runId: row.ref.runId });
+  });
+});
