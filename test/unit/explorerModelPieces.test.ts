@@ -88,6 +88,22 @@ describe('FailureReads', () => {
   });
 });
 
+describe('FailureReads.forgetStore', () => {
+  it('drops what it knew of one store (a credential change, a poll): that store is read again, others are kept', async () => {
+    const run = await failedRun();
+    const p = ports(run);
+    p.release();
+    const reads = new FailureReads(p.ports);
+    await reads.nameNow([ref('a'), { storeId: 'other', runId: 'a' }]);
+    reads.forgetStore('s');
+    assert.equal(reads.failedStep(ref('a')), undefined);
+    assert.equal(reads.cause(ref('a'), 'deploy', 1), undefined);
+    assert.equal(reads.failedStep({ storeId: 'other', runId: 'a' })?.name, 'deploy', 'another store keeps its answers');
+    await reads.nameNow([ref('a')]);
+    assert.deepEqual(p.reads, ['a', 'a', 'a']);
+  });
+});
+
 describe('ChangeBatch', () => {
   function manual() {
     let pending: (() => void) | undefined;
