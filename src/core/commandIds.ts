@@ -8,6 +8,7 @@ export const Commands = {
   showStepOutput: 'runnable.showStepOutput',
   copyRunId: 'runnable.copyRunId',
   showNewFailures: 'runnable.showNewFailures',
+  showMoreRuns: 'runnable.showMoreRuns',
   // retry
   retryLocally: 'runnable.retryLocally',
   retryWithoutDebugging: 'runnable.retryWithoutDebugging',

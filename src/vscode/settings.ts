@@ -28,6 +28,8 @@ const settingsSchema = z.object({
   notifyNewFailedRuns: z.boolean().default(true),
   /** The AWS profile each S3 store reads with, keyed by `endpoint_url/bucket` (awsProfileKey). */
   awsProfiles: z.record(z.string().trim().min(1)).default({}),
+  /** Runs a store root of the Runs view lists before its "Show more runs" row (newest first, after the filter). */
+  runsPageSize: z.number().int().min(1).max(100_000).default(200),
 });
 
 export type RunnableSettings = z.output<typeof settingsSchema>;
@@ -38,7 +40,7 @@ export interface SettingsRead {
   problems: string[];
 }
 
-const DEFAULTS: RunnableSettings = { configFile: undefined, variables: {}, configGlobs: [], pythonPath: undefined, debugpyPath: undefined, deadRunMinutes: 10, notifyNewFailedRuns: true, awsProfiles: {} };
+const DEFAULTS: RunnableSettings = { configFile: undefined, variables: {}, configGlobs: [], pythonPath: undefined, debugpyPath: undefined, deadRunMinutes: 10, notifyNewFailedRuns: true, awsProfiles: {}, runsPageSize: 200 };
 
 /** Reads the `runnable.*` settings of one workspace folder (or the window when none). */
 export function readSettings(scope?: vscode.ConfigurationScope): SettingsRead {
@@ -52,6 +54,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): SettingsRead {
     deadRunMinutes: cfg.get<unknown>('deadRunMinutes'),
     notifyNewFailedRuns: cfg.get<unknown>('notifyNewFailedRuns'),
     awsProfiles: cfg.get<unknown>('awsProfiles'),
+    runsPageSize: cfg.get<unknown>('runsPageSize'),
   };
   return parseSettings(raw);
 }
@@ -75,4 +78,9 @@ export function parseSettings(raw: Record<string, unknown>): SettingsRead {
 /** True when a configuration change touches a setting that changes which stores are found. */
 export function affectsStoreDiscovery(e: vscode.ConfigurationChangeEvent): boolean {
   return ['configFile', 'variables', 'configGlobs'].some((k) => e.affectsConfiguration(`${SETTINGS_SECTION}.${k}`));
+}
+
+/** True when a configuration change touches how many runs a store root lists per page. */
+export function affectsRunsPage(e: vscode.ConfigurationChangeEvent): boolean {
+  return e.affectsConfiguration(`${SETTINGS_SECTION}.runsPageSize`);
 }

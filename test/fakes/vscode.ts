@@ -178,9 +178,14 @@ export const window = {
   createQuickPick(): FakeQuickPick & { onDidAccept: unknown; onDidHide: unknown; show(): void; dispose(): void } {
     const accepted = new EventEmitter<void>();
     const hidden = new EventEmitter<void>();
+    let items: unknown[] = [];
     const qp = {
-      busy: false, items: [] as unknown[], activeItems: [] as unknown[], selectedItems: [] as unknown[],
+      busy: false, activeItems: [] as unknown[], selectedItems: [] as unknown[],
       matchOnDescription: false, matchOnDetail: false, shown: false,
+      // As VS Code does: a new list of items highlights its first row again (a pick that keeps the user's row sets
+      // activeItems after items).
+      get items(): unknown[] { return items; },
+      set items(next: unknown[]) { items = next; qp.activeItems = next.length ? [next[0]] : []; },
       onDidAccept: accepted.event, onDidHide: hidden.event,
       show() { qp.shown = true; },
       hide() { if (qp.shown) { qp.shown = false; hidden.fire(); } },

@@ -33,6 +33,11 @@ describe('Runs explorer', function () {
   const children = async (node?: ExplorerNode) => (await provider.getChildren(node)) ?? [];
   const label = async (node: ExplorerNode) => labelOf(await provider.getTreeItem(node));
   const item = async (node: ExplorerNode) => provider.getTreeItem(node);
+  /** The tooltip as VS Code gets it on hover: runs, steps and attempts build theirs in resolveTreeItem. */
+  const tooltip = async (node: ExplorerNode) => {
+    const i = await item(node);
+    return ((await provider.resolveTreeItem?.(i, node, new vscode.CancellationTokenSource().token)) ?? i).tooltip;
+  };
   async function child(parent: ExplorerNode | undefined, match: string | RegExp): Promise<ExplorerNode> {
     const kids = await children(parent);
     const labels: string[] = [];
@@ -95,7 +100,8 @@ describe('Runs explorer', function () {
     }, { events: [provider.onDidChangeTreeData], what: 'the failed step in the run description' });
     // The user's error from the step's captured log leads the description and sits in the tooltip.
     assert.ok(String(runItem.description).startsWith('✗ deploy: RuntimeError: no deployment url for churn-model'), String(runItem.description));
-    const tipText = (runItem.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
+    assert.strictEqual(runItem.tooltip, undefined, 'the run\'s tooltip is built when hovered');
+    const tipText = ((await tooltip(run)) as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
     assert.match(tipText, /\*\*Cause\*\* RuntimeError: no deployment url for churn-model/);
     assert.strictEqual(runItem.contextValue, 'run.failed');
     assert.strictEqual((runItem.iconPath as vscode.ThemeIcon).id, 'testing-failed-icon');
@@ -107,7 +113,7 @@ describe('Runs explorer', function () {
     // The attempt says what the function raised; runnable's wrapper stays in its tooltip.
     const attemptItem = await item(attempt);
     assert.match(String(attemptItem.description), /RuntimeError: no deployment url for churn-model/);
-    assert.match((attemptItem.tooltip as vscode.MarkdownString).value, /did not succeed/);
+    assert.match(((await tooltip(attempt)) as vscode.MarkdownString).value, /did not succeed/);
     assert.match(String((await item(deploy)).description), /^✗ FAIL · .*RuntimeError: no deployment url for churn-model$/);
     assert.deepStrictEqual(await labels(attempt), ['Inputs']);
     const inputs = await child(attempt, 'Inputs');
@@ -305,7 +311,7 @@ describe('Runs explorer', function () {
     await waitUntil(async () => !(await findRoot()), { events: [provider.onDidChangeTreeData], what: 'the configured root to go away' });
   });
 
-  it('a big store: the newest 200 failed runs name their failed step at once, older ones once expanded (no read of every run)', async () => {
+  it('a big store: a page of the newest 200 runs and "Show more runs"; the newest 200 failed runs name their failed step at once, older ones once expanded (no read of every run)', async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-explorer-'));
     const logs = path.join(tmp, 'logs');
     fs.mkdirSync(logs);
@@ -327,7 +333,14 @@ describe('Runs explorer', function () {
         for (const n of await children()) if ((await label(n)) === 'big.yaml · file-system') return n;
         return undefined;
       }, { events: [provider.onDidChangeTreeData], what: 'the big store root' });
+      // One page (runnable.runsPageSize, 200 by default), then a row whose command lists the rest.
+      const firstPage = await children(root);
+      assert.strictEqual(firstPage.length, 201);
+      assert.strictEqual(await label(firstPage[200]), 'Show more runs (200 of 205)');
+      const more = (await item(firstPage[200])).command!;
+      await vscode.commands.executeCommand(more.command, ...(more.arguments ?? []));
       const runs = await children(root);
+      assert.strictEqual(runs[0], firstPage[0], 'the rows already shown keep their node');
       assert.deepStrictEqual(await Promise.all(runs.slice(0, 2).map(label)), ['big-204', 'big-203'], 'newest first');
       assert.strictEqual(runs.length, COUNT);
       const description = async (n: ExplorerNode) => String((await item(n)).description ?? '');

@@ -262,15 +262,10 @@ describe('Retry locally (runnable debug type)', function () {
     const tmp = copyExamples();
     const ref = await refFor('prod-failure-001');
     // The pick lists failed runs store by store, in list order: where prod-failure-001 sits decides how far to move.
-    // Every run is read first, so the pick's rows (and their failed-step details) are final as soon as it opens.
     const rows: RunRef[] = [];
     for (const d of await api.runs.descriptors()) {
       const runs = await api.runs.listRuns(d.id).catch(() => []);
-      for (const r of runs) {
-        if (r.error || r.status !== 'FAIL') continue;
-        rows.push({ storeId: d.id, runId: r.runId });
-        await api.runs.getRun({ storeId: d.id, runId: r.runId }).catch(() => undefined);
-      }
+      for (const r of runs) if (!r.error && r.status === 'FAIL') rows.push({ storeId: d.id, runId: r.runId });
     }
     const index = rows.findIndex((r) => r.runId === ref.runId && r.storeId === ref.storeId);
     assert.ok(index >= 0, `prod-failure-001 is among the failed runs (${rows.map((r) => r.runId).join(', ')})`);
@@ -279,14 +274,18 @@ describe('Retry locally (runnable debug type)', function () {
       const folder = vscode.workspace.workspaceFolders?.[0];
       const { cwd, configFile, env } = overridesFor(ref, tmp, { DEPLOY_URL: 'http://deploy.test' }) as { cwd: string; configFile: string; env: Record<string, string> };
       let started: boolean | undefined;
+      // The pick says when it has listed its rows (what a user now sees): moves made before that would do nothing.
+      const shown = new Promise<RunRef[]>((resolve) => {
+        const d = (api.runs as RunsModel).picker.onDidShowRows((e) => { d.dispose(); resolve(e.rows); });
+      });
       void Promise.resolve(vscode.debug.startDebugging(folder, {
         type: 'runnable', request: 'launch', name: 'Retry a picked run', runId: '${command:runnable.pickFailedRun}', cwd, configFile, env,
       })).then((ok) => { started = ok; }, () => { started = false; });
       // As a user would: once the rows are listed, move down to the run and press Enter. (Moves made while the pick
       // is still listing do nothing, and a repeated gesture would then land on another row.)
-      const model = api.runs as RunsModel;
-      await waitUntil(() => model.pickRows !== undefined, { ms: 60_000, what: 'the failed-run quick pick to list its rows' });
-      assert.strictEqual(model.pickRows, rows.length, 'the pick lists the failed runs counted above');
+      const listed = await withTimeout(shown, 60_000, 'the failed-run quick pick to list its rows');
+      assert.strictEqual(listed.length, rows.length, 'the pick lists the failed runs counted above');
+      assert.deepStrictEqual(listed.map((r) => r.runId), rows.map((r) => r.runId), 'in the order counted above');
       for (let i = 0; i < index; i++) await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
       await acceptPicksUntil(() => started !== undefined || w.started.length > 0, 'the failed-run quick pick to be answered and the session to start', 90_000);
       const stop = await expectDeployStop(w, tmp);

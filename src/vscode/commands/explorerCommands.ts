@@ -1,4 +1,4 @@
-// The Runs view's commands: Refresh, Set/Clear Filter, Open Run Log, Show Step Output, Copy Run ID.
+// The Runs view's commands: Refresh, Set/Clear Filter, Show More Runs, Open Run Log, Show Step Output, Copy Run ID.
 // Each takes a tree node (or a RunRef) and falls back to a quick pick when run from the palette. Nothing writes to a store.
 import * as vscode from 'vscode';
 import type { Attempt, Run, Status, Step } from '../../core/runlog/model';
@@ -40,6 +40,13 @@ export function registerExplorerCommands(model: RunsModel, log: Logger): vscode.
     }),
 
     command(Commands.clearFilter, () => model.clearFilter()),
+
+    // The "Show more runs" row of a store root (its node, or a store id): one page more of that store's runs.
+    command(Commands.showMoreRuns, (arg?: unknown) => {
+      const storeId = typeof arg === 'string' ? arg : (arg as { storeId?: unknown } | undefined)?.storeId;
+      if (typeof storeId !== 'string' || !model.store(storeId)) throw new Error('Show More Runs needs a store of the Runs view: click the "Show more runs" row of a store.');
+      model.showMore(storeId);
+    }),
 
     command(Commands.openRunLog, async (arg?: unknown) => {
       const ref = await refOrPick(arg, 'Open the run log of…');

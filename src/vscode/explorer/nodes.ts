@@ -26,13 +26,16 @@ export interface GroupNode extends NodeBase {
 }
 export interface ParamNode extends NodeBase { kind: 'param'; ref: RunRef; name: string; value: ParamValue; pickleExtension: string; group: ParamGroup }
 export interface CatalogNode extends NodeBase { kind: 'catalogItem'; ref: RunRef; item: CatalogItem }
+/** The last row of a store root that lists a page of runs more: `shown` of the `total` the filter lets through. */
+export interface MoreNode extends NodeBase { kind: 'more'; storeId: string; shown: number; total: number }
 
 export type ExplorerNode =
-  | StoreNode | ProblemNode | InfoNode | RunNode | StepNode | BranchNode | AttemptNode | GroupNode | ParamNode | CatalogNode;
+  | StoreNode | ProblemNode | InfoNode | RunNode | StepNode | BranchNode | AttemptNode | GroupNode | ParamNode | CatalogNode | MoreNode;
 
 export const ids = {
   store: (storeId: string) => `store:${storeId}`,
   run: (storeId: string, runId: string) => `run:${storeId}/${runId}`,
+  more: (storeId: string) => `more:${storeId}`,
   step: (runNodeId: string, internalName: string) => `${runNodeId}/s:${internalName}`,
   branch: (runNodeId: string, internalName: string) => `${runNodeId}/b:${internalName}`,
   attempt: (ownerId: string, n: number) => `${ownerId}/#${n}`,

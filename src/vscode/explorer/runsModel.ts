@@ -1,11 +1,12 @@
-// The Runs view's model: finds the stores of every workspace folder, opens them, lists and reads runs (cached,
-// concurrent reads shared), watches stores and config files (debounced, no polling), holds the filter.
+// The Runs view's model, the view's only stateful piece: finds the stores of every workspace folder, opens them,
+// lists and reads runs (cached, concurrent reads shared), watches stores and config files (debounced, no polling),
+// holds the filter and the pages shown, names failed runs' failed steps in the background, and tells the tree what
+// to redraw in coalesced changes.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { existsSync } from 'node:fs';
 import { discoverStores } from '../../core/config/discover';
-import type { Attempt, Run, RunSummary } from '../../core/runlog/model';
-import { firstFailedTask } from '../../core/runlog/rules';
+import type { Attempt, Run, RunSummary, Step } from '../../core/runlog/model';
 import { runsOf, type RunLogStore, type StoreDescriptor, type StoreListing } from '../../core/stores/runLogStore';
 import { credentialsDigest, layerCredentials, type CredentialSource } from '../../core/stores/credentials';
 import { FailureCauses } from '../../core/stores/failureCauses';
@@ -16,11 +17,13 @@ import { StatWorker } from '../../core/stores/statWorker';
 import { watchDirectory } from '../../core/stores/dirWatch';
 import type { Logger } from '../logger';
 import type { RunRef, RunsService } from '../services';
-import { affectsStoreDiscovery, readSettings } from '../settings';
+import { affectsStoreDiscovery, affectsRunsPage, readSettings } from '../settings';
 import { isS3Store } from '../../core/stores/s3/openS3Store';
 import type { S3RunLogStore } from '../../core/stores/s3/s3RunLogStore';
 import { ConcurrencyGate } from '../../core/explorer/concurrency';
-import { formatRelative, statusIcon } from '../../core/explorer/labels';
+import { FailureReads, type FailedInfo } from '../../core/explorer/failureReads';
+import { ChangeBatch, type TreeChange } from '../../core/explorer/changeBatch';
+import { RunPicker, type PickOptions } from './runPicker';
 import {
   isFilterActive, matchesSummary, normaliseFilter, runIdMatchesText, stepNamesMatchText, type RunFilter,
 } from '../../core/explorer/runFilter';
@@ -57,6 +60,12 @@ export interface DiscoveryState {
 /** `storeId` undefined = everything (rediscovery, refresh, filter). */
 export interface ModelChange { storeId?: string }
 
+/** Of a store's failed runs on its first page, how many a local store names before its rows are first drawn. */
+export const FAILED_STEPS_BEFORE_DRAW = 50;
+
+/** What a store root shows: the newest `runs` of the `total` the filter lets through (`listed` before the filter). */
+export interface StorePage { runs: RunSummary[]; total: number; listed: number }
+
 export class RunsModel extends Disposable implements RunsService {
   private readonly changed = this.register(new vscode.EventEmitter<ModelChange>());
   /** Fine-grained: which store changed (the tree refreshes only that root). */
@@ -72,6 +81,23 @@ export class RunsModel extends Disposable implements RunsService {
   readonly onDidFillSummaries = this.filled.event;
   readonly onDidChange: vscode.Event<void> = (listener, thisArgs, disposables) =>
     this.changed.event(() => listener.call(thisArgs), undefined, disposables);
+  private readonly treeChanged = this.register(new vscode.EventEmitter<TreeChange>());
+  /**
+   * What the tree redraws, coalesced: a burst of store changes, summaries landing and failed steps named becomes one
+   * event (everything, or these stores and these runs), so a redraw never closes an open menu.
+   */
+  readonly onDidChangeTree = this.treeChanged.event;
+  private readonly batch = new ChangeBatch((c) => this.treeChanged.fire(c));
+  /** Failed steps and failure causes, read in the background (budget per store listing, one read per run). */
+  private readonly reads = new FailureReads({
+    readRun: (ref) => this.loadRunInBackground(ref),
+    cause: (ref, run, internalName, attempt) => this.failureCause(ref, run, internalName, attempt),
+    named: (ref) => this.batch.run(ref),
+  });
+  /** How many runs each store root shows (a page more per "Show more runs"); unset = one page. */
+  private readonly shown = new Map<string, number>();
+  /** The run quick pick (its own file); the model only lends it the stores and the failed-step reads. */
+  readonly picker: RunPicker;
 
   private discovery: Promise<DiscoveryState> | undefined;
   private discoveryKey = '';
@@ -95,9 +121,13 @@ export class RunsModel extends Disposable implements RunsService {
   /** `credentials`: keys entered and profiles chosen (the SecretStorage glue), after the configs' own keys. */
   constructor(private readonly log: Logger, private readonly credentials?: CredentialSource) {
     super();
+    this.picker = this.register(new RunPicker(this, log));
     this.register(vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsStoreDiscovery(e)) this.rediscover('settings changed');
+      else if (affectsRunsPage(e)) { this.shown.clear(); this.batch.all(); }
     }));
+    this.register(this.changed.event((c) => { if (c.storeId) this.batch.store(c.storeId); else this.batch.all(); }));
+    this.register(this.filled.event((c) => this.batch.store(c.storeId)));
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.rediscover('workspace folders changed')));
     // Config files: any YAML may become (or stop being) a runnable config. Rediscovery keeps caches when the stores are unchanged.
     const yaml = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}');
@@ -112,6 +142,7 @@ export class RunsModel extends Disposable implements RunsService {
     this.statter.dispose();
     for (const t of [...this.timers.values(), ...this.fillTimers.values()]) clearTimeout(t);
     for (const d of this.storeWatchers) d.dispose();
+    this.batch.dispose();
     super.dispose();
   }
 
@@ -214,6 +245,8 @@ export class RunsModel extends Disposable implements RunsService {
     this.fills.clear();
     this.runs.clear();
     this.settled.clear();
+    this.reads.clear();
+    this.shown.clear();
     this.watchStores(roots);
     this.log.info(`Runs view: ${roots.length} store(s) found (${roots.map((r) => `${r.descriptor.type} ${r.descriptor.location}`).join('; ')}), ${problems.length} problem(s)`);
     for (const p of problems) this.log.warn(`${p.file}: ${p.message}`);
@@ -290,17 +323,21 @@ export class RunsModel extends Disposable implements RunsService {
     this.runs.clear();
     this.settled.clear();
     this.causes.clear();
+    this.reads.clear();
     this.changed.fire({});
   }
 
   private refreshStore(storeId: string, runs = false): void {
     this.lists.delete(storeId);
     this.fills.delete(storeId);
+    this.reads.resetBudget(storeId);
     if (runs) {
       const prefix = runKey(storeId, '');
       for (const k of [...this.runs.keys()]) if (k.startsWith(prefix)) this.runs.delete(k);
       for (const k of [...this.settled.keys()]) if (k.startsWith(prefix)) this.settled.delete(k);
       this.causes.delete(storeId);
+      // Read with other credentials, or changed in the bucket: its failed steps are named afresh.
+      this.reads.forgetStore(storeId);
     }
     this.changed.fire({ storeId });
   }
@@ -309,6 +346,7 @@ export class RunsModel extends Disposable implements RunsService {
     const key = runKey(storeId, runId);
     this.runs.delete(key);
     this.settled.delete(key);
+    this.reads.forgetRun({ storeId, runId });
   }
 
   // --- reads -------------------------------------------------------------------------------------------------------
@@ -430,6 +468,8 @@ export class RunsModel extends Disposable implements RunsService {
   setFilter(f: RunFilter): void {
     this.filterState = normaliseFilter(f);
     void vscode.commands.executeCommand('setContext', 'runnable.filterActive', isFilterActive(this.filterState));
+    // A new filter starts again from the first page of what it lets through.
+    this.shown.clear();
     this.changed.fire({});
   }
 
@@ -454,66 +494,80 @@ export class RunsModel extends Disposable implements RunsService {
     return byStatusTag.filter((_, i) => keep[i]);
   }
 
-  // --- picking -----------------------------------------------------------------------------------------------------
+  // --- pages -------------------------------------------------------------------------------------------------------
+
+  /** Runs per page of a store root (runnable.runsPageSize). */
+  pageSize(): number {
+    return readSettings().settings.runsPageSize;
+  }
 
   /**
-   * How many rows the open run pick lists, once they are listed (undefined while none is open or it is still
-   * listing): lets a caller driving the pick by keyboard commands (the integration tests) move only once rows exist.
+   * What a store root shows: the filter first, then the newest runs of one page or more ("Show more runs"). The
+   * page's failed runs are named in the background (a local store's newest FAILED_STEPS_BEFORE_DRAW before this
+   * answers, so its rows are drawn once, already named).
    */
-  pickRows: number | undefined;
+  async page(storeId: string): Promise<StorePage> {
+    const listed = (await this.listRuns(storeId)).length;
+    const filtered = await this.filteredRuns(storeId);
+    const runs = filtered.slice(0, this.shown.get(storeId) ?? this.pageSize());
+    const failed = runs.filter((r) => r.status === 'FAIL' && !r.error).map((r) => ({ storeId, runId: r.runId }));
+    if (this.store(storeId)?.watchPath) await this.reads.nameNow(failed.slice(0, FAILED_STEPS_BEFORE_DRAW));
+    for (const ref of failed) this.reads.request(ref);
+    return { runs, total: filtered.length, listed };
+  }
 
-  async pickRun(options: { failedOnly?: boolean; title?: string } = {}): Promise<RunRef | undefined> {
-    type Item = vscode.QuickPickItem & { ref: RunRef; failed: boolean };
-    const qp = vscode.window.createQuickPick<Item>();
-    qp.title = options.title ?? (options.failedOnly ? 'Pick a failed run' : 'Pick a run');
-    qp.placeholder = 'Run id, tag or store';
-    qp.matchOnDescription = true;
-    qp.matchOnDetail = true;
-    qp.busy = true;
-    qp.show();
-    const now = Date.now();
-    const items: Item[] = [];
-    try {
-      const { roots } = await this.state();
-      for (const root of roots) {
-        if (!root.store) continue;
-        let runs: RunSummary[];
-        try { runs = await this.settledRuns(root.descriptor.id); } catch (e) {
-          this.log.warn(`Could not list ${root.descriptor.label}: ${errorMessage(e)}`);
-          continue;
-        }
-        for (const r of runs) {
-          if (r.error || (options.failedOnly && r.status !== 'FAIL')) continue;
-          const icon = statusIcon(r.status).id;
-          items.push({
-            label: `$(${icon}) ${r.runId}`,
-            description: [r.tag, formatRelative(r.startMs, now), root.descriptor.label].filter(Boolean).join(' · '),
-            ref: { storeId: root.descriptor.id, runId: r.runId },
-            failed: r.status === 'FAIL',
-          });
-        }
-      }
-    } finally {
-      qp.busy = false;
-    }
-    qp.items = items;
-    this.pickRows = items.length;
-    if (!items.length) qp.placeholder = options.failedOnly ? 'No failed runs found in the workspace’s run log stores' : 'No runs found in the workspace’s run log stores';
-    // The failed step, as it becomes known (reads a few runs at a time while the pick is open).
-    let open = true;
-    for (const item of items.filter((i) => i.failed).slice(0, 200)) {
-      void this.loadRunInBackground(item.ref).then((run) => {
-        const failed = firstFailedTask(run);
-        if (!open || !failed) return;
-        item.detail = `✗ ${failed.internalName}`;
-        qp.items = [...items];
-      }, () => undefined);
-    }
-    return new Promise((resolve) => {
-      // Enter before the runs are listed picks nothing: keep the pick open rather than cancel.
-      qp.onDidAccept(() => { const ref = qp.selectedItems[0]?.ref ?? qp.activeItems[0]?.ref; if (ref) { resolve(ref); qp.hide(); } });
-      qp.onDidHide(() => { open = false; this.pickRows = undefined; resolve(undefined); qp.dispose(); });
-    });
+  /** One page more of this store's runs (the "Show more runs" row). */
+  showMore(storeId: string): void {
+    this.shown.set(storeId, (this.shown.get(storeId) ?? this.pageSize()) + this.pageSize());
+    this.batch.store(storeId);
+  }
+
+  /** Redraws a store's root and rows (no read is dropped): e.g. an S3 root once its first listing chose an identity. */
+  redrawStore(storeId: string): void {
+    this.batch.store(storeId);
+  }
+
+  // --- failures ----------------------------------------------------------------------------------------------------
+
+  /** A failed run's failed step once read (null: none, or unreadable); undefined while not read. No I/O. */
+  failedStep(ref: RunRef): FailedInfo | null | undefined {
+    return this.reads.failedStep(ref);
+  }
+
+  /** Names these runs' failed steps (within their stores' budgets) and resolves once they are known. */
+  nameFailedSteps(refs: RunRef[]): Promise<void> {
+    return this.reads.nameNow(refs);
+  }
+
+  /** Starts naming this run's failed step in the background; onDidChangeTree tells when it is known. */
+  requestFailedStep(ref: RunRef): void {
+    this.reads.request(ref);
+  }
+
+  /**
+   * The run as the tree expands it: read, and its failed step named (a run past the store's budget is named now; its
+   * row is redrawn once).
+   */
+  async openRun(ref: RunRef): Promise<Run> {
+    const run = await this.getRun(ref);
+    if (run.status === 'FAIL') await this.reads.noteRun(ref, run);
+    return run;
+  }
+
+  /** Reads the causes of these steps' failed attempts, so their rows are drawn with them. */
+  readCauses(ref: RunRef, run: Run, steps: Step[]): Promise<void> {
+    return this.reads.readCauses(ref, run, steps);
+  }
+
+  /** The cause of a failed attempt once read (readCauses); undefined otherwise. No I/O. */
+  cause(ref: RunRef, internalName: string, attempt: Attempt | undefined): string | undefined {
+    return attempt ? this.reads.cause(ref, internalName, attempt.number) : undefined;
+  }
+
+  // --- picking -----------------------------------------------------------------------------------------------------
+
+  pickRun(options: PickOptions = {}): Promise<RunRef | undefined> {
+    return this.picker.pick(options);
   }
 }
 
