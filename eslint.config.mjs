@@ -37,6 +37,16 @@ export default tseslint.config(
     },
   },
   {
+    // What the configs say (core/config) sits below the stores, which are opened from it.
+    files: ['src/core/config/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: noGlue.message }],
+        patterns: [noGlue, { group: ['../*', '!../text', '!../text/*', '!../runlog', '!../runlog/*', '!../yaml', '!../yaml/*'], message: 'core/config reads configs: it imports only core/text, core/runlog and core/yaml (the stores are opened from its descriptors, not the reverse).' }],
+      }],
+    },
+  },
+  {
     files: ['src/vscode/**/*.ts'],
     ignores: ['src/vscode/commands/registerCommand.ts'],
     rules: {

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { discoverStores } from '../../src/core/config/discover';
 import {
   configCredentials, credentialsDigest, fixedCredentials, isPromise, layerCredentials, NO_CREDENTIALS, type CredentialSource, type StoreCredentials,
-} from '../../src/core/stores/credentials';
+} from '../../src/core/config/credentials';
 import { openStore } from '../../src/core/stores/openStore';
 import { runsOf, type StoreDescriptor } from '../../src/core/stores/runLogStore';
 import { RunReadError, StoreRegistry } from '../../src/core/stores/storeRegistry';

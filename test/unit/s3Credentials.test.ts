@@ -15,7 +15,7 @@ import { discoverStores } from '../../src/core/config/discover';
 import type { StoreDescriptor } from '../../src/core/stores/runLogStore';
 import { awsProfileFor, awsProfileKey, describeCredentialSource, identityLabel, listAwsProfiles, resolveCredentials } from '../../src/core/stores/s3/credentials';
 import { openS3Store } from '../../src/core/stores/s3/openS3Store';
-import { layerCredentials, fixedCredentials, type CredentialSource } from '../../src/core/stores/credentials';
+import { layerCredentials, fixedCredentials, type CredentialSource } from '../../src/core/config/credentials';
 import type { S3RunLogStore } from '../../src/core/stores/s3/s3RunLogStore';
 import type { S3StoreOptions } from '../../src/core/stores/s3/s3StoreConfig';
 import { S3StoreError } from '../../src/core/stores/s3/s3Errors';

@@ -8,7 +8,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { discoverStores } from '../../src/core/config/discover';
-import { layerCredentials, fixedCredentials, type CredentialSource } from '../../src/core/stores/credentials';
+import { layerCredentials, fixedCredentials, type CredentialSource } from '../../src/core/config/credentials';
 import type { S3RunLogStore } from '../../src/core/stores/s3/s3RunLogStore';
 import type { S3StoreOptions } from '../../src/core/stores/s3/s3StoreConfig';
 import type { StoreDescriptor } from '../../src/core/stores/runLogStore';

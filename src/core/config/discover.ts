@@ -4,10 +4,10 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { RunLayout } from '../runlog/model';
-import { LOCAL_LAYOUTS, type StoreDescriptor } from '../stores/runLogStore';
+import { LOCAL_LAYOUTS, type StoreDescriptor } from './descriptor';
 import { ConfigError, type LoadedConfig, loadConfigFile, parseConfigText, RUN_LOG_STORE_KEY } from './configFile';
 import { DEFAULT_CONFIG_GLOBS, findConfigFiles } from './findConfigFiles';
-import { configCredentials, type CredentialSource, type StoreCredentials } from '../stores/credentials';
+import { configCredentials, type CredentialSource, type StoreCredentials } from './credentials';
 import { KNOWN_STORE_TYPES, resolveCatalog, resolveRunLogStore, serviceKwargs } from './storeSettings';
 import { gatherVariables } from './templating';
 

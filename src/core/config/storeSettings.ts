@@ -1,7 +1,7 @@
 // A store's settings as runnable instantiates it: the service's `config:` block with each service's defaults
 // (extensions/run_log_store/*.py, extensions/catalog/*.py), resolved locations, and secrets kept out of `settings`.
 import * as path from 'node:path';
-import { withoutUserInfo } from '../stores/s3/s3Settings';
+import { withoutUserInfo } from '../text/url';
 
 /** Run log store types runnable ships (pyproject entry points `run_log_store`). */
 export const KNOWN_STORE_TYPES = ['file-system', 'chunked-fs', 'minio', 'chunked-minio', 'buffered'] as const;

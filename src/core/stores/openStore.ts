@@ -1,6 +1,6 @@
 // StoreDescriptor -> RunLogStore. One switch on the store type; a store is opened with its credentials (the port in
 // credentials.ts), which it asks again before each read.
-import type { CredentialSource } from './credentials';
+import type { CredentialSource } from '../config/credentials';
 import { LocalFolderRunLogStore } from './localFolderStore';
 import { MessageStore } from './messageStore';
 import { openS3Store } from './s3/openS3Store';

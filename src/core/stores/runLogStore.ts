@@ -1,55 +1,11 @@
 // The port every run log store implements (file-system, chunked-fs, minio, chunked-minio).
 // Stores only ever read: browsing never writes to a store.
-import type { Run, RunLayout, RunSummary } from '../runlog/model';
+import type { Run, RunSummary } from '../runlog/model';
 import { RunLogError } from '../runlog/errors';
 
-export type StoreType = 'file-system' | 'chunked-fs' | 'minio' | 'chunked-minio' | 'buffered' | (string & {});
-
-export interface StoreDescriptor {
-  /** Stable id: type + resolved location (+ endpoint/bucket for S3). Two configs naming the same store share it. */
-  id: string;
-  type: StoreType;
-  /** Absolute folder for local stores; `s3://bucket` (with endpoint) for remote ones. */
-  location: string;
-  /** Config files (absolute) that point at this store; the first is used for retry. */
-  configFiles: string[];
-  /** Label for the tree root: config name + store type. */
-  label: string;
-  catalog: { type: string; location: string } | undefined;
-  /** Store settings from the config (secrets masked). */
-  settings: Record<string, unknown>;
-  /** Set when the config could not be used (unknown store type, invalid YAML, missing file): the store lists
-   * one error item with this sentence instead of runs. */
-  problem?: string;
-  /**
-   * Local folders only: which configs read which layout of this folder. One folder named by file-system and
-   * chunked-fs configs is one root (it lists every run of the folder once, whatever its layout); a run's retry
-   * needs a config of the run's own layout (configForLayout). `defaults`: runnable's defaults (no config file)
-   * read this layout here. Absent (remote stores, hand-made descriptors): every config reads the store's type.
-   */
-  layouts?: Partial<Record<RunLayout, LayoutReaders>>;
-}
-
-export interface LayoutReaders {
-  /** Absolute config files, in discovery order (the primary config first). */
-  configFiles: string[];
-  defaults: boolean;
-}
-
-export const LOCAL_LAYOUTS: readonly RunLayout[] = ['file-system', 'chunked-fs'];
-
-/**
- * The config a retry of a run of `layout` in this store must hand runnable: `{ configFile: undefined }` means
- * runnable's defaults; undefined means no config in the workspace reads that layout of this folder.
- */
-export function configForLayout(d: StoreDescriptor, layout: RunLayout | undefined): { configFile: string | undefined } | undefined {
-  if (!layout || !d.layouts) return { configFile: d.configFiles[0] };
-  const readers = d.layouts[layout];
-  if (!readers) return undefined;
-  // As before for one-layout roots: a config naming the folder is preferred over runnable's defaults.
-  if (readers.configFiles.length) return { configFile: readers.configFiles[0] };
-  return readers.defaults ? { configFile: undefined } : undefined;
-}
+// What a config says about a store (its descriptor) belongs to core/config; the stores are opened from it.
+export { configForLayout, LOCAL_LAYOUTS, type LayoutReaders, type StoreDescriptor, type StoreType } from '../config/descriptor';
+import type { StoreDescriptor } from '../config/descriptor';
 
 /** Reads one run of a local layout; listing a folder is LocalFolderRunLogStore's (it lists both layouts at once). */
 export type RunReader = Omit<RunLogStore, 'listRuns' | 'watchPath'>;

@@ -6,7 +6,7 @@ import { discoverStores, type DiscoverOptions, type Discovery } from '../config/
 import type { Run } from '../runlog/model';
 import { errorMessage } from '../text/errorMessage';
 import { MessageStore } from './messageStore';
-import { layerCredentials } from './credentials';
+import { layerCredentials } from '../config/credentials';
 import { openStore, type OpenStoreOptions } from './openStore';
 import { configForLayout, RunLogError, RunNotFoundError, type RunLogStore, type StoreDescriptor } from './runLogStore';
 

@@ -1,7 +1,7 @@
 // Wires the Runs view: the model (shared with the other features as RunsService), the tree, its documents and commands.
 import * as vscode from 'vscode';
 import { registerExplorerCommands } from '../commands/explorerCommands';
-import type { CredentialSource } from '../../core/stores/credentials';
+import type { CredentialSource } from '../../core/config/credentials';
 import type { Logger } from '../logger';
 import type { RunsService, Services } from '../services';
 import { FailureSignals } from './failureSignals';

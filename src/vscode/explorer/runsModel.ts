@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { discoverStores } from '../../core/config/discover';
 import type { Attempt, Run, RunSummary, Step } from '../../core/runlog/model';
 import { runsOf, type RunLogStore, type StoreDescriptor, type StoreListing } from '../../core/stores/runLogStore';
-import { credentialsDigest, layerCredentials, type CredentialSource } from '../../core/stores/credentials';
+import { credentialsDigest, layerCredentials, type CredentialSource } from '../../core/config/credentials';
 import { FailureCauses } from '../../core/stores/failureCauses';
 import type { LoadedConfig } from '../../core/config/configFile';
 import { emptyStoreSentence } from '../../core/explorer/emptyStore';

@@ -4,7 +4,7 @@
 // id, and the Runs view re-lists that store only. Values go from here to the store's S3 client only: never to a log,
 // label, tooltip or message.
 import * as vscode from 'vscode';
-import { credentialsDigest, type CredentialSource, type StoreCredentials } from '../../core/stores/credentials';
+import { credentialsDigest, type CredentialSource, type StoreCredentials } from '../../core/config/credentials';
 import { awsProfileFor, type S3Credentials } from '../../core/stores/s3/credentials';
 import { Disposable } from '../disposable';
 import { readSettings } from '../settings';

@@ -4,7 +4,7 @@
 import type { Run, RunSummary } from '../../runlog/model';
 import { summaryFromHead, summaryFromRun } from '../../runlog/summary';
 import { RunNotFoundError, type RunLogStore, type StoreDescriptor, type StoreListing } from '../runLogStore';
-import { credentialsDigest, isPromise, type StoreCredentials } from '../credentials';
+import { credentialsDigest, isPromise, type StoreCredentials } from '../../config/credentials';
 import { secretsOf, type ResolvedCredentials } from './credentials';
 import { sharedChainRunner } from './credentialChain';
 import { mapLimit } from './mapLimit';

@@ -1,6 +1,7 @@
 // The S3 settings of a minio / chunked-minio run log store or minio catalog, read as runnable reads them.
 // runnable (extensions/run_log_store/minio.py, chunked_minio.py, extensions/catalog/minio.py) accepts exactly
 // endpoint_url, aws_access_key_id, aws_secret_access_key and bucket; everything else is rejected by pydantic.
+import { withoutUserInfo } from '../../text/url';
 
 /** runnable's defaults (pydantic Field defaults in the three classes above). */
 export const RUNNABLE_S3_DEFAULTS = {
@@ -113,7 +114,4 @@ export function describeLocation(loc: S3Location): string {
   return `${withoutUserInfo(loc.endpointUrl).replace(/\/+$/, '')}/${loc.bucket}${loc.prefix ? '/' + loc.prefix.replace(/\/$/, '') : ''}`;
 }
 
-/** `http://user:pass@host` → `http://host`: an endpoint may carry credentials; they are never shown. */
-export function withoutUserInfo(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1');
-}
+export { withoutUserInfo };

@@ -3,7 +3,7 @@
 // the config files' keys (configCredentials), the VS Code glue the keys the user entered and the AWS profile chosen
 // (src/vscode/remote/credentialStore.ts); layerCredentials stacks them. Values go to the S3 client only, never to a log.
 import { createHash } from 'node:crypto';
-import type { S3Secrets } from '../config/storeSettings';
+import type { S3Secrets } from './storeSettings';
 
 /** An access key pair (with a session token for temporary keys). */
 export interface Credentials {
