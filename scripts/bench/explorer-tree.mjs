@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { makeFileSystemStore } from './lib/syntheticStores.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const out = path.join(repo, 'out');
@@ -18,7 +19,6 @@ const { fake, memoryLogger } = require(path.join(out, 'test/fakes/vscode.js'));
 const { RunsModel } = require(path.join(out, 'src/vscode/explorer/runsModel.js'));
 const { RunsTreeProvider } = require(path.join(out, 'src/vscode/explorer/runsTreeProvider.js'));
 
-const FIX = path.join(repo, 'test/fixtures/runnable');
 const RUNS = Number(process.env.BENCH_RUNS ?? 10_000);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'runnable-tree-bench-'));
@@ -28,19 +28,7 @@ const ms = (x) => `${x.toFixed(1)} ms`;
 
 // The same synthetic store as list-show.mjs: the fixture runs (failed, retried, a job) under new ids.
 const ws = path.join(tmp, 'fs');
-const folder = path.join(ws, '.run_log_store');
-fs.mkdirSync(folder, { recursive: true });
-const templates = [];
-for (const c of ['ml-file-system', 'ml-file-system-retried', 'yaml-etl', 'yaml-etl-retried', 'job']) {
-  const d = path.join(FIX, c, '.run_log_store');
-  for (const f of fs.readdirSync(d)) templates.push({ id: f.slice(0, -5), text: fs.readFileSync(path.join(d, f), 'utf8') });
-}
-for (let i = 0; i < RUNS; i++) {
-  const t = templates[i % templates.length];
-  const id = `bench-${String(i).padStart(5, '0')}-${t.id}`;
-  fs.writeFileSync(path.join(folder, `${id}.json`), t.text.split(`"${t.id}"`).join(`"${id}"`));
-}
-fs.writeFileSync(path.join(ws, 'runnable-config.yaml'), 'run-log-store:\n  type: file-system\n');
+const folder = makeFileSystemStore(ws, RUNS);
 
 function floorSync() {
   const buf = Buffer.allocUnsafe(4096);

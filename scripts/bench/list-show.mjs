@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { makeFileSystemStore } from './lib/syntheticStores.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cliJs = path.join(repo, 'dist', 'cli.js');
@@ -32,22 +33,6 @@ const ms = (x) => `${x.toFixed(1)} ms`;
 // ---- synthetic stores ----------------------------------------------------------------------------------------
 function withId(text, oldId, newId) {
   return text.split(`"${oldId}"`).join(`"${newId}"`);
-}
-function makeFileSystemStore(ws) {
-  const folder = path.join(ws, '.run_log_store');
-  fs.mkdirSync(folder, { recursive: true });
-  const templates = [];
-  for (const c of ['ml-file-system', 'ml-file-system-retried', 'yaml-etl', 'yaml-etl-retried', 'job']) {
-    const d = path.join(FIX, c, '.run_log_store');
-    for (const f of fs.readdirSync(d)) templates.push({ id: f.slice(0, -5), text: fs.readFileSync(path.join(d, f), 'utf8') });
-  }
-  for (let i = 0; i < RUNS; i++) {
-    const t = templates[i % templates.length];
-    const id = `bench-${String(i).padStart(5, '0')}-${t.id}`;
-    fs.writeFileSync(path.join(folder, `${id}.json`), withId(t.text, t.id, id));
-  }
-  fs.writeFileSync(path.join(ws, 'runnable-config.yaml'), 'run-log-store:\n  type: file-system\n');
-  return folder;
 }
 function makeChunkedStore(ws) {
   const folder = path.join(ws, 'chunked-logs');
@@ -242,7 +227,7 @@ async function benchShow(kind, ws, id) {
 const t0 = performance.now();
 const fsWs = path.join(tmp, 'fs');
 const chWs = path.join(tmp, 'chunked');
-const fsFolder = makeFileSystemStore(fsWs);
+const fsFolder = makeFileSystemStore(fsWs, RUNS);
 const chFolder = makeChunkedStore(chWs);
 console.log(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} on ${os.cpus().length} cores (times are wall clock; cpu = this process's CPU time)`);
 console.log(`built ${RUNS} file-system runs and ${RUNS} chunked-fs runs in ${((performance.now() - t0) / 1000).toFixed(1)} s (${tmp})`);
