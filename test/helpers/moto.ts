@@ -165,6 +165,22 @@ print(json.dumps({'accessKeyId': k['AccessKeyId'], 'secretAccessKey': k['SecretA
   return keys;
 }
 
+/**
+ * A moto server holding the s3-minio fixture's objects, with auth on (enforceAuth): the credential tests' start.
+ * `beforeAuth` runs while auth is still off (an IAM role to create, more objects to seed).
+ */
+export async function startSeededMotoWithAuth(beforeAuth?: (moto: Moto) => Promise<void>): Promise<{ moto: Moto; keys: { accessKeyId: string; secretAccessKey: string } }> {
+  const moto = await startMoto();
+  const client = s3Client(moto.endpoint);
+  try {
+    await seedFixture(client);
+  } finally {
+    client.destroy();
+  }
+  await beforeAuth?.(moto);
+  return { moto, keys: await enforceAuth(moto) };
+}
+
 /** Runs a boto3 script against moto (`sys.argv[1]` is the endpoint, then `args`); resolves with its stdout. */
 export async function motoPython(moto: Moto, script: string, ...args: string[]): Promise<string> {
   return new Promise<string>((resolve, reject) => {

@@ -14,7 +14,7 @@ import {
 import { openStore } from '../../src/core/stores/openStore';
 import { runsOf, type StoreDescriptor } from '../../src/core/stores/runLogStore';
 import { RunReadError, StoreRegistry } from '../../src/core/stores/storeRegistry';
-import { enforceAuth, s3Client, seedFixture, startMoto, writeConfigs, type Moto } from '../helpers/moto';
+import { writeConfigs, startSeededMotoWithAuth, type Moto } from '../helpers/moto';
 import { runsIn, unavailableIn } from '../helpers/listing';
 
 const k = (id: string) => ({ accessKeyId: `AKIA${id.toUpperCase()}0000`, secretAccessKey: `${id}/secret+value` });
@@ -96,11 +96,7 @@ void describe('stores open with their credentials (moto checking keys)', () => {
   const isolated = { AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials', AWS_CONFIG_FILE: '/nonexistent/config', AWS_EC2_METADATA_DISABLED: 'true' };
 
   before(async () => {
-    moto = await startMoto();
-    const c = s3Client(moto.endpoint);
-    await seedFixture(c);
-    c.destroy();
-    keys = await enforceAuth(moto);
+    ({ moto, keys } = await startSeededMotoWithAuth());
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'creds-registry-'));
     // The stores read process.env: this machine's AWS setup must not decide the identity.
     for (const v of [...Object.keys(isolated), 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_PROFILE']) saved[v] = process.env[v];

@@ -19,7 +19,7 @@ import { startRemotePoll } from '../../src/vscode/remote/remotePoll';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { isS3Store } from '../../src/core/stores/s3/openS3Store';
 import type { Services } from '../../src/vscode/services';
-import { enforceAuth, s3Client, seedFixture, startMoto, writeConfigs, type Moto } from '../helpers/moto';
+import { s3Client, writeConfigs, startSeededMotoWithAuth, type Moto } from '../helpers/moto';
 
 /** VS Code's SecretStorage, in memory: onDidChange fires for every store and delete, as VS Code does. */
 class MemorySecrets {
@@ -42,11 +42,7 @@ describe('glue: a credential change re-lists that store only', () => {
   const saved: Partial<Record<string, string>> = {};
 
   before(async () => {
-    moto = await startMoto();
-    const client = s3Client(moto.endpoint);
-    await seedFixture(client);
-    client.destroy();
-    keys = await enforceAuth(moto);
+    ({ moto, keys } = await startSeededMotoWithAuth());
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'glue-creds-'));
     await writeConfigs(dir, moto.endpoint);
     // This machine's AWS setup must not decide the identity: no keys, no shared files, no instance metadata.

@@ -19,7 +19,7 @@ import { layerCredentials, fixedCredentials, type CredentialSource } from '../..
 import type { S3RunLogStore } from '../../src/core/stores/s3/s3RunLogStore';
 import type { S3StoreOptions } from '../../src/core/stores/s3/s3StoreConfig';
 import { S3StoreError } from '../../src/core/stores/s3/s3Errors';
-import { createRole, roleCredentials, enforceAuth, s3Client, seedFixture, startMoto, writeConfigs, type Moto } from '../helpers/moto';
+import { createRole, roleCredentials, writeConfigs, startSeededMotoWithAuth, type Moto } from '../helpers/moto';
 
 const execFileAsync = promisify(execFile);
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
@@ -69,12 +69,7 @@ void describe('S3 credentials: the identity chain on moto', () => {
 
   before(async () => {
     tmp = await fs.mkdtemp(path.join(os.tmpdir(), 's3creds-'));
-    moto = await startMoto();
-    const c = s3Client(moto.endpoint);
-    await seedFixture(c);
-    c.destroy();
-    roleArn = await createRole(moto, 'eks-reader');
-    keys = await enforceAuth(moto);
+    ({ moto, keys } = await startSeededMotoWithAuth(async (m) => { roleArn = await createRole(m, 'eks-reader'); }));
     d = await descriptors(path.join(tmp, 'project'), moto.endpoint);
   });
   after(async () => {

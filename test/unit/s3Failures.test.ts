@@ -8,14 +8,14 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { discoverStores } from '../../src/core/config/discover';
-import { layerCredentials, fixedCredentials, type CredentialSource } from '../../src/core/config/credentials';
+import { layerCredentials, type CredentialSource } from '../../src/core/config/credentials';
 import type { S3RunLogStore } from '../../src/core/stores/s3/s3RunLogStore';
 import type { S3StoreOptions } from '../../src/core/stores/s3/s3StoreConfig';
 import type { StoreDescriptor } from '../../src/core/stores/runLogStore';
 import { RunLogError } from '../../src/core/stores/runLogStore';
 import { openS3Store } from '../../src/core/stores/s3/openS3Store';
 import { S3StoreError } from '../../src/core/stores/s3/s3Errors';
-import { enforceAuth, s3Client, seedFixture, startMoto, writeConfigs, type Moto } from '../helpers/moto';
+import { s3Client, seedFixture, startMoto, writeConfigs, startSeededMotoWithAuth, type Moto } from '../helpers/moto';
 import { runsIn, unavailableIn } from '../helpers/listing';
 
 const SECRET_ID = 'AKIAWRONGKEY7Q2Z9XYZ';
@@ -100,11 +100,7 @@ void describe('S3 failures', () => {
     let moto: Moto;
     let keys: { accessKeyId: string; secretAccessKey: string };
     before(async () => {
-      moto = await startMoto();
-      const c = s3Client(moto.endpoint);
-      await seedFixture(c);
-      c.destroy();
-      keys = await enforceAuth(moto);
+      ({ moto, keys } = await startSeededMotoWithAuth());
     });
     after(async () => {
       await moto?.stop();
