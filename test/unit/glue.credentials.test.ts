@@ -62,7 +62,8 @@ describe('glue: a credential change re-lists that store only', () => {
     if (dir) await fs.rm(dir, { recursive: true, force: true });
   });
 
-  it('keys entered, a profile chosen, keys cleared: one store change each, for that store; the other root keeps its listing', async () => {
+  /** The two-root workspace in the fake, its Runs model over a CredentialStore on in-memory secrets, and the services. */
+  function workspaceWithTwoRoots() {
     fake.reset();
     fake.setFolders([dir]);
     const secrets = new MemorySecrets();
@@ -71,6 +72,11 @@ describe('glue: a credential change re-lists that store only', () => {
     const model = new RunsModel(log, credentials);
     const subscriptions: { dispose(): unknown }[] = [];
     const services = { context: { secrets, subscriptions }, log, runs: model, credentials } as unknown as Services;
+    return { secrets, log, credentials, model, services, subscriptions };
+  }
+
+  it('keys entered, a profile chosen, keys cleared: one store change each, for that store; the other root keeps its listing', async () => {
+    const { log, credentials, model, services, subscriptions } = workspaceWithTwoRoots();
     registerRemote(services);
     try {
       const { roots } = await model.state();
@@ -135,13 +141,7 @@ describe('glue: a credential change re-lists that store only', () => {
   });
 
   it('a poll that sees one store change re-lists that store only', async () => {
-    fake.reset();
-    fake.setFolders([dir]);
-    const secrets = new MemorySecrets();
-    const log = memoryLogger();
-    const credentials = new CredentialStore(secrets as never);
-    const model = new RunsModel(log, credentials);
-    const services = { context: { secrets, subscriptions: [] }, log, runs: model, credentials } as unknown as Services;
+    const { credentials, model, services } = workspaceWithTwoRoots();
     let poll: { dispose(): unknown } | undefined;
     try {
       const { roots } = await model.state();
