@@ -151,6 +151,10 @@ describe('glue: a credential change re-lists that store only', () => {
       await credentials.set(chunked, keys);
       assert.equal((await model.listing(minio)).kind, 'runs');
       assert.equal((await model.listing(chunked)).kind, 'runs');
+      // Each batch of summaries filling in replaces the cached listing: wait until both have filled in, so from here
+      // on only a change (a refresh of that store) can replace it.
+      await model.settledRuns(minio);
+      await model.settledRuns(chunked);
       const minioListing = model.listing(minio);
       // A new run lands in the chunked-minio bucket only.
       const client = s3Client(moto.endpoint, keys);
