@@ -9,9 +9,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RetryAtCommitResult, ShowChangesResult } from '../../src/vscode/commands/codeAtRunCommands';
 import type { Services } from '../../src/vscode/services';
-import { copyExamples, getApi, log, refOf, useTestPython, waitUntil, withTimeout, workspaceRoot } from './helpers';
-
-interface Stop { session: vscode.DebugSession; threadId: number; reason: string }
+import { copyExamples, getApi, log, refOf, useTestPython, waitUntil, workspaceRoot, watchRunnableSessions } from './helpers';
 
 const git = (cwd: string, ...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8' }).trim();
 
@@ -68,18 +66,7 @@ describe('What changed since the run (git)', function () {
     assert.strictEqual(original.getText(), old, 'the left side is the file at the commit');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
 
-    const stops: Stop[] = [];
-    let ended: vscode.DebugSession | undefined;
-    const subs = [
-      vscode.debug.registerDebugAdapterTrackerFactory('runnable', {
-        createDebugAdapterTracker: (session) => ({
-          onDidSendMessage: (m: { type: string; event?: string; body?: { reason: string; threadId: number } }) => {
-            if (m.type === 'event' && m.event === 'stopped' && m.body) stops.push({ session, threadId: m.body.threadId, reason: m.body.reason });
-          },
-        }),
-      }),
-      vscode.debug.onDidTerminateDebugSession((s) => { if (s.type === 'runnable' && !s.parentSession) ended = s; }),
-    ];
+    const sessions = watchRunnableSessions();
     try {
       const result = await vscode.commands.executeCommand<RetryAtCommitResult>('runnable.retryAtRecordedCommit', ref, where);
       log(`    worktree ${result?.worktree}`);
@@ -90,8 +77,7 @@ describe('What changed since the run (git)', function () {
       assert.strictEqual(result.plan?.cwd, worktree, 'the retry runs in the worktree');
       assert.ok(!fs.existsSync(path.join(worktree, '.run_log_store')), 'the store is not in the worktree');
 
-      await waitUntil(() => stops.length > 0, { what: 'the debugger to stop in deploy_model', ms: 90_000 });
-      const stop = stops[0];
+      const stop = await sessions.firstStop('the debugger to stop in deploy_model');
       const st = await stop.session.customRequest('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 5 });
       const frame = st.stackFrames[0] as { id: number; name: string; line: number; source?: { path?: string } };
       log(`    stopped at ${frame.name} ${frame.source?.path}:${frame.line}`);
@@ -105,15 +91,7 @@ describe('What changed since the run (git)', function () {
       assert.strictEqual(fs.readFileSync(functions, 'utf8'), now, 'the working file is untouched');
 
       // To the end: the retry's attempt lands in the run's own store; the worktree is removed.
-      let seen = 1;
-      let current: Stop | undefined = stop;
-      while (current) {
-        await current.session.customRequest('continue', { threadId: current.threadId }).then(undefined, () => undefined);
-        const next = await waitUntil(() => (stops.length > seen ? stops[seen] : ended ? 'ended' : undefined), { what: 'the next stop or the end', ms: 60_000 });
-        if (next === 'ended') break;
-        seen++;
-        current = next;
-      }
+      await sessions.continueToEnd(stop);
       await waitUntil(() => !fs.existsSync(worktree), { what: 'the worktree to be removed', ms: 60_000 });
       assert.strictEqual(git(dir, 'worktree', 'list').split('\n').length, 1, 'no worktree left registered');
       const after = JSON.parse(fs.readFileSync(path.join(dir, '.run_log_store', 'prod-failure-001.json'), 'utf8'));
@@ -122,7 +100,7 @@ describe('What changed since the run (git)', function () {
       assert.ok(attempts.length >= 2, 'the retry appended an attempt to the original store');
       assert.strictEqual(attempts[attempts.length - 1].code_identities[0]?.code_identifier ?? commit, commit, 'the new attempt ran at the commit');
     } finally {
-      subs.forEach((s) => s.dispose());
+      sessions.dispose();
     }
   });
 });

@@ -11,9 +11,7 @@ import type { RetryCommandResult } from '../../src/vscode/commands/retryCommands
 import type { DetailsHandle } from '../../src/vscode/details/detailsPanel';
 import type { Services } from '../../src/vscode/services';
 import { treeSnapshot } from '../helpers/treeSnapshot';
-import { copyExamples, getApi, log, refOf, useTestPython, waitUntil, withTimeout, workspaceRoot } from './helpers';
-
-interface Stop { session: vscode.DebugSession; threadId: number; reason: string }
+import { copyExamples, getApi, log, refOf, useTestPython, waitUntil, withTimeout, workspaceRoot, watchRunnableSessions } from './helpers';
 
 const stores = (root: string) => ({ ...treeSnapshot(path.join(root, '.run_log_store')), ...treeSnapshot(path.join(root, '.catalog')) });
 
@@ -97,23 +95,11 @@ describe('Edit Inputs, Then Retry in the Sandbox', function () {
     assert.ok(state.editedColumns?.some((c) => /#1 .*inputs edited/.test(c)), 'the attempt column says so');
     h.panel.dispose();
 
-    const stops: Stop[] = [];
-    let ended: vscode.DebugSession | undefined;
-    const subs = [
-      vscode.debug.registerDebugAdapterTrackerFactory('runnable', {
-        createDebugAdapterTracker: (session) => ({
-          onDidSendMessage: (m: { type: string; event?: string; body?: { reason: string; threadId: number } }) => {
-            if (m.type === 'event' && m.event === 'stopped' && m.body) stops.push({ session, threadId: m.body.threadId, reason: m.body.reason });
-          },
-        }),
-      }),
-      vscode.debug.onDidTerminateDebugSession((s) => { if (s.type === 'runnable' && !s.parentSession) ended = s; }),
-    ];
+    const sessions = watchRunnableSessions();
     try {
       const result = await vscode.commands.executeCommand<RetryCommandResult>('runnable.retryLocally', opened.sandboxRef, { cwd: code, env: py.env() });
       assert.strictEqual(result?.started, true, result?.blocked);
-      await waitUntil(() => stops.length > 0, { what: 'the debugger to stop in deploy_model', ms: 90_000 });
-      const stop = stops[0];
+      const stop = await sessions.firstStop('the debugger to stop in deploy_model');
       const env = stop.session.configuration.env as Record<string, string>;
       assert.strictEqual(path.resolve(code, env.RUNNABLE_CONFIGURATION_FILE), path.join(sandbox, 'sandbox.yaml'), 'the retry runs with the sandbox config');
       const st = await stop.session.customRequest('stackTrace', { threadId: stop.threadId, startFrame: 0, levels: 5 });
@@ -127,21 +113,13 @@ describe('Edit Inputs, Then Retry in the Sandbox', function () {
       assert.strictEqual(vars.endpoint, "'edited-endpoint'", 'the function receives the edited value');
       assert.strictEqual(vars.score, '0.91', 'the other inputs as recorded');
 
-      let seen = 1;
-      let current: Stop | undefined = stop;
-      while (current) {
-        await current.session.customRequest('continue', { threadId: current.threadId }).then(undefined, () => undefined);
-        const next = await waitUntil(() => (stops.length > seen ? stops[seen] : ended ? 'ended' : undefined), { what: 'the next stop or the end', ms: 60_000 });
-        if (next === 'ended') break;
-        seen++;
-        current = next;
-      }
+      await sessions.continueToEnd(stop);
       const attempts = JSON.parse(fs.readFileSync(sandboxLog, 'utf8')).steps.deploy.attempts as { input_parameters: Record<string, { value: unknown }> }[];
       assert.strictEqual(attempts.length, 2, 'the retry appended its attempt to the sandbox copy');
       assert.strictEqual(attempts[0].input_parameters.endpoint.value, 'churn-model', 'the original attempt keeps what it received');
       assert.strictEqual(attempts[1].input_parameters.endpoint.value, 'edited-endpoint', 'the retry\'s attempt records the edited value');
     } finally {
-      subs.forEach((s) => s.dispose());
+      sessions.dispose();
     }
     assert.deepStrictEqual(stores(root), before, 'examples/ store and catalog unchanged (hashes)');
   });

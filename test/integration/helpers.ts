@@ -172,3 +172,47 @@ export async function refOf(runId: string, opts: { readable?: boolean } = {}): P
   }
   throw new Error(`no store of the workspace lists ${runId}`);
 }
+
+/** A `stopped` event of a `runnable` debug session. */
+export interface RunnableStop { session: vscode.DebugSession; threadId: number; reason: string }
+
+/**
+ * Watches `runnable` debug sessions from now on: their stops, in order, and the end of the root session.
+ * Subscribe before starting the session; dispose when done.
+ */
+export function watchRunnableSessions(): vscode.Disposable & {
+  stops: RunnableStop[];
+  /** The first stop (waits up to `ms`). */
+  firstStop(what: string, ms?: number): Promise<RunnableStop>;
+  /** Continues from `stop` and every later stop until the root session has ended. */
+  continueToEnd(stop: RunnableStop): Promise<void>;
+} {
+  const stops: RunnableStop[] = [];
+  let ended: vscode.DebugSession | undefined;
+  const subs = [
+    vscode.debug.registerDebugAdapterTrackerFactory('runnable', {
+      createDebugAdapterTracker: (session) => ({
+        onDidSendMessage: (m: { type: string; event?: string; body?: { reason: string; threadId: number } }) => {
+          if (m.type === 'event' && m.event === 'stopped' && m.body) stops.push({ session, threadId: m.body.threadId, reason: m.body.reason });
+        },
+      }),
+    }),
+    vscode.debug.onDidTerminateDebugSession((s) => { if (s.type === 'runnable' && !s.parentSession) ended = s; }),
+  ];
+  return {
+    stops,
+    firstStop: (what, ms = 90_000) => waitUntil(() => stops[0], { what, ms }),
+    async continueToEnd(stop) {
+      let seen = stops.indexOf(stop) + 1;
+      let current: RunnableStop | undefined = stop;
+      while (current) {
+        await current.session.customRequest('continue', { threadId: current.threadId }).then(undefined, () => undefined);
+        const next = await waitUntil(() => (stops.length > seen ? stops[seen] : ended ? 'ended' : undefined), { what: 'the next stop or the end', ms: 60_000 });
+        if (next === 'ended') break;
+        seen++;
+        current = next;
+      }
+    },
+    dispose: () => subs.forEach((s) => s.dispose()),
+  };
+}
