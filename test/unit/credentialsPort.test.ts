@@ -1,4 +1,4 @@
-// The credentials port (core/stores/credentials.ts) and the typed listing: sources stack field by field (the config's
+// The credentials port (core/config/credentials.ts) and the typed listing: sources stack field by field (the config's
 // keys before keys entered before a profile chosen), answer at once when every layer can, fan in their change events,
 // and are compared by a digest that holds no value; a StoreRegistry opens its S3 stores with discovery's config keys
 // under the source it is given, on moto checking keys; every store kind lists as `runs` or `unavailable` with a sentence.

@@ -1,4 +1,4 @@
-// The credentials port (core/stores/credentials.ts) in VS Code: S3 keys the user entered, kept in SecretStorage (the OS
+// The credentials port (core/config/credentials.ts) in VS Code: S3 keys the user entered, kept in SecretStorage (the OS
 // keychain), one entry per store id, and the AWS profile chosen per store (user setting `runnable.awsProfiles`). The
 // Runs view opens its stores with this; a change to one store's keys or profile fires onDidChange with that store's
 // id, and the Runs view re-lists that store only. Values go from here to the store's S3 client only: never to a log,

@@ -7,14 +7,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RUNNABLE_S3_DEFAULTS } from './s3Settings';
+import type { Credentials } from '../../config/credentials';
 
-export interface S3Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
+/** Keys for S3 (an access key, its secret, and a session token for temporary ones): the port's own shape. */
+export type S3Credentials = Credentials;
 
-export type CredentialSource =
+/** Where the credentials a store uses came from (not the port core/config/credentials.ts's CredentialSource). */
+export type CredentialOrigin =
   | 'config'
   | 'entered'
   | 'aws-environment'
@@ -32,7 +31,7 @@ export type ChainStep =
   | { kind: 'instance-metadata'; endpoint: string };
 
 export interface ResolvedCredentials {
-  source: CredentialSource;
+  source: CredentialOrigin;
   /** For `aws-profile`: the profile name and who named it. */
   profile?: string;
   profileFrom?: 'setting' | 'AWS_PROFILE' | 'default';

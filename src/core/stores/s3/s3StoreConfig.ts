@@ -1,6 +1,6 @@
 // Builds the S3 access (settings + credentials) for a minio / chunked-minio store and its minio catalog from a
 // StoreDescriptor (endpoint/bucket from its masked settings) and the store's credentials from the port
-// (core/stores/credentials.ts: the config's keys, keys the user entered, the AWS profile chosen).
+// (core/config/credentials.ts: the config's keys, keys the user entered, the AWS profile chosen).
 import type { CredentialSource, StoreCredentials } from '../../config/credentials';
 import { loadConfigFile } from '../../config/configFile';
 import { serviceKwargs } from '../../config/storeSettings';
