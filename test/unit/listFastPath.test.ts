@@ -200,3 +200,44 @@ describe('stat worker: dates every run file off the listing thread', () => {
     assert.equal(list[list.length - 1].runId, 'folder', 'error items without a time list last');
   });
 });
+
+describe('a listing without a stat worker (the CLI) stats each run file on the handle it reads', () => {
+  function oddStore(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rr-handle-'));
+    temps.push(dir);
+    fs.cpSync(path.join(FIXTURES, 'yaml-etl'), dir, { recursive: true });
+    const logs = path.join(dir, '.run_log_store');
+    fs.mkdirSync(path.join(logs, 'folder.json'));
+    execFileSync('mkfifo', [path.join(logs, 'fifo.json')]);
+    fs.symlinkSync(path.join(logs, 'nowhere.json'), path.join(logs, 'dangling.json'));
+    return dir;
+  }
+
+  it('lists exactly what a listing with the stat worker lists: dates, kinds, error items', async () => {
+    const dir = oddStore();
+    const d = (await discoverStores({ cwd: dir, env: {} })).stores[0];
+    const inline = runsIn(await openStore(d).listRuns());
+    assert.deepEqual(inline, runsIn(await openStore(d, { statter: statWorker() }).listRuns()));
+    assert.deepEqual(inline.filter((s) => !s.error).map((s) => s.runId).sort(), ['etl-usd-0100', 'shell-exit-3']);
+    assert.deepEqual(inline.slice(2).map((s) => [s.runId, Boolean(s.error)]), [['dangling', true], ['fifo', true], ['folder', true]], 'error items last');
+    assert.match(inline.find((s) => s.runId === 'fifo')!.error ?? '', /fifo\.json is not a regular file/);
+    const etl = inline.find((s) => s.runId === 'etl-usd-0100')!;
+    const st = fs.statSync(path.join(dir, '.run_log_store', 'etl-usd-0100.json'));
+    assert.equal(etl.endMs, st.mtimeMs, 'the end is the mtime of the file read');
+  });
+
+  it('a refresh keeps every unchanged summary (each stat came before its read) and re-reads the file that changed', async () => {
+    const dir = oddStore();
+    const store = openStore((await discoverStores({ cwd: dir, env: {} })).stores[0]);
+    const first = runsIn(await store.listRuns());
+    const again = runsIn(await store.listRuns());
+    for (const s of first.filter((x) => !x.error)) assert.equal(again.find((x) => x.runId === s.runId), s, `${s.runId}: the same summary object`);
+    const file = path.join(dir, '.run_log_store', 'shell-exit-3.json');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"tag": ""', '"tag": "rerun"'));
+    const third = runsIn(await store.listRuns());
+    const changed = third.find((x) => x.runId === 'shell-exit-3')!;
+    assert.notEqual(changed, first.find((x) => x.runId === 'shell-exit-3'));
+    assert.equal(changed.tag, 'rerun');
+    assert.equal(third.find((x) => x.runId === 'etl-usd-0100'), first.find((x) => x.runId === 'etl-usd-0100'));
+  });
+});

@@ -5,14 +5,15 @@
 // promise, several times the syscall itself (measured in scripts/bench/list-show.mjs: async listing ran at
 // ~3x a sync read of the same heads). Batches of BATCH files (a few ms each) with a yield in between keep the
 // extension host's event loop responsive while the listing runs at the speed of the syscalls.
-import * as fs from 'node:fs';
+// Named imports: the bundle reaches a namespace import's members through a getter each, 4 calls per run file here.
+import { closeSync, constants, fstatSync, openSync, promises as fsp, readSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { RunLayout, RunSummary } from '../runlog/model';
 import { summaryFromHeadBytes } from '../runlog/headBytes';
 import { SUMMARY_HEAD_BYTES, summaryFromHead } from '../runlog/summary';
 import { formatRunnableTime } from '../runlog/time';
 import { errnoReason, inside, OPEN_NONBLOCK, outsideMessage, yieldToLoop } from './localFiles';
-import { FILE, type FileStatter, type FileTimes, OTHER, STRIDE } from './statWorker';
+import { FILE, type FileStatter, type FileTimes, MISSING, OTHER, STRIDE } from './statWorker';
 
 /** One run as the store folder shows it. */
 export interface RunFile {
@@ -43,7 +44,7 @@ export interface HeadRefiner {
 }
 
 const BATCH = 200;
-const OPEN_NOFOLLOW = OPEN_NONBLOCK | (fs.constants.O_NOFOLLOW ?? 0);
+const OPEN_NOFOLLOW = OPEN_NONBLOCK | (constants.O_NOFOLLOW ?? 0);
 const START_TIME = Buffer.from('"start_time"');
 // `"start_time": "2026-11-24 22:25:32.930947"` and some room for other spacing.
 const START_TIME_SPAN = 72;
@@ -56,7 +57,7 @@ export async function readLogFolder(folder: string, configName: string): Promise
   try {
     // With the entry types (a d_type from the same getdents, ~3 ms more for 12,000 entries): the symbolic links
     // among them are checked by the caller (linkOutside), the rest is listed by name.
-    const entries = await fs.promises.readdir(folder, { withFileTypes: true });
+    const entries = await fsp.readdir(folder, { withFileTypes: true });
     const names = new Array<string>(entries.length);
     const links: string[] = [];
     for (let i = 0; i < entries.length; i++) {
@@ -77,7 +78,7 @@ export async function readLogFolder(folder: string, configName: string): Promise
 export function linkOutside(entry: string, realRoot: string, root: string): string | undefined {
   let real: string;
   try {
-    real = fs.realpathSync(entry);
+    real = realpathSync(entry);
   } catch {
     return undefined; // dangling: reading it gives the store's usual "does not exist" item
   }
@@ -87,7 +88,7 @@ export function linkOutside(entry: string, realRoot: string, root: string): stri
 /** The real path of a store folder (itself possibly a link to a bigger disk), or its resolved path. */
 export function realFolder(folder: string): string {
   try {
-    return fs.realpathSync(folder);
+    return realpathSync(folder);
   } catch {
     return path.resolve(folder);
   }
@@ -131,35 +132,71 @@ function notRegular(f: RunFile): RunSummary {
   return errorSummary(f.runId, f.file, `${f.file} is not a regular file: runnable writes each run log as a JSON file; remove or rename it.`);
 }
 
+/** The stat of an open run file into `times` (the layout of statWorker.ts). */
+function statHandle(fd: number, times: FileTimes, i: number): void {
+  const st = fstatSync(fd);
+  times[STRIDE * i] = st.mtimeMs;
+  times[STRIDE * i + 1] = st.isFile() ? FILE : OTHER;
+  times[STRIDE * i + 2] = st.size;
+  times[STRIDE * i + 3] = st.ino;
+}
+
+/** A file that did not open (missing, no permission, a socket): its stat by path, as the stat worker takes it. */
+function statByPath(file: string, times: FileTimes, i: number): void {
+  let st;
+  try {
+    st = statSync(file, { throwIfNoEntry: false });
+  } catch {
+    st = undefined;
+  }
+  if (st === undefined) {
+    times[STRIDE * i] = NaN;
+    times[STRIDE * i + 1] = MISSING;
+    times[STRIDE * i + 2] = NaN;
+    times[STRIDE * i + 3] = NaN;
+  } else {
+    times[STRIDE * i] = st.mtimeMs;
+    times[STRIDE * i + 1] = st.isFile() ? FILE : OTHER;
+    times[STRIDE * i + 2] = st.size;
+    times[STRIDE * i + 3] = st.ino;
+  }
+}
+
 /** Whether the last summarise() read a head (its summary, even an error one, is dated by the file's mtime). */
 let headRead = false;
 /** How many bytes of the head the last summarise() read. */
 let headLength = 0;
 
-/** Reads one run file's head (open, read, close: nothing else on this thread) into its summary; null: not a run. */
-function summarise(runId: string, file: string, buf: Buffer, missing: MissingMessage | undefined, root: string | undefined): RunSummary | null {
+/**
+ * Reads one run file's head (open, read, close: nothing else on this thread) into its summary; null: not a run.
+ * With `times`, the file is also stat'ed into `times[STRIDE * i ..]`, on the handle it was opened with (fstat: no
+ * second walk of the path) before its head is read, so the stat stands for what was read (see SummaryCache).
+ */
+function summarise(runId: string, file: string, buf: Buffer, missing: MissingMessage | undefined, root: string | undefined, times?: FileTimes, i = 0): RunSummary | null {
   headRead = false;
   let fd: number;
   try {
     // O_NOFOLLOW: the head file itself being a link (ELOOP) is looked at before anything is read through it.
-    fd = fs.openSync(file, root === undefined ? OPEN_NONBLOCK : OPEN_NOFOLLOW);
+    fd = openSync(file, root === undefined ? OPEN_NONBLOCK : OPEN_NOFOLLOW);
   } catch (e) {
+    if (times) statByPath(file, times, i);
     if ((e as NodeJS.ErrnoException).code !== 'ELOOP' || root === undefined) return missingOrUnreadable({ runId, file }, e, missing);
     const outside = linkOutside(file, realFolder(root), root);
     if (outside) return errorSummary(runId, file, outside);
     try {
-      fd = fs.openSync(file, OPEN_NONBLOCK);
+      fd = openSync(file, OPEN_NONBLOCK);
     } catch (e2) {
       return missingOrUnreadable({ runId, file }, e2, missing);
     }
   }
   let n: number;
   try {
-    n = fs.readSync(fd, buf, 0, buf.length, 0);
+    if (times) statHandle(fd, times, i);
+    n = readSync(fd, buf, 0, buf.length, 0);
   } catch (e) {
     return missingOrUnreadable({ runId, file }, e, undefined);
   } finally {
-    fs.closeSync(fd);
+    closeSync(fd);
   }
   headRead = true;
   headLength = n;
@@ -193,7 +230,8 @@ export class SummaryCache {
  * no start time), whether the entry is a regular file at all (a FIFO or a folder named *.json lists as an error
  * item), and the file's identity.
  *
- * First listing: stats and reads run side by side (the stats cost the listing thread nothing). Later listings
+ * First listing: stats and reads run side by side (the stats cost the listing thread nothing), or, for a statter
+ * with `onHandle` (no thread of its own), each file is stat'ed on the handle it is read from. Later listings
  * (a refresh): the stats come first, and only files whose identity changed, or that were never read after their
  * stat, are read again; the other summaries are the same objects as before.
  */
@@ -210,8 +248,11 @@ export async function summariseRunFiles(
   const count = files.length;
   const previous = cache.last;
   const buf = Buffer.allocUnsafe(SUMMARY_HEAD_BYTES);
+  // No thread to stat on (the CLI, one-off reads): the first listing stats each file on the handle it reads.
+  const onHandle = previous === undefined && statter.onHandle === true;
+  let handleTimes: FileTimes | undefined;
   const readOne = (i: number): RunSummary | null => {
-    const s = summarise(runIds[i], files[i], buf, missing, root);
+    const s = summarise(runIds[i], files[i], buf, missing, root, handleTimes, i);
     if (s === null) return s;
     if (layouts) s.layout = layouts[i];
     if (refiner && headRead && !s.error && (layouts ? layouts[i] : refiner.layout) === refiner.layout) refiner.refine(files[i], buf, headLength, s);
@@ -221,7 +262,8 @@ export async function summariseRunFiles(
   const dated = new Uint8Array(count);
   let times: FileTimes;
   if (previous === undefined) {
-    const timesPromise = statter.statFiles(files);
+    if (onHandle) handleTimes = new Float64Array(count * STRIDE);
+    const timesPromise = handleTimes ? Promise.resolve(handleTimes) : statter.statFiles(files);
     for (let i = 0; i < count; i++) {
       if (i > 0 && i % BATCH === 0) {
         await yieldToLoop();
@@ -262,7 +304,7 @@ export async function summariseRunFiles(
     }
   }
   signal?.throwIfAborted();
-  cache.last = { files, times, read, dated, ordered: previous !== undefined };
+  cache.last = { files, times, read, dated, ordered: previous !== undefined || onHandle };
   const order: number[] = [];
   const sortMs = new Float64Array(count);
   for (let i = 0; i < count; i++) {

@@ -8,7 +8,7 @@
 // first use, reused, unref'd while idle (it never keeps a process alive), replaced if it dies, and owned (and
 // disposed) by whoever lists; where a worker cannot start, the stats run inline, with the same results.
 import * as fs from 'node:fs';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 
 /**
  * Per file, STRIDE numbers: at [STRIDE*i] the mtime in ms, [+1] what it is (FILE, OTHER: a folder, a FIFO...;
@@ -77,11 +77,18 @@ interface WorkerLike {
 /** What a local store asks for the times of its run files. */
 export interface FileStatter {
   statFiles(files: string[]): Promise<FileTimes>;
+  /**
+   * True: no thread does the stats, so a first listing takes each one itself, with fstat on the handle it opens to
+   * read the file (runFileSummaries.ts) rather than a second walk of every path: open + fstat + read + close. A
+   * whole-process CLI list of 10,000 runs (scripts/bench/list-show.mjs) spends its time in those syscalls.
+   */
+  readonly onHandle?: boolean;
 }
 
 /** Stats on the calling thread: the default where nobody owns a worker (one-off reads, the language server). */
 export const inlineStatter: FileStatter = {
   statFiles: (files) => Promise.resolve(statFilesInline(files)),
+  onHandle: true,
 };
 
 /**
@@ -141,7 +148,9 @@ export class StatWorker implements FileStatter {
   private getWorker(): WorkerLike | undefined {
     if (this.worker || this.unavailable || this.disposed) return this.worker;
     try {
-      const w = new Worker(WORKER_SOURCE, { eval: true }) as unknown as WorkerLike;
+      // node:worker_threads on the first worker: a process that never starts one (the CLI) does not load it.
+      const { Worker: WorkerThread } = require('node:worker_threads') as { Worker: typeof Worker };
+      const w = new WorkerThread(WORKER_SOURCE, { eval: true }) as unknown as WorkerLike;
       w.on('message', (m) => {
         const p = this.pending.get(m.id);
         if (!p) return;
