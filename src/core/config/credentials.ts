@@ -2,7 +2,6 @@
 // opened with a CredentialSource (openStore, StoreRegistry); nothing patches keys into an open store. Discovery gives
 // the config files' keys (configCredentials), the VS Code glue the keys the user entered and the AWS profile chosen
 // (src/vscode/remote/credentialStore.ts); layerCredentials stacks them. Values go to the S3 client only, never to a log.
-import { createHash } from 'node:crypto';
 import type { S3Secrets } from './storeSettings';
 
 /** An access key pair (with a session token for temporary keys). */
@@ -82,6 +81,9 @@ export function credentialsDigest(c: StoreCredentials | undefined): string {
   const pair = (k: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined) =>
     k ? [k.accessKeyId, k.secretAccessKey, k.sessionToken ?? ''] : null;
   const canonical = JSON.stringify([pair(c.config?.runLogStore), pair(c.config?.catalog), pair(c.entered), c.profile ?? null]);
+  // node:crypto on first use: most processes (a CLI `list` of a local store) never hash credentials, and loading it
+  // costs a whole-process list several ms (scripts/bench/list-show.mjs).
+  const { createHash } = require('node:crypto') as typeof import('node:crypto');
   return createHash('sha256').update(canonical).digest('hex');
 }
 

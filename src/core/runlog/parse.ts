@@ -5,8 +5,20 @@ import type { ZodError, ZodIssue, ZodType, ZodTypeDef } from 'zod';
 import { RunLogError } from './errors';
 import * as fastCheck from './fastCheck';
 import { locateJsonError } from './jsonErrorLocation';
-import { BranchLogSchema, RunLogSchema, type RawBranchLog, type RawRunLog } from './schema';
+import type * as Schemas from './schema';
+import type { RawBranchLog, RawRunLog } from './schema';
 import { errorMessage } from '../text/errorMessage';
+
+let schemas: typeof Schemas | undefined;
+
+/**
+ * zod and the schemas, loaded on the first log that fastCheck.ts does not pass: runnable's own logs pass it, so a
+ * process that only lists or opens them (the CLI's `list`, measured whole-process in scripts/bench/list-show.mjs)
+ * never evaluates zod.
+ */
+function schemasNow(): typeof Schemas {
+  return (schemas ??= require('./schema') as typeof Schemas);
+}
 
 export function parseRunLogText(text: string, file: string): RawRunLog {
   return parseRunLogValue(decodeJsonText(text, file), file);
@@ -22,11 +34,11 @@ export function parseBranchLogText(text: string, file: string): RawBranchLog {
  * The value is adopted: runnable's defaults are filled into it in place (no copy of a large log).
  */
 export function parseRunLogValue(value: unknown, file: string): RawRunLog {
-  return validate(unwrapDoubleEncoded(value, file), fastCheck.runLog, RunLogSchema, file, 'run log');
+  return validate(unwrapDoubleEncoded(value, file), fastCheck.runLog, () => schemasNow().RunLogSchema, file, 'run log');
 }
 
 export function parseBranchLogValue(value: unknown, file: string): RawBranchLog {
-  return validate(unwrapDoubleEncoded(value, file), fastCheck.branchLog, BranchLogSchema, file, 'branch log');
+  return validate(unwrapDoubleEncoded(value, file), fastCheck.branchLog, () => schemasNow().BranchLogSchema, file, 'branch log');
 }
 
 /** JSON.parse with a message naming the file, the position (line/column) and whether the file looks cut short. */
@@ -71,13 +83,13 @@ function unwrapDoubleEncoded(value: unknown, file: string): unknown {
   return typeof value === 'string' ? decodeJsonText(value, file) : value;
 }
 
-function validate<T>(value: unknown, fast: (v: unknown) => boolean, schema: ZodType<T, ZodTypeDef, unknown>, file: string, what: string): T {
+function validate<T>(value: unknown, fast: (v: unknown) => boolean, schema: () => ZodType<T, ZodTypeDef, unknown>, file: string, what: string): T {
   let result;
   try {
     if (fast(value)) {
       return value as T;
     }
-    result = schema.safeParse(value);
+    result = schema().safeParse(value);
   } catch (e) {
     // The schemas recurse into branches: a log nested thousands deep exhausts the stack. Named, like other bad logs.
     if (e instanceof RangeError) throw new RunLogError(`${file}: the ${what} nests too deeply to read (${e.message}). Fix or remove the file.`, file);
