@@ -14,6 +14,8 @@ import { listEntryJson } from './runJson';
 interface Row {
   summary: RunSummary;
   store: RunLogStore;
+  /** when(summary), once per row rather than per comparison. */
+  at: number;
 }
 
 function when(s: RunSummary): number {
@@ -49,11 +51,16 @@ export const listCommand: CliCommand = {
     warnings.forEach((w) => io.err(`warning: ${w}`));
     const rows: Row[] = [];
     for (const store of stores) {
-      for (const summary of rowsOf(store, await store.listRuns())) rows.push({ summary, store });
+      for (const summary of rowsOf(store, await store.listRuns())) rows.push({ summary, store, at: when(summary) });
     }
+    // Newest first, runs without a time last, ties by run id in code-unit order, as each store's own listing
+    // (runFileSummaries.ts) already comes, so for one store this pass only confirms the order.
     rows.sort((a, b) => {
-      const d = when(b.summary) - when(a.summary);
-      return (Number.isNaN(d) ? 0 : d) || a.summary.runId.localeCompare(b.summary.runId);
+      const d = b.at - a.at;
+      if (d > 0 || d < 0) return d;
+      const x = a.summary.runId;
+      const y = b.summary.runId;
+      return x < y ? -1 : x > y ? 1 : 0;
     });
     if (options.json) {
       io.out(JSON.stringify(rows.map((r) => listEntryJson(r.summary, r.store.descriptor)), null, 2));

@@ -52,14 +52,15 @@ function at(buf: Buffer, i: number, n: number, word: Buffer): boolean {
 }
 
 /**
- * Index of the closing quote of the string opening at `i`; -1 when it holds an escape or is cut. Native searches
- * rather than a byte loop: a CLI listing runs this 10,000 times before the JIT has warmed up.
+ * Index of the closing quote of the string opening at `i`; -1 when it holds an escape or is cut. A native search
+ * for the quote: a CLI listing runs this 10,000 times before the JIT has warmed up.
  */
 function plainStringEnd(buf: Buffer, i: number, n: number): number {
   const q = buf.indexOf(QUOTE, i + 1);
   if (q < 0 || q >= n) return -1;
-  const b = buf.indexOf(BACKSLASH, i + 1);
-  return b >= 0 && b < q ? -1 : q;
+  // The escape check covers the string only (a search for a backslash would run on through the rest of the 4 KB).
+  for (let k = i + 1; k < q; k++) if (buf[k] === BACKSLASH) return -1;
+  return q;
 }
 
 /** A JSON string's text (UTF-8, as the general scanner's JSON.parse reads it); undefined when it holds a control character (invalid JSON). */

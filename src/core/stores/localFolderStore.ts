@@ -77,30 +77,30 @@ export class LocalFolderRunLogStore implements RunLogStore {
     const suffix = path.sep + RUN_LOG_FILE;
     // Names only (no Dirent, no stat per entry, as each store did alone): `<id>.json` is a file-system run,
     // anything else may be a chunked run folder (opening `<name>/RunLog.json` tells: ENOTDIR for a plain file).
-    const runIds: string[] = [];
-    const files: string[] = [];
-    const layouts: RunLayout[] = [];
-    let flatIds: Set<string> | undefined;
-    let folderIds: Set<string> | undefined;
-    for (const name of names) {
+    const count = names.length;
+    const runIds = new Array<string>(count);
+    const files = new Array<string>(count);
+    const layouts = new Array<RunLayout>(count);
+    let flatCount = 0;
+    for (let i = 0; i < count; i++) {
+      const name = names[i];
       if (name.endsWith(JSON_SUFFIX)) {
-        const id = name.slice(0, -JSON_SUFFIX.length);
-        runIds.push(id);
-        files.push(prefix + name);
-        layouts.push('file-system');
-        (flatIds ??= new Set()).add(id);
+        runIds[i] = name.slice(0, -JSON_SUFFIX.length);
+        files[i] = prefix + name;
+        layouts[i] = 'file-system';
+        flatCount++;
       } else {
-        runIds.push(name);
-        files.push(prefix + name + suffix);
-        layouts.push('chunked-fs');
-        (folderIds ??= new Set()).add(name);
+        runIds[i] = name;
+        files[i] = prefix + name + suffix;
+        layouts[i] = 'chunked-fs';
       }
     }
-    if (flatIds && folderIds) {
-      // One id in both layouts: keep the store's own (the other is named when the run is opened).
+    if (flatCount > 0 && flatCount < count) {
+      // Both layouts in one folder: an id in both keeps the store's own (the other is named when the run is opened).
       const drop = this.preferred === 'file-system' ? 'chunked-fs' : 'file-system';
-      const other = this.preferred === 'file-system' ? flatIds : folderIds;
-      for (let i = runIds.length - 1; i >= 0; i--) {
+      const other = new Set<string>();
+      for (let i = 0; i < count; i++) if (layouts[i] !== drop) other.add(runIds[i]);
+      for (let i = count - 1; i >= 0; i--) {
         if (layouts[i] === drop && other.has(runIds[i])) {
           runIds.splice(i, 1);
           files.splice(i, 1);
