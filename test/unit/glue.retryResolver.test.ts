@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { fake, fakeDebug, memoryLogger, Uri, workspace } from '../fakes/vscode';
+import { fake, fakeDebug, memoryLogger, workspace } from '../fakes/vscode';
 import { RetryConfigurationProvider } from '../../src/vscode/debug/configProvider';
 import { RetryPreparation } from '../../src/vscode/debug/retryPreparation';
 import { RetrySessions } from '../../src/vscode/debug/retrySessions';

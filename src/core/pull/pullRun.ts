@@ -169,7 +169,6 @@ export async function pullRun(req: PullRequest): Promise<PullResult> {
     if (!main) {
       throw new RunLogError(`Run "${runId}" is not in ${source} (no ${store.mainKey(runId)}). Check the run id with "runnable-runs list".`);
     }
-    const branches = runObjects.filter((o) => o !== main);
     const catalog = await store.catalog();
     const listed = catalog ? await catalog.listObjects(runId, signal) : [];
     const warnings: string[] = [];

@@ -6,7 +6,6 @@
 // itself: `<prefix>/conda-meta` (conda), `uv = …` in `<prefix>/pyvenv.cfg` (uv writes it), pip importable or not.
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { shellQuote } from '../text/shell';
 import { neutralDir } from './runPython';

@@ -13,7 +13,7 @@ import { FileSystemRunLogStore } from './fileSystemStore';
 import { checkRunId, stat } from './localFiles';
 import { errorSummary, linkOutside, type MissingMessage, readLogFolder, realFolder, SummaryCache, summariseRunFiles } from './runFileSummaries';
 import { type FileStatter, inlineStatter } from './statWorker';
-import { RunLogError, RunNotFoundError, type RunLogStore, type StoreListing, type RunReader, type StoreDescriptor } from './runLogStore';
+import { RunNotFoundError, type RunLogStore, type StoreListing, type RunReader, type StoreDescriptor } from './runLogStore';
 
 const JSON_SUFFIX = '.json';
 

@@ -9,7 +9,7 @@ import { detectRunnableYaml, type RunnableFileKind } from './detect';
 import type { PythonLookup } from './pythonLookup';
 import {
   CATALOG_STEP_KEYS, GRAPH_KEYS, IMPLICIT_TERMINALS, NODE_KEYS, NODE_TYPES, OPEN_NODE_TYPES, PLUGIN_KEYS,
-  RETURN_KEYS, RETURN_KINDS, SERVICES, TASK_TYPE_KEYS, TASK_TYPES, type KeySpec, type KeyTable,
+  RETURN_KEYS, SERVICES, TASK_TYPE_KEYS, TASK_TYPES, type KeySpec, type KeyTable,
 } from './schema';
 import { suggest } from './suggest';
 

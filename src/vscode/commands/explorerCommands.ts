@@ -1,7 +1,7 @@
 // The Runs view's commands: Refresh, Set/Clear Filter, Show More Runs, Open Run Log, Show Step Output, Copy Run ID.
 // Each takes a tree node (or a RunRef) and falls back to a quick pick when run from the palette. Nothing writes to a store.
 import * as vscode from 'vscode';
-import type { Attempt, Run, Status, Step } from '../../core/runlog/model';
+import type { Attempt, Status, Step } from '../../core/runlog/model';
 import type { AttemptNode } from '../explorer/nodes';
 import { describeFilter, type RunFilter } from '../../core/explorer/runFilter';
 import { runLogUri, stepOutputUri } from '../explorer/runDocuments';

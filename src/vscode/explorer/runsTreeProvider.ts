@@ -6,7 +6,6 @@ import * as vscode from 'vscode';
 import type { Run, Step } from '../../core/runlog/model';
 import type { TreeChange } from '../../core/explorer/changeBatch';
 import { isFilterActive } from '../../core/explorer/runFilter';
-import { isS3Store } from '../../core/stores/s3/openS3Store';
 import { identityLabel } from '../../core/stores/s3/credentials';
 import { iterateAsOf } from '../../core/runlog/stepLog';
 import { errorMessage } from '../../core/text/errorMessage';
