@@ -94,6 +94,8 @@ async function timeIt(fn) {
 
 // ---- whole process: `runnable-runs list --json` against the floor script, each a fresh Node process ----------
 const floorJs = path.join(repo, 'scripts', 'bench', 'listFloor.cjs');
+// Reference only (not the target's floor): the per-run work a listing cannot leave out and the CLI's own output.
+const workFloorJs = path.join(repo, 'scripts', 'bench', 'listWorkFloor.cjs');
 /** CPU time (ms) of the children this process has waited for (Linux /proc; undefined elsewhere). */
 function childCpuMs() {
   try {
@@ -115,16 +117,17 @@ function spawnTimed(args, check) {
   return { wall, cpu: c0 === undefined || c1 === undefined ? undefined : c1 - c0 };
 }
 function wholeProcessList(ws, folder, head) {
-  const runs = { cli: [], floor: [], node: [] };
+  const runs = { cli: [], floor: [], work: [], node: [] };
   const count = (stdout) => { if (JSON.parse(stdout).length !== RUNS) throw new Error('wrong count'); };
   // Interleaved, so a burst of load on the machine falls on both sides; the page cache is warm from the list above.
   for (let i = 0; i < Math.max(REPEAT, 5); i++) {
     runs.cli.push(spawnTimed([cliJs, 'list', '--cwd', ws, '--json'], count));
     runs.floor.push(spawnTimed([floorJs, folder, ...(head ? [head] : [])], count));
+    runs.work.push(spawnTimed([workFloorJs, folder, ...(head ? [head] : [])], count));
     runs.node.push(spawnTimed(['-e', '']));
   }
   const med = (xs) => ({ wall: median(xs.map((x) => x.wall)), cpu: xs[0].cpu === undefined ? undefined : median(xs.map((x) => x.cpu)) });
-  return { cli: med(runs.cli), floor: med(runs.floor), node: med(runs.node) };
+  return { cli: med(runs.cli), floor: med(runs.floor), work: med(runs.work), node: med(runs.node) };
 }
 
 async function benchList(kind, ws, folder, runFile) {
@@ -167,6 +170,8 @@ async function benchList(kind, ws, folder, runFile) {
   const wr = whole.cli.wall / whole.floor.wall;
   console.log(`  whole process: CLI \`runnable-runs list --json\` median ${ms(whole.cli.wall)}${whole.cli.cpu === undefined ? '' : ` (cpu ${ms(whole.cli.cpu)})`}, floor script (scripts/bench/listFloor.cjs) ${ms(whole.floor.wall)}${whole.floor.cpu === undefined ? '' : ` (cpu ${ms(whole.floor.cpu)})`}, bare \`node -e ''\` ${ms(whole.node.wall)}${whole.node.cpu === undefined ? '' : ` (cpu ${ms(whole.node.cpu)})`}`);
   console.log(`  whole process: CLI / floor script ${wr.toFixed(2)}x wall [target <= 1.5x: ${wr <= 1.5 ? 'met' : 'MISSED'}]${whole.cli.cpu === undefined ? '' : `; ${(whole.cli.cpu / whole.floor.cpu).toFixed(2)}x cpu (readable on a loaded machine)`}`);
+  const ww = whole.work.wall / whole.floor.wall;
+  console.log(`  whole process, for reference: the per-run work floor (scripts/bench/listWorkFloor.cjs: + fstat, one regex per head, the CLI's entries) ${ms(whole.work.wall)}${whole.work.cpu === undefined ? '' : ` (cpu ${ms(whole.work.cpu)})`} = ${ww.toFixed(2)}x the floor script; CLI / work floor ${(whole.cli.wall / whole.work.wall).toFixed(2)}x wall`);
   statter.dispose();
   return { kind, core: c, floor: f };
 }
