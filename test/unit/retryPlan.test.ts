@@ -69,6 +69,7 @@ for (const caseName of LOCAL_CASES) {
       else assert.equal(plan.breakpoints[0]?.condition, undefined);
       if (run.retry?.skipped_on_retry) assert.deepEqual(plan.skipped, run.retry.skipped_on_retry);
       if (run.retry?.reruns) assert.deepEqual(plan.rerun, run.retry.reruns);
+      if (run.retry?.not_reached) assert.deepEqual(plan.notReached, run.retry.not_reached);
       assert.ok(plan.rerun.includes(ff.internal_name));
       if (c.runs[runId].execution_mode === 'yaml') assert.deepEqual(plan.argv, ['-m', 'runnable.cli', 'execute', run.definition_file]);
       else assert.match(plan.argv[1], new RegExp(`import_module\\("${run.definition_file.split('.')[0]}"\\), "main"`));

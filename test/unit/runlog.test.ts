@@ -36,7 +36,7 @@ interface CaseRun {
   first_failed_task?: { internal_name: string; command: string; command_type: string; inputs: Record<string, CaseParam> };
   failed_function?: { command: string; inputs: Record<string, CaseParam> };
   next_retry_indicator?: string;
-  retry?: { skipped_on_retry?: string[]; reruns?: string[] };
+  retry?: { skipped_on_retry?: string[]; reruns?: string[]; not_reached?: string[] };
 }
 interface CaseFile {
   store?: { type: string; location: string };
@@ -259,6 +259,7 @@ describe('runlog: every fixture run matches its case.json', () => {
           const plan = retrySkipPlan(run);
           if (retry.skipped_on_retry) assert.deepEqual([...plan.skipped].sort(), [...retry.skipped_on_retry].sort());
           if (retry.reruns) assert.deepEqual(plan.rerun, retry.reruns);
+          if (retry.not_reached) assert.deepEqual(plan.notReached, retry.not_reached);
         });
       }
 

@@ -17,6 +17,7 @@ export function formatPlan(plan: RetryPlan, python: string): string[] {
   if (plan.argv.length) lines.push(`Command: ${[...env, python, ...plan.argv.map(shellQuote)].join(' ')}`);
   lines.push(`Skipped: ${plan.skipped.join(', ') || '(none)'}`);
   lines.push(`Re-run:  ${plan.rerun.join(', ') || '(none)'}`);
+  if (plan.notReached.length) lines.push(`Then:    ${plan.notReached.join(', ')} (the run never reached them)`);
   const ff = plan.firstFailed;
   if (ff) {
     lines.push(`First failed: ${ff.internalName} (${ff.commandType ?? '?'}: ${ff.command ?? '?'})${ff.file ? ` at ${ff.file}:${ff.defLine}` : ''}`);

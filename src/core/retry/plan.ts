@@ -95,6 +95,7 @@ function emptyPlan(opts: PlanRetryOptions, cwd: string): RetryPlan {
     argv: [],
     skipped: [],
     rerun: [],
+    notReached: [],
     firstFailed: null,
     breakpoints: [],
     warnings: [],
@@ -183,6 +184,7 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
   const skip = retrySkipPlan(run);
   plan.skipped = skip.skipped;
   plan.rerun = skip.rerun;
+  plan.notReached = skip.notReached;
 
   const launch = await launchFor(run, cwd, opts.script);
   plan.argv = launch.argv;

@@ -17,6 +17,7 @@ export function retryBanner(plan: RetryPlan, failure: OriginalFailure, python: s
   out.push(`Runnable: retrying run ${plan.runId} with retry indicator ${plan.retryIndicator} (interpreter ${python}, cwd ${plan.cwd})`);
   out.push(`  skipped (succeeded before): ${plan.skipped.length ? plan.skipped.join(', ') : 'none'}`);
   out.push(`  re-run: ${plan.rerun.length ? plan.rerun.join(', ') : 'none'}`);
+  if (plan.notReached.length) out.push(`  then (never reached by the run): ${plan.notReached.join(', ')}`);
   const ff = plan.firstFailed;
   if (ff) {
     const where = ff.file ? ` in ${ff.file}${ff.line ? `:${ff.line}` : ''}` : '';

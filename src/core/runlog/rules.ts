@@ -159,17 +159,23 @@ export interface RetrySkipPlan {
   skipped: string[];
   /** Task/stub steps in the log that a retry would execute again (terminal nodes, which always run, are not listed). */
   rerun: string[];
+  /**
+   * Top-level steps the original run never reached (not in its log), in the order the retry reaches them once the
+   * re-run steps pass: from the dag's start_at along next_node (run_config.dag, which runnable records with the run).
+   */
+  notReached: string[];
 }
 
 /**
  * runnable's rule (extensions/pipeline_executor/__init__.py, _should_skip_step_in_retry): a composite
  * whose status is SUCCESS is skipped whole; a terminal node always runs; any other step is skipped
  * when its last attempt succeeded. A failed composite is entered, so inside a failed map only the
- * failed iterations' steps run again (observed: composite-chunked-fs-retried). Steps not in the log
- * (never reached) also run but cannot be listed from the log. Jobs have no steps: both lists empty.
+ * failed iterations' steps run again (observed: composite-chunked-fs-retried). Steps not in the log (never
+ * reached: the run failed before them) run too; the top-level ones are read from the dag the run recorded
+ * (notReached). Jobs have no steps: every list empty.
  */
 export function retrySkipPlan(run: Run): RetrySkipPlan {
-  const plan: RetrySkipPlan = { skipped: [], rerun: [] };
+  const plan: RetrySkipPlan = { skipped: [], rerun: [], notReached: notReachedSteps(run) };
   const visit = (steps: Step[]): void => {
     for (const step of steps) {
       if (isComposite(step)) {
@@ -194,4 +200,28 @@ export function retrySkipPlan(run: Run): RetrySkipPlan {
   };
   visit(run.steps);
   return plan;
+}
+
+/** Terminal node types: runnable runs them at the end of every (re)run; they are not steps a user wrote. */
+const TERMINAL_NODE_TYPES = new Set(['success', 'fail']);
+
+/**
+ * The top-level steps a retry runs after the steps it re-runs, which the original run never reached: the dag's
+ * success path (start_at, then each node's next_node; on_failure is a detour a passing retry does not take) minus
+ * the steps in the log. A dag that cannot be read (an older run_config, a job) gives none.
+ */
+export function notReachedSteps(run: Run): string[] {
+  if (run.kind === 'job' || run.status === 'SUCCESS') return [];
+  const dag = run.runConfig?.dag as { start_at?: unknown; nodes?: Record<string, { node_type?: unknown; next_node?: unknown }> } | undefined;
+  const nodes = dag?.nodes;
+  if (!nodes || typeof nodes !== 'object' || typeof dag?.start_at !== 'string') return [];
+  const inLog = new Set(run.steps.map((s) => s.internalName));
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (let name: unknown = dag.start_at; typeof name === 'string' && Object.hasOwn(nodes, name) && !seen.has(name); name = nodes[name]?.next_node) {
+    seen.add(name);
+    const type = nodes[name]?.node_type;
+    if (!inLog.has(name) && !(typeof type === 'string' && TERMINAL_NODE_TYPES.has(type))) out.push(name);
+  }
+  return out;
 }
