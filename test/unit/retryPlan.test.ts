@@ -229,3 +229,19 @@ void test('map breakpoint condition follows the signature (**kwargs), a reused i
   assert.equal((await planRetry({ cwd: dir, runId: 'map-fail-0001', env: PY.env, python: PY.python, checkDag: false })).blocked, null);
   assert.match((await planRetry({ cwd: dir, runId: 'map-fail-0001', env: PY.env, python: PY.python })).blocked ?? '', /added summary; removed summarise; changed score_all/);
 });
+
+void test('parallel-root-params: a branch task missing a run parameter is explained (runnable starts Parallel branches empty); the step never reached is named', async () => {
+  const c = caseJson('parallel-root-params');
+  const runId = 'parallel-rootparams-0001';
+  const run = c.runs[runId];
+  const plan = await planRetry({ cwd: path.join(FIXTURES, 'parallel-root-params'), runId, env: PY.env, python: PY.python });
+  assert.equal(plan.blocked, null);
+  assert.equal(plan.firstFailed?.internalName, run.first_failed_task.internal_name);
+  assert.deepEqual(plan.skipped, run.retry.skipped_on_retry);
+  assert.deepEqual(plan.rerun, run.retry.reruns);
+  assert.deepEqual(plan.notReached, run.retry.not_reached);
+  const w = plan.warnings.find((x) => x.includes('requires rows'));
+  assert.ok(w, plan.warnings.join(' | '));
+  assert.match(w, /rows is a parameter of the run, but runnable starts each branch of a Parallel \(train all\) with none of the run's parameters/);
+  assert.match(w, /unless the function stops requiring it/);
+});

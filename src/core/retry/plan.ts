@@ -362,7 +362,7 @@ async function describeFailed(
   all(bound);
   if (missing.length) {
     plan.warnings.push(
-      `${step.command} requires ${missing.join(', ')}, which the failed attempt's recorded inputs do not hold: runnable will fail before calling it.`,
+      `${step.command} requires ${missing.join(', ')}, which the failed attempt's recorded inputs do not hold: runnable will fail before calling it.${branchScopeNote(run, step, missing)}`,
     );
   }
 
@@ -390,4 +390,23 @@ async function describeFailed(
   }
   plan.breakpoints.push(bp);
   return { ff, paramNames: location.params.map((p) => p.name) };
+}
+
+/**
+ * Why a task inside a branch lacks parameters the run has: runnable (a597927) gives a task only its branch's
+ * parameters (tasks.py reads get_parameters(run_id, internal_branch_name)), and a Parallel or Map branch log starts
+ * empty (extensions/nodes/parallel.py and map.py fan_out call create_branch_log without parameters; a Loop copies
+ * them). Seen running runnable's own examples/tutorials/model_comparison: every training branch fails on X_train.
+ */
+function branchScopeNote(run: Run, step: Step, missing: string[]): string {
+  const walked = walkSteps(run).find((w) => w.step === step);
+  const inner = walked?.branchPath[walked.branchPath.length - 1];
+  if (!walked || !inner) return '';
+  const parent = walked.branchPath.length > 1 ? walked.branchPath[walked.branchPath.length - 2].steps : run.steps;
+  const owner = parent.find((s) => s.branches.includes(inner));
+  if (!owner || (owner.type !== 'parallel' && owner.type !== 'map')) return '';
+  const atRoot = missing.filter((n) => Object.hasOwn(run.parameters, n));
+  if (!atRoot.length) return '';
+  const kind = owner.type === 'parallel' ? 'Parallel' : 'Map';
+  return ` ${atRoot.join(', ')} ${atRoot.length > 1 ? 'are parameters' : 'is a parameter'} of the run, but runnable starts each branch of a ${kind} (${owner.internalName}) with none of the run's parameters and a task reads only its branch's. A retry (which keeps the pipeline's shape) fails the same way unless the function stops requiring ${atRoot.length > 1 ? 'them' : 'it'}.`;
 }
