@@ -39,6 +39,8 @@ export interface RunsService {
   refresh(storeId?: string): void;
   /** Also list the stores of this config file when it lies outside every workspace folder (a pulled sandbox). */
   addConfigFile?(file: string): void;
+  /** Looks for stores again now (a config was written): unchanged stores keep what was read from them. */
+  findStores?(): void;
   /** Lets the user pick a run (quick pick); `failedOnly` narrows to failed runs. */
   pickRun(options?: { failedOnly?: boolean; title?: string }): Promise<RunRef | undefined>;
 }

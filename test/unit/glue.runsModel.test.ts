@@ -148,6 +148,35 @@ describe('glue: Runs model under plain Node', () => {
     assert.notEqual(await m.getRun(ref), run, 'read afresh');
   });
 
+  it('a config written later (a pulled sandbox) adds its store; the stores already there keep their open store and listing', async () => {
+    const ws = copy(path.join(FIXTURES, 'yaml-etl'), 'glue-addstore-');
+    const m = modelOn(ws);
+    const [root] = (await m.state()).roots;
+    const id = root.descriptor.id;
+    const listing = m.listing(id);
+    await listing;
+    const ref = { storeId: id, runId: 'etl-usd-0100' };
+    const run = await m.getRun(ref);
+    // A second config naming another store, as Pull Run writes its sandbox's.
+    fs.mkdirSync(path.join(ws, 'sandbox'));
+    fs.cpSync(path.join(FIXTURES, 'yaml-etl', '.run_log_store'), path.join(ws, 'sandbox', 'logs'), { recursive: true });
+    fs.writeFileSync(path.join(ws, 'sandbox', 'runnable-config.yaml'), 'run-log-store:\n  type: file-system\n  config:\n    log_folder: sandbox/logs\n');
+    m.findStores();
+    const roots = (await m.state()).roots;
+    assert.equal(roots.length, 2, roots.map((r) => r.descriptor.location).join(', '));
+    const same = roots.find((r) => r.descriptor.id === id)!;
+    assert.equal(same.store, root.store, 'the store already there is not reopened');
+    assert.equal(m.listing(id), listing, 'nor listed again');
+    assert.equal(m.peekRun(ref), run, 'and its read runs stay');
+    const added = roots.find((r) => r.descriptor.id !== id)!;
+    assert.deepEqual((await m.listRuns(added.descriptor.id)).map((r) => r.runId).sort(), ['etl-usd-0100', 'shell-exit-3']);
+    // A full refresh still reopens and re-reads every store.
+    m.refresh();
+    const again = (await m.state()).roots.find((r) => r.descriptor.id === id)!;
+    assert.notEqual(again.store, root.store);
+    assert.notEqual(m.listing(id), listing);
+  });
+
   it('a runnable.configFile setting moves discovery to that config (a change event, then its store)', async () => {
     const ws = copy(path.join(FIXTURES, 'mixed-configs'), 'glue-config-');
     const m = modelOn(ws);

@@ -185,6 +185,8 @@ export class RunsModel extends Disposable implements RunsService {
   }
 
   private currentRoots: StoreRoot[] = [];
+  /** Each current root's identity (its descriptor and a digest of its keys), by store id. */
+  private rootKeys = new Map<string, string>();
 
   private async discover(signal: AbortSignal): Promise<DiscoveryState> {
     const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
@@ -233,20 +235,23 @@ export class RunsModel extends Disposable implements RunsService {
     const keys = await Promise.all(descriptors.map(async (d) => credentialsDigest(await fromConfigs.get(d.id))));
     // Same stores as before: keep the opened stores and their caches (a YAML edit elsewhere must not reload everything).
     // The key holds a digest of the configs' keys too, so a changed key in a config reopens that store.
-    const key = JSON.stringify(descriptors.map((d, i) => ({ ...d, secrets: keys[i] })));
+    const rootKeys = descriptors.map((d, i) => JSON.stringify({ ...d, secrets: keys[i] }));
+    const key = JSON.stringify(rootKeys);
     if (key === this.discoveryKey && this.currentRoots.length) {
       return { roots: this.currentRoots, problems, noFolder: folders.length === 0 };
     }
+    // A store whose descriptor and keys did not change keeps its open store and what was read from it (a sandbox
+    // config written by Pull Run adds one store; the production bucket is not listed again). The others are opened
+    // afresh, and what was read from a store that changed or went away is dropped.
     const credentials = layerCredentials(fromConfigs, this.credentials);
-    const roots = descriptors.map((d) => this.openRoot(d, credentials));
+    const before = new Map(this.currentRoots.map((r) => [this.rootKeys.get(r.descriptor.id), r]));
+    const roots = descriptors.map((d, i) => before.get(rootKeys[i]) ?? this.openRoot(d, credentials));
+    const kept = new Set(roots.filter((r) => this.currentRoots.includes(r)).map((r) => r.descriptor.id));
+    for (const r of this.currentRoots) if (!kept.has(r.descriptor.id)) this.dropStore(r.descriptor.id);
+    for (const r of roots) if (!kept.has(r.descriptor.id)) this.dropStore(r.descriptor.id);
     this.discoveryKey = key;
+    this.rootKeys = new Map(descriptors.map((d, i) => [d.id, rootKeys[i]]));
     this.currentRoots = roots;
-    this.lists.clear();
-    this.fills.clear();
-    this.runs.clear();
-    this.settled.clear();
-    this.reads.clear();
-    this.shown.clear();
     this.watchStores(roots);
     this.log.info(`Runs view: ${roots.length} store(s) found (${roots.map((r) => `${r.descriptor.type} ${r.descriptor.location}`).join('; ')}), ${problems.length} problem(s)`);
     for (const p of problems) this.log.warn(`${p.file}: ${p.message}`);
@@ -318,6 +323,7 @@ export class RunsModel extends Disposable implements RunsService {
     // error item. Dropping the caches is enough; the next request reads afresh (abort is for dispose).
     this.discovery = undefined;
     this.discoveryKey = '';
+    this.rootKeys.clear(); // every store is opened afresh too
     this.lists.clear();
     this.fills.clear();
     this.runs.clear();
@@ -325,6 +331,26 @@ export class RunsModel extends Disposable implements RunsService {
     this.causes.clear();
     this.reads.clear();
     this.changed.fire({});
+  }
+
+  /** Forgets everything read from a store (it changed or went away), without telling the tree. */
+  private dropStore(storeId: string): void {
+    this.lists.delete(storeId);
+    this.fills.delete(storeId);
+    this.shown.delete(storeId);
+    this.causes.delete(storeId);
+    const prefix = runKey(storeId, '');
+    for (const k of [...this.runs.keys()]) if (k.startsWith(prefix)) this.runs.delete(k);
+    for (const k of [...this.settled.keys()]) if (k.startsWith(prefix)) this.settled.delete(k);
+    this.reads.forgetStore(storeId);
+  }
+
+  /**
+   * Looks for stores again now (a config was written, e.g. by Pull Run): the stores that did not change keep what
+   * was read from them, a new one is listed on the next request.
+   */
+  findStores(): void {
+    this.rediscover('asked');
   }
 
   private refreshStore(storeId: string, runs = false): void {

@@ -93,10 +93,15 @@ export function pullRunCommand(services: Services) {
     }
     services.log.info(`Pulled ${ref.runId} from ${result.source} to ${result.to}: ${result.fetched} fetched (${result.bytes} bytes), ${result.unchanged} unchanged`);
     for (const w of result.warnings) services.log.warn(w);
-    // A sandbox outside the workspace folders is not found by discovery: tell the Runs view about its config.
-    if (!vscode.workspace.getWorkspaceFolder(vscode.Uri.file(result.configFile))) services.runs.addConfigFile?.(result.configFile);
-    services.runs.refresh();
-    const sandbox = (await services.runs.descriptors()).find((x) => x.configFiles.includes(result.configFile));
+    // The sandbox store is re-listed, not every store (the production bucket was just read). Its first pull wrote its
+    // config: the stores are looked for again, and the others keep their listings. A sandbox outside the workspace
+    // folders is not found by discovery: the Runs view is told about its config.
+    const known = (await services.runs.descriptors()).find((x) => x.configFiles.includes(result.configFile));
+    if (known) services.runs.refresh(known.id);
+    else if (!vscode.workspace.getWorkspaceFolder(vscode.Uri.file(result.configFile))) services.runs.addConfigFile?.(result.configFile);
+    else if (services.runs.findStores) services.runs.findStores();
+    else services.runs.refresh();
+    const sandbox = known ?? (await services.runs.descriptors()).find((x) => x.configFiles.includes(result.configFile));
     const sandboxRef: RunRef | undefined = sandbox ? { storeId: sandbox.id, runId: ref.runId } : undefined;
     const out: PullCommandResult = { ...result, sandboxRef };
     if (options.quiet) return out;
