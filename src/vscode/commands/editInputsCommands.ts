@@ -16,6 +16,7 @@ import { toRunRef, type RunRef, type Services } from '../services';
 import { Commands } from '../../core/commandIds';
 import { errorMessage } from '../../core/text/errorMessage';
 import { registerCommand } from './registerCommand';
+import { relistStoreOf } from '../explorer/configStore';
 
 export interface SaveResult { ok: boolean; record?: InputsEditRecord; problem?: string }
 
@@ -39,9 +40,7 @@ export function registerEditInputsCommands(services: Services): vscode.Disposabl
 
   /** The sandbox store listing the run (a sandbox outside the workspace folders is added to the Runs view). */
   const sandboxRefOf = async (configFile: string, runId: string): Promise<RunRef | undefined> => {
-    if (!vscode.workspace.getWorkspaceFolder(vscode.Uri.file(configFile))) services.runs.addConfigFile?.(configFile);
-    services.runs.refresh();
-    const d = (await services.runs.descriptors()).find((x) => x.configFiles.includes(configFile));
+    const d = await relistStoreOf(services.runs, configFile);
     return d ? { storeId: d.id, runId } : undefined;
   };
 
@@ -132,7 +131,7 @@ export function registerEditInputsCommands(services: Services): vscode.Disposabl
     const values = Object.fromEntries(Object.entries(edited).filter(([k]) => k !== '$schema'));
     try {
       const record = await writeEditedInputs(s.sandbox, s.inputs, values);
-      services.runs.refresh();
+      services.runs.refresh(s.sandboxRef.storeId);
       const what = record.changed.length ? record.changed.map((c) => `${c.name} = ${c.now}`).join(', ') : 'the recorded values';
       services.log.info(`Edit Inputs: wrote ${Object.keys(values).join(', ')} into ${s.inputs.file} (${s.inputs.scope ? `branch ${s.inputs.scope}` : 'run'} parameters); changed: ${what}.`);
       answer({ ok: true, record });

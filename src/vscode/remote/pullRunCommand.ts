@@ -7,6 +7,7 @@ import { Commands } from '../../core/commandIds';
 import { toRunRef, type RunRef, type Services } from '../services';
 import { isRemote, s3StoreOf } from './remoteStores';
 import { errorMessage } from '../../core/text/errorMessage';
+import { relistStoreOf } from '../explorer/configStore';
 
 export interface PullCommandOptions {
   /** Sandbox folder (default `<workspace folder>/.runnable-sandbox`). */
@@ -93,15 +94,7 @@ export function pullRunCommand(services: Services) {
     }
     services.log.info(`Pulled ${ref.runId} from ${result.source} to ${result.to}: ${result.fetched} fetched (${result.bytes} bytes), ${result.unchanged} unchanged`);
     for (const w of result.warnings) services.log.warn(w);
-    // The sandbox store is re-listed, not every store (the production bucket was just read). Its first pull wrote its
-    // config: the stores are looked for again, and the others keep their listings. A sandbox outside the workspace
-    // folders is not found by discovery: the Runs view is told about its config.
-    const known = (await services.runs.descriptors()).find((x) => x.configFiles.includes(result.configFile));
-    if (known) services.runs.refresh(known.id);
-    else if (!vscode.workspace.getWorkspaceFolder(vscode.Uri.file(result.configFile))) services.runs.addConfigFile?.(result.configFile);
-    else if (services.runs.findStores) services.runs.findStores();
-    else services.runs.refresh();
-    const sandbox = known ?? (await services.runs.descriptors()).find((x) => x.configFiles.includes(result.configFile));
+    const sandbox = await relistStoreOf(services.runs, result.configFile);
     const sandboxRef: RunRef | undefined = sandbox ? { storeId: sandbox.id, runId: ref.runId } : undefined;
     const out: PullCommandResult = { ...result, sandboxRef };
     if (options.quiet) return out;
