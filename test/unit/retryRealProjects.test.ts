@@ -218,6 +218,20 @@ void describe('a map whose parameter the run never had (map-no-parameter, a YAML
   });
 });
 
+void describe('a map inside a Parallel over a value its own branch returned (map-in-parallel)', () => {
+  it('is refused, fresh or dead: the map reads the run\'s parameters, the value is in the branch\'s, and a retry stops there again', async () => {
+    for (const age of [0, 60]) {
+      const dir = tempCopy('map-in-parallel');
+      fs.utimesSync(path.join(dir, '.run_log_store', 'map-in-parallel-0001.json'), OLD, OLD);
+      const plan = await planRetry({ cwd: dir, runId: 'map-in-parallel-0001', env: PY.env, python: PY.python, now: OLD.getTime() + age * 60_000 });
+      assert.match(plan.blocked ?? '', /Map fan\.a\.per chunk iterates on the parameter chunks, which a step of branch fan\.a returned/);
+      assert.match(plan.blocked ?? '', /Return chunks from a step before the composite that holds the map/);
+      assert.doesNotMatch(plan.blocked ?? '', /Wait for it to finish/, 'the run stopped there: nothing to wait for');
+      assert.deepEqual(plan.skipped, ['fan.a.make chunks']);
+    }
+  });
+});
+
 void describe('a retry never rewrites history', () => {
   it('an appended attempt keeps the history; a mocked retry that replaces the FAIL attempt is reported', async () => {
     const { attemptHistory, lostHistory } = await import('../../src/core/retry/history');

@@ -5,29 +5,60 @@
 // raises `Exception: ('Expected parameter chunks', 'not present in Run Log parameters', 'was it ever set before?')`
 // outside any task: no attempt, no branch, the run stays PROCESSING for ever. A retry restores the ORIGINAL run's
 // parameters (RUNNABLE_PARAMETERS_FILE and -p are ignored), so it stops at the same place every time: nothing to retry.
-import type { Run } from '../runlog/model';
+import type { Branch, Run, Step } from '../runlog/model';
 import { isTerminal } from '../runlog/rules';
 
 export interface MissingIterable {
-  /** The map step (top level). */
+  /** The map step (its internal name: top level, or inside a branch). */
   step: string;
   /** Its `iterate_on`. */
   iterateOn: string;
+  /**
+   * A map inside a branch: the branch whose own parameters hold `iterate_on` (a step of that branch returned it).
+   * runnable's map fan-out reads the run's parameters only (extensions/nodes/map.py fan_out:
+   * get_parameters(run_id), no branch), so a value set inside a Parallel or Map branch never reaches it.
+   */
+  setIn?: string;
+}
+
+interface GraphNode {
+  iterate_on?: unknown;
+  branch?: Graph;
+  branches?: Record<string, Graph>;
+}
+interface Graph {
+  nodes?: Record<string, GraphNode>;
 }
 
 /**
- * The top-level map the retry would start at when it never ran an iteration and its `iterate_on` is not among the
- * run's parameters. Earlier steps all finished (runnable only reaches the map after them), so no step the retry
- * re-runs could still produce the parameter.
+ * The map the retry would start at when it never ran an iteration and its `iterate_on` is not among the run's
+ * parameters: a top-level map, or one inside a branch the run entered (seen with real runnable: a Parallel branch
+ * returns `chunks`, then maps over it; the run stays PROCESSING with "Expected parameter chunks not present in Run
+ * Log parameters"). The steps before it all finished (runnable only reaches the map after them), so no step the
+ * retry re-runs could still produce the parameter where the map looks for it.
  */
 export function mapMissingIterable(run: Run): MissingIterable | undefined {
-  const nodes = (run.runConfig.dag as { nodes?: Record<string, { iterate_on?: unknown }> } | undefined)?.nodes ?? {};
-  for (const step of run.steps) {
-    if (isTerminal(step) || step.status === 'SUCCESS') continue;
-    if (step.type !== 'map' || step.branches.length) return undefined;
-    const iterateOn = Object.prototype.hasOwnProperty.call(nodes, step.name) ? nodes[step.name]?.iterate_on : undefined;
-    if (typeof iterateOn !== 'string' || Object.prototype.hasOwnProperty.call(run.parameters, iterateOn)) return undefined;
-    return { step: step.internalName, iterateOn };
-  }
-  return undefined;
+  const visit = (steps: Step[], graph: Graph | undefined, branch: Branch | undefined): MissingIterable | undefined => {
+    const nodes = graph?.nodes ?? {};
+    for (const step of steps) {
+      if (isTerminal(step) || step.status === 'SUCCESS') continue;
+      const node = Object.prototype.hasOwnProperty.call(nodes, step.name) ? nodes[step.name] : undefined;
+      if (step.type === 'map' && !step.branches.length) {
+        const iterateOn = node?.iterate_on;
+        if (typeof iterateOn !== 'string' || Object.prototype.hasOwnProperty.call(run.parameters, iterateOn)) return undefined;
+        const setIn = branch && Object.prototype.hasOwnProperty.call(branch.parameters, iterateOn) ? branch.internalName : undefined;
+        return { step: step.internalName, iterateOn, ...(setIn ? { setIn } : {}) };
+      }
+      if (!step.branches.length) return undefined;
+      // A composite the run entered: the map may be inside one of its unfinished branches.
+      for (const b of step.branches) {
+        if (b.status === 'SUCCESS') continue;
+        const found = visit(b.steps, node?.branches?.[b.name] ?? node?.branch, b);
+        if (found) return found;
+      }
+      return undefined;
+    }
+    return undefined;
+  };
+  return visit(run.steps, run.runConfig.dag as Graph | undefined, undefined);
 }

@@ -200,7 +200,9 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
 
   const blockers: string[] = [];
   let dead = false;
-  if (RUNNING.has(run.status)) {
+  // A map that never started for want of its parameter: runnable stopped there, whatever the log's age says.
+  const noIterable = run.kind === 'pipeline' && run.status !== 'SUCCESS' ? mapMissingIterable(run) : undefined;
+  if (RUNNING.has(run.status) && !noIterable) {
     const lastWrite = await lastWriteMs(store, run, layout);
     const now = opts.now ?? Date.now();
     const deadAfter = opts.deadAfterMs ?? DEAD_AFTER_MS;
@@ -223,8 +225,9 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
   if (launch.problem) blockers.push(launch.problem);
   const stuck = stuckNestedFanIn(run);
   if (stuck) blockers.push(stuckFanInSentence(run.runId, stuck));
-  const noIterable = run.kind === 'pipeline' && run.status !== 'SUCCESS' ? mapMissingIterable(run) : undefined;
-  if (noIterable) {
+  if (noIterable?.setIn) {
+    blockers.push(`Map ${noIterable.step} iterates on the parameter ${noIterable.iterateOn}, which a step of branch ${noIterable.setIn} returned: runnable keeps a value returned inside a branch in that branch's parameters, and a map reads ${noIterable.iterateOn} from the run's own parameters only, so it stopped before the first iteration ("Expected parameter ${noIterable.iterateOn} not present in Run Log parameters"). A retry skips the finished step and stops there again. Return ${noIterable.iterateOn} from a step before the composite that holds the map (a new pipeline shape: run it anew, a retry refuses a changed DAG).`);
+  } else if (noIterable) {
     const had = Object.keys(run.parameters);
     blockers.push(`Map ${noIterable.step} iterates on the parameter ${noIterable.iterateOn}, which run ${run.runId} never had (its parameters: ${had.length ? had.join(', ') : 'none'}): runnable stopped there before the first iteration ("Expected parameter ${noIterable.iterateOn} not present in Run Log parameters"). A retry restores the run's own parameters (a parameters file given now is ignored), so it would stop there again. Run the pipeline again with ${noIterable.iterateOn} set (e.g. its parameters file: \`runnable execute … -p params.yaml\` or RUNNABLE_PARAMETERS_FILE).`);
   }
