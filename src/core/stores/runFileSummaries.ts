@@ -6,14 +6,14 @@
 // ~3x a sync read of the same heads). Batches of BATCH files (a few ms each) with a yield in between keep the
 // extension host's event loop responsive while the listing runs at the speed of the syscalls.
 // Named imports: the bundle reaches a namespace import's members through a getter each, 4 calls per run file here.
-import { closeSync, constants, fstatSync, openSync, promises as fsp, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, promises as fsp, readSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import type { RunLayout, RunSummary } from '../runlog/model';
 import { summaryFromHeadBytes } from '../runlog/headBytes';
 import { SUMMARY_HEAD_BYTES, summaryFromHead } from '../runlog/summary';
 import { formatRunnableTime } from '../runlog/time';
 import { errnoReason, inside, OPEN_NONBLOCK, outsideMessage, yieldToLoop } from './localFiles';
-import { FILE, type FileStatter, type FileTimes, MISSING, OTHER, STRIDE } from './statWorker';
+import { FILE, type FileStatter, type FileTimes, OTHER, STRIDE, statFilesInline } from './statWorker';
 
 /** One run as the store folder shows it. */
 export interface RunFile {
@@ -143,23 +143,7 @@ function statHandle(fd: number, times: FileTimes, i: number): void {
 
 /** A file that did not open (missing, no permission, a socket): its stat by path, as the stat worker takes it. */
 function statByPath(file: string, times: FileTimes, i: number): void {
-  let st;
-  try {
-    st = statSync(file, { throwIfNoEntry: false });
-  } catch {
-    st = undefined;
-  }
-  if (st === undefined) {
-    times[STRIDE * i] = NaN;
-    times[STRIDE * i + 1] = MISSING;
-    times[STRIDE * i + 2] = NaN;
-    times[STRIDE * i + 3] = NaN;
-  } else {
-    times[STRIDE * i] = st.mtimeMs;
-    times[STRIDE * i + 1] = st.isFile() ? FILE : OTHER;
-    times[STRIDE * i + 2] = st.size;
-    times[STRIDE * i + 3] = st.ino;
-  }
+  times.set(statFilesInline([file]), STRIDE * i);
 }
 
 /** Whether the last summarise() read a head (its summary, even an error one, is dated by the file's mtime). */
