@@ -4,6 +4,7 @@ import { CliError, type CliCommand, commonOptions } from './command';
 import { shellQuote } from '../text/shell';
 import { planRetry } from '../retry/plan';
 import type { RetryPlan } from '../retry/types';
+import { projectPython } from '../python/projectPython';
 
 export const BLOCKED_EXIT = 3;
 
@@ -47,7 +48,8 @@ export const planRetryCommand: CliCommand = {
     const common = commonOptions(input.values, io);
     const runId = input.positionals[0];
     if (!runId || input.positionals.length > 1) throw new CliError(`expected one RUN_ID (usage: runnable-runs ${this.usage}).`);
-    const python = (input.values.python as string | undefined) ?? 'python3';
+    // --python, else the project's environment (VIRTUAL_ENV, .venv, venv), else python3 on PATH.
+    const python = (input.values.python as string | undefined) ?? projectPython(common.cwd, io.env);
     const plan = await planRetry({
       cwd: common.cwd,
       runId,
