@@ -245,3 +245,16 @@ void test('parallel-root-params: a branch task missing a run parameter is explai
   assert.match(w, /rows is a parameter of the run, but runnable starts each branch of a Parallel \(train all\) with none of the run's parameters/);
   assert.match(w, /unless the function stops requiring it/);
 });
+
+void test('branch-steps: the plan names the steps the run never reached, inside the Parallel branch first, then after it', async () => {
+  const c = caseJson('branch-steps');
+  const runId = 'branch-steps-0001';
+  const run = c.runs[runId];
+  const plan = await planRetry({ cwd: path.join(FIXTURES, 'branch-steps'), runId, env: PY.env, python: PY.python });
+  assert.equal(plan.blocked, null, plan.blocked ?? '');
+  assert.deepEqual(plan.skipped, run.retry.skipped_on_retry);
+  assert.deepEqual(plan.rerun, run.retry.reruns);
+  assert.deepEqual(plan.notReached, ['fan.a.three', 'after']);
+  assert.equal(plan.breakpoints[0]?.line, run.first_failed_task.break_line);
+  assert.ok(!plan.warnings.some((w) => /pipeline changed/.test(w)), plan.warnings.join(' | '));
+});

@@ -45,7 +45,7 @@ export interface RetryPlan {
   skipped: string[];
   /** Internal names of the task/stub steps it runs again. */
   rerun: string[];
-  /** Top-level steps the original run never reached, which run after those (RetrySkipPlan.notReached). */
+  /** Steps the original run never reached, which run after those (RetrySkipPlan.notReached). */
   notReached: string[];
   firstFailed: FirstFailed | null;
   breakpoints: RetryBreakpoint[];

@@ -160,8 +160,9 @@ export interface RetrySkipPlan {
   /** Task/stub steps in the log that a retry would execute again (terminal nodes, which always run, are not listed). */
   rerun: string[];
   /**
-   * Top-level steps the original run never reached (not in its log), in the order the retry reaches them once the
-   * re-run steps pass: from the dag's start_at along next_node (run_config.dag, which runnable records with the run).
+   * Steps the original run never reached (not in its log), in the order the retry reaches them once the re-run steps
+   * pass: along the dag's success path (run_config.dag, which runnable records with the run), inside the composites
+   * it enters too (notReachedSteps).
    */
   notReached: string[];
 }
@@ -171,8 +172,8 @@ export interface RetrySkipPlan {
  * whose status is SUCCESS is skipped whole; a terminal node always runs; any other step is skipped
  * when its last attempt succeeded. A failed composite is entered, so inside a failed map only the
  * failed iterations' steps run again (observed: composite-chunked-fs-retried). Steps not in the log (never
- * reached: the run failed before them) run too; the top-level ones are read from the dag the run recorded
- * (notReached). Jobs have no steps: every list empty.
+ * reached: the run failed before them) run too; they are read from the dag the run recorded (notReached). Jobs
+ * have no steps: every list empty.
  */
 export function retrySkipPlan(run: Run): RetrySkipPlan {
   const plan: RetrySkipPlan = { skipped: [], rerun: [], notReached: notReachedSteps(run) };
@@ -205,23 +206,42 @@ export function retrySkipPlan(run: Run): RetrySkipPlan {
 /** Terminal node types: runnable runs them at the end of every (re)run; they are not steps a user wrote. */
 const TERMINAL_NODE_TYPES = new Set(['success', 'fail']);
 
+interface DagGraph {
+  start_at?: unknown;
+  nodes?: Record<string, { node_type?: unknown; next_node?: unknown; branch?: DagGraph; branches?: Record<string, DagGraph> }>;
+}
+
 /**
- * The top-level steps a retry runs after the steps it re-runs, which the original run never reached: the dag's
- * success path (start_at, then each node's next_node; on_failure is a detour a passing retry does not take) minus
- * the steps in the log. A dag that cannot be read (an older run_config, a job) gives none.
+ * The steps a retry runs after the steps it re-runs, which the original run never reached, in the order the retry
+ * reaches them: along each graph's success path (start_at, then each node's next_node; on_failure is a detour a
+ * passing retry does not take), the nodes missing from the log. Inside a composite the retry enters (one that did
+ * not succeed), the same for each branch that did not succeed, named by internal name (`fan.a.three`). Observed with
+ * real runnable: ml-file-system-retried (test, notify) and branch-steps (fan.a.three, then after). A dag that cannot
+ * be read (an older run_config, a job) gives none.
  */
 export function notReachedSteps(run: Run): string[] {
   if (run.kind === 'job' || run.status === 'SUCCESS') return [];
-  const dag = run.runConfig?.dag as { start_at?: unknown; nodes?: Record<string, { node_type?: unknown; next_node?: unknown }> } | undefined;
-  const nodes = dag?.nodes;
-  if (!nodes || typeof nodes !== 'object' || typeof dag?.start_at !== 'string') return [];
-  const inLog = new Set(run.steps.map((s) => s.internalName));
   const out: string[] = [];
-  const seen = new Set<string>();
-  for (let name: unknown = dag.start_at; typeof name === 'string' && Object.hasOwn(nodes, name) && !seen.has(name); name = nodes[name]?.next_node) {
-    seen.add(name);
-    const type = nodes[name]?.node_type;
-    if (!inLog.has(name) && !(typeof type === 'string' && TERMINAL_NODE_TYPES.has(type))) out.push(name);
-  }
+  const walk = (graph: DagGraph | undefined, steps: Step[], prefix: string): void => {
+    const nodes = graph?.nodes;
+    if (!nodes || typeof nodes !== 'object' || typeof graph?.start_at !== 'string') return;
+    const byName = new Map(steps.map((st) => [st.name, st]));
+    const seen = new Set<string>();
+    for (let name: unknown = graph.start_at; typeof name === 'string' && Object.hasOwn(nodes, name) && !seen.has(name); name = nodes[name]?.next_node) {
+      seen.add(name);
+      const node = nodes[name];
+      if (typeof node?.node_type === 'string' && TERMINAL_NODE_TYPES.has(node.node_type)) continue;
+      const step = byName.get(name);
+      if (!step) {
+        out.push(prefix + name);
+        continue;
+      }
+      if (step.status === 'SUCCESS') continue;
+      for (const b of step.branches) {
+        if (b.status !== 'SUCCESS') walk(node?.branches?.[b.name] ?? node?.branch, b.steps, `${b.internalName}.`);
+      }
+    }
+  };
+  walk(run.runConfig?.dag as DagGraph | undefined, run.steps, '');
   return out;
 }
