@@ -2,6 +2,7 @@
 // dag: used to make the breakpoint fire only for the failed iteration.
 import { walkSteps } from '../runlog/rules';
 import type { Run, Step } from '../runlog/model';
+import { branchGraph, dagNode, runDag } from '../runlog/dag';
 
 export interface MapLevel {
   /** map: the iteration value is a parameter named iterate_as; loop: runnable sets the index only as the
@@ -13,18 +14,15 @@ export interface MapLevel {
   branchValue: string;
 }
 
-type Graph = { nodes?: Record<string, Node> };
-type Node = { node_type?: string; iterate_as?: string; index_as?: string; branch?: Graph; branches?: Record<string, Graph> };
-
 export function mapLevels(run: Run, step: Step): MapLevel[] {
   const walked = walkSteps(run).find((w) => w.step === step);
   if (!walked) return [];
   const levels: MapLevel[] = [];
-  let graph = run.runConfig.dag as Graph | undefined;
+  let graph = runDag(run);
   let siblings = run.steps;
   for (const branch of walked.branchPath) {
     const owner = siblings.find((s) => s.branches.includes(branch));
-    const node = owner && graph?.nodes?.[owner.name];
+    const node = owner && dagNode(graph, owner.name);
     if (!owner || !node) return levels;
     if (node.node_type === 'map' && typeof node.iterate_as === 'string') {
       levels.push({ kind: 'map', mapStep: owner.internalName, iterateAs: node.iterate_as, branchValue: branch.name });
@@ -33,7 +31,7 @@ export function mapLevels(run: Run, step: Step): MapLevel[] {
       levels.push({ kind: 'loop', mapStep: owner.internalName, iterateAs: node.index_as, branchValue: branch.name });
       graph = node.branch;
     } else {
-      graph = node.branches?.[branch.name] ?? node.branch;
+      graph = branchGraph(node, branch.name);
     }
     siblings = branch.steps;
   }

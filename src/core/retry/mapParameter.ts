@@ -7,6 +7,7 @@
 // parameters (RUNNABLE_PARAMETERS_FILE and -p are ignored), so it stops at the same place every time: nothing to retry.
 import type { Branch, Run, Step } from '../runlog/model';
 import { isTerminal } from '../runlog/rules';
+import { branchGraph, dagNode, type RawDag, runDag } from '../runlog/dag';
 
 export interface MissingIterable {
   /** The map step (its internal name: top level, or inside a branch). */
@@ -21,15 +22,6 @@ export interface MissingIterable {
   setIn?: string;
 }
 
-interface GraphNode {
-  iterate_on?: unknown;
-  branch?: Graph;
-  branches?: Record<string, Graph>;
-}
-interface Graph {
-  nodes?: Record<string, GraphNode>;
-}
-
 /**
  * The map the retry would start at when it never ran an iteration and its `iterate_on` is not among the run's
  * parameters: a top-level map, or one inside a branch the run entered (seen with real runnable: a Parallel branch
@@ -38,27 +30,26 @@ interface Graph {
  * retry re-runs could still produce the parameter where the map looks for it.
  */
 export function mapMissingIterable(run: Run): MissingIterable | undefined {
-  const visit = (steps: Step[], graph: Graph | undefined, branch: Branch | undefined): MissingIterable | undefined => {
-    const nodes = graph?.nodes ?? {};
+  const visit = (steps: Step[], graph: RawDag | undefined, branch: Branch | undefined): MissingIterable | undefined => {
     for (const step of steps) {
       if (isTerminal(step) || step.status === 'SUCCESS') continue;
-      const node = Object.prototype.hasOwnProperty.call(nodes, step.name) ? nodes[step.name] : undefined;
+      const node = dagNode(graph, step.name);
       if (step.type === 'map' && !step.branches.length) {
         const iterateOn = node?.iterate_on;
-        if (typeof iterateOn !== 'string' || Object.prototype.hasOwnProperty.call(run.parameters, iterateOn)) return undefined;
-        const setIn = branch && Object.prototype.hasOwnProperty.call(branch.parameters, iterateOn) ? branch.internalName : undefined;
+        if (typeof iterateOn !== 'string' || Object.hasOwn(run.parameters, iterateOn)) return undefined;
+        const setIn = branch && Object.hasOwn(branch.parameters, iterateOn) ? branch.internalName : undefined;
         return { step: step.internalName, iterateOn, ...(setIn ? { setIn } : {}) };
       }
       if (!step.branches.length) return undefined;
       // A composite the run entered: the map may be inside one of its unfinished branches.
       for (const b of step.branches) {
         if (b.status === 'SUCCESS') continue;
-        const found = visit(b.steps, node?.branches?.[b.name] ?? node?.branch, b);
+        const found = visit(b.steps, branchGraph(node, b.name), b);
         if (found) return found;
       }
       return undefined;
     }
     return undefined;
   };
-  return visit(run.steps, run.runConfig.dag as Graph | undefined, undefined);
+  return visit(run.steps, runDag(run), undefined);
 }

@@ -2,6 +2,7 @@
 // next retry indicator and which steps a retry would skip (runnable's executor rule).
 
 import type { Attempt, Branch, FirstFailedTask, Run, Step } from './model';
+import { branchGraph, dagNode, type RawDag, runDag } from './dag';
 
 export interface WalkedStep {
   step: Step;
@@ -206,11 +207,6 @@ export function retrySkipPlan(run: Run): RetrySkipPlan {
 /** Terminal node types: runnable runs them at the end of every (re)run; they are not steps a user wrote. */
 const TERMINAL_NODE_TYPES = new Set(['success', 'fail']);
 
-interface DagGraph {
-  start_at?: unknown;
-  nodes?: Record<string, { node_type?: unknown; next_node?: unknown; branch?: DagGraph; branches?: Record<string, DagGraph> }>;
-}
-
 /**
  * The steps a retry runs after the steps it re-runs, which the original run never reached, in the order the retry
  * reaches them: along each graph's success path (start_at, then each node's next_node; on_failure is a detour a
@@ -222,26 +218,25 @@ interface DagGraph {
 export function notReachedSteps(run: Run): string[] {
   if (run.kind === 'job' || run.status === 'SUCCESS') return [];
   const out: string[] = [];
-  const walk = (graph: DagGraph | undefined, steps: Step[], prefix: string): void => {
-    const nodes = graph?.nodes;
-    if (!nodes || typeof nodes !== 'object' || typeof graph?.start_at !== 'string') return;
+  const walk = (graph: RawDag | undefined, steps: Step[], prefix: string): void => {
     const byName = new Map(steps.map((st) => [st.name, st]));
     const seen = new Set<string>();
-    for (let name: unknown = graph.start_at; typeof name === 'string' && Object.hasOwn(nodes, name) && !seen.has(name); name = nodes[name]?.next_node) {
+    let name = graph?.start_at;
+    while (typeof name === 'string' && !seen.has(name)) {
+      const node = dagNode(graph, name);
+      if (!node) return;
       seen.add(name);
-      const node = nodes[name];
-      if (typeof node?.node_type === 'string' && TERMINAL_NODE_TYPES.has(node.node_type)) continue;
       const step = byName.get(name);
-      if (!step) {
+      if (typeof node.node_type === 'string' && TERMINAL_NODE_TYPES.has(node.node_type)) {
+        // a terminal node ends the path
+      } else if (!step) {
         out.push(prefix + name);
-        continue;
+      } else if (step.status !== 'SUCCESS') {
+        for (const b of step.branches) if (b.status !== 'SUCCESS') walk(branchGraph(node, b.name), b.steps, `${b.internalName}.`);
       }
-      if (step.status === 'SUCCESS') continue;
-      for (const b of step.branches) {
-        if (b.status !== 'SUCCESS') walk(node?.branches?.[b.name] ?? node?.branch, b.steps, `${b.internalName}.`);
-      }
+      name = node.next_node;
     }
   };
-  walk(run.runConfig?.dag as DagGraph | undefined, run.steps, '');
+  walk(runDag(run), run.steps, '');
   return out;
 }

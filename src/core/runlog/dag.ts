@@ -1,0 +1,39 @@
+// The pipeline graph runnable records with every run (run_config.dag), as the retry rules read it: the nodes by name,
+// each with its type, its next node, and for composites the graph of each branch (parallel and conditional: one per
+// branch name / case; map and loop: one graph every iteration runs). Untyped JSON: readers check each value's type.
+import type { Run } from './model';
+
+export interface RawDagNode {
+  node_type?: unknown;
+  next_node?: unknown;
+  /** map */
+  iterate_on?: unknown;
+  iterate_as?: unknown;
+  /** loop */
+  index_as?: unknown;
+  /** map and loop */
+  branch?: RawDag;
+  /** parallel and conditional */
+  branches?: Record<string, RawDag>;
+}
+
+export interface RawDag {
+  start_at?: unknown;
+  nodes?: Record<string, RawDagNode>;
+}
+
+/** The run's recorded graph. */
+export function runDag(run: Run): RawDag | undefined {
+  return run.runConfig?.dag as RawDag | undefined;
+}
+
+/** The node named `name` of `graph`, if it has one. */
+export function dagNode(graph: RawDag | undefined, name: string): RawDagNode | undefined {
+  const nodes = graph?.nodes;
+  return nodes && typeof nodes === 'object' && Object.hasOwn(nodes, name) ? nodes[name] : undefined;
+}
+
+/** The graph a branch of composite `node` runs: its own (parallel, conditional) or the one of every iteration (map, loop). */
+export function branchGraph(node: RawDagNode | undefined, branchName: string): RawDag | undefined {
+  return (node?.branches && Object.hasOwn(node.branches, branchName) ? node.branches[branchName] : undefined) ?? node?.branch;
+}
