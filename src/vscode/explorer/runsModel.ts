@@ -338,10 +338,15 @@ export class RunsModel extends Disposable implements RunsService {
     this.lists.delete(storeId);
     this.fills.delete(storeId);
     this.shown.delete(storeId);
-    this.causes.delete(storeId);
+    this.forgetRuns(storeId);
+  }
+
+  /** Forgets the runs read from a store, their settled summaries and their failed steps and causes. */
+  private forgetRuns(storeId: string): void {
     const prefix = runKey(storeId, '');
     for (const k of [...this.runs.keys()]) if (k.startsWith(prefix)) this.runs.delete(k);
     for (const k of [...this.settled.keys()]) if (k.startsWith(prefix)) this.settled.delete(k);
+    this.causes.delete(storeId);
     this.reads.forgetStore(storeId);
   }
 
@@ -357,14 +362,8 @@ export class RunsModel extends Disposable implements RunsService {
     this.lists.delete(storeId);
     this.fills.delete(storeId);
     this.reads.resetBudget(storeId);
-    if (runs) {
-      const prefix = runKey(storeId, '');
-      for (const k of [...this.runs.keys()]) if (k.startsWith(prefix)) this.runs.delete(k);
-      for (const k of [...this.settled.keys()]) if (k.startsWith(prefix)) this.settled.delete(k);
-      this.causes.delete(storeId);
-      // Read with other credentials, or changed in the bucket: its failed steps are named afresh.
-      this.reads.forgetStore(storeId);
-    }
+    // Read with other credentials, or changed in the bucket: its runs and failed steps are read afresh.
+    if (runs) this.forgetRuns(storeId);
     this.changed.fire({ storeId });
   }
 
