@@ -53,8 +53,8 @@ export const listCommand: CliCommand = {
     for (const store of stores) {
       for (const summary of rowsOf(store, await store.listRuns())) rows.push({ summary, store, at: when(summary) });
     }
-    // Newest first, runs without a time last, ties by run id in code-unit order, as each store's own listing
-    // (runFileSummaries.ts) already comes, so for one store this pass only confirms the order.
+    // Newest first, runs without a time (error items too) last, ties by run id in code-unit order: close to the
+    // order each store's listing comes in (runFileSummaries.ts), so for one store this pass does little work.
     rows.sort((a, b) => {
       const d = b.at - a.at;
       if (d > 0 || d < 0) return d;

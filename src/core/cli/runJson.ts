@@ -16,17 +16,6 @@ export interface ListJsonEntry {
   error?: string;
 }
 
-/** The `store` of list entries, one object per store and layout (10,000 entries share a few). */
-const storeJsonCache = new WeakMap<StoreDescriptor, Map<string, ListJsonEntry['store']>>();
-
-function storeJson(type: string, d: StoreDescriptor): ListJsonEntry['store'] {
-  let byType = storeJsonCache.get(d);
-  if (!byType) storeJsonCache.set(d, (byType = new Map()));
-  let out = byType.get(type);
-  if (!out) byType.set(type, (out = { type, location: d.location }));
-  return out;
-}
-
 export function listEntryJson(s: RunSummary, d: StoreDescriptor): ListJsonEntry {
   const e: ListJsonEntry = {
     runId: s.runId,
@@ -35,7 +24,7 @@ export function listEntryJson(s: RunSummary, d: StoreDescriptor): ListJsonEntry 
     startTime: s.startTime ?? null,
     endTime: s.endTime ?? null,
     kind: s.kind,
-    store: storeJson(s.layout ?? d.type, d),
+    store: { type: s.layout ?? d.type, location: d.location },
   };
   if (s.error) e.error = s.error;
   return e;
