@@ -54,7 +54,7 @@ void test('the banner names the run, indicator, skipped and re-run steps, failur
   const text = retryBanner(plan, f, '/usr/bin/python3').join('\n');
   assert.match(text, /retrying run nightly-train-0412 with retry indicator 2 \(interpreter \/usr\/bin\/python3/);
   assert.match(text, /skipped \(succeeded before\): load_data, train_model/);
-  assert.match(text, /re-run: deploy/);
+  assert.match(text, /re-run: deploy\n  then \(never reached by the run\): test, notify\n/);
   assert.match(text, /first failed step: deploy \(python functions\.deploy_model\) in functions\.py:16/);
   // The user's error leads; runnable's wrapper message follows in brackets.
   assert.match(text, /original failure: RuntimeError: no deployment url for churn-model \(runnable: Call to the function functions\.deploy_model did not succeed/);
