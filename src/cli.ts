@@ -6,6 +6,7 @@ import * as nodeModule from 'node:module';
 import { StatWorker } from './core/stores/statWorker';
 import type { CliIo } from './core/cli/command';
 import { main } from './core/cli/main';
+import { quietSdkNodeVersionWarning } from './core/stores/s3/loadSdk';
 
 export { main };
 export { discoverStores } from './core/config/discover';
@@ -17,6 +18,7 @@ if (require.main === module) {
   // Node 22.1+ keeps V8's compiled code between runs for the modules loaded from here on (the S3 SDK bundle,
   // dist/s3sdk.js, about twice this one); this bundle itself is compiled before this line runs.
   (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+  quietSdkNodeVersionWarning();
   // A closed pipe (`runnable-runs list | head`) ends the output, not the process with a stack trace.
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code !== 'EPIPE') throw e;

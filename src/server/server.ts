@@ -16,6 +16,7 @@ import { yamlDagShape } from './dagShape';
 import { stepPathOf } from './stepPath';
 import { createStepStatusSource, type StepStatusSource } from './stepStatus';
 import { errorMessage } from '../core/text/errorMessage';
+import { quietSdkNodeVersionWarning } from '../core/stores/s3/loadSdk';
 
 interface ServerSettings { yamlGlobs: string[] }
 
@@ -251,4 +252,5 @@ export function startServer(connection: Connection): void {
   connection.listen();
 }
 
+quietSdkNodeVersionWarning();
 startServer(createConnection(ProposedFeatures.all));

@@ -19,6 +19,15 @@ export function bundledSdkPath(dir: string = __dirname): string | undefined {
   return fs.existsSync(file) ? file : undefined;
 }
 
+/**
+ * For a process of our own (the CLI, the language server), not the shared extension host: the AWS SDK prints a
+ * NodeVersionSupportWarning on stderr when an S3 client is made on Node < 22 (its own future support policy, which a
+ * user of the CLI or of VS Code's Node cannot act on). Its documented switch turns it off; a value already set wins.
+ */
+export function quietSdkNodeVersionWarning(env: NodeJS.ProcessEnv = process.env): void {
+  env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
+
 export async function loadSdk(): Promise<Sdk> {
   const bundled = bundledSdkPath();
   // require caches the module: every store shares one SDK.
