@@ -40,7 +40,10 @@ export interface FindRunOptions {
 /** No store has the run, and some store could not be read: its sentences, and the stores that surely lack the run. */
 export class RunReadError extends RunLogError {
   constructor(readonly runId: string, readonly failures: readonly string[], readonly misses: readonly StoreDescriptor[]) {
-    super(`${failures.join(' ')}${misses.length ? ` (No run "${runId}" in ${misses.map(storeName).join(', ')}.)` : ''}`);
+    // What was looked at first (the stores that surely lack the run), then why the rest could not say.
+    super(misses.length
+      ? `No run "${runId}" in ${misses.map(storeName).join(', ')}, and ${failures.length === 1 ? 'one store' : `${failures.length} stores`} could not be searched: ${failures.join(' ')}`
+      : failures.join(' '));
     this.name = 'RunReadError';
   }
 }
