@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { environmentKind, installCommand, missingPackages, missingSentence, probeEnvironment } from '../../src/core/python/environment';
+import { environmentKind, findModules, installCommand, missingPackages, missingSentence, probeEnvironment } from '../../src/core/python/environment';
 import { testPython } from '../helpers/python';
 
 const temps: string[] = [];
@@ -42,7 +42,7 @@ describe('interpreter pre-flight', () => {
   it('a conda environment (conda-meta in its prefix) installs with conda into that prefix; paths with spaces are quoted', () => {
     const prefix = path.join(tmp(), 'my env');
     fs.mkdirSync(path.join(prefix, 'conda-meta'), { recursive: true });
-    const cmd = installCommand(path.join(prefix, 'bin', 'python'), { version: '3.11', debugpy: false, runnable: true, prefix, pip: true }, ['debugpy']);
+    const cmd = installCommand(path.join(prefix, 'bin', 'python'), { prefix, pip: true }, ['debugpy']);
     assert.deepEqual(cmd, { kind: 'conda', command: `conda install -y -p '${prefix}' -c conda-forge debugpy` });
   });
 
@@ -55,6 +55,19 @@ describe('interpreter pre-flight', () => {
     const facts = await probeEnvironment(testPython(), { PATH: process.env.PATH }, ws);
     assert.equal(fs.existsSync(marker), false, 'nothing from the workspace ran');
     assert.equal(facts.runnable, true, 'a runnable the retry\'s folder holds is found (located, not imported)');
+  });
+
+  it('findModules: which top-level names the interpreter can import, the retry\'s folder first, nothing from it run', async () => {
+    const ws = tmp();
+    const marker = path.join(ws, 'PWNED');
+    fs.writeFileSync(path.join(ws, 'json.py'), `open(${JSON.stringify(marker)}, "w").write("ran")\nfrom json import *\n`);
+    fs.mkdirSync(path.join(ws, 'ploomber_engine'));
+    fs.writeFileSync(path.join(ws, 'ploomber_engine', '__init__.py'), `open(${JSON.stringify(marker)}, "w").write("imported")\n`);
+    const facts = await findModules(testPython(), { PATH: process.env.PATH }, ws, ['ploomber_engine', 'no_such_module_here', 'os']);
+    assert.deepEqual(facts.found, { ploomber_engine: true, no_such_module_here: false, os: true });
+    assert.equal(fs.existsSync(marker), false, 'nothing from the workspace ran');
+    assert.equal(typeof facts.prefix, 'string');
+    await assert.rejects(findModules(testPython(), {}, ws, ['a.b']), /not a top-level module name: a\.b/);
   });
 
   it('a missing interpreter is a sentence, not a stack', async () => {

@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { planRetry } from '../../src/core/retry/plan';
+import { findModules } from '../../src/core/python/environment';
 import { pythonEnv } from '../standin/standinEnv';
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/runnable');
@@ -30,7 +31,7 @@ function tempCopy(name: string): string {
 }
 
 // Local-store cases with a failed task recorded in case.json (s3-minio needs a live endpoint: not here).
-const LOCAL_CASES = ['ml-file-system', 'ml-chunked-fs', 'composite-chunked-fs', 'yaml-etl'];
+const LOCAL_CASES = ['ml-file-system', 'ml-chunked-fs', 'composite-chunked-fs', 'yaml-etl', 'notebook-steps', 'notebook-steps-retried'];
 
 for (const caseName of LOCAL_CASES) {
   const c = caseJson(caseName);
@@ -171,6 +172,45 @@ void test('run the plan (SDK, file-system): deploy_model is called with the rest
   assert.deepEqual(log.steps.deploy.attempts.map((a: any) => [a.attempt_number, a.status, a.retry_indicator]), [[1, 'FAIL', ''], [2, 'FAIL', '2']]);
   assert.equal(log.steps.load_data.attempts.length, 1, 'skipped');
   assert.equal(log.steps.train_model.attempts.length, 1, 'skipped');
+});
+
+void test('notebook-steps: a notebook step the retry reaches, and an interpreter without ploomber_engine: warned with the install command; run, it fails there as case.json observed', async (t) => {
+  const c = caseJson('notebook-steps');
+  const runId = 'notebook-steps-0001';
+  if ((await findModules(PY.python, PY.env, FIXTURES, ['ploomber_engine'])).found.ploomber_engine) {
+    t.skip('the test interpreter has ploomber_engine');
+    return;
+  }
+  const dir = tempCopy('notebook-steps');
+  const plan = await planRetry({ cwd: dir, runId, env: PY.env, python: PY.python });
+  assert.equal(plan.blocked, null, plan.blocked ?? '');
+  assert.deepEqual(plan.notReached, c.runs[runId].retry.not_reached);
+  const w = plan.warnings.find((x) => x.startsWith('ploomber_engine is not importable'));
+  assert.ok(w, plan.warnings.join(' | '));
+  assert.match(w, /runnable's notebook tasks import ploomber_engine.*: report would fail with ModuleNotFoundError/);
+  assert.deepEqual(plan.missingPackages?.map((m) => [m.module, m.install]), [['ploomber_engine', 'ploomber-engine']]);
+  assert.match(plan.missingPackages![0].command, /install .*ploomber-engine$/);
+  // What the warning foretells, as real runnable did (case.json retry_observed): train passes, report fails, no message.
+  const r = runPlan(plan, { FIXED: '1' });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stdout + r.stderr, /No module named 'ploomber_engine'/);
+  const log = JSON.parse(fs.readFileSync(path.join(dir, `.run_log_store/${runId}.json`), 'utf8'));
+  assert.deepEqual(log.steps.train.attempts.map((a: any) => [a.status, a.retry_indicator]), [['FAIL', ''], ['SUCCESS', '2']]);
+  assert.deepEqual(log.steps.report.attempts.map((a: any) => [a.attempt_number, a.status, a.retry_indicator, a.message]), [[1, 'FAIL', '2', '']]);
+});
+
+void test('notebook-steps: with ploomber_engine importable (a package on PYTHONPATH) the plan has no such warning', async () => {
+  const fake = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-ploomber-'));
+  temps.push(fake);
+  fs.mkdirSync(path.join(fake, 'ploomber_engine'));
+  fs.writeFileSync(path.join(fake, 'ploomber_engine', '__init__.py'), '');
+  const env = { ...PY.env, PYTHONPATH: [fake, PY.env.PYTHONPATH].filter(Boolean).join(path.delimiter) };
+  const plan = await planRetry({ cwd: path.join(FIXTURES, 'notebook-steps'), runId: 'notebook-steps-0001', env, python: PY.python });
+  assert.equal(plan.missingPackages, undefined);
+  assert.ok(!plan.warnings.some((x) => x.includes('ploomber_engine')), plan.warnings.join(' | '));
+  // A plan with no notebook step to run and a local store asks the interpreter nothing more (no need, no warning).
+  const other = await planRetry({ cwd: path.join(FIXTURES, 'branch-steps'), runId: 'branch-steps-0001', env: PY.env, python: PY.python });
+  assert.equal(other.missingPackages, undefined);
 });
 
 void test('run the plan (map, chunked-fs): only chunk 2 re-runs; fixed, it succeeds and the run goes on', async () => {

@@ -47,9 +47,41 @@ export function probeEnvironment(python: string, env: NodeJS.ProcessEnv, cwd: st
   });
 }
 
+/** What `findModules` learns: which of the names the interpreter can import, and how its environment is managed. */
+export interface ModuleFacts {
+  found: Record<string, boolean>;
+  prefix?: string;
+  pip?: boolean;
+}
+
+// As PROBE: find_spec on top-level names only (a dotted name would import its parents), from an empty folder.
+const MODULES_PROBE =
+  'import json, sys, importlib.util as u\n' +
+  'sys.path.insert(0, sys.argv[1]) if sys.argv[1] else None\n' +
+  'print(json.dumps({"found": {m: u.find_spec(m) is not None for m in sys.argv[2:]}, "prefix": sys.prefix, "pip": u.find_spec("pip") is not None}))';
+
+/** Which of `modules` (top-level names) `python` can import with `env`, the retry's folder `cwd` first on its path. */
+export function findModules(python: string, env: NodeJS.ProcessEnv, cwd: string, modules: string[], timeoutMs = 15_000): Promise<ModuleFacts> {
+  const bad = modules.find((m) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(m));
+  if (bad) return Promise.reject(new Error(`not a top-level module name: ${bad}`));
+  return new Promise((resolve, reject) => {
+    execFile(python, ['-c', MODULES_PROBE, cwd, ...modules], { env, cwd: neutralDir(), timeout: timeoutMs }, (err, stdout, stderr) => {
+      if (err) {
+        reject(new Error((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'it was not found' : (stderr.trim().split('\n').pop() ?? err.message)));
+        return;
+      }
+      try {
+        resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as ModuleFacts);
+      } catch {
+        reject(new Error(`it printed something unexpected: ${stdout.slice(0, 200)}`));
+      }
+    });
+  });
+}
+
 export type EnvironmentKind = 'conda' | 'uv' | 'pip' | 'no-pip';
 
-export function environmentKind(facts: EnvironmentFacts): EnvironmentKind {
+export function environmentKind(facts: Pick<EnvironmentFacts, 'prefix' | 'pip'>): EnvironmentKind {
   const prefix = facts.prefix;
   if (prefix && fs.existsSync(path.join(prefix, 'conda-meta'))) return 'conda';
   if (prefix) {
@@ -67,7 +99,7 @@ export function missingPackages(facts: EnvironmentFacts, needDebugpy: boolean): 
 }
 
 /** A shell command that installs `packages` into this interpreter's environment, by how it is managed. */
-export function installCommand(python: string, facts: EnvironmentFacts, packages: string[]): { kind: EnvironmentKind; command: string } {
+export function installCommand(python: string, facts: Pick<EnvironmentFacts, 'prefix' | 'pip'>, packages: string[]): { kind: EnvironmentKind; command: string } {
   const kind = environmentKind(facts);
   const pkgs = packages.map((p) => shellQuote(p)).join(' ');
   switch (kind) {

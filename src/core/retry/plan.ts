@@ -21,6 +21,8 @@ import { preferPython, type FunctionLocation } from '../python/locate';
 import { performance } from 'node:perf_hooks';
 import { bindParameters } from '../python/signature';
 import { chooseRetryConfig } from './retryConfig';
+import { retryNeeds } from './needs';
+import { findModules, installCommand, type ModuleFacts } from '../python/environment';
 import { firstUnfinishedTask, isPythonCommand, lastWriteMs, runLayout } from './deadRun';
 
 export interface PlanRetryOptions {
@@ -198,6 +200,13 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
     plan.env.PYTHONPATH = inherited ? `${cwd}${path.delimiter}${inherited}` : cwd;
   }
 
+  // Packages the steps to run (a notebook task) or the store written (S3) need beside runnable: asked of the
+  // interpreter now, in its own short process (find_spec, nothing imported), while the rest is worked out.
+  const needs = run.kind === 'pipeline' ? retryNeeds(run, skip, store) : [];
+  const modules: Promise<ModuleFacts | undefined> = needs.length
+    ? findModules(python, { ...opts.env, ...plan.env }, cwd, needs.map((n) => n.module)).catch(() => undefined)
+    : Promise.resolve(undefined);
+
   const blockers: string[] = [];
   let dead = false;
   // A map that never started for want of its parameter: runnable stopped there, whatever the log's age says.
@@ -295,6 +304,15 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
       plan.codeDrift = drift.text;
       plan.codeDriftKind = drift.kind;
     }
+  }
+
+  const have = await modules;
+  for (const need of needs) {
+    if (!have || have.found[need.module] !== false) continue;
+    const command = installCommand(python, have, [need.install]).command;
+    const who = need.neededBy.length > 3 ? `${need.neededBy.slice(0, 3).join(', ')} and ${need.neededBy.length - 3} more` : need.neededBy.join(', ');
+    plan.warnings.push(`${need.module} is not importable in ${python}, and ${need.why}: ${who} would fail with ModuleNotFoundError (an empty message in the run log) after the steps before it ran. Install it first: ${command}`);
+    (plan.missingPackages ??= []).push({ module: need.module, install: need.install, command });
   }
 
   const answer = await awaitProbe();

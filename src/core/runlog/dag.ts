@@ -6,6 +6,9 @@ import type { Run } from './model';
 export interface RawDagNode {
   node_type?: unknown;
   next_node?: unknown;
+  /** task: its kind (python, notebook, shell, async-python) and what it runs */
+  command_type?: unknown;
+  command?: unknown;
   /** map */
   iterate_on?: unknown;
   iterate_as?: unknown;

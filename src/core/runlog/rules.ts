@@ -2,7 +2,7 @@
 // next retry indicator and which steps a retry would skip (runnable's executor rule).
 
 import type { Attempt, Branch, FirstFailedTask, Run, Step } from './model';
-import { branchGraph, dagNode, type RawDag, runDag } from './dag';
+import { branchGraph, dagNode, type RawDag, type RawDagNode, runDag } from './dag';
 
 export interface WalkedStep {
   step: Step;
@@ -216,8 +216,13 @@ const TERMINAL_NODE_TYPES = new Set(['success', 'fail']);
  * be read (an older run_config, a job) gives none.
  */
 export function notReachedSteps(run: Run): string[] {
+  return notReachedNodes(run).map((n) => n.internalName);
+}
+
+/** notReachedSteps with each step's node of the recorded dag (its type, command, and for a composite its branches). */
+export function notReachedNodes(run: Run): Array<{ internalName: string; node: RawDagNode }> {
   if (run.kind === 'job' || run.status === 'SUCCESS') return [];
-  const out: string[] = [];
+  const out: Array<{ internalName: string; node: RawDagNode }> = [];
   const walk = (graph: RawDag | undefined, steps: Step[], prefix: string): void => {
     const byName = new Map(steps.map((st) => [st.name, st]));
     const seen = new Set<string>();
@@ -230,7 +235,7 @@ export function notReachedSteps(run: Run): string[] {
       if (typeof node.node_type === 'string' && TERMINAL_NODE_TYPES.has(node.node_type)) {
         // a terminal node ends the path
       } else if (!step) {
-        out.push(prefix + name);
+        out.push({ internalName: prefix + name, node });
       } else if (step.status !== 'SUCCESS') {
         for (const b of step.branches) if (b.status !== 'SUCCESS') walk(branchGraph(node, b.name), b.steps, `${b.internalName}.`);
       }

@@ -46,6 +46,9 @@ export async function readAttemptLog(store: CatalogFiles, run: Run, internalName
   return { file: log.name, text: log.text, cause: attempt.status === 'FAIL' ? exceptionCause(log.text) : undefined };
 }
 
+/** The cause said for a failed notebook attempt whose error runnable did not keep. */
+export const NOTEBOOK_NO_ERROR = "no error recorded: runnable logs a notebook task's error to the console only (one cause: ploomber-engine not installed)";
+
 export interface FailureWithCause {
   internalName: string;
   name: string;
@@ -87,6 +90,12 @@ export class FailureCauses {
   /** `Type: message` of a failed attempt, or undefined (not failed, no log, no traceback). */
   async cause(run: Run, internalName: string, attempt: Attempt, signal?: AbortSignal): Promise<string | undefined> {
     if (attempt.status !== 'FAIL') return undefined;
-    return (await this.log(run, internalName, attempt, signal))?.cause?.text;
+    const found = (await this.log(run, internalName, attempt, signal))?.cause?.text;
+    if (found || attempt.message) return found;
+    // runnable's NotebookTaskType (runnable/tasks.py) catches every error of a notebook task, logs it to the console
+    // and records FAIL with no message; the step's execution log stays empty when the error came before the notebook
+    // ran (observed: fixture notebook-steps-retried, ploomber_engine not installed). Say so rather than nothing.
+    if (findStep(run, internalName)?.commandType === 'notebook') return NOTEBOOK_NO_ERROR;
+    return undefined;
   }
 }

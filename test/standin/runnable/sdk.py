@@ -75,6 +75,15 @@ class ShellTask(_Step):
                 "secrets": [], "command_type": "shell", "command": self.command}
 
 
+class NotebookTask(_Step):
+    def __init__(self, notebook, name, returns=None, **_):
+        self.notebook, self.name, self.returns = notebook, name, returns
+
+    def node(self, nxt):
+        return {**self._base("task", nxt), "catalog": None, "max_attempts": 1, "returns": _returns(self.returns),
+                "secrets": [], "command_type": "notebook", "command": self.notebook}
+
+
 class Stub(_Step):
     def __init__(self, name, **_):
         self.name = name
