@@ -305,8 +305,29 @@ export class RetryPreparation {
     const preflightMs = performance.now() - t1;
     if (!ready.ok) return refuse(ready.problem ?? 'The Python interpreter is not ready.', ready.actions, true);
 
-    // One toast for all of the plan's warnings (each is in the Debug Console banner and the log too).
-    const warnings = plan.warnings.map(String);
+    // A package the steps to run need (a notebook task's ploomber_engine, boto3 for an S3 store) is missing: the retry
+    // would fail there, after re-running the steps before it. Asked before anything runs; Install is the default.
+    const missing = plan.missingPackages ?? [];
+    const missingWarnings = new Set(plan.warnings.filter((w) => missing.some((m) => w.startsWith(`${m.module} is not importable`))));
+    if (missing.length) {
+      const installLabel = `Install ${missing.map((m) => m.install).join(' and ')}`;
+      const anyway = 'Retry Anyway';
+      const commands = missing.map((m) => m.command);
+      const answer = await vscode.window.showQuickPick([
+        { label: installLabel, detail: `Runs ${commands.join(' && ')} in a terminal; the retry does not start. Retry again once it is installed.` },
+        { label: anyway, detail: [...missingWarnings].join(' ') },
+        { label: 'Cancel', detail: 'Nothing runs; the run log stays as it is.' },
+      ], { title: `Retry ${plan.runId}: ${missing.map((m) => m.module).join(' and ')} not importable in ${interpreter.path}`, ignoreFocusOut: true });
+      if (answer?.label === installLabel) {
+        this.checker.install(commands.join(' && '));
+        return refuse(`Retry of ${plan.runId} not started: installing ${missing.map((m) => m.install).join(' and ')} in the terminal "Runnable: install"; retry again once it is done.`, undefined, true);
+      }
+      if (answer?.label !== anyway) return refuse(`Retry of ${plan.runId} cancelled: ${[...missingWarnings].join(' ')}`, undefined, true);
+      this.services.log.warn(`Retry ${plan.runId} started without ${missing.map((m) => m.module).join(', ')}, as asked.`);
+    }
+
+    // One toast for the plan's other warnings (each is in the Debug Console banner and the log too).
+    const warnings = plan.warnings.map(String).filter((w) => !missingWarnings.has(w));
     if (warnings.length) {
       const more = warnings.length > 1 ? ` (and ${warnings.length - 1} more warning${warnings.length > 2 ? 's' : ''} in the Debug Console)` : '';
       void vscode.window.showWarningMessage(`Retry of ${plan.runId}: ${warnings[0]}${more}`);

@@ -93,7 +93,7 @@ export class EnvironmentChecker {
     const actions = [installLabel, extensionLabel, folderLabel, select, ...(needsDebugpy ? [] : [setting])].filter((a): a is string => !!a);
     this.log.error(problem + (cmd ? ` Fix: ${cmd.command}` : ''));
     void vscode.window.showErrorMessage(problem, ...actions).then(async (choice) => {
-      if (choice === installLabel && cmd) this.runInstall(cmd.command);
+      if (choice === installLabel && cmd) this.install(cmd.command);
       else if (choice === extensionLabel) {
         await vscode.commands.executeCommand('workbench.extensions.installExtension', DEBUGGER_EXTENSION_ID).then(
           () => void vscode.window.showInformationMessage('The Python Debugger extension is installed: start the session again to debug with its debugpy.'),
@@ -129,7 +129,8 @@ export class EnvironmentChecker {
     if (options.again) await options.again();
   }
 
-  private runInstall(command: string): void {
+  /** Runs an install command in a terminal of its own, and forgets what was known of the interpreters. */
+  install(command: string): void {
     const terminal = vscode.window.createTerminal({ name: 'Runnable: install' });
     terminal.show();
     terminal.sendText(command);
