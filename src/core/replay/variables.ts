@@ -89,7 +89,7 @@ function timingNodes(a: Attempt): VarNode[] {
   return [
     text('attempt', a.number, 'int'),
     text('status', a.status),
-    text('retryIndicator', a.retryIndicator === '' ? '"" (original run)' : a.retryIndicator),
+    text('retryIndicator', a.retryIndicator === '' ? '"" (original run)' : a.indicatorInferred ? `${a.retryIndicator} (a stub: runnable records none; read from when it ran)` : a.retryIndicator),
     text('start', a.startTime),
     text('end', a.endTime),
     text('durationMs', a.durationMs === undefined ? undefined : Math.round(a.durationMs), 'int'),

@@ -35,6 +35,8 @@ export interface Attempt {
   status: Status;
   /** RUNNABLE_RETRY_INDICATOR of the execution that made this attempt; "" for the original run. */
   retryIndicator: string;
+  /** Set when runnable recorded no indicator (a stub's attempt) and retryIndicator was read from when it ran. */
+  indicatorInferred?: true;
   /** runnable's `str(datetime.now())`: local time, no zone, e.g. `2026-11-24 22:25:32.930947`. */
   startTime: string;
   endTime: string;

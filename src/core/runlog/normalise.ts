@@ -82,6 +82,7 @@ function normaliseRunUnguarded(raw: RawRunLog, branchLogs: RawBranchLog[]): Run 
   const isJob = job !== undefined || typeof runConfig.job_definition_file === 'string';
 
   const attempts = collectAttempts(steps, job ? [...job.attempts] : []);
+  attributeStubAttempts(steps);
   let first: Attempt | undefined;
   let last: Attempt | undefined;
   for (const a of attempts) {
@@ -340,6 +341,52 @@ function graphOrder(graph: DagGraph | undefined): Map<string, number> {
     }
   }
   return order;
+}
+
+/**
+ * runnable's Stub node (extensions/nodes/stub.py) makes its attempt without `retry_indicator`, so a stub a retry ran
+ * reads as the original run's (observed with real runnable: fixture stub-retried, `continue to` run by retry 2 between
+ * that retry's check_envvar and success attempts, recorded with ""). Every other node records the indicator. Such an
+ * attempt is given the indicator of the execution it ran in, by time: the executions' spans come from the attempts
+ * that carry their indicator; a stub inside a span belongs to it, one after a span (an execution killed right after
+ * its stub) to the latest execution begun before it. A retry's stubs always fall inside its span: a stub never fails,
+ * so a retry starts with a task and ends with a terminal node, both recording the indicator. Later executions never
+ * move an earlier stub (the history check compares attempts before and after a retry). `indicatorInferred` marks it.
+ * A run never retried, or whose stub times cannot be read, is left as recorded.
+ */
+function attributeStubAttempts(steps: Step[]): void {
+  const spans = new Map<string, { start: number; end: number }>();
+  const stubs: Attempt[] = [];
+  const visit = (list: Step[]): void => {
+    for (const st of list) {
+      for (const a of st.attempts) {
+        if (st.type === 'stub') {
+          if (a.retryIndicator === '' && Number.isFinite(a.startMs)) stubs.push(a);
+          continue;
+        }
+        if (!Number.isFinite(a.startMs)) continue;
+        const end = Number.isFinite(a.endMs) ? a.endMs : a.startMs;
+        const span = spans.get(a.retryIndicator);
+        if (!span) spans.set(a.retryIndicator, { start: a.startMs, end });
+        else {
+          span.start = Math.min(span.start, a.startMs);
+          span.end = Math.max(span.end, end);
+        }
+      }
+      for (const b of st.branches) visit(b.steps);
+    }
+  };
+  visit(steps);
+  if (!stubs.length || spans.size < 2) return;
+  const ordered = [...spans.entries()].map(([indicator, span]) => ({ indicator, ...span })).sort((x, y) => x.start - y.start);
+  for (const a of stubs) {
+    const t = a.startMs;
+    const owner = ordered.find((x) => t >= x.start && t <= x.end) ?? ordered.filter((x) => x.start <= t).pop() ?? ordered[0];
+    if (owner.indicator !== '') {
+      a.retryIndicator = owner.indicator;
+      a.indicatorInferred = true;
+    }
+  }
 }
 
 function collectAttempts(steps: Step[], out: Attempt[] = []): Attempt[] {
