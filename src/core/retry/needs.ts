@@ -21,6 +21,12 @@ export interface PackageNeed {
   neededBy: string[];
   /** Why, for the sentence: "runnable's notebook tasks import ploomber_engine". */
   why: string;
+  /** What happens without it, for the sentence. */
+  effect: string;
+}
+
+function listed(names: string[]): string {
+  return names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
 }
 
 const S3_STORES = new Set(['minio', 'chunked-minio']);
@@ -46,14 +52,20 @@ export function retryNeeds(run: Run, skip: RetrySkipPlan, store: StoreDescriptor
   const unreached = new Set(skip.notReached);
   for (const { internalName, node } of notReachedNodes(run)) if (unreached.has(internalName)) notebooksIn(node, internalName, notebooks);
   if (notebooks.length) {
-    needs.push({ module: 'ploomber_engine', install: 'ploomber-engine', neededBy: notebooks, why: "runnable's notebook tasks import ploomber_engine (runnable's notebook extra)" });
+    needs.push({
+      module: 'ploomber_engine', install: 'ploomber-engine', neededBy: notebooks, why: "runnable's notebook tasks import ploomber_engine (runnable's notebook extra)",
+      effect: `${listed(notebooks)} would fail with ModuleNotFoundError when reached (runnable records a FAIL with no message)`,
+    });
   }
   const s3 = [
     ...(S3_STORES.has(store.type) ? [`the ${store.type} run log store`] : []),
     ...(store.catalog && S3_CATALOGS.has(store.catalog.type) ? [`the ${store.catalog.type} catalog`] : []),
   ];
   if (s3.length) {
-    needs.push({ module: 'boto3', install: 'cloudpathlib[s3]', neededBy: s3, why: "runnable reads S3 through cloudpathlib's S3Client, which needs boto3 (runnable's s3 extra)" });
+    needs.push({
+      module: 'boto3', install: 'cloudpathlib[s3]', neededBy: s3, why: "runnable reads S3 through cloudpathlib's S3Client, which needs boto3 (runnable's s3 extra)",
+      effect: `runnable cannot open ${s3.join(' and ')} without it`,
+    });
   }
   return needs;
 }

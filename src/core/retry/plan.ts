@@ -310,8 +310,7 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
   for (const need of needs) {
     if (!have || have.found[need.module] !== false) continue;
     const command = installCommand(python, have, [need.install]).command;
-    const who = need.neededBy.length > 3 ? `${need.neededBy.slice(0, 3).join(', ')} and ${need.neededBy.length - 3} more` : need.neededBy.join(', ');
-    plan.warnings.push(`${need.module} is not importable in ${python}, and ${need.why}: ${who} would fail with ModuleNotFoundError (an empty message in the run log) after the steps before it ran. Install it first: ${command}`);
+    plan.warnings.push(`${need.module} is not importable in ${python}, and ${need.why}: ${need.effect}. Install it first: ${command}`);
     (plan.missingPackages ??= []).push({ module: need.module, install: need.install, command });
   }
 
