@@ -11,7 +11,7 @@ import { retryBanner } from '../../src/core/retry/retryBanner';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'runnable');
 
-async function storeOf(folder: string, configFile: string) {
+async function storeOf(folder: string, configFile: string | undefined) {
   const cwd = path.join(FIXTURES, folder);
   const { stores } = await discoverStores({ cwd, configFile, env: {} });
   return { cwd, store: openStore(stores[0]) };
@@ -58,4 +58,12 @@ void test('the banner names the run, indicator, skipped and re-run steps, failur
   assert.match(text, /first failed step: deploy \(python functions\.deploy_model\) in functions\.py:16/);
   // The user's error leads; runnable's wrapper message follows in brackets.
   assert.match(text, /original failure: RuntimeError: no deployment url for churn-model \(runnable: Call to the function functions\.deploy_model did not succeed/);
+});
+
+void test('the banner says a loop the retry enters may go on, before the steps never reached', async () => {
+  const { cwd, store } = await storeOf('loop', undefined);
+  const run = await store.getRun('loop-poll-0001');
+  const plan = await planRetry({ cwd, runId: 'loop-poll-0001', env: {}, trusted: false });
+  const text = retryBanner(plan, await readOriginalFailure(store, run, plan.firstFailed!.internalName), '/usr/bin/python3').join('\n');
+  assert.match(text, /re-run: polling\.2\.poll once\n {2}loop: polling may go on from iteration 3 \(until done is true, at most 6 iterations in all\)\n {2}then \(never reached by the run\): finish\n/);
 });

@@ -29,6 +29,7 @@ interface CaseRun {
   retry_argv: string[];
   break_condition: string | null;
   retry: { skipped_on_retry: string[]; rerun_on_retry: string[] };
+  retry_observed?: { new_steps?: string[] };
 }
 const caseRuns = (name: string) => Object.entries((JSON.parse(fs.readFileSync(path.join(FIXTURES, name, 'case.json'), 'utf8')) as { runs: Record<string, CaseRun> }).runs);
 const OLD = new Date(Date.now() - 3 * 60 * 60 * 1000);
@@ -68,6 +69,21 @@ for (const name of ['docs-09-retry', 'mixed-configs', 'async-pipeline', 'async-i
     }
   });
 }
+
+void describe('loops', () => {
+  it('the loop the retry enters may go on past the failed iteration: the plan says from which and until what; real runnable ran it (case.json)', async () => {
+    const [[runId, c]] = caseRuns('loop');
+    const plan = await planRetry({ cwd: path.join(FIXTURES, 'loop'), runId, env: PY.env, python: PY.python });
+    assert.deepEqual(plan.loopsGoOn, [{ loop: 'polling', from: 3, breakOn: 'done', maxIterations: 6 }]);
+    // What real runnable's retry did: iteration 3 ran, which no log or dag of the failed run names.
+    assert.ok(c.retry_observed?.new_steps?.includes('polling.3.poll once'));
+    assert.ok(!plan.notReached.includes('polling.3.poll once'));
+    assert.deepEqual(plan.notReached, ['finish']);
+    // A plan with no loop in it says nothing of loops (the JSON keeps its shape).
+    const other = await planRetry({ cwd: path.join(FIXTURES, 'docs-09-retry'), runId: 'docs-linear-0001', env: PY.env, python: PY.python, trusted: false });
+    assert.equal(other.loopsGoOn, undefined);
+  });
+});
 
 void describe('retry config chosen from the run', () => {
   it('mocked, argo and container configs on the same store are never taken; the pre-flight says which was and why', async () => {

@@ -3,7 +3,7 @@
 import { CliError, type CliCommand, commonOptions } from './command';
 import { shellQuote } from '../text/shell';
 import { planRetry } from '../retry/plan';
-import type { RetryPlan } from '../retry/types';
+import { loopGoesOnText, type RetryPlan } from '../retry/types';
 import { projectPython } from '../python/projectPython';
 
 export const BLOCKED_EXIT = 3;
@@ -18,6 +18,7 @@ export function formatPlan(plan: RetryPlan, python: string): string[] {
   if (plan.argv.length) lines.push(`Command: ${[...env, python, ...plan.argv.map(shellQuote)].join(' ')}`);
   lines.push(`Skipped: ${plan.skipped.join(', ') || '(none)'}`);
   lines.push(`Re-run:  ${plan.rerun.join(', ') || '(none)'}`);
+  for (const l of plan.loopsGoOn ?? []) lines.push(`Loop:    ${loopGoesOnText(l)}: iterations the log cannot name yet`);
   if (plan.notReached.length) lines.push(`Then:    ${plan.notReached.join(', ')} (the run never reached them)`);
   const ff = plan.firstFailed;
   if (ff) {

@@ -187,6 +187,7 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
   plan.skipped = skip.skipped;
   plan.rerun = skip.rerun;
   plan.notReached = skip.notReached;
+  if (skip.loopsGoOn.length) plan.loopsGoOn = skip.loopsGoOn;
 
   const launch = await launchFor(run, cwd, opts.script);
   plan.argv = launch.argv;

@@ -1,6 +1,6 @@
 // What the Debug Console says before the debugger stops: the run being retried, the attempt indicator,
 // skipped and re-run steps, the original failure and the tail of the step's captured output (no vscode import).
-import type { RetryPlan } from './types';
+import { loopGoesOnText, type RetryPlan } from './types';
 
 export interface OriginalFailure {
   /** The failed attempt's message from the run log. */
@@ -17,6 +17,7 @@ export function retryBanner(plan: RetryPlan, failure: OriginalFailure, python: s
   out.push(`Runnable: retrying run ${plan.runId} with retry indicator ${plan.retryIndicator} (interpreter ${python}, cwd ${plan.cwd})`);
   out.push(`  skipped (succeeded before): ${plan.skipped.length ? plan.skipped.join(', ') : 'none'}`);
   out.push(`  re-run: ${plan.rerun.length ? plan.rerun.join(', ') : 'none'}`);
+  for (const l of plan.loopsGoOn ?? []) out.push(`  loop: ${loopGoesOnText(l)}`);
   if (plan.notReached.length) out.push(`  then (never reached by the run): ${plan.notReached.join(', ')}`);
   const ff = plan.firstFailed;
   if (ff) {

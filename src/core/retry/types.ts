@@ -1,5 +1,12 @@
 // The retry plan: everything needed to launch "Retry locally" (or print it with `plan-retry --json`).
 // The JSON shape is the one the issue fixes; the debug glue and the CLI both read it.
+import type { LoopGoesOn } from '../runlog/rules';
+
+/** "polling may go on from iteration 3 (until done is true, at most 6 iterations in all)". */
+export function loopGoesOnText(l: LoopGoesOn): string {
+  const until = [l.breakOn ? `until ${l.breakOn} is true` : '', l.maxIterations !== undefined ? `at most ${l.maxIterations} iterations in all` : ''].filter(Boolean).join(', ');
+  return `${l.loop} may go on from iteration ${l.from}${until ? ` (${until})` : ''}`;
+}
 
 export interface RetryInput {
   kind: 'json' | 'object' | 'metric';
@@ -47,6 +54,8 @@ export interface RetryPlan {
   rerun: string[];
   /** Steps the original run never reached, which run after those (RetrySkipPlan.notReached). */
   notReached: string[];
+  /** Loops that may run iterations beyond those in the log (RetrySkipPlan.loopsGoOn); absent when none. */
+  loopsGoOn?: LoopGoesOn[];
   firstFailed: FirstFailed | null;
   breakpoints: RetryBreakpoint[];
   /** Things that will not stop the retry but the user should know. */

@@ -14,6 +14,8 @@ export interface RawDagNode {
   iterate_as?: unknown;
   /** loop */
   index_as?: unknown;
+  break_on?: unknown;
+  max_iterations?: unknown;
   /** map and loop */
   branch?: RawDag;
   /** parallel and conditional */

@@ -166,6 +166,23 @@ export interface RetrySkipPlan {
    * it enters too (notReachedSteps).
    */
   notReached: string[];
+  /**
+   * Loops the retry enters: after the failed iteration it decides again whether to go on (runnable checks break_on
+   * after each iteration, extensions/nodes/loop.py), so further iterations may run that no log or dag names
+   * (observed: fixture loop, whose retry ran polling.3). Each with the first such iteration and what ends the loop.
+   */
+  loopsGoOn: LoopGoesOn[];
+}
+
+export interface LoopGoesOn {
+  /** The loop's internal name. */
+  loop: string;
+  /** The first iteration index the failed run never began. */
+  from: number;
+  /** The boolean parameter that ends the loop when true. */
+  breakOn?: string;
+  /** runnable's limit on iterations in all (0 .. max - 1). */
+  maxIterations?: number;
 }
 
 /**
@@ -177,7 +194,8 @@ export interface RetrySkipPlan {
  * have no steps: every list empty.
  */
 export function retrySkipPlan(run: Run): RetrySkipPlan {
-  const plan: RetrySkipPlan = { skipped: [], rerun: [], notReached: notReachedSteps(run) };
+  const loopsGoOn: LoopGoesOn[] = [];
+  const plan: RetrySkipPlan = { skipped: [], rerun: [], notReached: notReachedNodes(run, loopsGoOn).map((n) => n.internalName), loopsGoOn };
   const visit = (steps: Step[]): void => {
     for (const step of steps) {
       if (isComposite(step)) {
@@ -220,7 +238,7 @@ export function notReachedSteps(run: Run): string[] {
 }
 
 /** notReachedSteps with each step's node of the recorded dag (its type, command, and for a composite its branches). */
-export function notReachedNodes(run: Run): Array<{ internalName: string; node: RawDagNode }> {
+export function notReachedNodes(run: Run, loops?: LoopGoesOn[]): Array<{ internalName: string; node: RawDagNode }> {
   if (run.kind === 'job' || run.status === 'SUCCESS') return [];
   const out: Array<{ internalName: string; node: RawDagNode }> = [];
   const walk = (graph: RawDag | undefined, steps: Step[], prefix: string): void => {
@@ -238,6 +256,14 @@ export function notReachedNodes(run: Run): Array<{ internalName: string; node: R
         out.push({ internalName: prefix + name, node });
       } else if (step.status !== 'SUCCESS') {
         for (const b of step.branches) if (b.status !== 'SUCCESS') walk(branchGraph(node, b.name), b.steps, `${b.internalName}.`);
+        if (loops && node.node_type === 'loop') {
+          const began = step.branches.map((b) => Number(b.name)).filter(Number.isInteger);
+          const from = began.length ? Math.max(...began) + 1 : 0;
+          const max = typeof node.max_iterations === 'number' ? node.max_iterations : undefined;
+          if (max === undefined || from < max) {
+            loops.push({ loop: step.internalName, from, ...(typeof node.break_on === 'string' ? { breakOn: node.break_on } : {}), ...(max !== undefined ? { maxIterations: max } : {}) });
+          }
+        }
       }
       name = node.next_node;
     }
