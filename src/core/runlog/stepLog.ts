@@ -177,3 +177,20 @@ export function exceptionCause(text: string): LoggedException | undefined {
   }
   return undefined;
 }
+
+/**
+ * What a failed shell command wrote to stderr, as runnable keeps it in the step's log: ShellTaskType (runnable/tasks.py)
+ * prints the stderr lines joined by "," (`curl: (6) Could not resolve host: x,`) on its recording console before it
+ * raises, after the parameters it logged, and the console wraps it at its width (each wrapped row keeps its trailing
+ * space). stdout is not kept. Undefined when the command wrote nothing to stderr. Observed: fixture shell-stderr.
+ */
+export function shellStderr(text: string): string | undefined {
+  const lines = text.split(/\r?\n/);
+  while (lines.length && lines[lines.length - 1].trim() === '') lines.pop();
+  // The console's own entries: a time-stamped row, or a row indented under one (a parameter dump).
+  let last = -1;
+  for (let i = 0; i < lines.length; i++) if (/^\[\d\d:\d\d:\d\d\]/.test(lines[i]) || /^\s/.test(lines[i])) last = i;
+  const joined = lines.slice(last + 1).join('').replace(/,+\s*$/, '').trim();
+  if (!joined) return undefined;
+  return joined.length > MAX_CAUSE_CHARS ? `…${joined.slice(joined.length - MAX_CAUSE_CHARS + 1)}` : joined;
+}

@@ -5,7 +5,7 @@
 // runnable's message.
 import type { Attempt, Run } from '../runlog/model';
 import { findStep } from '../runlog/rules';
-import { exceptionCause, executionLogCandidates, pickLogForAttempt, type LoggedException } from '../runlog/stepLog';
+import { exceptionCause, executionLogCandidates, pickLogForAttempt, shellStderr, type LoggedException } from '../runlog/stepLog';
 
 /** The part of a store this needs (RunLogStore has it). */
 export interface CatalogFiles {
@@ -48,6 +48,8 @@ export async function readAttemptLog(store: CatalogFiles, run: Run, internalName
 
 /** The cause said for a failed notebook attempt whose error runnable did not keep. */
 export const NOTEBOOK_NO_ERROR = "no error recorded: runnable logs a notebook task's error to the console only (one cause: ploomber-engine not installed)";
+/** The cause said for a failed shell attempt whose stderr runnable did not keep. */
+export const SHELL_NO_ERROR = 'no error recorded: the shell command wrote nothing to stderr, and runnable does not keep its exit code';
 
 export interface FailureWithCause {
   internalName: string;
@@ -90,12 +92,17 @@ export class FailureCauses {
   /** `Type: message` of a failed attempt, or undefined (not failed, no log, no traceback). */
   async cause(run: Run, internalName: string, attempt: Attempt, signal?: AbortSignal): Promise<string | undefined> {
     if (attempt.status !== 'FAIL') return undefined;
-    const found = (await this.log(run, internalName, attempt, signal))?.cause?.text;
+    const log = await this.log(run, internalName, attempt, signal);
+    const found = log?.cause?.text;
     if (found || attempt.message) return found;
     // runnable's NotebookTaskType (runnable/tasks.py) catches every error of a notebook task, logs it to the console
     // and records FAIL with no message; the step's execution log stays empty when the error came before the notebook
-    // ran (observed: fixture notebook-steps-retried, ploomber_engine not installed). Say so rather than nothing.
-    if (findStep(run, internalName)?.commandType === 'notebook') return NOTEBOOK_NO_ERROR;
-    return undefined;
+    // ran (observed: fixture notebook-steps-retried, ploomber_engine not installed). ShellTaskType prints a failed
+    // command's stderr into its log and records no message or exit code: the stderr is the cause (shellStderr,
+    // fixture shell-stderr); a command that wrote none leaves only the parameters (yaml-etl shell-exit-3). Say so
+    // rather than nothing.
+    const type = findStep(run, internalName)?.commandType;
+    if (type === 'shell') return (log && shellStderr(log.text)) ?? SHELL_NO_ERROR;
+    return type === 'notebook' ? NOTEBOOK_NO_ERROR : undefined;
   }
 }
