@@ -31,7 +31,7 @@ function tempCopy(name: string): string {
 }
 
 // Local-store cases with a failed task recorded in case.json (s3-minio needs a live endpoint: not here).
-const LOCAL_CASES = ['ml-file-system', 'ml-chunked-fs', 'composite-chunked-fs', 'yaml-etl', 'notebook-steps', 'notebook-steps-retried'];
+const LOCAL_CASES = ['ml-file-system', 'ml-chunked-fs', 'composite-chunked-fs', 'yaml-etl', 'notebook-steps', 'notebook-steps-retried', 'catalog-get'];
 
 for (const caseName of LOCAL_CASES) {
   const c = caseJson(caseName);
@@ -211,6 +211,38 @@ void test('notebook-steps: with ploomber_engine importable (a package on PYTHONP
   // A plan with no notebook step to run and a local store asks the interpreter nothing more (no need, no warning).
   const other = await planRetry({ cwd: path.join(FIXTURES, 'branch-steps'), runId: 'branch-steps-0001', env: PY.env, python: PY.python });
   assert.equal(other.missingPackages, undefined);
+});
+
+void test('catalog-get: the failed step\'s catalog gets are in the plan; run, the file comes back from the catalog and load passes', async () => {
+  const c = caseJson('catalog-get');
+  const runId = 'catalog-get-0001';
+  const dir = tempCopy('catalog-get');
+  const plan = await planRetry({ cwd: dir, runId, env: PY.env, python: PY.python });
+  assert.deepEqual(plan.firstFailed?.catalogGets, c.runs[runId].first_failed_task.catalog_gets.map((g: object) => ({ ...g, checked: true })));
+  assert.ok(!plan.warnings.some((w) => /from the catalog/.test(w)), plan.warnings.join(' | '));
+  assert.equal(fs.existsSync(path.join(dir, 'data')), false, 'the working copy of the file is gone');
+  const r = runPlan(plan, { FIXED: '1' });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.equal(fs.readFileSync(path.join(dir, 'data', 'rows.csv'), 'utf8'), fs.readFileSync(path.join(dir, '.catalog', runId, 'data', 'rows.csv'), 'utf8'));
+  const log = JSON.parse(fs.readFileSync(path.join(dir, `.run_log_store/${runId}.json`), 'utf8'));
+  assert.deepEqual(log.steps.load.attempts.map((a: any) => [a.status, a.retry_indicator]), [['FAIL', ''], ['SUCCESS', '2']]);
+});
+
+void test('catalog-get without the file in the catalog: warned before; run, the step stops before its call, as real runnable did', async () => {
+  const c = caseJson('catalog-get');
+  const runId = 'catalog-get-0001';
+  const dir = tempCopy('catalog-get');
+  fs.renameSync(path.join(dir, '.catalog', runId, 'data'), path.join(dir, '.catalog', runId, 'elsewhere'));
+  const plan = await planRetry({ cwd: dir, runId, env: PY.env, python: PY.python });
+  assert.deepEqual(plan.firstFailed?.catalogGets, [{ pattern: 'data/rows.csv', files: [], checked: true }]);
+  const w = plan.warnings.find((x) => /gets data\/rows\.csv from the catalog/.test(x));
+  assert.ok(w, plan.warnings.join(' | '));
+  assert.match(w, /\.catalog\/catalog-get-0001 holds no file matching it: runnable stops the step before its function is called/);
+  const r = runPlan(plan, { FIXED: '1' });
+  assert.notEqual(r.status, 0);
+  assert.ok((r.stdout + r.stderr).includes(c.runs[runId].retry_observed_without_catalog_file.console));
+  const log = JSON.parse(fs.readFileSync(path.join(dir, `.run_log_store/${runId}.json`), 'utf8'));
+  assert.deepEqual([log.status, log.steps.load.status, log.steps.load.attempts.length], ['FAIL', 'PROCESSING', 1], 'no attempt: the function was never called');
 });
 
 void test('run the plan (map, chunked-fs): only chunk 2 re-runs; fixed, it succeeds and the run goes on', async () => {

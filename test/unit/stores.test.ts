@@ -131,7 +131,11 @@ describe('every fixture store lists and shows what case.json says', () => {
         const catalogDir = path.join(dir, c.catalog?.location ?? '.catalog');
         for (const runId of Object.keys(c.runs)) {
           const names = await store.listCatalog(runId);
-          const onDisk = fs.existsSync(path.join(catalogDir, runId)) ? fs.readdirSync(path.join(catalogDir, runId)).sort() : [];
+          // Files at any depth (a catalog put keeps its folders: catalog-get's data/rows.csv), `/`-separated.
+          const runDir = path.join(catalogDir, runId);
+          const onDisk = fs.existsSync(runDir)
+            ? (fs.readdirSync(runDir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(runDir, f)).isFile()).map((f) => f.split(path.sep).join('/')).sort()
+            : [];
           assert.deepEqual(names, onDisk);
           const log = names.find((n) => n.endsWith('.execution.log'));
           if (log) assert.deepEqual(await store.readCatalogFile(runId, log), fs.readFileSync(path.join(catalogDir, runId, log)));

@@ -26,6 +26,7 @@ export function formatPlan(plan: RetryPlan, python: string): string[] {
     for (const [name, input] of Object.entries(ff.inputs)) {
       lines.push(`  ${name} [${input.kind}] = ${input.kind === 'object' ? `<pickle ${input.catalogFile ?? '?'}>` : JSON.stringify(input.value)}`);
     }
+    for (const g of ff.catalogGets ?? []) lines.push(`  catalog get ${g.pattern} <- ${g.files.length ? g.files.join(', ') : g.checked ? '(no such file in the catalog)' : '(a remote catalog: not looked in)'}`);
   }
   for (const bp of plan.breakpoints) lines.push(`Breakpoint: ${bp.file}:${bp.line}${bp.condition ? ` if ${bp.condition}` : ''}`);
   if (plan.config) lines.push(`Config: ${plan.config.reason}`);

@@ -22,6 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { bindParameters } from '../python/signature';
 import { chooseRetryConfig } from './retryConfig';
 import { retryNeeds } from './needs';
+import { catalogGets } from './catalogGets';
 import { findModules, installCommand, type ModuleFacts } from '../python/environment';
 import { firstUnfinishedTask, isPythonCommand, lastWriteMs, runLayout } from './deadRun';
 
@@ -294,6 +295,13 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
     const described = await describeFailed(run, store, failed.step, failed.attempt.inputs, cwd, located, trusted, plan);
     plan.firstFailed = described.ff;
     paramNames = described.paramNames;
+    const gets = await catalogGets(run, failed.step.internalName, store, cwd).catch(() => undefined);
+    if (gets) {
+      plan.firstFailed.catalogGets = gets.gets;
+      for (const g of gets.folder ? gets.gets.filter((x) => !x.files.length) : []) {
+        plan.warnings.push(`${failed.step.internalName} gets ${g.pattern} from the catalog, but ${relOrAbs(cwd, gets.folder!)} holds no file matching it: runnable stops the step before its function is called ("Did not find any files matching ${g.pattern}"). Restore the run's catalog folder (or pull the run with its catalog) first.`);
+      }
+    }
   }
 
   const pw = await parametersFileWarning(run, cwd, launch.definitionPath, new Set(paramNames));

@@ -23,6 +23,7 @@ export function retryBanner(plan: RetryPlan, failure: OriginalFailure, python: s
   if (ff) {
     const where = ff.file ? ` in ${ff.file}${ff.line ? `:${ff.line}` : ''}` : '';
     out.push(`  first failed step: ${ff.internalName} (${ff.commandType ?? 'task'} ${ff.command ?? ''})${where}`);
+    for (const g of ff.catalogGets ?? []) if (g.files.length) out.push(`  restored from the catalog (${g.pattern}): ${g.files.join(', ')}`);
   }
   if (failure.cause) out.push(`  original failure: ${failure.cause}${failure.message?.trim() ? ` (runnable: ${failure.message.trim()})` : ''}`);
   else if (failure.message?.trim()) out.push(`  original failure: ${failure.message.trim()}`);

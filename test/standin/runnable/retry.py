@@ -12,6 +12,7 @@ import inspect
 import json
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 import traceback
@@ -96,11 +97,12 @@ class Retry:
     def params(self, branch_internal):
         return self.store.run_log["parameters"] if not branch_internal else self.store.branch(branch_internal)["parameters"]
 
-    def attempt(self, step, status, message="", inputs=None, outputs=None):
+    def attempt(self, step, status, message="", inputs=None, outputs=None, indicator=None):
         step["attempts"].append({"attempt_number": len(step["attempts"]) + 1, "start_time": now(), "end_time": now(),
                                  "status": status, "message": message, "input_parameters": inputs or {},
                                  "output_parameters": outputs or {}, "user_defined_metrics": {},
-                                 "retry_indicator": self.indicator, "code_identities": []})
+                                 "retry_indicator": self.indicator if indicator is None else indicator,
+                                 "code_identities": []})
         step["status"] = status
 
     def run_graph(self, graph, branch_internal, iter_vars):
@@ -132,7 +134,8 @@ class Retry:
             step["status"] = getattr(self, "run_" + kind)(node, internal, branch_internal, iter_vars)
             return step["status"]
         if kind == "stub" or self.mocked:
-            self.attempt(step, SUCCESS)
+            # runnable's Stub node records no retry indicator (extensions/nodes/stub.py); the mocked executor's do.
+            self.attempt(step, SUCCESS, indicator="" if kind == "stub" and not self.mocked else None)
             self.store.save()
             return SUCCESS
         return self.run_task(node, step, internal, branch_internal, iter_vars)
@@ -204,7 +207,36 @@ class Retry:
             bound.update({k: self.value(k, v) for k, v in params.items() if k not in bound})
         return bound
 
+    def get_catalog(self, node, step):
+        """runnable's executor gets the node's catalog files before the task runs (pipeline_executor _sync_catalog,
+        catalog/any_path.py get): each glob matched under <catalog>/<run_id>/, copied into the working folder; one that
+        matches nothing stops the run there, the step left PROCESSING without a new attempt, the run FAIL."""
+        base = os.path.join(self.catalog, self.store.run_id)
+        for pattern in ((node.get("catalog") or {}).get("get") or []):
+            found = [f for f in glob.glob(os.path.join(base, pattern), recursive=True)
+                     if os.path.isfile(f) and not f.endswith(".execution.log")]
+            if not found:
+                step["status"] = "PROCESSING"
+                self.store.run_log["status"] = FAIL
+                self.store.save()
+                print("Did not find any files matching %s in %s" % (pattern, base), file=sys.stderr, flush=True)
+                sys.exit(1)
+            for f in found:
+                rel = os.path.relpath(f, base)
+                os.makedirs(os.path.dirname(rel) or ".", exist_ok=True)
+                shutil.copyfile(f, rel)
+
+    def put_catalog(self, node):
+        """After the task: each put glob's files copied from the working folder into <catalog>/<run_id>/."""
+        base = os.path.join(self.catalog, self.store.run_id)
+        for pattern in ((node.get("catalog") or {}).get("put") or []):
+            for f in glob.glob(pattern, recursive=True):
+                if os.path.isfile(f):
+                    os.makedirs(os.path.join(base, os.path.dirname(f)), exist_ok=True)
+                    shutil.copyfile(f, os.path.join(base, f))
+
     def run_task(self, node, step, internal, branch_internal, iter_vars):
+        self.get_catalog(node, step)
         scope = self.params(branch_internal)
         inputs = dict(scope, **{k: {"kind": "json", "value": v} for k, v in iter_vars.items()})
         command, outputs = node["command"], {}
@@ -243,6 +275,7 @@ class Retry:
                     v = r["name"]
                 outputs[r["name"]] = {"kind": kind, "value": v}
             scope.update(outputs)
+            self.put_catalog(node)
             self.attempt(step, SUCCESS, inputs=inputs, outputs=outputs)
         except Exception:
             traceback.print_exc()

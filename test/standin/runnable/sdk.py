@@ -29,6 +29,16 @@ def _returns(returns):
     return out
 
 
+class Catalog:
+    """runnable.Catalog: the globs a task gets from / puts into the run's catalog folder."""
+    def __init__(self, get=None, put=None, store_copy=True):
+        self.get, self.put, self.store_copy = list(get or []), list(put or []), store_copy
+
+
+def _catalog(catalog):
+    return None if catalog is None else {"get": catalog.get, "put": catalog.put, "store_copy": catalog.store_copy}
+
+
 def _graph(steps, description=""):
     nodes = {}
     for i, step in enumerate(steps):
@@ -48,12 +58,12 @@ class _Step:
 
 
 class PythonTask(_Step):
-    def __init__(self, function, name, returns=None, **_):
-        self.function, self.name, self.returns = function, name, returns
+    def __init__(self, function, name, returns=None, catalog=None, **_):
+        self.function, self.name, self.returns, self.catalog = function, name, returns, catalog
 
     def node(self, nxt):
         command = "%s.%s" % (self.function.__module__, self.function.__name__)
-        return {**self._base("task", nxt), "catalog": None, "max_attempts": 1, "returns": _returns(self.returns),
+        return {**self._base("task", nxt), "catalog": _catalog(self.catalog), "max_attempts": 1, "returns": _returns(self.returns),
                 "secrets": [], "command_type": "python", "command": command}
 
 
@@ -67,20 +77,20 @@ class AsyncPythonTask(PythonTask):
 
 
 class ShellTask(_Step):
-    def __init__(self, command, name, returns=None, **_):
-        self.command, self.name, self.returns = command, name, returns
+    def __init__(self, command, name, returns=None, catalog=None, **_):
+        self.command, self.name, self.returns, self.catalog = command, name, returns, catalog
 
     def node(self, nxt):
-        return {**self._base("task", nxt), "catalog": None, "max_attempts": 1, "returns": _returns(self.returns),
+        return {**self._base("task", nxt), "catalog": _catalog(self.catalog), "max_attempts": 1, "returns": _returns(self.returns),
                 "secrets": [], "command_type": "shell", "command": self.command}
 
 
 class NotebookTask(_Step):
-    def __init__(self, notebook, name, returns=None, **_):
-        self.notebook, self.name, self.returns = notebook, name, returns
+    def __init__(self, notebook, name, returns=None, catalog=None, **_):
+        self.notebook, self.name, self.returns, self.catalog = notebook, name, returns, catalog
 
     def node(self, nxt):
-        return {**self._base("task", nxt), "catalog": None, "max_attempts": 1, "returns": _returns(self.returns),
+        return {**self._base("task", nxt), "catalog": _catalog(self.catalog), "max_attempts": 1, "returns": _returns(self.returns),
                 "secrets": [], "command_type": "notebook", "command": self.notebook}
 
 
