@@ -57,41 +57,63 @@ class _Step:
         return {"node_type": node_type, "name": self.name, "next_node": nxt, "on_failure": "", "overrides": {}}
 
 
-class PythonTask(_Step):
-    def __init__(self, function, name, returns=None, catalog=None, **_):
-        self.function, self.name, self.returns, self.catalog = function, name, returns, catalog
+class _Task(_Step):
+    """A task node as runnable records it; `command_type` and the command are the subclass's."""
+    command_type = ""
+
+    def __init__(self, name, returns=None, catalog=None):
+        self.name, self.returns, self.catalog = name, returns, catalog
+
+    def command_text(self):
+        raise NotImplementedError
 
     def node(self, nxt):
-        command = "%s.%s" % (self.function.__module__, self.function.__name__)
         return {**self._base("task", nxt), "catalog": _catalog(self.catalog), "max_attempts": 1, "returns": _returns(self.returns),
-                "secrets": [], "command_type": "python", "command": command}
+                "secrets": [], "command_type": self.command_type, "command": self.command_text()}
+
+
+class PythonTask(_Task):
+    command_type = "python"
+
+    def __init__(self, function, name, returns=None, catalog=None, **_):
+        super().__init__(name, returns, catalog)
+        self.function = function
+
+    def command_text(self):
+        return "%s.%s" % (self.function.__module__, self.function.__name__)
 
 
 class AsyncPythonTask(PythonTask):
+    command_type = "async-python"
+
     def __init__(self, function, name, returns=None, stream_end_type="done", **_):
         super().__init__(function, name, returns)
         self.stream_end_type = stream_end_type
 
     def node(self, nxt):
-        return {**super().node(nxt), "stream_end_type": self.stream_end_type, "command_type": "async-python"}
+        return {**super().node(nxt), "stream_end_type": self.stream_end_type}
 
 
-class ShellTask(_Step):
+class ShellTask(_Task):
+    command_type = "shell"
+
     def __init__(self, command, name, returns=None, catalog=None, **_):
-        self.command, self.name, self.returns, self.catalog = command, name, returns, catalog
+        super().__init__(name, returns, catalog)
+        self.command = command
 
-    def node(self, nxt):
-        return {**self._base("task", nxt), "catalog": _catalog(self.catalog), "max_attempts": 1, "returns": _returns(self.returns),
-                "secrets": [], "command_type": "shell", "command": self.command}
+    def command_text(self):
+        return self.command
 
 
-class NotebookTask(_Step):
+class NotebookTask(_Task):
+    command_type = "notebook"
+
     def __init__(self, notebook, name, returns=None, catalog=None, **_):
-        self.notebook, self.name, self.returns, self.catalog = notebook, name, returns, catalog
+        super().__init__(name, returns, catalog)
+        self.notebook = notebook
 
-    def node(self, nxt):
-        return {**self._base("task", nxt), "catalog": _catalog(self.catalog), "max_attempts": 1, "returns": _returns(self.returns),
-                "secrets": [], "command_type": "notebook", "command": self.notebook}
+    def command_text(self):
+        return self.notebook
 
 
 class Stub(_Step):
