@@ -7,7 +7,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { StoreDescriptor } from '../config/descriptor';
-import { branchGraph, dagNode, runDag, type RawDagNode } from '../runlog/dag';
+import { dagNodeAt, type RawDagNode } from '../runlog/dag';
 import type { Run } from '../runlog/model';
 
 export interface CatalogGet {
@@ -23,14 +23,6 @@ export interface CatalogGets {
   gets: CatalogGet[];
   /** The run's catalog folder looked in; undefined when the catalog is not a local folder (not looked in). */
   folder?: string;
-}
-
-/** The dag node of a step by internal name: `map_state.2.execute` is node execute of map_state's branch graph. */
-export function dagNodeAt(run: Run, internalName: string): RawDagNode | undefined {
-  const parts = internalName.split('.');
-  let node = dagNode(runDag(run), parts[0]);
-  for (let i = 1; i + 1 < parts.length && node; i += 2) node = dagNode(branchGraph(node, parts[i]), parts[i + 1]);
-  return parts.length % 2 === 1 ? node : undefined;
 }
 
 /** pathlib's glob as a regular expression over `/`-separated relative paths: `*`, `?`, `[…]` within a part, `**` across. */

@@ -42,3 +42,15 @@ export function dagNode(graph: RawDag | undefined, name: string): RawDagNode | u
 export function branchGraph(node: RawDagNode | undefined, branchName: string): RawDag | undefined {
   return (node?.branches && Object.hasOwn(node.branches, branchName) ? node.branches[branchName] : undefined) ?? node?.branch;
 }
+
+/**
+ * The node of the step with this internal name: `map_state.2.execute` is node `execute` of the graph map_state's
+ * iteration 2 runs (names alternate node, branch, node…; runnable forbids `.` in names). Undefined for a branch's name.
+ */
+export function dagNodeAt(run: Run, internalName: string): RawDagNode | undefined {
+  const parts = internalName.split('.');
+  if (parts.length % 2 === 0) return undefined;
+  let node = dagNode(runDag(run), parts[0]);
+  for (let i = 1; i + 1 < parts.length && node; i += 2) node = dagNode(branchGraph(node, parts[i]), parts[i + 1]);
+  return node;
+}
