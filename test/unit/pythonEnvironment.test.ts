@@ -44,6 +44,9 @@ describe('interpreter pre-flight', () => {
     fs.mkdirSync(path.join(prefix, 'conda-meta'), { recursive: true });
     const cmd = installCommand(path.join(prefix, 'bin', 'python'), { prefix, pip: true }, ['debugpy']);
     assert.deepEqual(cmd, { kind: 'conda', command: `conda install -y -p '${prefix}' -c conda-forge debugpy` });
+    // pip's extra syntax is not conda's: the conda-forge name when it differs.
+    assert.equal(installCommand(path.join(prefix, 'bin', 'python'), { prefix, pip: true }, ['cloudpathlib[s3]'], ['cloudpathlib-s3']).command, `conda install -y -p '${prefix}' -c conda-forge cloudpathlib-s3`);
+    assert.equal(installCommand('/v/bin/python', { prefix: '/v', pip: true }, ['cloudpathlib[s3]'], ['cloudpathlib-s3']).command, "/v/bin/python -m pip install 'cloudpathlib[s3]'");
   });
 
   it('a hostile workspace: its json.py does not run while the interpreter is checked; its own packages are still found', async () => {

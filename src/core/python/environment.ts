@@ -98,12 +98,12 @@ export function missingPackages(facts: EnvironmentFacts, needDebugpy: boolean): 
   return [...(facts.runnable ? [] : ['runnable']), ...(needDebugpy && !facts.debugpy ? ['debugpy'] : [])];
 }
 
-/** A shell command that installs `packages` into this interpreter's environment, by how it is managed. */
-export function installCommand(python: string, facts: Pick<EnvironmentFacts, 'prefix' | 'pip'>, packages: string[]): { kind: EnvironmentKind; command: string } {
+/** A shell command that installs `packages` (pip's names; `condaPackages`: conda-forge's, when they differ) into this interpreter's environment, by how it is managed. */
+export function installCommand(python: string, facts: Pick<EnvironmentFacts, 'prefix' | 'pip'>, packages: string[], condaPackages: string[] = packages): { kind: EnvironmentKind; command: string } {
   const kind = environmentKind(facts);
   const pkgs = packages.map((p) => shellQuote(p)).join(' ');
   switch (kind) {
-    case 'conda': return { kind, command: `conda install -y -p ${shellQuote(facts.prefix!)} -c conda-forge ${pkgs}` };
+    case 'conda': return { kind, command: `conda install -y -p ${shellQuote(facts.prefix!)} -c conda-forge ${condaPackages.map((p) => shellQuote(p)).join(' ')}` };
     case 'uv': return { kind, command: `uv pip install --python ${shellQuote(python)} ${pkgs}` };
     case 'no-pip': return { kind, command: `${shellQuote(python)} -m ensurepip && ${shellQuote(python)} -m pip install ${pkgs}` };
     default: return { kind, command: `${shellQuote(python)} -m pip install ${pkgs}` };

@@ -17,6 +17,8 @@ export interface PackageNeed {
   module: string;
   /** What to install (pip's spelling). */
   install: string;
+  /** The conda-forge package, when its name differs (cloudpathlib's S3 extra is the package cloudpathlib-s3). */
+  condaInstall?: string;
   /** Who needs it, for the sentence: steps by internal name, or the store. */
   neededBy: string[];
   /** Why, for the sentence: "runnable's notebook tasks import ploomber_engine". */
@@ -63,7 +65,7 @@ export function retryNeeds(run: Run, skip: RetrySkipPlan, store: StoreDescriptor
   ];
   if (s3.length) {
     needs.push({
-      module: 'boto3', install: 'cloudpathlib[s3]', neededBy: s3, why: "runnable reads S3 through cloudpathlib's S3Client, which needs boto3 (runnable's s3 extra)",
+      module: 'boto3', install: 'cloudpathlib[s3]', condaInstall: 'cloudpathlib-s3', neededBy: s3, why: "runnable reads S3 through cloudpathlib's S3Client, which needs boto3 (runnable's s3 extra)",
       effect: `runnable cannot open ${s3.join(' and ')} without it`,
     });
   }

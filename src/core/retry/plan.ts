@@ -318,7 +318,7 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
   const have = await modules;
   for (const need of needs) {
     if (!have || have.found[need.module] !== false) continue;
-    const command = installCommand(python, have, [need.install]).command;
+    const command = installCommand(python, have, [need.install], [need.condaInstall ?? need.install]).command;
     plan.warnings.push(`${need.module} is not importable in ${python}, and ${need.why}: ${need.effect}. Install it first: ${command}`);
     (plan.missingPackages ??= []).push({ module: need.module, install: need.install, command });
   }
