@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { globRegExp } from '../../src/core/retry/catalogGets';
+import { catalogGets, globRegExp } from '../../src/core/retry/catalogGets';
 import { dagNodeAt } from '../../src/core/runlog/dag';
 import { StoreRegistry } from '../../src/core/stores/storeRegistry';
 
@@ -25,4 +25,22 @@ void test('dagNodeAt: a step inside a map iteration and a parallel branch by int
   assert.equal(dagNodeAt(run, 'score_all.2.score chunk')?.node_type, 'task');
   assert.equal(dagNodeAt(run, 'score_all.2'), undefined);
   assert.equal(dagNodeAt(run, 'no such step'), undefined);
+});
+
+void test('catalogGets: read through the store\'s own catalog listing, local or S3, under the recorded compute_data_folder; unlisted is not checked', async () => {
+  const cwd = path.resolve(__dirname, '../../../test/fixtures/runnable/catalog-get');
+  const registry = await StoreRegistry.discover({ cwd, env: {} });
+  const { run, store } = await registry.findRun('catalog-get-0001');
+  assert.deepEqual(await catalogGets(run, 'load', store, cwd), { folder: '.catalog/catalog-get-0001', gets: [{ pattern: 'data/rows.csv', files: ['.catalog/catalog-get-0001/data/rows.csv'], checked: true }] });
+  assert.equal(await catalogGets(run, 'extract', store, cwd), undefined, 'extract gets nothing');
+  // The same run read from an S3 catalog (a minio catalog lists `<run_id>/…` keys), its files under compute_data_folder "data".
+  const s3 = {
+    descriptor: { ...store.descriptor, catalog: { type: 'minio', location: 's3://catalog' } },
+    listCatalog: async () => ['data/rows.csv', 'data/extra/rows.csv', 'loadABC.execution.log', 'other.csv'],
+  };
+  const inData = { ...run, runConfig: { ...run.runConfig, catalog: { compute_data_folder: 'data' } } };
+  assert.deepEqual(await catalogGets(inData, 'load', s3, cwd), { folder: 's3://catalog/catalog-get-0001/data', gets: [{ pattern: 'data/rows.csv', files: [], checked: true }] });
+  assert.deepEqual((await catalogGets(run, 'load', s3, cwd))?.gets, [{ pattern: 'data/rows.csv', files: ['s3://catalog/catalog-get-0001/data/rows.csv'], checked: true }]);
+  const unreachable = { ...s3, listCatalog: async (): Promise<string[]> => { throw new Error('ECONNREFUSED'); } };
+  assert.deepEqual(await catalogGets(run, 'load', unreachable, cwd), { gets: [{ pattern: 'data/rows.csv', files: [], checked: false }] });
 });

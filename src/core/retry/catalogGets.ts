@@ -3,25 +3,25 @@
 // each `get` a glob matched with pathlib, execution logs and folders left out) and stops the step with "Did not find
 // any files matching <glob> in <folder>" when one matches nothing: the function is never called, so the debugger
 // never stops in it. Observed with real runnable (extract puts data/rows.csv, load gets it and fails; the retry with
-// data/ deleted restored it from .catalog/<run_id>/data/rows.csv). Only a local (file-system) catalog is looked in.
-import * as fs from 'node:fs/promises';
+// data/ deleted restored it from .catalog/<run_id>/data/rows.csv). The catalog is listed by the store that read the
+// run (local folder or S3), as the Runs view lists it.
 import * as path from 'node:path';
-import type { StoreDescriptor } from '../config/descriptor';
 import { dagNodeAt, type RawDagNode } from '../runlog/dag';
 import type { Run } from '../runlog/model';
+import type { RunLogStore } from '../stores/runLogStore';
 
 export interface CatalogGet {
   /** The glob the step's `catalog.get` names. */
   pattern: string;
   /** The files it matches in the run's catalog folder (relative to cwd when inside it); empty: none, or not looked. */
   files: string[];
-  /** false when the catalog is not a local folder: not looked in. */
+  /** false when the catalog could not be listed (no catalog, an S3 endpoint unreachable): not looked in. */
   checked: boolean;
 }
 
 export interface CatalogGets {
   gets: CatalogGet[];
-  /** The run's catalog folder looked in; undefined when the catalog is not a local folder (not looked in). */
+  /** The run's catalog folder looked in (relative to cwd when inside it); undefined when it could not be listed. */
   folder?: string;
 }
 
@@ -55,35 +55,28 @@ export function globRegExp(pattern: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
-async function filesUnder(dir: string, prefix = ''): Promise<string[]> {
-  let entries: import('node:fs').Dirent[];
-  try {
-    entries = await fs.readdir(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  const out: string[] = [];
-  for (const e of entries) {
-    const rel = prefix ? `${prefix}/${e.name}` : e.name;
-    if (e.isDirectory()) out.push(...await filesUnder(path.join(dir, e.name), rel));
-    else if (!e.name.endsWith('.execution.log')) out.push(rel);
-  }
-  return out;
-}
-
-/** The `catalog.get` globs of step `internalName` and, for a local catalog, the files each matches there. */
-export async function catalogGets(run: Run, internalName: string, store: StoreDescriptor, cwd: string): Promise<CatalogGets | undefined> {
+/** The `catalog.get` globs of step `internalName` and the files each matches in the run's catalog, listed by its store. */
+export async function catalogGets(run: Run, internalName: string, store: Pick<RunLogStore, 'descriptor' | 'listCatalog'>, cwd: string): Promise<CatalogGets | undefined> {
   const catalog = dagNodeAt(run, internalName) as (RawDagNode & { catalog?: { get?: unknown } }) | undefined;
   const patterns = Array.isArray(catalog?.catalog?.get) ? catalog.catalog.get.filter((g): g is string => typeof g === 'string') : [];
   if (!patterns.length) return undefined;
-  const local = store.catalog?.type === 'file-system' && !/^[a-z0-9]+:\/\//i.test(store.catalog.location);
-  if (!local) return { gets: patterns.map((pattern) => ({ pattern, files: [], checked: false })) };
+  const location = store.descriptor.catalog?.location;
+  // The store's catalog listing: every file under the run's folder, `/`-separated (local or S3).
+  const names = location ? await store.listCatalog(run.runId).catch(() => undefined) : undefined;
+  if (!location || !names) return { gets: patterns.map((pattern) => ({ pattern, files: [], checked: false })) };
+  // runnable gets from `<run_id>/<compute_data_folder>/` (the folder the run recorded; "." by default).
   const recorded = (run.runConfig?.catalog as { compute_data_folder?: unknown } | undefined)?.compute_data_folder;
-  const folder = path.resolve(cwd, store.catalog!.location, run.runId, typeof recorded === 'string' ? recorded : '.');
-  const files = await filesUnder(folder);
+  const sub = (typeof recorded === 'string' ? recorded : '.').split('/').filter((p) => p && p !== '.').join('/');
+  const remote = /^[a-z0-9]+:\/\//i.test(location);
+  const base = remote ? `${location.replace(/\/$/, '')}/${run.runId}` : path.join(location, run.runId);
+  const folder = sub ? (remote ? `${base}/${sub}` : path.join(base, sub)) : base;
   const shown = (f: string) => {
+    if (remote) return `${folder}/${f}`;
     const rel = path.relative(cwd, path.join(folder, f));
     return rel.startsWith('..') || path.isAbsolute(rel) ? path.join(folder, f) : rel;
   };
-  return { folder, gets: patterns.map((pattern) => ({ pattern, files: files.filter((f) => globRegExp(pattern).test(f)).map(shown), checked: true })) };
+  const candidates = names
+    .filter((n) => !n.endsWith('.execution.log') && (!sub || n.startsWith(`${sub}/`)))
+    .map((n) => (sub ? n.slice(sub.length + 1) : n));
+  return { folder: remote ? folder : shown(''), gets: patterns.map((pattern) => ({ pattern, files: candidates.filter((f) => globRegExp(pattern).test(f)).map(shown), checked: true })) };
 }

@@ -295,11 +295,11 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
     const described = await describeFailed(run, store, failed.step, failed.attempt.inputs, cwd, located, trusted, plan);
     plan.firstFailed = described.ff;
     paramNames = described.paramNames;
-    const gets = await catalogGets(run, failed.step.internalName, store, cwd).catch(() => undefined);
+    const gets = await catalogGets(run, failed.step.internalName, found.opened, cwd).catch(() => undefined);
     if (gets) {
       plan.firstFailed.catalogGets = gets.gets;
       for (const g of gets.folder ? gets.gets.filter((x) => !x.files.length) : []) {
-        plan.warnings.push(`${failed.step.internalName} gets ${g.pattern} from the catalog, but ${relOrAbs(cwd, gets.folder!)} holds no file matching it: runnable stops the step before its function is called ("Did not find any files matching ${g.pattern}"). Restore the run's catalog folder (or pull the run with its catalog) first.`);
+        plan.warnings.push(`${failed.step.internalName} gets ${g.pattern} from the catalog, but ${gets.folder} holds no file matching it: runnable stops the step before its function is called ("Did not find any files matching ${g.pattern}"). Restore the run's catalog folder (or pull the run with its catalog) first.`);
       }
     }
   }
