@@ -19,53 +19,31 @@ export interface EnvironmentFacts {
   pip?: boolean;
 }
 
-// find_spec locates a package without importing (running) it. The probe runs from an empty folder of its own, so
-// `python -c` does not put the workspace first on sys.path while the standard library loads (a workspace `json.py`
-// would run); the retry's folder is added afterwards (argv[1]), so a runnable or debugpy that only the retry's
-// folder holds is found as the retry will find it, without running anything from it.
-const PROBE =
-  'import json, sys, importlib.util as u\n' +
-  'sys.path.insert(0, sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1] else None\n' +
-  'print(json.dumps({"version": sys.version.split()[0], "debugpy": u.find_spec("debugpy") is not None, ' +
-  '"runnable": u.find_spec("runnable") is not None, "prefix": sys.prefix, "pip": u.find_spec("pip") is not None}))';
-
-
-export function probeEnvironment(python: string, env: NodeJS.ProcessEnv, cwd: string | undefined, timeoutMs = 15_000): Promise<EnvironmentFacts> {
-  return new Promise((resolve, reject) => {
-    execFile(python, ['-c', PROBE, cwd ?? ''], { env, cwd: neutralDir(), timeout: timeoutMs }, (err, stdout, stderr) => {
-      if (err) {
-        const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'it was not found' : (stderr.trim().split('\n').pop() ?? err.message);
-        reject(new Error(why));
-        return;
-      }
-      try {
-        resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '') as EnvironmentFacts);
-      } catch {
-        reject(new Error(`it printed something unexpected: ${stdout.slice(0, 200)}`));
-      }
-    });
-  });
-}
-
-/** What `findModules` learns: which of the names the interpreter can import, and how its environment is managed. */
+/** What `findModules` learns: which of the names the interpreter can import, its version, and how its environment is managed. */
 export interface ModuleFacts {
   found: Record<string, boolean>;
+  version: string;
   prefix?: string;
   pip?: boolean;
 }
 
-// As PROBE: find_spec on top-level names only (a dotted name would import its parents), from an empty folder.
-const MODULES_PROBE =
+// find_spec locates a package without importing (running) it; top-level names only (a dotted name would import its
+// parents). The probe runs from an empty folder of its own, so `python -c` does not put the workspace first on
+// sys.path while the standard library loads (a workspace `json.py` would run); the retry's folder is added afterwards
+// (argv[1]), so a package that only the retry's folder holds is found as the retry will find it, without running
+// anything from it.
+const PROBE =
   'import json, sys, importlib.util as u\n' +
   'sys.path.insert(0, sys.argv[1]) if sys.argv[1] else None\n' +
-  'print(json.dumps({"found": {m: u.find_spec(m) is not None for m in sys.argv[2:]}, "prefix": sys.prefix, "pip": u.find_spec("pip") is not None}))';
+  'print(json.dumps({"found": {m: u.find_spec(m) is not None for m in sys.argv[2:]}, "version": sys.version.split()[0], ' +
+  '"prefix": sys.prefix, "pip": u.find_spec("pip") is not None}))';
 
 /** Which of `modules` (top-level names) `python` can import with `env`, the retry's folder `cwd` first on its path. */
-export function findModules(python: string, env: NodeJS.ProcessEnv, cwd: string, modules: string[], timeoutMs = 15_000): Promise<ModuleFacts> {
+export function findModules(python: string, env: NodeJS.ProcessEnv, cwd: string | undefined, modules: string[], timeoutMs = 15_000): Promise<ModuleFacts> {
   const bad = modules.find((m) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(m));
   if (bad) return Promise.reject(new Error(`not a top-level module name: ${bad}`));
   return new Promise((resolve, reject) => {
-    execFile(python, ['-c', MODULES_PROBE, cwd, ...modules], { env, cwd: neutralDir(), timeout: timeoutMs }, (err, stdout, stderr) => {
+    execFile(python, ['-c', PROBE, cwd ?? '', ...modules], { env, cwd: neutralDir(), timeout: timeoutMs }, (err, stdout, stderr) => {
       if (err) {
         reject(new Error((err as NodeJS.ErrnoException).code === 'ENOENT' ? 'it was not found' : (stderr.trim().split('\n').pop() ?? err.message)));
         return;
@@ -77,6 +55,12 @@ export function findModules(python: string, env: NodeJS.ProcessEnv, cwd: string,
       }
     });
   });
+}
+
+/** What a retry needs from the interpreter: runnable to run it, debugpy to debug it (findModules for those two). */
+export async function probeEnvironment(python: string, env: NodeJS.ProcessEnv, cwd: string | undefined, timeoutMs = 15_000): Promise<EnvironmentFacts> {
+  const { found, version, prefix, pip } = await findModules(python, env, cwd, ['debugpy', 'runnable'], timeoutMs);
+  return { version, debugpy: found.debugpy, runnable: found.runnable, prefix, pip };
 }
 
 export type EnvironmentKind = 'conda' | 'uv' | 'pip' | 'no-pip';
