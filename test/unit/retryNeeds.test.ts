@@ -25,9 +25,9 @@ void test('a notebook step the retry would skip (it succeeded) needs nothing; S3
   const { run, store } = await found('notebook-steps', 'notebook-steps-0001');
   const skip = retrySkipPlan(run);
   // as if report had run and succeeded: not re-run, not unreached
-  const none = retryNeeds(run, { ...skip, notReached: [] }, store.descriptor);
+  const none = retryNeeds(run, { ...skip, notReached: [], notReachedNodes: [] }, store.descriptor);
   assert.deepEqual(none, []);
-  const s3 = retryNeeds(run, { ...skip, notReached: [] }, { ...store.descriptor, type: 'chunked-minio', catalog: { type: 'minio', location: 's3://catalog' } });
+  const s3 = retryNeeds(run, { ...skip, notReached: [], notReachedNodes: [] }, { ...store.descriptor, type: 'chunked-minio', catalog: { type: 'minio', location: 's3://catalog' } });
   assert.deepEqual(s3.map((n) => [n.module, n.install, n.neededBy]), [['boto3', 'cloudpathlib[s3]', ['the chunked-minio run log store', 'the minio catalog']]]);
 });
 

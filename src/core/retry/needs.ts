@@ -10,7 +10,7 @@
 import type { StoreDescriptor } from '../config/descriptor';
 import type { RawDagNode } from '../runlog/dag';
 import type { Run } from '../runlog/model';
-import { notReachedNodes, walkSteps, type RetrySkipPlan } from '../runlog/rules';
+import { walkSteps, type RetrySkipPlan } from '../runlog/rules';
 
 export interface PackageNeed {
   /** The importable name the interpreter is asked for. */
@@ -51,8 +51,7 @@ export function retryNeeds(run: Run, skip: RetrySkipPlan, store: StoreDescriptor
   const needs: PackageNeed[] = [];
   const rerun = new Set(skip.rerun);
   const notebooks = walkSteps(run).filter(({ step }) => rerun.has(step.internalName) && step.commandType === 'notebook').map(({ step }) => step.internalName);
-  const unreached = new Set(skip.notReached);
-  for (const { internalName, node } of notReachedNodes(run)) if (unreached.has(internalName)) notebooksIn(node, internalName, notebooks);
+  for (const { internalName, node } of skip.notReachedNodes) notebooksIn(node, internalName, notebooks);
   if (notebooks.length) {
     needs.push({
       module: 'ploomber_engine', install: 'ploomber-engine', neededBy: notebooks, why: "runnable's notebook tasks import ploomber_engine (runnable's notebook extra)",

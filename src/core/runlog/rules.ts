@@ -163,9 +163,11 @@ export interface RetrySkipPlan {
   /**
    * Steps the original run never reached (not in its log), in the order the retry reaches them once the re-run steps
    * pass: along the dag's success path (run_config.dag, which runnable records with the run), inside the composites
-   * it enters too (notReachedSteps).
+   * it enters too (notReachedNodes).
    */
   notReached: string[];
+  /** The same steps with their nodes of the recorded dag (what a step will run: its type and command). */
+  notReachedNodes: Array<{ internalName: string; node: RawDagNode }>;
   /**
    * Loops the retry enters: after the failed iteration it decides again whether to go on (runnable checks break_on
    * after each iteration, extensions/nodes/loop.py), so further iterations may run that no log or dag names
@@ -195,7 +197,8 @@ export interface LoopGoesOn {
  */
 export function retrySkipPlan(run: Run): RetrySkipPlan {
   const loopsGoOn: LoopGoesOn[] = [];
-  const plan: RetrySkipPlan = { skipped: [], rerun: [], notReached: notReachedNodes(run, loopsGoOn).map((n) => n.internalName), loopsGoOn };
+  const unreached = notReachedNodes(run, loopsGoOn);
+  const plan: RetrySkipPlan = { skipped: [], rerun: [], notReached: unreached.map((n) => n.internalName), notReachedNodes: unreached, loopsGoOn };
   const visit = (steps: Step[]): void => {
     for (const step of steps) {
       if (isComposite(step)) {
@@ -231,13 +234,9 @@ const TERMINAL_NODE_TYPES = new Set(['success', 'fail']);
  * passing retry does not take), the nodes missing from the log. Inside a composite the retry enters (one that did
  * not succeed), the same for each branch that did not succeed, named by internal name (`fan.a.three`). Observed with
  * real runnable: ml-file-system-retried (test, notify) and branch-steps (fan.a.three, then after). A dag that cannot
- * be read (an older run_config, a job) gives none.
+ * be read (an older run_config, a job) gives none. Each with its node of the recorded dag (type, command, branches);
+ * `loops` collects the loops entered on the way (RetrySkipPlan.loopsGoOn).
  */
-export function notReachedSteps(run: Run): string[] {
-  return notReachedNodes(run).map((n) => n.internalName);
-}
-
-/** notReachedSteps with each step's node of the recorded dag (its type, command, and for a composite its branches). */
 export function notReachedNodes(run: Run, loops?: LoopGoesOn[]): Array<{ internalName: string; node: RawDagNode }> {
   if (run.kind === 'job' || run.status === 'SUCCESS') return [];
   const out: Array<{ internalName: string; node: RawDagNode }> = [];
