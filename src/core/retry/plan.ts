@@ -320,7 +320,7 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
     if (!have || have.found[need.module] !== false) continue;
     const command = installCommand(python, have, [need.install], [need.condaInstall ?? need.install]).command;
     plan.warnings.push(`${need.module} is not importable in ${python}, and ${need.why}: ${need.effect}. Install it first: ${command}`);
-    (plan.missingPackages ??= []).push({ module: need.module, install: need.install, command });
+    (plan.missingPackages ??= []).push({ module: need.module, install: need.install, command, effect: need.effect });
   }
 
   const answer = await awaitProbe();

@@ -63,7 +63,7 @@ export interface RetryPlan {
   /** Things that will not stop the retry but the user should know. */
   warnings: string[];
   /** Packages the retry needs beside runnable that the interpreter cannot import (needs.ts); each also a warning. */
-  missingPackages?: Array<{ module: string; install: string; command: string }>;
+  missingPackages?: Array<{ module: string; install: string; command: string; effect: string }>;
   /** Whether the failed step's file differs from the git commit the run recorded (codeDrift.ts); trusted only. */
   codeDrift?: string;
   /** `changed` when that file differs (the pre-flight then offers the diff and a retry at the commit). */

@@ -315,7 +315,7 @@ export class RetryPreparation {
       const commands = missing.map((m) => m.command);
       const answer = await vscode.window.showQuickPick([
         { label: installLabel, detail: `Runs ${commands.join(' && ')} in a terminal; the retry does not start. Retry again once it is installed.` },
-        { label: anyway, detail: [...missingWarnings].join(' ') },
+        { label: anyway, detail: `${missing.map((m) => m.effect).join('; ')}.` },
         { label: 'Cancel', detail: 'Nothing runs; the run log stays as it is.' },
       ], { title: `Retry ${plan.runId}: ${missing.map((m) => m.module).join(' and ')} not importable in ${interpreter.path}`, ignoreFocusOut: true });
       if (answer?.label === installLabel) {
