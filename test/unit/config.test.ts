@@ -74,6 +74,24 @@ describe('primary config, in runnable\'s order', () => {
     assert.deepEqual(r.stores[0].catalog, { type: 'file-system', location: path.join(cwd, 'cat') });
   });
 
+  it('a config elsewhere that names no store (runnable\'s dotenv.yaml, the mocked configs) is one of the default store\'s; other tools\' YAML with the same keys is not', async () => {
+    const cwd = workspace({
+      'runnable-config.yaml': FS('.run_log_store'),
+      'configs/dotenv.yaml': 'secrets:\n  type: dotenv\n  config:\n    location: secrets.env\n',
+      'configs/mocked.yaml': 'pipeline-executor:\n  type: mocked\n',
+      // docker-compose: a top-level `secrets:` whose entries have no `type`
+      'docker-compose.yaml': 'services:\n  app:\n    image: x\nsecrets:\n  db_password:\n    file: ./db.txt\n',
+      // a catalog section without a type: not runnable's, skipped without a problem
+      'data/catalog.yaml': 'catalog:\n  tables: [a, b]\n',
+    });
+    const r = await discoverStores({ cwd, env: {} });
+    assert.deepEqual(r.configs.map((c) => path.relative(cwd, c.file)).sort(), ['configs/dotenv.yaml', 'configs/mocked.yaml', 'runnable-config.yaml']);
+    assert.deepEqual(r.stores.map((s) => s.location), [path.join(cwd, '.run_log_store')]);
+    assert.deepEqual(r.stores[0].configFiles.map((f) => path.relative(cwd, f)).sort(), ['configs/dotenv.yaml', 'configs/mocked.yaml', 'runnable-config.yaml']);
+    assert.deepEqual(r.problems, []);
+    assert.equal(r.configs.find((c) => c.file.endsWith('dotenv.yaml'))?.secrets?.type, 'dotenv');
+  });
+
   it('reads settings written beside `type` (no config: block) and run_log_store spelled with underscores, as runnable does', async () => {
     const cwd = workspace({ 'runnable-config.yaml': 'run_log_store:\n  type: chunked-fs\n  log_folder: flat\n' });
     const r = await discoverStores({ cwd, env: {} });

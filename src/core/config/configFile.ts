@@ -19,6 +19,8 @@ export interface LoadedConfig {
   pipelineExecutor?: ServiceSpec | undefined;
   /** `secrets` (runnable's default: env-secrets). */
   secrets?: ServiceSpec | undefined;
+  /** `job-executor` (runnable's default: local): what runs a Job. */
+  jobExecutor?: ServiceSpec | undefined;
   /** Placeholders in the run-log-store / catalog sections that had no value (left as written, as runnable does). */
   missingVariables: string[];
 }
@@ -32,6 +34,21 @@ export class ConfigError extends Error {
 
 /** Cheap test before parsing: does the YAML have a top-level run-log-store (or run_log_store) key? */
 export const RUN_LOG_STORE_KEY = /^["']?run[-_]log[-_]store["']?\s*:/m;
+
+/**
+ * Cheap test before parsing for a config that names no store: a top-level pipeline-executor, job-executor, catalog
+ * or secrets key. runnable fills what a config leaves out from its DEFAULT_SERVICES (file-system `.run_log_store`),
+ * so such a config still writes to (and retries from) the default store: runnable's own examples/configs/dotenv.yaml
+ * and emulate.yaml, and the mocked configs of examples/08-mocking, are of this kind. Other tools' YAML may have
+ * these keys too (docker-compose has a top-level `secrets:`): such a file counts only when a section parses with a
+ * `type` (isServiceConfig).
+ */
+export const SERVICE_KEY = /^["']?(?:pipeline[-_]executor|job[-_]executor|catalog|secrets)["']?\s*:/m;
+
+/** Whether a parsed file without a store section is a runnable config: one of its services has a `type`. */
+export function isServiceConfig(c: LoadedConfig): boolean {
+  return c.runLogStore !== undefined || c.pipelineExecutor !== undefined || c.secrets !== undefined || c.catalog !== undefined || c.jobExecutor !== undefined;
+}
 
 function serviceSpec(file: string, key: string, v: unknown): ServiceSpec | undefined {
   if (v === undefined || v === null) return undefined;
@@ -78,6 +95,7 @@ export function parseConfigText(text: string, file: string, variables: Record<st
     catalog: serviceSpec(file, 'catalog', services.catalog),
     pipelineExecutor: optionalSpec(services.pipeline_executor),
     secrets: optionalSpec(services.secrets),
+    jobExecutor: optionalSpec(services.job_executor),
     missingVariables: [...missing],
   };
 }

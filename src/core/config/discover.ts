@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { RunLayout } from '../runlog/model';
 import { LOCAL_LAYOUTS, type StoreDescriptor } from './descriptor';
-import { ConfigError, type LoadedConfig, loadConfigFile, parseConfigText, RUN_LOG_STORE_KEY } from './configFile';
+import { ConfigError, isServiceConfig, type LoadedConfig, loadConfigFile, parseConfigText, RUN_LOG_STORE_KEY, SERVICE_KEY } from './configFile';
 import { DEFAULT_CONFIG_GLOBS, findConfigFiles } from './findConfigFiles';
 import { configCredentials, type CredentialSource, type StoreCredentials } from './credentials';
 import { KNOWN_STORE_TYPES, resolveCatalog, resolveRunLogStore, serviceKwargs } from './storeSettings';
@@ -125,11 +125,21 @@ export async function discoverStores(opts: DiscoverOptions): Promise<Discovery> 
     } catch {
       continue; // unreadable YAML we were not asked for: not ours to report
     }
-    if (!RUN_LOG_STORE_KEY.test(text)) continue;
-    try {
-      entries.push({ file, config: parseConfigText(text, file, variables), error: undefined });
-    } catch (e) {
-      entries.push({ file, config: undefined, error: e instanceof ConfigError ? e.message : String(e) });
+    if (RUN_LOG_STORE_KEY.test(text)) {
+      try {
+        entries.push({ file, config: parseConfigText(text, file, variables), error: undefined });
+      } catch (e) {
+        entries.push({ file, config: undefined, error: e instanceof ConfigError ? e.message : String(e) });
+      }
+    } else if (SERVICE_KEY.test(text)) {
+      // A config on runnable's default store (configFile.ts SERVICE_KEY). Not naming a store, a file that does not
+      // parse as a runnable config is somebody else's YAML: skipped, not reported.
+      try {
+        const config = parseConfigText(text, file, variables);
+        if (isServiceConfig(config)) entries.push({ file, config, error: undefined });
+      } catch {
+        continue;
+      }
     }
   }
 

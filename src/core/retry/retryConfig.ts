@@ -30,6 +30,7 @@ import { resolveCatalog, resolveRunLogStore, serviceKwargs } from '../config/sto
 import { gatherVariables } from '../config/templating';
 import type { Run } from '../runlog/model';
 import type { StoreDescriptor } from '../stores/runLogStore';
+import type { SecretsService } from './secretsCheck';
 
 /** runnable's own pipeline executors (its `pipeline_executor` entry points). */
 export const RUNNABLE_EXECUTORS = new Set(['local', 'local-container', 'emulator', 'argo', 'mocked']);
@@ -61,6 +62,8 @@ export interface ConfigCandidate {
   catalogType: string;
   catalogLocation: string;
   secrets: string;
+  /** dotenv: the file it reads (absolute; runnable's default `.env` in the folder it runs in). */
+  secretsLocation?: string;
   /** Its local executor has `enable_parallel: true` on a chunked store (runnable's supports_parallel_writes): map and
    * parallel branches then run in a multiprocessing Pool, outside the process the debugger launched. */
   parallelBranches?: boolean;
@@ -77,6 +80,8 @@ export interface RetryConfigChoice {
   reason: string;
   /** Set when the user named a config that would not retry under the debugger: what would happen (ask first). */
   confirm?: string;
+  /** The secrets service the retry runs with (what its steps' `secrets` are read from). */
+  secrets: SecretsService;
   candidates: ConfigCandidate[];
 }
 
@@ -119,8 +124,11 @@ function describe(file: string | undefined, cfg: LoadedConfig | undefined, cwd: 
     catalogType: catalog.type,
     catalogLocation: catalog.location,
     secrets: cfg?.secrets?.type ?? 'env-secrets',
+    ...(cfg?.secrets?.type === 'dotenv' ? { secretsLocation: path.resolve(cwd, String(serviceKwargs(cfg.secrets.raw).location ?? '.env')) } : {}),
   };
 }
+
+const secretsService = (c: ConfigCandidate): SecretsService => ({ type: c.secrets, ...(c.secretsLocation ? { location: c.secretsLocation } : {}) });
 
 /** The candidates: the configs discovery already parsed, plus the one named for the retry when discovery skipped it. */
 async function workspaceConfigs(opts: ChooseConfigOptions): Promise<ConfigCandidate[]> {
@@ -168,12 +176,13 @@ export async function chooseRetryConfig(opts: ChooseConfigOptions): Promise<Retr
 
   const explicit = opts.explicit ? candidates.find((c) => c.file === path.resolve(cwd, opts.explicit!)) : undefined;
   if (explicit) {
-    if (!explicit.rejected) return { configFile: explicit.file, reason: `Config ${rel(cwd, explicit.file)} (named for this retry): ${explicit.executor} executor, its ${explicit.storeType} store holds the run.`, candidates };
+    if (!explicit.rejected) return { configFile: explicit.file, reason: `Config ${rel(cwd, explicit.file)} (named for this retry): ${explicit.executor} executor, its ${explicit.storeType} store holds the run.`, secrets: secretsService(explicit), candidates };
     if (explicit.executor && !LOCAL_EXECUTORS.has(explicit.executor)) {
       return {
         configFile: explicit.file,
         reason: `Config ${rel(cwd, explicit.file)} (named for this retry) uses the ${explicit.executor} executor.`,
         confirm: `${rel(cwd, explicit.file)} runs the ${explicit.executor} executor: ${executorConsequence(explicit.executor)}.`,
+        secrets: secretsService(explicit),
         candidates,
       };
     }
@@ -191,10 +200,15 @@ export async function chooseRetryConfig(opts: ChooseConfigOptions): Promise<Retr
   // RUNNABLE_CONFIGURATION_FILE keeps the retry's command reproducible (ml-file-system and mixed-local were made so).
   // A config that runs branches in a multiprocessing Pool (enable_parallel on a chunked store) comes after one that runs
   // them in the debugged process: the run log does not record enable_parallel, and both retry the run the same way.
-  const rank = (c: ConfigCandidate) => [-catalogEvidence(c, run.runId), c.parallelBranches ? 1 : 0, c.file === undefined ? 2 : path.basename(c.file) === USER_CONFIG_FILE ? 0 : 1, c.file ?? ''] as const;
+  // Then the secrets service the run recorded (run_config.secrets.service_name): a step that asks for a secret
+  // stops before its call when the retry's service does not have it (observed: a dotenv run retried through an
+  // env-secrets runnable-config.yaml failed its next secret step; fixture never-called).
+  const secrets = service(run, 'secrets');
+  const secretsMiss = (c: ConfigCandidate) => (secrets && c.secrets !== secrets ? 1 : 0);
+  const rank = (c: ConfigCandidate) => [-catalogEvidence(c, run.runId), secretsMiss(c), c.parallelBranches ? 1 : 0, c.file === undefined ? 2 : path.basename(c.file) === USER_CONFIG_FILE ? 0 : 1, c.file ?? ''] as const;
   qualified.sort((a, b) => {
     const ra = rank(a), rb = rank(b);
-    return ra[0] - rb[0] || ra[1] - rb[1] || ra[2] - rb[2] || (ra[3] < rb[3] ? -1 : ra[3] > rb[3] ? 1 : 0);
+    return ra[0] - rb[0] || ra[1] - rb[1] || ra[2] - rb[2] || ra[3] - rb[3] || (ra[4] < rb[4] ? -1 : ra[4] > rb[4] ? 1 : 0);
   });
   const others = candidates.filter((c) => c.rejected && place(c.storeId) === place(store.id) && c.file);
   // Grouped by reason: runnable's examples hold four mocked configs, each with the same consequence.
@@ -212,7 +226,11 @@ export async function chooseRetryConfig(opts: ChooseConfigOptions): Promise<Retr
     const parallel = best.parallelBranches
       ? ` Its executor sets enable_parallel: map and parallel branches run in worker processes (multiprocessing), where the debugger may not stop; a config without it would run them here.`
       : qualified.some((c) => c.parallelBranches) ? ` Preferred over ${qualified.filter((c) => c.parallelBranches).map((c) => rel(cwd, c.file)).join(', ')} (enable_parallel: branches in worker processes).` : '';
-    return { configFile: best.file, reason: `${named}Retry config: ${why}.${parallel}${notTaken}`, candidates };
+    const secretsNote = !secrets ? ''
+      : secretsMiss(best)
+        ? ` Its secrets service is ${best.secrets}; the run read its secrets through ${secrets}, which no config here that can retry it uses: a step that asks for a secret finds it only if ${best.secrets} has it.`
+        : secrets !== 'env-secrets' ? ` Its secrets service is ${secrets}, as the run recorded.` : '';
+    return { configFile: best.file, reason: `${named}Retry config: ${why}.${parallel}${secretsNote}${notTaken}`, secrets: secretsService(best), candidates };
   }
 
   // Nothing qualifies: write a local config on the run's store and catalog.
@@ -225,7 +243,8 @@ export async function chooseRetryConfig(opts: ChooseConfigOptions): Promise<Retr
   const because = LOCAL_EXECUTORS.has(recorded)
     ? 'no config in the workspace has a local executor on the store that holds it'
     : `the run was made by the ${recorded} executor, which cannot retry under the debugger here`;
-  return { configFile: file, generated: text, reason: `${named}Retry config written for this retry (${file}): local executor on the run's ${layout} store and catalog, because ${because}.${notTaken}`, candidates };
+  const written = service(run, 'secrets') ?? 'env-secrets';
+  return { configFile: file, generated: text, secrets: { type: written, ...(written === 'dotenv' ? { location: path.join(cwd, '.env') } : {}) }, reason: `${named}Retry config written for this retry (${file}): local executor on the run's ${layout} store and catalog, because ${because}.${notTaken}`, candidates };
 }
 
 /** A runnable config: local executor, the store that holds the run, its catalog, the recorded secrets service. */
