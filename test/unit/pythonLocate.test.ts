@@ -15,7 +15,7 @@ const PY_ENV = PY.env;
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/runnable');
 
-interface Expected { caseName: string; command: string; file: string; defLine: number; line: number; inputs: string[]; missing: string[] }
+interface Expected { caseName: string; command: string; file: string; defLine: number; line: number; inputs: string[]; missing: string[]; importError?: string }
 
 /** Every function whose lines case.json records (first failed task of each run, the job's function). */
 function expectations(): Expected[] {
@@ -28,7 +28,7 @@ function expectations(): Expected[] {
       const t = run.first_failed_task ?? run.failed_function;
       // A script run as __main__ (AsyncPipeline): the plan locates its functions through the script's module path.
       const command = t?.command?.startsWith('__main__.') ? `${String(t.file).replace(/\.py$/, '').split('/').join('.')}.${t.command.slice('__main__.'.length)}` : t?.command;
-      if (t?.def_line && command) out.push({ caseName, command, file: t.file, defLine: t.def_line, line: t.break_line, inputs: Object.keys(t.inputs ?? {}), missing: t.missing_inputs ?? [] });
+      if (t?.def_line && command) out.push({ caseName, command, file: t.file, defLine: t.def_line, line: t.break_line, inputs: Object.keys(t.inputs ?? {}), missing: t.missing_inputs ?? [], importError: t.import_error });
     }
   }
   return out;
@@ -50,6 +50,11 @@ for (const e of expectations()) {
   });
   void test(`python: ${e.caseName} ${e.command} -> ${e.file}:${e.defLine}/${e.line}`, async () => {
     const loc = await locateWithPython({ cwd: path.join(FIXTURES, e.caseName), command: e.command, trusted: true, env: PY_ENV, python: PY.python });
+    if (e.importError) {
+      // The module does not import (why runnable never called it): Python can only say so; the static locate finds it.
+      assert.deepEqual(loc, { error: `Importing ${e.command} failed: ${e.importError}` });
+      return;
+    }
     assert.ok('absFile' in loc, JSON.stringify(loc));
     assert.equal(loc.file, e.file);
     assert.equal(loc.defLine, e.defLine);

@@ -330,3 +330,64 @@ void test('branch-steps: the plan names the steps the run never reached, inside 
   assert.equal(plan.breakpoints[0]?.line, run.first_failed_task.break_line);
   assert.ok(!plan.warnings.some((w) => /pipeline changed/.test(w)), plan.warnings.join(' | '));
 });
+
+void test('never-called: the secrets the retry\'s steps ask for are checked against the retry config\'s service, as real runnable reads them (case.json)', async () => {
+  const c = caseJson('never-called');
+  const cwd = path.join(FIXTURES, 'never-called');
+  const env = { ...PY.env };
+  delete env.MY_SECRET;
+  delete env.OTHER_SECRET;
+  // nc-secret-0002 (env-secrets): s3 asks for OTHER_SECRET, which this environment lacks; its inputs are the run's.
+  const missing = await planRetry({ cwd, runId: 'nc-secret-0002', env, python: PY.python });
+  const [[step, names]] = Object.entries<string[]>(c.runs['nc-secret-0002'].missing_secrets_without_env);
+  const w = missing.warnings.find((x) => x.includes('secrets service'));
+  assert.ok(w?.includes(`${step} (${names.join(', ')})`) && w.includes('env-secrets reads the environment'), missing.warnings.join('|'));
+  assert.ok(missing.firstFailed?.inputsFrom?.includes("the run's parameters"), missing.firstFailed?.inputsFrom);
+  assert.ok(!missing.warnings.some((x) => /recorded inputs do not hold/.test(x)), missing.warnings.join('|'));
+  // Set (as the observed retry had it): no warning.
+  const set = await planRetry({ cwd, runId: 'nc-secret-0002', env: { ...env, OTHER_SECRET: 'also' }, python: PY.python });
+  assert.ok(!set.warnings.some((x) => x.includes('secrets service')), set.warnings.join('|'));
+  // nc-dotenv-0001: the dotenv config is chosen, and secrets.env has what s3 (never reached) asks for.
+  const dotenv = await planRetry({ cwd, runId: 'nc-dotenv-0001', env, python: PY.python });
+  assert.equal(dotenv.env.RUNNABLE_CONFIGURATION_FILE, c.runs['nc-dotenv-0001'].expected_retry_config);
+  assert.match(dotenv.config!.reason, /secrets service is dotenv, as the run recorded/);
+  assert.ok(!dotenv.warnings.some((x) => x.includes('secrets service')), dotenv.warnings.join('|'));
+  // Named runnable-config.yaml (what real runnable then failed with: case.json retry_observed_with_runnable_config):
+  // s3's OTHER_SECRET is foretold missing.
+  const named = await planRetry({ cwd, runId: 'nc-dotenv-0001', env, python: PY.python, retryConfigFile: 'runnable-config.yaml' });
+  assert.deepEqual(c.runs['nc-dotenv-0001'].retry_observed_with_runnable_config.attempts_after.s3, [[1, 'FAIL', '2']]);
+  assert.ok(named.warnings.some((x) => x.includes('s3 (OTHER_SECRET)')), named.warnings.join('|'));
+});
+
+void test('never-called: run, the retry through the env-secrets config stops s3 before its call as real runnable did; through the chosen dotenv config it passes', async () => {
+  const c = caseJson('never-called');
+  const runId = 'nc-dotenv-0001';
+  const env = { ...PY.env };
+  delete env.MY_SECRET;
+  delete env.OTHER_SECRET;
+  const attemptsOf = (dir: string) => {
+    const log = JSON.parse(fs.readFileSync(path.join(dir, `.run_log_store/${runId}.json`), 'utf8'));
+    return { status: log.status, s2: log.steps.s2.attempts.map((a: any) => [a.attempt_number, a.status, a.retry_indicator]), s3: log.steps.s3?.attempts.map((a: any) => [a.attempt_number, a.status, a.retry_indicator]), s3Attempt: log.steps.s3?.attempts[0] };
+  };
+  const named = tempCopy('never-called');
+  fs.writeFileSync(path.join(named, 'ok.flag'), '');
+  const badPlan = await planRetry({ cwd: named, runId, env, python: PY.python, retryConfigFile: 'runnable-config.yaml' });
+  const bad = spawnSync(PY.python, badPlan.argv, { cwd: named, env: { ...env, ...badPlan.env } as NodeJS.ProcessEnv, encoding: 'utf8' });
+  assert.notEqual(bad.status, 0, bad.stdout + bad.stderr);
+  const seen = attemptsOf(named);
+  const observed = c.runs[runId].retry_observed_with_runnable_config;
+  assert.equal(seen.status, observed.final_status);
+  assert.deepEqual({ s2: seen.s2, s3: seen.s3 }, observed.attempts_after);
+  assert.equal(seen.s3Attempt.message, '');
+  assert.deepEqual(seen.s3Attempt.input_parameters, {});
+
+  const chosen = tempCopy('never-called');
+  fs.writeFileSync(path.join(chosen, 'ok.flag'), '');
+  const plan = await planRetry({ cwd: chosen, runId, env, python: PY.python });
+  const ok = spawnSync(PY.python, plan.argv, { cwd: chosen, env: { ...env, ...plan.env } as NodeJS.ProcessEnv, encoding: 'utf8' });
+  assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+  assert.ok(ok.stdout.includes(c.runs[runId].retry_observed.console), ok.stdout);
+  const after = attemptsOf(chosen);
+  assert.equal(after.status, 'SUCCESS');
+  assert.deepEqual({ s2: after.s2, s3: after.s3 }, c.runs[runId].retry_observed.attempts_after);
+});

@@ -23,6 +23,7 @@ export function formatPlan(plan: RetryPlan, python: string): string[] {
   const ff = plan.firstFailed;
   if (ff) {
     lines.push(`First failed: ${ff.internalName} (${ff.commandType ?? '?'}: ${ff.command ?? '?'})${ff.file ? ` at ${ff.file}:${ff.defLine}` : ''}`);
+    if (ff.inputsFrom) lines.push(`  (${ff.inputsFrom})`);
     for (const [name, input] of Object.entries(ff.inputs)) {
       lines.push(`  ${name} [${input.kind}] = ${input.kind === 'object' ? `<pickle ${input.catalogFile ?? '?'}>` : JSON.stringify(input.value)}`);
     }

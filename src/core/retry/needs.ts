@@ -34,14 +34,14 @@ function listed(names: string[]): string {
 const S3_STORES = new Set(['minio', 'chunked-minio']);
 const S3_CATALOGS = new Set(['minio', 's3']);
 
-/** Notebook tasks in a not-reached node's subtree (the node itself, or every branch of a composite). */
-function notebooksIn(node: RawDagNode, name: string, out: string[]): void {
-  if (node.node_type === 'task' && node.command_type === 'notebook') out.push(name);
+/** Every node in a not-reached node's subtree (the node itself, then every branch of a composite), with its name. */
+export function forEachNodeIn(node: RawDagNode, name: string, visit: (node: RawDagNode, name: string) => void): void {
+  visit(node, name);
   const graphs = [...Object.entries(node.branches ?? {}), ...(node.branch ? [['', node.branch] as const] : [])];
   for (const [branch, graph] of graphs) {
     for (const [inner, child] of Object.entries(graph?.nodes ?? {})) {
       // A map or loop iteration's name is not known before it runs: `map_state.report`, without the iteration.
-      notebooksIn(child, `${name}.${branch ? `${branch}.` : ''}${inner}`, out);
+      forEachNodeIn(child, `${name}.${branch ? `${branch}.` : ''}${inner}`, visit);
     }
   }
 }
@@ -51,7 +51,11 @@ export function retryNeeds(run: Run, skip: RetrySkipPlan, store: StoreDescriptor
   const needs: PackageNeed[] = [];
   const rerun = new Set(skip.rerun);
   const notebooks = walkSteps(run).filter(({ step }) => rerun.has(step.internalName) && step.commandType === 'notebook').map(({ step }) => step.internalName);
-  for (const { internalName, node } of skip.notReachedNodes) notebooksIn(node, internalName, notebooks);
+  for (const { internalName, node } of skip.notReachedNodes) {
+    forEachNodeIn(node, internalName, (n, name) => {
+      if (n.node_type === 'task' && n.command_type === 'notebook') notebooks.push(name);
+    });
+  }
   if (notebooks.length) {
     needs.push({
       module: 'ploomber_engine', install: 'ploomber-engine', neededBy: notebooks, why: "runnable's notebook tasks import ploomber_engine (runnable's notebook extra)",

@@ -23,6 +23,7 @@ import { bindParameters } from '../python/signature';
 import { chooseRetryConfig } from './retryConfig';
 import { retryNeeds } from './needs';
 import { catalogGets } from './catalogGets';
+import { secretsNotFound } from './secretsCheck';
 import { findModules, installCommand, type ModuleFacts } from '../python/environment';
 import { firstUnfinishedTask, isPythonCommand, lastWriteMs, runLayout } from './deadRun';
 
@@ -202,6 +203,9 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
     plan.env.PYTHONPATH = inherited ? `${cwd}${path.delimiter}${inherited}` : cwd;
   }
 
+  const secretsWarning = run.kind === 'pipeline' ? await secretsNotFound(run, skip, choice.secrets, { ...opts.env, ...plan.env }, cwd) : undefined;
+  if (secretsWarning) plan.warnings.push(secretsWarning);
+
   // Packages the steps to run (a notebook task) or the store written (S3) need beside runnable: asked of the
   // interpreter now, in its own short process (find_spec, nothing imported), while the rest is worked out.
   const needs = run.kind === 'pipeline' ? retryNeeds(run, skip, store) : [];
@@ -292,7 +296,9 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
   let paramNames: string[] = [];
   if (failed) {
     const located = async () => preferPython(trusted ? (await awaitProbe())?.locate : undefined, cwd, locateCommand ?? failed.step.command!);
-    const described = await describeFailed(run, store, failed.step, failed.attempt.inputs, cwd, located, trusted, plan);
+    const restored = inputsOnRetry(run, failed.step, failed.attempt.inputs);
+    const described = await describeFailed(run, store, failed.step, restored.inputs, cwd, located, trusted, plan);
+    if (restored.from) described.ff.inputsFrom = restored.from;
     plan.firstFailed = described.ff;
     paramNames = described.paramNames;
     const gets = await catalogGets(run, failed.step.internalName, found.opened, cwd).catch(() => undefined);
@@ -427,6 +433,26 @@ async function describeFailed(
  * empty (extensions/nodes/parallel.py and map.py fan_out call create_branch_log without parameters; a Loop copies
  * them). Seen running runnable's own examples/tutorials/model_comparison: every training branch fails on X_train.
  */
+/**
+ * The parameters the retry's call of the failed step gets. runnable records an attempt's input_parameters in the
+ * `finally` around the function call (runnable/tasks.py); an attempt that stopped before the call (a secret the step
+ * asks for was missing, its module did not import, the function is not in it) records none, while its parameters
+ * were there: the retry's execution_context loads them again from the run log, the run's parameters for a step at the
+ * top, its branch's inside a composite (observed: fixture never-called, nc-secret-0002's s3 got x and y).
+ */
+function inputsOnRetry(run: Run, step: Step, recorded: Record<string, ParamValue>): { inputs: Record<string, ParamValue>; from?: string } {
+  // Python tasks only: what a notebook or shell task would have been given is not the question its attempt answers.
+  if (Object.keys(recorded).length || !isPythonCommand(step.commandType)) return { inputs: recorded };
+  const walked = walkSteps(run).find((w) => w.step === step);
+  const branch = walked?.branchPath[walked.branchPath.length - 1];
+  const scope = branch ? branch.parameters : run.parameters;
+  if (!Object.keys(scope).length) return { inputs: recorded };
+  return {
+    inputs: scope,
+    from: `the attempt stopped before ${step.command ?? step.internalName} was called and recorded no inputs; these are ${branch ? `branch ${branch.internalName}'s` : "the run's"} parameters, which the retry gives it`,
+  };
+}
+
 function branchScopeNote(run: Run, step: Step, missing: string[]): string {
   const walked = walkSteps(run).find((w) => w.step === step);
   const inner = walked?.branchPath[walked.branchPath.length - 1];

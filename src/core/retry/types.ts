@@ -35,6 +35,8 @@ export interface FirstFailed {
   line: number | null;
   /** The failed attempt's inputs that the function's signature takes (all of them when the signature is unknown). */
   inputs: Record<string, RetryInput>;
+  /** Set when `inputs` are not the attempt's recorded ones (it stopped before the call): where they come from, a clause. */
+  inputsFrom?: string;
   /** The files its `catalog.get` globs restore from the run's catalog before the call (catalogGets.ts); absent: none. */
   catalogGets?: Array<{ pattern: string; files: string[]; checked: boolean }>;
 }

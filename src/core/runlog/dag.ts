@@ -9,6 +9,8 @@ export interface RawDagNode {
   /** task: its kind (python, notebook, shell, async-python) and what it runs */
   command_type?: unknown;
   command?: unknown;
+  /** task: the names its secrets service must provide (set as env vars around the call) */
+  secrets?: unknown;
   /** map */
   iterate_on?: unknown;
   iterate_as?: unknown;
@@ -53,4 +55,10 @@ export function dagNodeAt(run: Run, internalName: string): RawDagNode | undefine
   let node = dagNode(runDag(run), parts[0]);
   for (let i = 1; i + 1 < parts.length && node; i += 2) node = dagNode(branchGraph(node, parts[i]), parts[i + 1]);
   return node;
+}
+
+/** The secrets a task asks for (its dag node's `secrets`), by the step's internal name; [] when none or unknown. */
+export function stepSecrets(run: Run, internalName: string): string[] {
+  const v = dagNodeAt(run, internalName)?.secrets;
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }

@@ -5,6 +5,7 @@
 // runnable's message.
 import type { Attempt, Run } from '../runlog/model';
 import { findStep } from '../runlog/rules';
+import { stepSecrets } from '../runlog/dag';
 import { exceptionCause, executionLogCandidates, pickLogForAttempt, shellStderr, type LoggedException } from '../runlog/stepLog';
 
 /** The part of a store this needs (RunLogStore has it). */
@@ -48,6 +49,18 @@ export async function readAttemptLog(store: CatalogFiles, run: Run, internalName
 
 /** The cause said for a failed notebook attempt whose error runnable did not keep. */
 export const NOTEBOOK_NO_ERROR = "no error recorded: runnable logs a notebook task's error to the console only (one cause: ploomber-engine not installed)";
+/**
+ * The cause said for a failed Python attempt that stopped before its function was called: runnable's PythonTaskType
+ * imports the module, looks the function up and sets the step's secrets as env vars inside its execution_context,
+ * whose `except` prints the error to the console and swallows it; the attempt is returned FAIL with no message and,
+ * since input_parameters is set only around the call, no inputs (observed: fixture never-called, a missing secret
+ * and a module that does not import).
+ */
+export function notCalledCause(command: string | undefined, secrets: string[]): string {
+  const what = command ?? 'the function';
+  return `not called; runnable kept no error (it printed it): ${secrets.length ? `a secret it asks for (${secrets.join(', ')}) was missing, or ${what} could not be imported` : `${what} could not be imported (its module failed to import, or has no such function)`}`;
+}
+
 /** The cause said for a failed shell attempt whose stderr runnable did not keep. */
 export const SHELL_NO_ERROR = 'no error recorded: the shell command wrote nothing to stderr, and runnable does not keep its exit code';
 
@@ -101,8 +114,15 @@ export class FailureCauses {
     // command's stderr into its log and records no message or exit code: the stderr is the cause (shellStderr,
     // fixture shell-stderr); a command that wrote none leaves only the parameters (yaml-etl shell-exit-3). Say so
     // rather than nothing.
-    const type = findStep(run, internalName)?.commandType;
+    // A job's one "step" is its job log (internalName 'job'), with its own command type.
+    const job = run.kind === 'job' && internalName === 'job';
+    const step = job ? undefined : findStep(run, internalName);
+    const type = job ? run.job?.commandType : step?.commandType;
     if (type === 'shell') return (log && shellStderr(log.text)) ?? SHELL_NO_ERROR;
-    return type === 'notebook' ? NOTEBOOK_NO_ERROR : undefined;
+    if (type === 'notebook') return NOTEBOOK_NO_ERROR;
+    if ((type === 'python' || type === 'async-python') && !Object.keys(attempt.inputs).length) {
+      return notCalledCause(job ? run.job?.command : step?.command, job ? [] : stepSecrets(run, internalName));
+    }
+    return undefined;
   }
 }

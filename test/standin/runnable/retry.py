@@ -90,6 +90,7 @@ class Store:
 class Retry:
     def __init__(self, store, catalog, indicator, mocked=False):
         self.store, self.catalog, self.indicator, self.mocked = store, catalog, indicator, mocked
+        self.secret = lambda name: os.environ[name]  # env-secrets; retry_pipeline sets the config's service
 
     def say(self, msg):
         print("[runnable stand-in] " + msg, flush=True)
@@ -259,7 +260,17 @@ class Retry:
             else:
                 module, _, func_name = command.rpartition(".")
                 sys.path.insert(0, os.getcwd())
-                func = getattr(importlib.import_module(module), func_name)
+                try:
+                    # runnable imports the function and sets the step's secrets as env vars before the call; an error
+                    # there is printed and swallowed (tasks.py execution_context): FAIL, no message, no inputs.
+                    func = getattr(importlib.import_module(module), func_name)
+                    for name in node.get("secrets") or []:
+                        os.environ[name] = self.secret(name)
+                except Exception:
+                    traceback.print_exc()
+                    self.attempt(step, FAIL, "")
+                    self.store.save()
+                    return step["status"]
                 kwargs = self.bind(func, inputs)
                 self.say("calling %s(%s) for %s" % (command, ", ".join("%s=%r" % kv for kv in kwargs.items()), internal))
                 result = func(**kwargs)
@@ -282,6 +293,26 @@ class Retry:
             self.attempt(step, FAIL, "Call to the function %s did not succeed.\n" % command, inputs=inputs)
         self.store.save()
         return step["status"]
+
+
+def _secrets(cfg):
+    """The config's secrets service as runnable reads it: env-secrets (the environment) or dotenv (its file)."""
+    service = cfg.get("secrets") or {}
+    if service.get("type") != "dotenv":
+        return lambda name: os.environ[name]
+    location = (service.get("config") or {}).get("location", ".env")
+    values = {}
+    if os.path.exists(location):
+        with open(location, encoding="utf-8") as fh:
+            for line in fh:
+                key, eq, value = line.strip().partition("=")
+                if key and not key.startswith("#"):
+                    values[key.replace("export ", "", 1).strip()] = value.strip() if eq else None
+    def get(name):
+        if name not in values:
+            raise KeyError("No secret found by name:%s in %s" % (name, location))
+        return values[name]
+    return get
 
 
 def _config(configuration_file):
@@ -312,6 +343,7 @@ def retry_pipeline(dag, mode, definition, configuration_file="", parameters_file
                          "Retry is not allowed when DAG structure changes." % (store.run_log["dag_hash"], current))
     retry = Retry(store, catalog_cfg.get("catalog_location", ".catalog"), os.environ.get("RUNNABLE_RETRY_INDICATOR", ""),
                   mocked=executor == "mocked")
+    retry.secret = _secrets(cfg)
     if parameters_file:
         retry.say("RETRY MODE: ignoring parameters file %s, using the original run's parameters" % parameters_file)
     retry.say("retrying %s (indicator %r)" % (run_id, retry.indicator))

@@ -61,22 +61,22 @@ class _Task(_Step):
     """A task node as runnable records it; `command_type` and the command are the subclass's."""
     command_type = ""
 
-    def __init__(self, name, returns=None, catalog=None):
-        self.name, self.returns, self.catalog = name, returns, catalog
+    def __init__(self, name, returns=None, catalog=None, secrets=None):
+        self.name, self.returns, self.catalog, self.secrets = name, returns, catalog, list(secrets or [])
 
     def command_text(self):
         raise NotImplementedError
 
     def node(self, nxt):
         return {**self._base("task", nxt), "catalog": _catalog(self.catalog), "max_attempts": 1, "returns": _returns(self.returns),
-                "secrets": [], "command_type": self.command_type, "command": self.command_text()}
+                "secrets": self.secrets, "command_type": self.command_type, "command": self.command_text()}
 
 
 class PythonTask(_Task):
     command_type = "python"
 
-    def __init__(self, function, name, returns=None, catalog=None, **_):
-        super().__init__(name, returns, catalog)
+    def __init__(self, function, name, returns=None, catalog=None, secrets=None, **_):
+        super().__init__(name, returns, catalog, secrets)
         self.function = function
 
     def command_text(self):
