@@ -148,6 +148,15 @@ describe('runnable-runs list', () => {
 describe('runnable-runs show', () => {
   const keys = (o: object): string[] => Object.keys(o).sort();
 
+  it('names the executor the run recorded; a mocked run says its tasks may not have run (fixture mocked-run)', () => {
+    const cwd = path.join(FIXTURES, 'mocked-run');
+    assert.match(cli(['show', 'mocked-0001', '--cwd', cwd]).stdout, /^Executor {3}mocked \(a task its config did not patch was marked SUCCESS without running\)$/m);
+    assert.equal(json<{ executor?: string }>(['show', 'mocked-0001', '--cwd', cwd]).executor, 'mocked');
+    assert.match(cli(['show', 'map-fail-0001', '--cwd', path.join(FIXTURES, 'composite-chunked-fs')]).stdout, /^Executor {3}local$/m);
+    // A shell job records no command: its type is still said.
+    assert.match(cli(['show', 'shell-job-0001', '--cwd', path.join(FIXTURES, 'shell-job')]).stdout, /^First failed task {2}job \(shell\)$/m);
+  });
+
   it('--json of a map run: contract shape, branches per iteration, first failed task, next retry indicator', () => {
     const s = json<ShowJson>(['show', 'map-fail-0001', '--cwd', path.join(FIXTURES, 'composite-chunked-fs')]);
     assert.deepEqual(keys(s), ['dagHash', 'definitionFile', 'executionMode', 'firstFailedTask', 'nextRetryIndicator', 'runId', 'status', 'steps', 'tag']);

@@ -31,7 +31,7 @@ function tempCopy(name: string): string {
 }
 
 // Local-store cases with a failed task recorded in case.json (s3-minio needs a live endpoint: not here).
-const LOCAL_CASES = ['ml-file-system', 'ml-chunked-fs', 'composite-chunked-fs', 'yaml-etl', 'notebook-steps', 'notebook-steps-retried', 'catalog-get'];
+const LOCAL_CASES = ['ml-file-system', 'ml-chunked-fs', 'composite-chunked-fs', 'yaml-etl', 'notebook-steps', 'notebook-steps-retried', 'catalog-get', 'mocked-run'];
 
 for (const caseName of LOCAL_CASES) {
   const c = caseJson(caseName);
@@ -390,4 +390,27 @@ void test('never-called: run, the retry through the env-secrets config stops s3 
   const after = attemptsOf(chosen);
   assert.equal(after.status, 'SUCCESS');
   assert.deepEqual({ s2: after.s2, s3: after.s3 }, c.runs[runId].retry_observed.attempts_after);
+});
+
+void test('mocked-run: a run made by the mocked executor: the plan says the skipped steps may never have run and which function the failed attempt ran; run, it fails as real runnable did', async () => {
+  const c = caseJson('mocked-run');
+  const runId = 'mocked-0001';
+  const run = c.runs[runId];
+  const dir = tempCopy('mocked-run');
+  const plan = await planRetry({ cwd: dir, runId, env: PY.env, python: PY.python });
+  assert.ok(plan.warnings.some((w) => w.includes('made by the mocked executor') && w.includes(`skips ${run.retry.skipped_on_retry.join(', ')} as succeeded`)), plan.warnings.join('|'));
+  assert.ok(plan.warnings.some((w) => w.includes(`ran ${run.first_failed_task.ran_command} (the mocked executor's patch), not ${run.first_failed_task.command}`)), plan.warnings.join('|'));
+  assert.ok(plan.warnings.some((w) => w.includes(`requires ${run.first_failed_task.missing_inputs.join(', ')}`)), plan.warnings.join('|'));
+  // The patched mocked config, named: what it would do, from mocked.py (no skipping, fresh step logs, the patch runs).
+  const mocked = await planRetry({ cwd: dir, runId, env: PY.env, python: PY.python, retryConfigFile: 'mock-fail.yaml' });
+  assert.match(mocked.config?.confirm ?? '', /skips nothing: .*\(the failed attempts are lost\), runs the patched step \(transform\)/);
+  assert.deepEqual(run.retry_observed_mocked.attempts_after.transform, [[1, 'FAIL', '2']]);
+  const r = runPlan(plan);
+  assert.equal(r.status, run.retry_observed.exit_code, r.stdout + r.stderr);
+  const log = JSON.parse(fs.readFileSync(path.join(dir, `.run_log_store/${runId}.json`), 'utf8'));
+  assert.equal(log.status, run.retry_observed.final_status);
+  for (const [step, attempts] of Object.entries<unknown[]>(run.retry_observed.attempts_after)) {
+    assert.deepEqual(log.steps[step].attempts.map((a: any) => [a.attempt_number, a.status, a.retry_indicator]), attempts, step);
+  }
+  assert.equal(fs.existsSync(path.join(dir, 'extract.marker')), run.retry_observed.extract_marker_written);
 });

@@ -125,7 +125,12 @@ void describe('retry config chosen from the run', () => {
   it('a mocked config named for the retry comes back as a confirmation that says what it would do', async () => {
     const dir = tempCopy('mixed-configs');
     const plan = await planRetry({ cwd: dir, runId: 'mixed-local-0001', env: PY.env, python: PY.python, retryConfigFile: 'configs/mocked.yaml' });
-    assert.match(plan.config?.confirm ?? '', /mocked executor executes nothing, marks the run SUCCESS and replaces its failed attempt/);
+    // extensions/pipeline_executor/mocked.py: no skip logic, a fresh step log per step, unpatched tasks mocked.
+    assert.match(plan.config?.confirm ?? '', /mocked executor runs nothing: it writes a new log for every step \(the failed attempts are lost\) and marks each task SUCCESS without running it, so the run ends SUCCESS/);
+    // With patches (runnable's examples/08-mocking shape) the patched steps do run: the sentence names them.
+    fs.writeFileSync(path.join(dir, 'configs', 'patched.yaml'), 'pipeline-executor:\n  type: mocked\n  config:\n    patches:\n      step 2:\n        command: examples.common.functions.raise_ex\n');
+    const patched = await planRetry({ cwd: dir, runId: 'mixed-local-0001', env: PY.env, python: PY.python, retryConfigFile: 'configs/patched.yaml' });
+    assert.match(patched.config?.confirm ?? '', /skips nothing: it writes a new log for every step it reaches \(the failed attempts are lost\), runs the patched step \(step 2\) with its patch/);
   });
 
   it('a run made by argo, read through a local store: a local config is written for the retry, and the plan says so', async () => {

@@ -79,6 +79,8 @@ export function showJson(run: Run): Record<string, unknown> {
     nextRetryIndicator: nextRetryIndicator(run),
   };
   // Beyond the contract, only when there is something to say: a job's log, and non-fatal oddities.
+  // The executor when it is not runnable's default: a mocked run's tasks may never have run (showCommand.ts executorLine).
+  if (run.executor && run.executor !== 'local') out.executor = run.executor;
   if (run.job) out.job = { status: run.job.status, message: run.job.message, attempts: run.job.attempts.map(attemptJson) };
   if (run.warnings.length) out.warnings = run.warnings;
   return out;

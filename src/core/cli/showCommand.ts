@@ -71,11 +71,12 @@ export const showCommand: CliCommand = {
     const lines = [
       `Run        ${run.runId}  ${mark(run.status)} ${run.status}${run.kind === 'job' ? '  (job)' : ''}`,
       `Store      ${store.descriptor.label}  ${store.descriptor.location}`,
+      `Executor   ${executorLine(run.executor || 'local')}`,
       `Tag        ${run.tag}`,
       `Definition ${run.definitionFile}  (${run.executionMode})`,
       `DAG hash   ${run.dagHash}`,
       `Started    ${shortTime(run.startTime)}   duration ${formatDuration(run.endMs - run.startMs)}`,
-      `First failed task  ${failed ? `${failed.internalName}${failed.command ? ` (${failed.commandType ?? 'python'}: ${failed.command})` : ''}` : '-'}`,
+      `First failed task  ${failed ? `${failed.internalName}${failed.command ? ` (${failed.commandType ?? 'python'}: ${failed.command})` : failed.commandType ? ` (${failed.commandType})` : ''}` : '-'}`,
       `Next retry indicator  ${nextRetryIndicator(run)}`,
       '',
     ];
@@ -88,3 +89,10 @@ export const showCommand: CliCommand = {
     return 0;
   },
 };
+
+/** The executor runnable recorded (run_config.pipeline_executor), with what it means for the steps shown. */
+function executorLine(executor: string): string {
+  // extensions/pipeline_executor/mocked.py: unpatched tasks get a SUCCESS attempt without running (their step logs
+  // even say "mock": false), so a mocked run looks like a real success everywhere else.
+  return executor === 'mocked' ? 'mocked (a task its config did not patch was marked SUCCESS without running)' : executor;
+}

@@ -190,6 +190,13 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
   plan.rerun = skip.rerun;
   plan.notReached = skip.notReached;
   if (skip.loopsGoOn.length) plan.loopsGoOn = skip.loopsGoOn;
+  if (run.executor === 'mocked' && skip.skipped.length) {
+    // extensions/pipeline_executor/mocked.py runs a step only when its config patches it and marks every other task
+    // SUCCESS without running it (an attempt of a few microseconds, no outputs); the run log does not record the
+    // patches. A retry skips whatever succeeded (observed: a mocked run retried with the local executor skipped its
+    // mocked step 1, whose function never ran).
+    plan.warnings.push(`Run ${run.runId} was made by the mocked executor, which runs only the steps its config patches and marks the others SUCCESS without running them (the run log does not say which were patched): the retry skips ${skip.skipped.join(', ')} as succeeded, so a skipped step that was mocked never ran and returned nothing the steps after it may need.`);
+  }
 
   const launch = await launchFor(run, cwd, opts.script);
   plan.argv = launch.argv;
@@ -300,6 +307,12 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
     const described = await describeFailed(run, store, failed.step, restored.inputs, cwd, located, trusted, plan);
     if (restored.from) described.ff.inputsFrom = restored.from;
     plan.firstFailed = described.ff;
+    // A mocked run's patched step ran the patch's command, which only the attempt's message names (runnable records
+    // the dag's command); a retry with the local executor runs the dag's (observed: fixture mocked-run).
+    const ran = /^Call to the function (\S+) did not succeed/.exec(failed.attempt.message)?.[1];
+    if (ran && failed.step.command && ran !== failed.step.command) {
+      plan.warnings.push(`The failed attempt of ${failed.step.internalName} ran ${ran}${run.executor === 'mocked' ? ' (the mocked executor\'s patch)' : ''}, not ${failed.step.command}: the retry runs ${failed.step.command}, where the breakpoint is.`);
+    }
     paramNames = described.paramNames;
     const gets = await catalogGets(run, failed.step.internalName, found.opened, cwd).catch(() => undefined);
     if (gets) {

@@ -8,8 +8,11 @@
 // - runnable picks its config as: RUNNABLE_CONFIGURATION_FILE, else execute(configuration_file=...), else
 //   `runnable-config.yaml` in cwd, else DEFAULT_SERVICES (local executor, file-system `.run_log_store`, file-system
 //   `.catalog`, env-secrets). Only the `pipeline-executor` key names the executor (`executor:` is ignored).
-// - Only the `local` executor runs the steps in the process the debugger is attached to. `mocked` "retries" by
-//   executing nothing, marks the run SUCCESS and REPLACES the failed attempt; `argo` only writes argo-pipeline.yaml;
+// - Only the `local` executor runs the steps in the process the debugger is attached to. `mocked` does not retry:
+//   its execute_from_graph (extensions/pipeline_executor/mocked.py) has no skip logic and writes a fresh step log for
+//   every step it reaches (REPLACING the failed attempts); a step named in its `patches` runs the patch's command, any
+//   other task is marked SUCCESS without running (observed by a sweep of examples/08-mocking with real runnable: a
+//   patch that raises left the run FAIL, each step with one attempt carrying the retry's indicator); `argo` only writes argo-pipeline.yaml;
 //   `local-container` and `emulator` run the steps in other processes. None of those may run for Retry Locally.
 //
 // So a config qualifies only when (1) its store is the one that holds the run, in the run's layout (a chunked-fs run
@@ -38,10 +41,13 @@ export const RUNNABLE_EXECUTORS = new Set(['local', 'local-container', 'emulator
 /** The executors that run a retry's steps inside the debugged process. */
 export const LOCAL_EXECUTORS = new Set(['local']);
 
-/** What running a config with this executor for "Retry Locally" would do instead of a retry under the debugger. */
-export function executorConsequence(executor: string): string {
+/** What running a config with this executor for "Retry Locally" would do instead of a retry under the debugger.
+ * `patches`: the mocked executor's patched step names (its config's `patches` keys). */
+export function executorConsequence(executor: string, patches: string[] = []): string {
   switch (executor) {
-    case 'mocked': return 'the mocked executor executes nothing, marks the run SUCCESS and replaces its failed attempt in the run log (the evidence of the failure is lost)';
+    case 'mocked': return patches.length
+      ? `the mocked executor skips nothing: it writes a new log for every step it reaches (the failed attempts are lost), runs the patched step${patches.length > 1 ? 's' : ''} (${patches.join(', ')}) with ${patches.length > 1 ? 'their patches' : 'its patch'} and marks every other task SUCCESS without running it`
+      : 'the mocked executor runs nothing: it writes a new log for every step (the failed attempts are lost) and marks each task SUCCESS without running it, so the run ends SUCCESS';
     case 'argo': return 'the argo executor only writes an Argo workflow (argo-pipeline.yaml) and exits; nothing is retried here';
     case 'local-container': return 'the local-container executor runs every step in a container, where the debugger cannot stop';
     case 'emulator': return 'the emulator executor runs every step in a separate process, where the debugger cannot stop';
@@ -67,6 +73,8 @@ export interface ConfigCandidate {
   /** Its local executor has `enable_parallel: true` on a chunked store (runnable's supports_parallel_writes): map and
    * parallel branches then run in a multiprocessing Pool, outside the process the debugger launched. */
   parallelBranches?: boolean;
+  /** The mocked executor's patched steps (its `patches` keys). */
+  patches?: string[];
   /** Why it does not qualify (undefined: it does). */
   rejected?: string;
 }
@@ -119,6 +127,7 @@ function describe(file: string | undefined, cfg: LoadedConfig | undefined, cwd: 
     file,
     parallelBranches: executorKwargs.enable_parallel === true && /^chunked-/.test(store.type),
     executor: cfg?.pipelineExecutor?.type ?? 'local',
+    ...(cfg?.pipelineExecutor?.type === 'mocked' ? { patches: patchNames(executorKwargs.patches) } : {}),
     storeType: store.type,
     storeId: store.id,
     catalogType: catalog.type,
@@ -126,6 +135,10 @@ function describe(file: string | undefined, cfg: LoadedConfig | undefined, cwd: 
     secrets: cfg?.secrets?.type ?? 'env-secrets',
     ...(cfg?.secrets?.type === 'dotenv' ? { secretsLocation: path.resolve(cwd, String(serviceKwargs(cfg.secrets.raw).location ?? '.env')) } : {}),
   };
+}
+
+function patchNames(v: unknown): string[] {
+  return v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v) : [];
 }
 
 const secretsService = (c: ConfigCandidate): SecretsService => ({ type: c.secrets, ...(c.secretsLocation ? { location: c.secretsLocation } : {}) });
@@ -152,7 +165,7 @@ function judge(c: ConfigCandidate, run: Run, store: StoreDescriptor, layout: str
   const recordedExecutor = run.executor || 'local';
   if (place(c.storeId) !== place(store.id)) return 'its store does not hold the run';
   if (c.storeType !== layout) return `its ${c.storeType} store cannot read this ${layout} run`;
-  if (!LOCAL_EXECUTORS.has(c.executor)) return executorConsequence(c.executor);
+  if (!LOCAL_EXECUTORS.has(c.executor)) return executorConsequence(c.executor, c.patches);
   // A run made by argo or in a container can only be retried here by the local executor: a local config on the
   // same store (a pulled sandbox's, or the user's own) is what would otherwise be written for the retry.
   if (c.executor !== recordedExecutor && LOCAL_EXECUTORS.has(recordedExecutor)) return `its executor is ${c.executor}, the run was made by ${recordedExecutor}`;
@@ -181,7 +194,7 @@ export async function chooseRetryConfig(opts: ChooseConfigOptions): Promise<Retr
       return {
         configFile: explicit.file,
         reason: `Config ${rel(cwd, explicit.file)} (named for this retry) uses the ${explicit.executor} executor.`,
-        confirm: `${rel(cwd, explicit.file)} runs the ${explicit.executor} executor: ${executorConsequence(explicit.executor)}.`,
+        confirm: `${rel(cwd, explicit.file)} runs the ${explicit.executor} executor: ${executorConsequence(explicit.executor, explicit.patches)}.`,
         secrets: secretsService(explicit),
         candidates,
       };
