@@ -54,6 +54,20 @@ describe('runnable-runs list', () => {
     assert.deepEqual(list.map((e) => [e.runId, e.status, e.store.type]), [['nightly-train-0412', 'FAIL', 'chunked-fs']]);
   });
 
+  it('--config on a folder holding both layouts lists and shows only the runs that config reads (mixed-configs)', () => {
+    const cwd = path.join(FIXTURES, 'mixed-configs');
+    const chunked = json<ListEntry[]>(['list', '--cwd', cwd, '--config', 'configs/chunked.yaml']);
+    assert.deepEqual(chunked.map((e) => [e.runId, e.store.type]), [['mixed-chunked-0001', 'chunked-fs']]);
+    const local = json<ListEntry[]>(['list', '--cwd', cwd, '--config', 'configs/local.yaml']);
+    assert.deepEqual(local.map((e) => e.runId).sort(), ['mixed-default-0001', 'mixed-local-0001']);
+    assert.equal(json<ListEntry[]>(['list', '--cwd', cwd]).length, 3);
+    // runnable with configs/chunked.yaml says "Original run log not found" for a <id>.json run: so does show.
+    const r = cli(['show', 'mixed-local-0001', '--cwd', cwd, '--config', 'configs/chunked.yaml']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /mixed-local-0001 is a file-system run in .*, which configs\/chunked\.yaml does not read/);
+    assert.equal(cli(['show', 'mixed-chunked-0001', '--cwd', cwd, '--config', 'configs/chunked.yaml']).code, 0);
+  });
+
   it('RUNNABLE_CONFIGURATION_FILE in the environment picks the config, as runnable does', () => {
     const list = json<ListEntry[]>(['list', '--cwd', path.join(FIXTURES, 'ml-chunked-fs')], { RUNNABLE_CONFIGURATION_FILE: 'chunked.yaml' });
     assert.deepEqual(list.map((e) => e.runId), ['nightly-train-0412']);

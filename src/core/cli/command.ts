@@ -6,6 +6,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { MessageStore } from '../stores/messageStore';
 import { StoreRegistry } from '../stores/storeRegistry';
 import type { RunLogStore } from '../stores/runLogStore';
+import type { RunLayout } from '../runlog/model';
 import type { FileStatter } from '../stores/statWorker';
 
 export interface CliIo {
@@ -79,6 +80,13 @@ export interface WorkspaceStores {
   warnings: string[];
   /** Every config read, by file (what an empty store's sentence needs: its configs' executors). */
   configs: ReadonlyMap<string, LoadedConfig>;
+  /**
+   * Whether the config the command was limited to (--config) reads runs of this layout in this store: a local folder
+   * can hold file-system (`<id>.json`) and chunked-fs (`<id>/`) runs side by side, and runnable with a file-system
+   * config does not see the chunked ones (RetryValidationError: "Original run log not found"), nor the reverse.
+   * Always true without --config, for remote stores and for runs of no known layout.
+   */
+  reads(store: RunLogStore, layout: RunLayout | undefined): boolean;
 }
 
 /**
@@ -110,5 +118,10 @@ export async function openWorkspaceStores(options: CommonOptions, io: CliIo): Pr
   for (const p of discovery.problems) {
     if (!warnings.includes(p.message) && (!options.config || p.file === primary)) warnings.push(p.message);
   }
-  return { stores, warnings, configs: new Map(discovery.configs.map((c) => [c.file, c])) };
+  const reads = (store: RunLogStore, layout: RunLayout | undefined): boolean => {
+    const layouts = store.descriptor.layouts;
+    if (!options.config || !layout || !layouts || !primary) return true;
+    return layouts[layout]?.configFiles.includes(primary) ?? false;
+  };
+  return { stores, warnings, configs: new Map(discovery.configs.map((c) => [c.file, c])), reads };
 }

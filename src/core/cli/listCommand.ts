@@ -47,11 +47,11 @@ export const listCommand: CliCommand = {
   summary: 'List the runs of the workspace\'s run log stores, newest first (--config: only that config\'s store).',
   async run(input, io) {
     const options = commonOptions(input.values, io);
-    const { stores, warnings, configs } = await openWorkspaceStores(options, io);
+    const { stores, warnings, configs, reads } = await openWorkspaceStores(options, io);
     warnings.forEach((w) => io.err(`warning: ${w}`));
     const rows: Row[] = [];
     for (const store of stores) {
-      for (const summary of rowsOf(store, await store.listRuns())) rows.push({ summary, store, at: when(summary) });
+      for (const summary of rowsOf(store, await store.listRuns())) if (reads(store, summary.layout)) rows.push({ summary, store, at: when(summary) });
     }
     // Newest first, runs without a time (error items too) last, ties by run id in code-unit order: close to the
     // order each store's listing comes in (runFileSummaries.ts), so for one store this pass does little work.

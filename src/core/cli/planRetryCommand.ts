@@ -12,7 +12,7 @@ export const BLOCKED_EXIT = 3;
 /** The plan as a few readable lines (the --json form is the plan object itself). */
 export function formatPlan(plan: RetryPlan, python: string): string[] {
   const lines: string[] = [];
-  lines.push(`Retry of ${plan.runId} (indicator ${plan.retryIndicator}) in ${plan.cwd}`);
+  lines.push(`Retry of ${plan.runId}${plan.retryIndicator ? ` (indicator ${plan.retryIndicator})` : ''} in ${plan.cwd}`);
   if (plan.blocked) lines.push(`BLOCKED: ${plan.blocked}`);
   const env = Object.entries(plan.env).map(([k, v]) => `${k}=${shellQuote(v)}`);
   if (plan.argv.length) lines.push(`Command: ${[...env, python, ...plan.argv.map(shellQuote)].join(' ')}`);

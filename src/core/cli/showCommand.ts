@@ -60,8 +60,11 @@ export const showCommand: CliCommand = {
     if (!runId) throw new CliError('show needs a RUN_ID: runnable-runs show RUN_ID (runnable-runs list shows the runs).');
     if (input.positionals.length > 1) throw new CliError(`show takes one RUN_ID, got ${input.positionals.length}: ${input.positionals.join(' ')}.`);
     const options = commonOptions(input.values, io);
-    const { stores, warnings } = await openWorkspaceStores(options, io);
+    const { stores, warnings, reads } = await openWorkspaceStores(options, io);
     const { run, store } = await findRun(stores, runId);
+    if (!reads(store, run.layout)) {
+      throw new CliError(`Run ${runId} is a ${run.layout} run in ${store.descriptor.location}, which ${options.config} does not read (its store is the other layout): runnable with that config would not find it. Leave out --config, or name a config of the ${run.layout} layout.`);
+    }
     if (options.json) {
       warnings.forEach((w) => io.err(`warning: ${w}`));
       io.out(JSON.stringify(showJson(run), null, 2));
