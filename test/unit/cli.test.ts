@@ -167,6 +167,9 @@ describe('runnable-runs show', () => {
     assert.match(cli(['show', 'mocked-0001', '--cwd', cwd]).stdout, /^Executor {3}mocked \(a task its config did not patch was marked SUCCESS without running\)$/m);
     assert.equal(json<{ executor?: string }>(['show', 'mocked-0001', '--cwd', cwd]).executor, 'mocked');
     assert.match(cli(['show', 'map-fail-0001', '--cwd', path.join(FIXTURES, 'composite-chunked-fs')]).stdout, /^Executor {3}local$/m);
+    // An AsyncPipeline run as a script records no definition: said, not a blank.
+    const asyncId = fs.readdirSync(path.join(FIXTURES, 'async-pipeline', '.run_log_store'))[0].replace(/\.json$/, '');
+    assert.match(cli(['show', asyncId, '--cwd', path.join(FIXTURES, 'async-pipeline')]).stdout, /^Definition not recorded \(a script run as __main__\) {2}\(python\)$/m);
     // A shell job records no command: its type is still said.
     assert.match(cli(['show', 'shell-job-0001', '--cwd', path.join(FIXTURES, 'shell-job')]).stdout, /^First failed task {2}job \(shell\)$/m);
   });

@@ -76,7 +76,8 @@ export const showCommand: CliCommand = {
       `Store      ${store.descriptor.label}  ${store.descriptor.location}`,
       `Executor   ${executorLine(run.executor || 'local')}`,
       `Tag        ${run.tag}`,
-      `Definition ${run.definitionFile}  (${run.executionMode})`,
+      // An AsyncPipeline (or any pipeline) run as a script records no pipeline_definition_file (fixture async-pipeline).
+      `Definition ${run.definitionFile || 'not recorded (a script run as __main__)'}  (${run.executionMode})`,
       `DAG hash   ${run.dagHash}`,
       `Started    ${shortTime(run.startTime)}   duration ${formatDuration(run.endMs - run.startMs)}`,
       `First failed task  ${failed ? `${failed.internalName}${failed.command ? ` (${failed.commandType ?? 'python'}: ${failed.command})` : failed.commandType ? ` (${failed.commandType})` : ''}` : '-'}`,
