@@ -3,6 +3,7 @@
 import type { LoadedConfig } from '../config/configFile';
 import * as path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
+import { SYNC_CONFIG_FS } from '../config/configFs';
 import { MessageStore } from '../stores/messageStore';
 import { StoreRegistry } from '../stores/storeRegistry';
 import type { RunLogStore } from '../stores/runLogStore';
@@ -95,7 +96,8 @@ export interface WorkspaceStores {
  * RUNNABLE_CONFIGURATION_FILE or runnable-config.yaml) is bad input: CliError.
  */
 export async function openWorkspaceStores(options: CommonOptions, io: CliIo): Promise<WorkspaceStores> {
-  const registry = await StoreRegistry.discover({ cwd: options.cwd, configFile: options.config, env: io.env, variables: options.vars }, { statter: io.statter });
+  // Synchronous config reads: a one-shot process waits for them anyway (configFs.ts).
+  const registry = await StoreRegistry.discover({ cwd: options.cwd, configFile: options.config, env: io.env, variables: options.vars, fs: SYNC_CONFIG_FS }, { statter: io.statter });
   const discovery = registry.discovery;
   const primary = discovery.primaryConfig;
   const warnings: string[] = [];

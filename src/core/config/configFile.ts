@@ -1,6 +1,6 @@
 // Reads one runnable config file the way runnable's ServiceConfigurations.services does: YAML load, variables
 // applied, top-level keys with `-` read as `_`, runnable's DEFAULT_SERVICES under them.
-import { promises as fs } from 'node:fs';
+import { ASYNC_CONFIG_FS, type ConfigFs } from './configFs';
 import { parse } from 'yaml';
 import { applyVariables } from './templating';
 
@@ -100,12 +100,12 @@ export function parseConfigText(text: string, file: string, variables: Record<st
   };
 }
 
-export async function loadConfigFile(file: string, variables: Record<string, string>): Promise<LoadedConfig> {
+export async function loadConfigFile(file: string, variables: Record<string, string>, fs: ConfigFs = ASYNC_CONFIG_FS): Promise<LoadedConfig> {
   let text: string;
   try {
     const st = await fs.stat(file);
     if (!st.isFile()) throw new ConfigError(file, `Config file ${file} is not a regular file: point runnable.configFile at a YAML file.`);
-    text = await fs.readFile(file, 'utf8');
+    text = await fs.readFile(file);
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     const code = (e as NodeJS.ErrnoException).code;

@@ -1,7 +1,7 @@
 // Which run log stores a workspace uses, as runnable resolves configuration: the primary config (setting, else
 // RUNNABLE_CONFIGURATION_FILE, else runnable-config.yaml, else runnable's defaults) plus every other runnable config
 // among the workspace's YAML files; one StoreDescriptor per distinct store. Never throws for bad configs.
-import { promises as fs } from 'node:fs';
+import { ASYNC_CONFIG_FS, type ConfigFs } from './configFs';
 import * as path from 'node:path';
 import type { RunLayout } from '../runlog/model';
 import { LOCAL_LAYOUTS, type StoreDescriptor } from './descriptor';
@@ -29,6 +29,8 @@ export interface DiscoverOptions {
   /** Globs (relative to cwd) of the YAML files to look at for more configs; default every .yaml/.yml. */
   globs?: string[];
   signal?: AbortSignal;
+  /** How the files are read (configFs.ts); default asynchronously. */
+  fs?: ConfigFs;
 }
 
 export interface ConfigProblem {
@@ -51,7 +53,7 @@ export interface Discovery {
 
 /** The config runnable would pick. Here the explicit setting wins over the environment: in VS Code the setting is
  * the user's deliberate choice, while the environment is whatever VS Code was started with. */
-export async function primaryConfigFile(cwd: string, configFile: string | undefined, env: Record<string, string | undefined>): Promise<string | undefined> {
+export async function primaryConfigFile(cwd: string, configFile: string | undefined, env: Record<string, string | undefined>, fs: ConfigFs = ASYNC_CONFIG_FS): Promise<string | undefined> {
   if (configFile) return path.resolve(cwd, configFile);
   const fromEnv = env[CONFIG_ENV];
   if (fromEnv) return path.resolve(cwd, fromEnv);
@@ -89,14 +91,15 @@ function errorDescriptor(file: string, type: string, message: string): StoreDesc
 
 export async function discoverStores(opts: DiscoverOptions): Promise<Discovery> {
   const cwd = path.resolve(opts.cwd);
+  const fs = opts.fs ?? ASYNC_CONFIG_FS;
   const variables = gatherVariables(opts.env, opts.variables ?? {});
   const problems: ConfigProblem[] = [];
   const entries: Entry[] = [];
 
-  const primary = await primaryConfigFile(cwd, opts.configFile, opts.env);
+  const primary = await primaryConfigFile(cwd, opts.configFile, opts.env, fs);
   if (primary) {
     try {
-      entries.push({ file: primary, config: await loadConfigFile(primary, variables), error: undefined });
+      entries.push({ file: primary, config: await loadConfigFile(primary, variables, fs), error: undefined });
     } catch (e) {
       entries.push({ file: primary, config: undefined, error: (e as Error).message });
     }
@@ -113,7 +116,7 @@ export async function discoverStores(opts: DiscoverOptions): Promise<Discovery> 
     const c = primaryCfg.catalog;
     skip.push(resolveCatalog(c?.type ?? 'file-system', c ? serviceKwargs(c.raw) : {}, cwd).location);
   }
-  const candidates = await findConfigFiles(cwd, opts.globs?.length ? opts.globs : DEFAULT_CONFIG_GLOBS, skip.filter(Boolean), opts.signal);
+  const candidates = await findConfigFiles(cwd, opts.globs?.length ? opts.globs : DEFAULT_CONFIG_GLOBS, skip.filter(Boolean), opts.signal, fs);
   for (const file of candidates) {
     if (file === primary) continue;
     opts.signal?.throwIfAborted();
@@ -121,7 +124,7 @@ export async function discoverStores(opts: DiscoverOptions): Promise<Discovery> 
     try {
       const st = await fs.stat(file);
       if (st.size > MAX_CONFIG_BYTES) continue;
-      text = await fs.readFile(file, 'utf8');
+      text = await fs.readFile(file);
     } catch {
       continue; // unreadable YAML we were not asked for: not ours to report
     }
@@ -223,7 +226,7 @@ export async function discoverStores(opts: DiscoverOptions): Promise<Discovery> 
   // another config also names is that config's root too (merged above), so it always stays.
   if (!primary && stores.length > 1) {
     const d = stores[0];
-    if (d.configFiles.length === 0 && !(await exists(d.location))) stores = stores.slice(1);
+    if (d.configFiles.length === 0 && !(await exists(d.location, fs))) stores = stores.slice(1);
   }
   const configs = entries.flatMap((e) => (e.file && e.config ? [e.config] : []));
   return { stores, problems, primaryConfig: primary, configs, credentials: configCredentials(configKeys) };
@@ -235,7 +238,7 @@ function namesLabel(n: string[]): string {
   return n.length <= LABEL_NAMES ? n.join(', ') : `${n.slice(0, LABEL_NAMES).join(', ')} +${n.length - LABEL_NAMES} more`;
 }
 
-async function exists(p: string): Promise<boolean> {
+async function exists(p: string, fs: ConfigFs): Promise<boolean> {
   try {
     await fs.stat(p);
     return true;

@@ -1,7 +1,7 @@
 // Finds the workspace's runnable config candidates: files matching the globs (default: every YAML file), walking
 // the folder without entering dependency, VCS, virtualenv or store folders, and without following symlinks. The
 // retry also finds the script of a `__main__` run with it (retry/launch.ts, globs `**/*.py`).
-import { promises as fs } from 'node:fs';
+import { ASYNC_CONFIG_FS, type ConfigFs } from './configFs';
 import * as path from 'node:path';
 
 export const DEFAULT_CONFIG_GLOBS = ['**/*.yaml', '**/*.yml'];
@@ -41,7 +41,7 @@ export function globToRegExp(glob: string): RegExp {
  * Absolute paths of the files under `cwd` that match `globs`, sorted. `skipFolders` are absolute folders not to
  * enter (the stores already known). Unreadable folders are skipped: a config we cannot see is not an error.
  */
-export async function findConfigFiles(cwd: string, globs: string[] = DEFAULT_CONFIG_GLOBS, skipFolders: string[] = [], signal?: AbortSignal): Promise<string[]> {
+export async function findConfigFiles(cwd: string, globs: string[] = DEFAULT_CONFIG_GLOBS, skipFolders: string[] = [], signal?: AbortSignal, fs: ConfigFs = ASYNC_CONFIG_FS): Promise<string[]> {
   const patterns = globs.map((g) => globToRegExp(g.replace(/^\.\//, '')));
   const skip = new Set(skipFolders.map((f) => path.resolve(f)));
   const found: string[] = [];
@@ -50,7 +50,7 @@ export async function findConfigFiles(cwd: string, globs: string[] = DEFAULT_CON
     signal?.throwIfAborted();
     let entries;
     try {
-      entries = await fs.readdir(dir, { withFileTypes: true });
+      entries = await fs.readdir(dir);
     } catch {
       return;
     }
