@@ -15,7 +15,7 @@ const PY_ENV = PY.env;
 
 const FIXTURES = path.resolve(__dirname, '../../../test/fixtures/runnable');
 
-interface Expected { caseName: string; command: string; file: string; defLine: number; line: number; inputs: string[]; missing: string[]; importError?: string }
+interface Expected { caseName: string; command: string; file: string; defLine: number; line: number; inputs: string[]; missing: string[]; importError?: string; importRoot?: string }
 
 /** Every function whose lines case.json records (first failed task of each run, the job's function). */
 function expectations(): Expected[] {
@@ -28,7 +28,7 @@ function expectations(): Expected[] {
       const t = run.first_failed_task ?? run.failed_function;
       // A script run as __main__ (AsyncPipeline): the plan locates its functions through the script's module path.
       const command = t?.command?.startsWith('__main__.') ? `${String(t.file).replace(/\.py$/, '').split('/').join('.')}.${t.command.slice('__main__.'.length)}` : t?.command;
-      if (t?.def_line && command) out.push({ caseName, command, file: t.file, defLine: t.def_line, line: t.break_line, inputs: Object.keys(t.inputs ?? {}), missing: t.missing_inputs ?? [], importError: t.import_error });
+      if (t?.def_line && command) out.push({ caseName, command, file: t.file, defLine: t.def_line, line: t.break_line, inputs: Object.keys(t.inputs ?? {}), missing: t.missing_inputs ?? [], importError: t.import_error, importRoot: t.import_root });
     }
   }
   return out;
@@ -40,7 +40,8 @@ void test('fixtures provide functions to locate', () => {
 
 for (const e of expectations()) {
   void test(`static: ${e.caseName} ${e.command} -> ${e.file}:${e.defLine}/${e.line}`, async () => {
-    const loc = await locateStatically(path.join(FIXTURES, e.caseName), e.command);
+    // A script run from the workspace imported its siblings from its own folder (case.json import_root).
+    const loc = await locateStatically(path.join(FIXTURES, e.caseName), e.command, e.importRoot ? [path.join(FIXTURES, e.caseName, e.importRoot)] : []);
     assert.ok('absFile' in loc, JSON.stringify(loc));
     assert.equal(loc.file, e.file);
     assert.equal(loc.defLine, e.defLine);
@@ -49,7 +50,8 @@ for (const e of expectations()) {
     assert.deepEqual(bindParameters(loc.params, e.inputs).missing, e.missing);
   });
   void test(`python: ${e.caseName} ${e.command} -> ${e.file}:${e.defLine}/${e.line}`, async () => {
-    const loc = await locateWithPython({ cwd: path.join(FIXTURES, e.caseName), command: e.command, trusted: true, env: PY_ENV, python: PY.python });
+    const env = e.importRoot ? { ...PY_ENV, PYTHONPATH: path.join(FIXTURES, e.caseName, e.importRoot) } : PY_ENV;
+    const loc = await locateWithPython({ cwd: path.join(FIXTURES, e.caseName), command: e.command, trusted: true, env, python: PY.python });
     if (e.importError) {
       // The module does not import (why runnable never called it): Python can only say so; the static locate finds it.
       assert.deepEqual(loc, { error: `Importing ${e.command} failed: ${e.importError}` });

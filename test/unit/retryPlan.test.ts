@@ -414,3 +414,26 @@ void test('mocked-run: a run made by the mocked executor: the plan says the skip
   }
   assert.equal(fs.existsSync(path.join(dir, 'extract.marker')), run.retry_observed.extract_marker_written);
 });
+
+void test('nested-script: a pipeline run as `python flows/pipe.py` imported its siblings from flows/: the retry puts flows/ on PYTHONPATH, and runs as real runnable did (a jobs-only config beside it is not taken)', async () => {
+  const c = caseJson('nested-script');
+  const runId = 'nested-0001';
+  const run = c.runs[runId];
+  const dir = tempCopy('nested-script');
+  // runnable's examples/11-jobs/emulate.yaml: only a job executor; it says nothing about how a pipeline ran.
+  fs.writeFileSync(path.join(dir, 'emulate.yaml'), 'job-executor:\n  type: emulator\n');
+  const plan = await planRetry({ cwd: dir, runId, env: PY.env, python: PY.python });
+  assert.equal(plan.blocked, null, plan.blocked ?? '');
+  assert.equal(plan.env.PYTHONPATH?.split(path.delimiter)[0], path.join(dir, 'flows'));
+  assert.equal(plan.env.RUNNABLE_CONFIGURATION_FILE, undefined, plan.config?.reason);
+  assert.equal(plan.firstFailed?.file, run.first_failed_task.file);
+  assert.ok(!plan.warnings.some((w) => /Could not check|No source file/.test(w)), plan.warnings.join('|'));
+  const r = runPlan(plan, { FIXED: '1' });
+  assert.equal(r.status, run.retry_observed.exit_code, r.stdout + r.stderr);
+  assert.ok(r.stdout.includes(run.retry_observed.console), r.stdout);
+  const log = JSON.parse(fs.readFileSync(path.join(dir, `.run_log_store/${runId}.json`), 'utf8'));
+  assert.equal(log.status, run.retry_observed.final_status);
+  for (const [step, attempts] of Object.entries<unknown[]>(run.retry_observed.attempts_after)) {
+    assert.deepEqual(log.steps[step].attempts.map((a: any) => [a.attempt_number, a.status, a.retry_indicator]), attempts, step);
+  }
+});

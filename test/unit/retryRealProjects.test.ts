@@ -44,7 +44,7 @@ function mixedLocalMadeByArgo(): string {
   return dir;
 }
 
-for (const name of ['docs-09-retry', 'mixed-configs', 'async-pipeline', 'async-imported', 'killed-run', 'loop', 'never-called']) {
+for (const name of ['docs-09-retry', 'mixed-configs', 'async-pipeline', 'async-imported', 'killed-run', 'loop', 'never-called', 'nested-script']) {
   void describe(`retry plans: ${name}`, () => {
     for (const [runId, c] of caseRuns(name)) {
       void it(`${runId}: not blocked; the failed function, its stop line, inputs, config and condition as real runnable has them`, async () => {

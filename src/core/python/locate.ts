@@ -130,13 +130,15 @@ export async function preferPython(
   viaPython: FunctionLocation | { error: string } | undefined,
   cwd: string,
   command: string,
+  /** Folders beside cwd the run imported from (launch.ts scriptDir), searched after it. */
+  roots: string[] = [],
 ): Promise<{ location?: FunctionLocation; notes: string[] }> {
   const notes: string[] = [];
   if (viaPython) {
     if ('absFile' in viaPython) return { location: viaPython, notes };
     notes.push(`${viaPython.error}; found the function by reading the source instead.`);
   }
-  const viaSource = await locateStatically(cwd, command);
+  const viaSource = await locateStatically(cwd, command, roots);
   if ('absFile' in viaSource) return { location: viaSource, notes };
   notes.push(viaSource.error);
   return { notes };

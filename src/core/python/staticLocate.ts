@@ -7,10 +7,10 @@ import type { SignatureParam } from './signature';
 import type { FunctionLocation } from './functionLocation';
 
 /** Candidate files for a dotted module name, relative to the workspace (plain and `src/` layouts). */
-export function moduleCandidates(cwd: string, moduleName: string): string[] {
+export function moduleCandidates(cwd: string, moduleName: string, roots: string[] = []): string[] {
   const rel = moduleName.split('.');
   const out: string[] = [];
-  for (const root of [cwd, path.join(cwd, 'src')]) {
+  for (const root of [cwd, path.join(cwd, 'src'), ...roots]) {
     out.push(path.join(root, ...rel) + '.py', path.join(root, ...rel, '__init__.py'));
   }
   return out;
@@ -91,13 +91,13 @@ export function locateInSource(src: string, name: string): Omit<FunctionLocation
  * Resolves `module.function` under `cwd` by reading source files. Follows one `from X import name`
  * re-export. Returns undefined with a reason when it cannot find the function.
  */
-export async function locateStatically(cwd: string, command: string): Promise<FunctionLocation | { error: string }> {
+export async function locateStatically(cwd: string, command: string, roots: string[] = []): Promise<FunctionLocation | { error: string }> {
   const dot = command.lastIndexOf('.');
   if (dot <= 0) return { error: `"${command}" is not a module.function path.` };
   const moduleName = command.slice(0, dot);
   const name = command.slice(dot + 1);
-  const found = await readFirst(moduleCandidates(cwd, moduleName));
-  if (!found) return { error: `No source file for module "${moduleName}" under ${cwd} (looked for ${moduleName.replace(/\./g, '/')}.py).` };
+  const found = await readFirst(moduleCandidates(cwd, moduleName, roots));
+  if (!found) return { error: `No source file for module "${moduleName}" under ${[cwd, ...roots].join(' or ')} (looked for ${moduleName.replace(/\./g, '/')}.py).` };
   const loc = locateInSource(found.src, name);
   if (loc) return { ...loc, absFile: found.file, file: path.relative(cwd, found.file), via: 'static' };
   // `from other import name` at module level: look there once
@@ -107,7 +107,7 @@ export async function locateStatically(cwd: string, command: string): Promise<Fu
   if (reexport) {
     const from = /^from\s+([\w.]+)/.exec(reexport.text)![1];
     if (!from.startsWith('.')) {
-      const target = await readFirst(moduleCandidates(cwd, from));
+      const target = await readFirst(moduleCandidates(cwd, from, roots));
       const inner = target && locateInSource(target.src, name);
       if (target && inner) return { ...inner, absFile: target.file, file: path.relative(cwd, target.file), via: 'static' };
     }

@@ -17,6 +17,14 @@ export interface Launch {
   scriptModule?: string;
   /** `__main__` runs with several fitting scripts and none chosen: the candidates (absolute). */
   scriptChoices?: string[];
+  /**
+   * SDK pipelines defined in a module below cwd (`flows.pipe.main`, run as `python flows/pipe.py`): that folder
+   * (absolute). Running a script puts its own folder first on sys.path, so its `from steps import train` found
+   * flows/steps.py, and runnable recorded the tasks as `steps.train`; the retry's `-c` import of `flows.pipe` only
+   * has cwd, so the folder goes on PYTHONPATH (observed: runnable's tutorials/getting-started chapters 4-7 run from
+   * the repository root; fixture nested-script).
+   */
+  scriptDir?: string;
   /** Script runs whose task functions are imported from the project's modules: cwd must be on PYTHONPATH. */
   projectOnPath?: boolean;
   /** Something the pre-flight should say (how the script was found). */
@@ -84,7 +92,8 @@ export async function launchFor(run: Run, cwd: string, chosenScript?: string): P
   let found: string | undefined;
   for (const c of moduleCandidates(cwd, mod)) if (await isFile(c)) { found = c; break; }
   const problem = found ? undefined : `Module ${mod} (from the run's definition ${def}) is not in ${cwd}: retry from the folder the run was started in.`;
-  return { argv: sdkArgv(def), definitionPath: found, problem };
+  const dir = found && path.dirname(found);
+  return { argv: sdkArgv(def), definitionPath: found, problem, ...(dir && dir !== path.resolve(cwd) ? { scriptDir: dir } : {}) };
 }
 
 interface DagNode {

@@ -203,12 +203,11 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
   if (launch.script) plan.script = relOrAbs(cwd, launch.script);
   if (launch.scriptChoices) plan.scriptChoices = launch.scriptChoices.map((f) => relOrAbs(cwd, f));
   if (launch.note) plan.warnings.push(launch.note);
-  if (launch.projectOnPath) {
-    // The script's task functions come from the project's modules (pipelines.steps): the project folder must be
-    // importable, as it was for the run. Prepended to the PYTHONPATH the retry would have anyway.
-    const inherited = opts.env.PYTHONPATH;
-    plan.env.PYTHONPATH = inherited ? `${cwd}${path.delimiter}${inherited}` : cwd;
-  }
+  // The script's task functions come from the project's modules (pipelines.steps): the project folder must be
+  // importable, as it was for the run. A definition in a folder below cwd imported its siblings from there
+  // (launch.ts scriptDir). Prepended to the PYTHONPATH the retry would have anyway; the probe runs with it too.
+  const onPath = [...(launch.projectOnPath ? [cwd] : []), ...(launch.scriptDir ? [launch.scriptDir] : [])];
+  if (onPath.length) plan.env.PYTHONPATH = [...onPath, ...(opts.env.PYTHONPATH ? [opts.env.PYTHONPATH] : [])].join(path.delimiter);
 
   const secretsWarning = run.kind === 'pipeline' ? await secretsNotFound(run, skip, choice.secrets, { ...opts.env, ...plan.env }, cwd) : undefined;
   if (secretsWarning) plan.warnings.push(secretsWarning);
@@ -302,7 +301,7 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
 
   let paramNames: string[] = [];
   if (failed) {
-    const located = async () => preferPython(trusted ? (await awaitProbe())?.locate : undefined, cwd, locateCommand ?? failed.step.command!);
+    const located = async () => preferPython(trusted ? (await awaitProbe())?.locate : undefined, cwd, locateCommand ?? failed.step.command!, launch.scriptDir ? [launch.scriptDir] : []);
     const restored = inputsOnRetry(run, failed.step, failed.attempt.inputs);
     const described = await describeFailed(run, store, failed.step, restored.inputs, cwd, located, trusted, plan);
     if (restored.from) described.ff.inputsFrom = restored.from;

@@ -146,8 +146,12 @@ const secretsService = (c: ConfigCandidate): SecretsService => ({ type: c.secret
 /** The candidates: the configs discovery already parsed, plus the one named for the retry when discovery skipped it. */
 async function workspaceConfigs(opts: ChooseConfigOptions): Promise<ConfigCandidate[]> {
   const cwd = path.resolve(opts.cwd);
-  const out = opts.configs.map((cfg) => describe(cfg.file, cfg, cwd));
+  // A config that only sets job-executor (runnable's examples/11-jobs/emulate.yaml) changes nothing for a pipeline:
+  // it is no evidence of how a pipeline run was made, and taking it (it looks like "local") named a jobs example's
+  // emulator config for a tutorial's retry. Not a candidate for pipelines.
+  const jobsOnly = (c: LoadedConfig) => opts.run.kind === 'pipeline' && c.jobExecutor !== undefined && !c.pipelineExecutor && !c.runLogStore && !c.catalog && !c.secrets;
   const explicit = opts.explicit ? path.resolve(cwd, opts.explicit) : undefined;
+  const out = opts.configs.filter((cfg) => !jobsOnly(cfg) || cfg.file === explicit).map((cfg) => describe(cfg.file, cfg, cwd));
   if (explicit && !opts.configs.some((c) => c.file === explicit)) {
     try {
       out.unshift(describe(explicit, await loadConfigFile(explicit, gatherVariables(opts.env, opts.variables ?? {})), cwd));
