@@ -656,6 +656,56 @@ describe('Retry locally (runnable debug type)', function () {
     }
   });
 
+  it('a pipeline run as `python flows/pipe.py` (its siblings imported from flows/) stops in train with its input', async () => {
+    const tmp = copyFixture('nested-script');
+    const w = watchSessions();
+    try {
+      const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], {
+        type: 'runnable', request: 'launch', name: 'Retry nested-0001', runId: 'nested-0001', cwd: tmp, env: { ...pyEnv, FIXED: '1' },
+      });
+      assert.strictEqual(started, true);
+      const stop = await withTimeout(w.nextStop(), 90_000, 'the debugger to stop in train');
+      const frame = await topFrame(stop);
+      log(`    stopped at ${frame.name} ${frame.source?.path}:${frame.line}`);
+      assert.strictEqual(frame.name, 'train');
+      assert.strictEqual(frame.line, 9);
+      assert.ok(decodeURIComponent(frame.source?.path ?? '').endsWith(path.join('flows', 'steps.py')));
+      assert.strictEqual((await locals(stop, frame)).rows, '40', 'the recorded input, as runnable passes it');
+      await continueToEnd(w, stop);
+      await withTimeout(w.ended, 60_000, 'the session to end');
+      const after = JSON.parse(fs.readFileSync(path.join(tmp, '.run_log_store', 'nested-0001.json'), 'utf8'));
+      assert.strictEqual(after.status, 'SUCCESS', 'the fixed retry (FIXED=1) ends SUCCESS');
+      assert.deepStrictEqual(after.steps.report.attempts.map((a: { status: string }) => a.status), ['SUCCESS'], 'report, never reached, ran');
+    } finally {
+      w.dispose();
+    }
+  });
+
+  it('a step runnable stopped before calling (its secret was missing) stops in s3 with the run\'s parameters once the secret is set', async () => {
+    const tmp = copyFixture('never-called');
+    const w = watchSessions();
+    try {
+      const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], {
+        type: 'runnable', request: 'launch', name: 'Retry nc-secret-0002', runId: 'nc-secret-0002', cwd: tmp, env: { ...pyEnv, OTHER_SECRET: 'also' },
+      });
+      assert.strictEqual(started, true);
+      const stop = await withTimeout(w.nextStop(), 90_000, 'the debugger to stop in s3');
+      const frame = await topFrame(stop);
+      log(`    stopped at ${frame.name} ${frame.source?.path}:${frame.line}`);
+      assert.strictEqual(frame.name, 's3');
+      assert.strictEqual(frame.line, 17);
+      const vars = await locals(stop, frame);
+      assert.deepStrictEqual([vars.x, vars.y], ['5', '6'], 'the parameters the failed attempt never recorded, as runnable passes them');
+      await continueToEnd(w, stop);
+      await withTimeout(w.ended, 60_000, 'the session to end');
+      const after = JSON.parse(fs.readFileSync(path.join(tmp, '.run_log_store', 'nc-secret-0002.json'), 'utf8'));
+      assert.strictEqual(after.status, 'SUCCESS');
+      assert.deepStrictEqual(after.steps.s3.attempts.map((a: { status: string; message: string }) => [a.status, a.message]), [['FAIL', ''], ['SUCCESS', '']]);
+    } finally {
+      w.dispose();
+    }
+  });
+
   it('a launch.json configFile naming a mocked config asks first; Enter (Cancel) starts nothing and the FAIL attempt stays', async () => {
     const tmp = copyFixture('mixed-configs');
     const file = path.join(tmp, '.run_log_store', 'mixed-local-0001.json');
