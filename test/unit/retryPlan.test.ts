@@ -99,6 +99,13 @@ void test('job: the failed function is located, but runnable does not retry jobs
   assert.equal(plan.firstFailed?.line, ff.break_line);
   assert.deepEqual(plan.firstFailed?.inputs, { days: { kind: 'json', value: 7 } });
   assert.match(plan.blocked ?? '', /job/);
+  // A config beside it whose job executor is runnable's emulator (examples/11-jobs/emulate.yaml) is judged by that
+  // executor for a job's run, not taken as "local" (its pipeline executor, which it does not set).
+  const dir = tempCopy('job');
+  fs.writeFileSync(path.join(dir, 'emulate.yaml'), 'job-executor:\n  type: emulator\n');
+  const withEmulator = await planRetry({ cwd: dir, runId: 'backfill-job-0007', env: PY.env, python: PY.python });
+  assert.equal(withEmulator.env.RUNNABLE_CONFIGURATION_FILE, undefined, withEmulator.config?.reason);
+  assert.match(withEmulator.config?.reason ?? '', /Not taken: emulate\.yaml \(the emulator executor/);
 });
 
 void test('blocked: a run that is still PROCESSING', async () => {

@@ -117,7 +117,8 @@ function service(run: Run, key: string): string | undefined {
   return v && typeof v.service_name === 'string' ? v.service_name : undefined;
 }
 
-function describe(file: string | undefined, cfg: LoadedConfig | undefined, cwd: string): ConfigCandidate {
+/** `kind`: a job's run is made by the config's job-executor (extensions/job_executor), a pipeline's by its pipeline-executor. */
+function describe(file: string | undefined, cfg: LoadedConfig | undefined, cwd: string, kind: Run['kind'] = 'pipeline'): ConfigCandidate {
   const storeType = cfg?.runLogStore?.type ?? 'file-system';
   const store = resolveRunLogStore(storeType, cfg?.runLogStore ? serviceKwargs(cfg.runLogStore.raw) : {}, cwd);
   const catalogType = cfg?.catalog?.type ?? 'file-system';
@@ -126,8 +127,8 @@ function describe(file: string | undefined, cfg: LoadedConfig | undefined, cwd: 
   return {
     file,
     parallelBranches: executorKwargs.enable_parallel === true && /^chunked-/.test(store.type),
-    executor: cfg?.pipelineExecutor?.type ?? 'local',
-    ...(cfg?.pipelineExecutor?.type === 'mocked' ? { patches: patchNames(executorKwargs.patches) } : {}),
+    executor: (kind === 'job' ? cfg?.jobExecutor?.type : cfg?.pipelineExecutor?.type) ?? 'local',
+    ...(kind !== 'job' && cfg?.pipelineExecutor?.type === 'mocked' ? { patches: patchNames(executorKwargs.patches) } : {}),
     storeType: store.type,
     storeId: store.id,
     catalogType: catalog.type,
@@ -151,10 +152,10 @@ async function workspaceConfigs(opts: ChooseConfigOptions): Promise<ConfigCandid
   // emulator config for a tutorial's retry. Not a candidate for pipelines.
   const jobsOnly = (c: LoadedConfig) => opts.run.kind === 'pipeline' && c.jobExecutor !== undefined && !c.pipelineExecutor && !c.runLogStore && !c.catalog && !c.secrets;
   const explicit = opts.explicit ? path.resolve(cwd, opts.explicit) : undefined;
-  const out = opts.configs.filter((cfg) => !jobsOnly(cfg) || cfg.file === explicit).map((cfg) => describe(cfg.file, cfg, cwd));
+  const out = opts.configs.filter((cfg) => !jobsOnly(cfg) || cfg.file === explicit).map((cfg) => describe(cfg.file, cfg, cwd, opts.run.kind));
   if (explicit && !opts.configs.some((c) => c.file === explicit)) {
     try {
-      out.unshift(describe(explicit, await loadConfigFile(explicit, gatherVariables(opts.env, opts.variables ?? {})), cwd));
+      out.unshift(describe(explicit, await loadConfigFile(explicit, gatherVariables(opts.env, opts.variables ?? {})), cwd, opts.run.kind));
     } catch (e) {
       out.unshift({ file: explicit, executor: '', storeType: '', storeId: '', catalogType: '', catalogLocation: '', secrets: '', rejected: e instanceof ConfigError ? e.message : String(e) });
     }
@@ -208,7 +209,7 @@ export async function chooseRetryConfig(opts: ChooseConfigOptions): Promise<Retr
 
   // runnable's defaults count when nothing would override them in the retry's process.
   const defaultsApply = !opts.env[CONFIG_ENV] && !existsSync(path.join(cwd, USER_CONFIG_FILE));
-  const defaults = describe(undefined, undefined, cwd);
+  const defaults = describe(undefined, undefined, cwd, run.kind);
   defaults.rejected = judge(defaults, run, store, layout);
   const pool = [...(defaultsApply ? [defaults] : []), ...candidates.filter((c) => c !== explicit)];
   const qualified = pool.filter((c) => !c.rejected);
