@@ -14,7 +14,7 @@ import type { ProbeCache } from './probeCache';
 import { parametersFileWarning } from './paramsWarning';
 import type { FirstFailed, RetryBreakpoint, RetryInput, RetryPlan } from './types';
 import { firstFailedTask, nextRetryIndicator, retrySkipPlan, walkSteps } from '../runlog/rules';
-import type { ParamValue, Run, Step } from '../runlog/model';
+import type { Branch, ParamValue, Run, Step } from '../runlog/model';
 import type { StoreDescriptor } from '../stores/runLogStore';
 import type { FoundRun } from '../stores/storeRegistry';
 import { preferPython, type FunctionLocation } from '../python/locate';
@@ -439,12 +439,12 @@ async function describeFailed(
   return { ff, paramNames: location.params.map((p) => p.name) };
 }
 
-/**
- * Why a task inside a branch lacks parameters the run has: runnable (a597927) gives a task only its branch's
- * parameters (tasks.py reads get_parameters(run_id, internal_branch_name)), and a Parallel or Map branch log starts
- * empty (extensions/nodes/parallel.py and map.py fan_out call create_branch_log without parameters; a Loop copies
- * them). Seen running runnable's own examples/tutorials/model_comparison: every training branch fails on X_train.
- */
+/** The branch a step runs in (the innermost, for nested composites); undefined for a step at the top. */
+function innermostBranch(run: Run, step: Step): Branch | undefined {
+  const walked = walkSteps(run).find((w) => w.step === step);
+  return walked?.branchPath[walked.branchPath.length - 1];
+}
+
 /**
  * The parameters the retry's call of the failed step gets. runnable records an attempt's input_parameters in the
  * `finally` around the function call (runnable/tasks.py); an attempt that stopped before the call (a secret the step
@@ -455,8 +455,7 @@ async function describeFailed(
 function inputsOnRetry(run: Run, step: Step, recorded: Record<string, ParamValue>): { inputs: Record<string, ParamValue>; from?: string } {
   // Python tasks only: what a notebook or shell task would have been given is not the question its attempt answers.
   if (Object.keys(recorded).length || !isPythonCommand(step.commandType)) return { inputs: recorded };
-  const walked = walkSteps(run).find((w) => w.step === step);
-  const branch = walked?.branchPath[walked.branchPath.length - 1];
+  const branch = innermostBranch(run, step);
   const scope = branch ? branch.parameters : run.parameters;
   if (!Object.keys(scope).length) return { inputs: recorded };
   return {
@@ -465,6 +464,12 @@ function inputsOnRetry(run: Run, step: Step, recorded: Record<string, ParamValue
   };
 }
 
+/**
+ * Why a task inside a branch lacks parameters the run has: runnable (a597927) gives a task only its branch's
+ * parameters (tasks.py reads get_parameters(run_id, internal_branch_name)), and a Parallel or Map branch log starts
+ * empty (extensions/nodes/parallel.py and map.py fan_out call create_branch_log without parameters; a Loop copies
+ * them). Seen running runnable's own examples/tutorials/model_comparison: every training branch fails on X_train.
+ */
 function branchScopeNote(run: Run, step: Step, missing: string[]): string {
   const walked = walkSteps(run).find((w) => w.step === step);
   const inner = walked?.branchPath[walked.branchPath.length - 1];
