@@ -39,3 +39,11 @@ void test('plan-retry exits 3 when blocked (succeeded run) and 2 without a run i
   assert.equal(bad.code, 2);
   assert.match(bad.err, /RUN_ID/);
 });
+
+void test('plan-retry of a job: blocked (runnable refuses the run id again), and what it prints is a new run without the retry env', async () => {
+  const r = await cli(['plan-retry', 'backfill-job-0007', '--cwd', 'job']);
+  assert.equal(r.code, 3);
+  assert.match(r.out, /^Run again \(a new run\): \S*python\S* -c .*import_module\("job"\), "main"\)\(\)'$/m);
+  assert.doesNotMatch(r.out, /RUNNABLE_RETRY_/);
+  assert.doesNotMatch(r.out, /^Command:/m);
+});

@@ -14,8 +14,9 @@ export function formatPlan(plan: RetryPlan, python: string): string[] {
   const lines: string[] = [];
   lines.push(`Retry of ${plan.runId}${plan.retryIndicator ? ` (indicator ${plan.retryIndicator})` : ''} in ${plan.cwd}`);
   if (plan.blocked) lines.push(`BLOCKED: ${plan.blocked}`);
-  const env = Object.entries(plan.env).map(([k, v]) => `${k}=${shellQuote(v)}`);
-  if (plan.argv.length) lines.push(`Command: ${[...env, python, ...plan.argv.map(shellQuote)].join(' ')}`);
+  // A job is not retried (runnable refuses its run id again): what is printed is a new run, without the retry's env.
+  const env = Object.entries(plan.env).filter(([k]) => !plan.job || !k.startsWith('RUNNABLE_RETRY_')).map(([k, v]) => `${k}=${shellQuote(v)}`);
+  if (plan.argv.length) lines.push(`${plan.job ? 'Run again (a new run):' : 'Command:'} ${[...env, python, ...plan.argv.map(shellQuote)].join(' ')}`);
   lines.push(`Skipped: ${plan.skipped.join(', ') || '(none)'}`);
   lines.push(`Re-run:  ${plan.rerun.join(', ') || '(none)'}`);
   for (const l of plan.loopsGoOn ?? []) lines.push(`Loop:    ${loopGoesOnText(l)}: iterations the log cannot name yet`);

@@ -240,6 +240,7 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
     plan.warnings.push(choice.reason);
   }
   if (run.kind === 'job') {
+    plan.job = true;
     // extensions/job_executor: _set_up_run_log has no retry path and raises RunLogExistsError for a known run id.
     blockers.push(`Run ${run.runId} is a job: runnable retries pipelines only (a job re-run with the same run id is refused). Run the job again instead.`);
   }

@@ -72,6 +72,8 @@ export interface RetryPlan {
   codeDriftKind?: 'changed' | 'same' | 'missing';
   /** Why the retry cannot work as things stand; null when it can. */
   blocked: string | null;
+  /** Set for a job's run: runnable retries pipelines only, so the way on is a new run (the argv without the retry env). */
+  job?: true;
   /** The config the retry hands runnable, chosen from the run (retryConfig.ts); absent when the run was not found. */
   config?: {
     /** RUNNABLE_CONFIGURATION_FILE (relative to cwd when inside it); null: runnable's defaults. */
