@@ -1,6 +1,8 @@
 // `runnable-runs plan-retry` through the CLI's command table: --json plan, text form, exit codes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../src/cli';
 import { pythonEnv } from '../standin/standinEnv';
@@ -46,4 +48,23 @@ void test('plan-retry of a job: blocked (runnable refuses the run id again), and
   assert.match(r.out, /^Run again \(a new run\): \S*python\S* -c .*import_module\("job"\), "main"\)\(\)'$/m);
   assert.doesNotMatch(r.out, /RUNNABLE_RETRY_/);
   assert.doesNotMatch(r.out, /^Command:/m);
+});
+
+void test('plan-retry --dead-after: a PROCESSING run whose log just changed is blocked; --dead-after 0 offers it at once (the killed run real runnable retried)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-cli-killed-'));
+  try {
+    fs.cpSync(path.join(FIXTURES, 'killed-run'), dir, { recursive: true }); // copied now: its log "just changed"
+    const waiting = await cli(['plan-retry', 'killed-run-0001', '--cwd', dir]);
+    assert.equal(waiting.code, 3);
+    assert.match(waiting.out, /still PROCESSING.*--dead-after\) to 0/);
+    const now = await cli(['plan-retry', 'killed-run-0001', '--cwd', dir, '--dead-after', '0', '--json']);
+    assert.equal(now.code, 0, now.out);
+    const plan = JSON.parse(now.out);
+    assert.deepEqual(plan.rerun, ['crunch']);
+    const bad = await cli(['plan-retry', 'killed-run-0001', '--cwd', dir, '--dead-after', 'soon']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--dead-after expects minutes/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

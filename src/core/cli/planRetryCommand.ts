@@ -40,13 +40,15 @@ export function formatPlan(plan: RetryPlan, python: string): string[] {
 
 export const planRetryCommand: CliCommand = {
   name: 'plan-retry',
-  usage: 'plan-retry RUN_ID [--cwd DIR] [--config FILE] [--var NAME=VALUE]... [--python PATH] [--retry-indicator N] [--script FILE] [--no-import] [--json]',
+  usage: 'plan-retry RUN_ID [--cwd DIR] [--config FILE] [--var NAME=VALUE]... [--python PATH] [--retry-indicator N] [--script FILE] [--dead-after MINUTES] [--no-import] [--json]',
   summary: 'The retry "Retry locally" would run: env, command, skipped/re-run steps, where it stops, restored inputs, pre-flight (exit 3 when blocked).',
   options: {
     python: { type: 'string' },
     'retry-indicator': { type: 'string' },
     'no-import': { type: 'boolean', default: false },
     script: { type: 'string' },
+    // A PROCESSING run whose log has not changed for this long is offered as dead (the extension's runnable.deadRunMinutes).
+    'dead-after': { type: 'string' },
   },
   async run(input, io) {
     const common = commonOptions(input.values, io);
@@ -54,6 +56,8 @@ export const planRetryCommand: CliCommand = {
     if (!runId || input.positionals.length > 1) throw new CliError(`expected one RUN_ID (usage: runnable-runs ${this.usage}).`);
     // --python, else the project's environment (VIRTUAL_ENV, .venv, venv), else python3 on PATH.
     const python = (input.values.python as string | undefined) ?? projectPython(common.cwd, io.env);
+    const deadAfter = input.values['dead-after'] as string | undefined;
+    if (deadAfter !== undefined && !/^\d+(\.\d+)?$/.test(deadAfter)) throw new CliError(`--dead-after expects minutes (a number, 0 for at once), got "${deadAfter}".`);
     const plan = await planRetry({
       cwd: common.cwd,
       runId,
@@ -65,6 +69,7 @@ export const planRetryCommand: CliCommand = {
       python,
       retryIndicator: input.values['retry-indicator'] as string | undefined,
       trusted: input.values['no-import'] !== true,
+      ...(deadAfter !== undefined ? { deadAfterMs: Number(deadAfter) * 60_000 } : {}),
     });
     if (common.json) io.out(JSON.stringify(plan, null, 2));
     else io.out(formatPlan(plan, python).join('\n'));

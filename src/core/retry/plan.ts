@@ -233,7 +233,7 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
       dead = true;
       plan.warnings.push(`Run ${run.runId} is still ${run.status} in its log, but the log last changed ${when}: it looks dead (a killed process or an orchestration error). The retry re-runs ${unfinished ? `the unfinished step ${unfinished.internalName}` : 'its unfinished steps'}; runnable skips the finished ones.`);
     } else {
-      blockers.push(`Run ${run.runId} is still ${run.status}: its log last changed ${when}. Wait for it to finish (or fail) before retrying it; a run whose log has not changed for ${Math.round(deadAfter / 60000)} min is offered as dead.`);
+      blockers.push(`Run ${run.runId} is still ${run.status}: its log last changed ${when}. Wait for it to finish (or fail) before retrying it; a run whose log has not changed for ${Math.round(deadAfter / 60000)} min is offered as dead. A process that is known to be gone (killed, crashed) can be retried at once: set runnable.deadRunMinutes (the CLI: --dead-after) to 0.`);
     }
   }
   if (plan.config.confirm === undefined && opts.retryConfigFile && choice.configFile !== path.resolve(cwd, opts.retryConfigFile)) {
