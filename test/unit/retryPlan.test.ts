@@ -106,6 +106,10 @@ void test('job: the failed function is located, but runnable does not retry jobs
   const withEmulator = await planRetry({ cwd: dir, runId: 'backfill-job-0007', env: PY.env, python: PY.python });
   assert.equal(withEmulator.env.RUNNABLE_CONFIGURATION_FILE, undefined, withEmulator.config?.reason);
   assert.match(withEmulator.config?.reason ?? '', /Not taken: emulate\.yaml \(the emulator executor/);
+  // A config made for pipelines of another executor (runnable's mocked configs) comes after the defaults for a job.
+  fs.writeFileSync(path.join(dir, 'mocked.yaml'), 'pipeline-executor:\n  type: mocked\n');
+  const withMocked = await planRetry({ cwd: dir, runId: 'backfill-job-0007', env: PY.env, python: PY.python });
+  assert.equal(withMocked.env.RUNNABLE_CONFIGURATION_FILE, undefined, withMocked.config?.reason);
 });
 
 void test('blocked: a run that is still PROCESSING', async () => {

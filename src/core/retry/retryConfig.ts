@@ -75,6 +75,8 @@ export interface ConfigCandidate {
   parallelBranches?: boolean;
   /** The mocked executor's patched steps (its `patches` keys). */
   patches?: string[];
+  /** A job's run only: the config's pipeline-executor, when it sets one that is not local (a config made for pipelines). */
+  pipelineRole?: string;
   /** Why it does not qualify (undefined: it does). */
   rejected?: string;
 }
@@ -129,6 +131,7 @@ function describe(file: string | undefined, cfg: LoadedConfig | undefined, cwd: 
     parallelBranches: executorKwargs.enable_parallel === true && /^chunked-/.test(store.type),
     executor: (kind === 'job' ? cfg?.jobExecutor?.type : cfg?.pipelineExecutor?.type) ?? 'local',
     ...(kind !== 'job' && cfg?.pipelineExecutor?.type === 'mocked' ? { patches: patchNames(executorKwargs.patches) } : {}),
+    ...(kind === 'job' && cfg?.pipelineExecutor && cfg.pipelineExecutor.type !== 'local' ? { pipelineRole: cfg.pipelineExecutor.type } : {}),
     storeType: store.type,
     storeId: store.id,
     catalogType: catalog.type,
@@ -223,7 +226,9 @@ export async function chooseRetryConfig(opts: ChooseConfigOptions): Promise<Retr
   // env-secrets runnable-config.yaml failed its next secret step; fixture never-called).
   const secrets = service(run, 'secrets');
   const secretsMiss = (c: ConfigCandidate) => (secrets && c.secrets !== secrets ? 1 : 0);
-  const rank = (c: ConfigCandidate) => [-catalogEvidence(c, run.runId), secretsMiss(c), c.parallelBranches ? 1 : 0, c.file === undefined ? 2 : path.basename(c.file) === USER_CONFIG_FILE ? 0 : 1, c.file ?? ''] as const;
+  // A job's run: a config made for pipelines of another executor (a mocked or argo config) comes after the others; its
+  // job executor is runnable's default, but it is no evidence of how the job ran.
+  const rank = (c: ConfigCandidate) => [-catalogEvidence(c, run.runId), secretsMiss(c), c.parallelBranches || c.pipelineRole ? 1 : 0, c.file === undefined ? 2 : path.basename(c.file) === USER_CONFIG_FILE ? 0 : 1, c.file ?? ''] as const;
   qualified.sort((a, b) => {
     const ra = rank(a), rb = rank(b);
     return ra[0] - rb[0] || ra[1] - rb[1] || ra[2] - rb[2] || ra[3] - rb[3] || (ra[4] < rb[4] ? -1 : ra[4] > rb[4] ? 1 : 0);
