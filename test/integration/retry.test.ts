@@ -603,107 +603,76 @@ describe('Retry locally (runnable debug type)', function () {
     return tmp;
   }
 
-  it('a documented example in a hyphenated package (examples/09-retry/map.py) stops in handle on the failed chunk with its input', async () => {
-    const tmp = copyFixture('docs-09-retry');
+  /**
+   * Retry Locally on a copy of a fixture: the session stops in `fn` at `file`:`line` (the path's ending), `check`
+   * looks at the frame's locals, the session runs to its end, and `after` looks at the run log written.
+   */
+  async function retryStopsIn(
+    tmp: string,
+    runId: string,
+    env: Record<string, string>,
+    stop: { fn: string; line: number; file: string },
+    check: (vars: Record<string, string>) => void,
+    after: (log: any) => void,
+  ): Promise<void> {
     const w = watchSessions();
     try {
       const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], {
-        type: 'runnable', request: 'launch', name: 'Retry docs-map-0001', runId: 'docs-map-0001', cwd: tmp, env: { ...pyEnv, should_pass: 'true' },
+        type: 'runnable', request: 'launch', name: `Retry ${runId}`, runId, cwd: tmp, env: { ...pyEnv, ...env },
       });
       assert.strictEqual(started, true);
-      const stop = await withTimeout(w.nextStop(), 90_000, 'the debugger to stop in handle');
-      const frame = await topFrame(stop);
+      const stopped = await withTimeout(w.nextStop(), 90_000, `the debugger to stop in ${stop.fn}`);
+      const frame = await topFrame(stopped);
       log(`    stopped at ${frame.name} ${frame.source?.path}:${frame.line}`);
-      assert.strictEqual(frame.name, 'handle');
-      assert.strictEqual(frame.line, 12);
-      assert.ok(decodeURIComponent(frame.source?.path ?? '').endsWith(path.join('examples', '09-retry', 'map.py')));
-      assert.strictEqual((await locals(stop, frame)).chunk, '2', 'the failed iteration, as runnable passes it');
-      await continueToEnd(w, stop);
+      assert.strictEqual(frame.name, stop.fn);
+      assert.strictEqual(frame.line, stop.line);
+      assert.ok(decodeURIComponent(frame.source?.path ?? '').endsWith(stop.file));
+      check(await locals(stopped, frame));
+      await continueToEnd(w, stopped);
       await withTimeout(w.ended, 60_000, 'the session to end');
-      const log2 = JSON.parse(fs.readFileSync(path.join(tmp, '.run_log_store', 'docs-map-0001.json'), 'utf8'));
-      assert.strictEqual(log2.status, 'SUCCESS', 'the fixed retry (should_pass=true) ends SUCCESS');
-      const handle = log2.steps['per chunk'].branches['per chunk.2'].steps['per chunk.2.handle'].attempts;
-      assert.deepStrictEqual(handle.map((a: { status: string }) => a.status), ['FAIL', 'SUCCESS'], 'the FAIL attempt kept, one appended');
+      after(JSON.parse(fs.readFileSync(path.join(tmp, '.run_log_store', `${runId}.json`), 'utf8')));
     } finally {
       w.dispose();
     }
+  }
+
+  it('a documented example in a hyphenated package (examples/09-retry/map.py) stops in handle on the failed chunk with its input', async () => {
+    await retryStopsIn(copyFixture('docs-09-retry'), 'docs-map-0001', { should_pass: 'true' }, { fn: 'handle', line: 12, file: path.join('examples', '09-retry', 'map.py') },
+      (vars) => assert.strictEqual(vars.chunk, '2', 'the failed iteration, as runnable passes it'),
+      (after) => {
+        assert.strictEqual(after.status, 'SUCCESS', 'the fixed retry (should_pass=true) ends SUCCESS');
+        const handle = after.steps['per chunk'].branches['per chunk.2'].steps['per chunk.2.handle'].attempts;
+        assert.deepStrictEqual(handle.map((a: { status: string }) => a.status), ['FAIL', 'SUCCESS'], 'the FAIL attempt kept, one appended');
+      });
   });
 
   it('an AsyncPipeline whose tasks are imported from the project (async-imported) re-runs its script and stops in publish', async () => {
-    const tmp = copyFixture('async-imported');
-    const w = watchSessions();
-    try {
-      // pyEnv may carry a PYTHONPATH of its own (the stand-in): the project folder must still come first.
-      const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], {
-        type: 'runnable', request: 'launch', name: 'Retry async-imported-0001', runId: 'async-imported-0001', cwd: tmp, env: { ...pyEnv, FX_PUBLISH_OK: 'true' },
+    // pyEnv may carry a PYTHONPATH of its own (the stand-in): the project folder must still come first.
+    await retryStopsIn(copyFixture('async-imported'), 'async-imported-0001', { FX_PUBLISH_OK: 'true' }, { fn: 'publish', line: 17, file: path.join('pipelines', 'steps.py') },
+      (vars) => assert.strictEqual(vars.converted, "{'USD': 108.0, 'GBP': 85.0}", 'the recorded input, as runnable passes it'),
+      (after) => {
+        assert.strictEqual(after.status, 'SUCCESS', 'the fixed retry (FX_PUBLISH_OK=true) ends SUCCESS');
+        assert.deepStrictEqual(after.steps.publish.attempts.map((a: { status: string }) => a.status), ['FAIL', 'SUCCESS'], 'the FAIL attempt kept, one appended');
+        assert.deepStrictEqual(after.steps['fetch rates'].attempts.length, 1, 'fetch rates skipped');
       });
-      assert.strictEqual(started, true);
-      const stop = await withTimeout(w.nextStop(), 90_000, 'the debugger to stop in publish');
-      const frame = await topFrame(stop);
-      log(`    stopped at ${frame.name} ${frame.source?.path}:${frame.line}`);
-      assert.strictEqual(frame.name, 'publish');
-      assert.strictEqual(frame.line, 17);
-      assert.ok(decodeURIComponent(frame.source?.path ?? '').endsWith(path.join('pipelines', 'steps.py')));
-      assert.strictEqual((await locals(stop, frame)).converted, "{'USD': 108.0, 'GBP': 85.0}", 'the recorded input, as runnable passes it');
-      await continueToEnd(w, stop);
-      await withTimeout(w.ended, 60_000, 'the session to end');
-      const after = JSON.parse(fs.readFileSync(path.join(tmp, '.run_log_store', 'async-imported-0001.json'), 'utf8'));
-      assert.strictEqual(after.status, 'SUCCESS', 'the fixed retry (FX_PUBLISH_OK=true) ends SUCCESS');
-      assert.deepStrictEqual(after.steps.publish.attempts.map((a: { status: string }) => a.status), ['FAIL', 'SUCCESS'], 'the FAIL attempt kept, one appended');
-      assert.deepStrictEqual(after.steps['fetch rates'].attempts.length, 1, 'fetch rates skipped');
-    } finally {
-      w.dispose();
-    }
   });
 
   it('a pipeline run as `python flows/pipe.py` (its siblings imported from flows/) stops in train with its input', async () => {
-    const tmp = copyFixture('nested-script');
-    const w = watchSessions();
-    try {
-      const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], {
-        type: 'runnable', request: 'launch', name: 'Retry nested-0001', runId: 'nested-0001', cwd: tmp, env: { ...pyEnv, FIXED: '1' },
+    await retryStopsIn(copyFixture('nested-script'), 'nested-0001', { FIXED: '1' }, { fn: 'train', line: 9, file: path.join('flows', 'steps.py') },
+      (vars) => assert.strictEqual(vars.rows, '40', 'the recorded input, as runnable passes it'),
+      (after) => {
+        assert.strictEqual(after.status, 'SUCCESS', 'the fixed retry (FIXED=1) ends SUCCESS');
+        assert.deepStrictEqual(after.steps.report.attempts.map((a: { status: string }) => a.status), ['SUCCESS'], 'report, never reached, ran');
       });
-      assert.strictEqual(started, true);
-      const stop = await withTimeout(w.nextStop(), 90_000, 'the debugger to stop in train');
-      const frame = await topFrame(stop);
-      log(`    stopped at ${frame.name} ${frame.source?.path}:${frame.line}`);
-      assert.strictEqual(frame.name, 'train');
-      assert.strictEqual(frame.line, 9);
-      assert.ok(decodeURIComponent(frame.source?.path ?? '').endsWith(path.join('flows', 'steps.py')));
-      assert.strictEqual((await locals(stop, frame)).rows, '40', 'the recorded input, as runnable passes it');
-      await continueToEnd(w, stop);
-      await withTimeout(w.ended, 60_000, 'the session to end');
-      const after = JSON.parse(fs.readFileSync(path.join(tmp, '.run_log_store', 'nested-0001.json'), 'utf8'));
-      assert.strictEqual(after.status, 'SUCCESS', 'the fixed retry (FIXED=1) ends SUCCESS');
-      assert.deepStrictEqual(after.steps.report.attempts.map((a: { status: string }) => a.status), ['SUCCESS'], 'report, never reached, ran');
-    } finally {
-      w.dispose();
-    }
   });
 
   it('a step runnable stopped before calling (its secret was missing) stops in s3 with the run\'s parameters once the secret is set', async () => {
-    const tmp = copyFixture('never-called');
-    const w = watchSessions();
-    try {
-      const started = await vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], {
-        type: 'runnable', request: 'launch', name: 'Retry nc-secret-0002', runId: 'nc-secret-0002', cwd: tmp, env: { ...pyEnv, OTHER_SECRET: 'also' },
+    await retryStopsIn(copyFixture('never-called'), 'nc-secret-0002', { OTHER_SECRET: 'also' }, { fn: 's3', line: 17, file: 'steps.py' },
+      (vars) => assert.deepStrictEqual([vars.x, vars.y], ['5', '6'], 'the parameters the failed attempt never recorded, as runnable passes them'),
+      (after) => {
+        assert.strictEqual(after.status, 'SUCCESS');
+        assert.deepStrictEqual(after.steps.s3.attempts.map((a: { status: string; message: string }) => [a.status, a.message]), [['FAIL', ''], ['SUCCESS', '']]);
       });
-      assert.strictEqual(started, true);
-      const stop = await withTimeout(w.nextStop(), 90_000, 'the debugger to stop in s3');
-      const frame = await topFrame(stop);
-      log(`    stopped at ${frame.name} ${frame.source?.path}:${frame.line}`);
-      assert.strictEqual(frame.name, 's3');
-      assert.strictEqual(frame.line, 17);
-      const vars = await locals(stop, frame);
-      assert.deepStrictEqual([vars.x, vars.y], ['5', '6'], 'the parameters the failed attempt never recorded, as runnable passes them');
-      await continueToEnd(w, stop);
-      await withTimeout(w.ended, 60_000, 'the session to end');
-      const after = JSON.parse(fs.readFileSync(path.join(tmp, '.run_log_store', 'nc-secret-0002.json'), 'utf8'));
-      assert.strictEqual(after.status, 'SUCCESS');
-      assert.deepStrictEqual(after.steps.s3.attempts.map((a: { status: string; message: string }) => [a.status, a.message]), [['FAIL', ''], ['SUCCESS', '']]);
-    } finally {
-      w.dispose();
-    }
   });
 
   it('a launch.json configFile naming a mocked config asks first; Enter (Cancel) starts nothing and the FAIL attempt stays', async () => {
