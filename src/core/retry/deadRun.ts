@@ -14,11 +14,6 @@ import type { StoreDescriptor } from '../stores/runLogStore';
 
 const UNFINISHED = new Set(['PROCESSING', 'CREATED', 'TRIGGERED']);
 
-/** Python task types whose command is `module.function` (runnable's `python` and `async-python` tasks). */
-export function isPythonCommand(commandType: string | null | undefined): boolean {
-  const t = commandType ?? 'python';
-  return t === 'python' || t === 'async-python';
-}
 
 /** The run's layout: what the store found on disk when it says so (`layout` on the run), else the store's type. */
 export function runLayout(run: Run, store: StoreDescriptor): string {

@@ -13,7 +13,7 @@ import { runProbe, type ProbeAnswer, type ProbeRequest } from './probe';
 import type { ProbeCache } from './probeCache';
 import { parametersFileWarning } from './paramsWarning';
 import type { FirstFailed, RetryBreakpoint, RetryInput, RetryPlan } from './types';
-import { firstFailedTask, nextRetryIndicator, retrySkipPlan, walkSteps } from '../runlog/rules';
+import { firstFailedTask, isPythonCommand, nextRetryIndicator, retrySkipPlan, walkSteps } from '../runlog/rules';
 import type { Branch, ParamValue, Run, Step } from '../runlog/model';
 import type { StoreDescriptor } from '../stores/runLogStore';
 import type { FoundRun } from '../stores/storeRegistry';
@@ -25,7 +25,7 @@ import { retryNeeds } from './needs';
 import { catalogGets } from './catalogGets';
 import { secretsNotFound } from './secretsCheck';
 import { findModules, installCommand, type ModuleFacts } from '../python/environment';
-import { firstUnfinishedTask, isPythonCommand, lastWriteMs, runLayout } from './deadRun';
+import { firstUnfinishedTask, lastWriteMs, runLayout } from './deadRun';
 
 export interface PlanRetryOptions {
   /** The workspace folder the run was started from (its relative paths resolve here). */

@@ -12,8 +12,9 @@
 //   its execute_from_graph (extensions/pipeline_executor/mocked.py) has no skip logic and writes a fresh step log for
 //   every step it reaches (REPLACING the failed attempts); a step named in its `patches` runs the patch's command, any
 //   other task is marked SUCCESS without running (observed by a sweep of examples/08-mocking with real runnable: a
-//   patch that raises left the run FAIL, each step with one attempt carrying the retry's indicator); `argo` only writes argo-pipeline.yaml;
-//   `local-container` and `emulator` run the steps in other processes. None of those may run for Retry Locally.
+//   patch that raises left the run FAIL, each step with one attempt carrying the retry's indicator; fixture
+//   mocked-run); `argo` only writes argo-pipeline.yaml; `local-container` and `emulator` run the steps in other
+//   processes. None of those may run for Retry Locally.
 //
 // So a config qualifies only when (1) its store is the one that holds the run, in the run's layout (a chunked-fs run
 // in a folder is read by a chunked-fs config, a `<id>.json` run by a file-system config), (2) its executor is the one
@@ -75,8 +76,10 @@ export interface ConfigCandidate {
   parallelBranches?: boolean;
   /** The mocked executor's patched steps (its `patches` keys). */
   patches?: string[];
-  /** A job's run only: the config's pipeline-executor, when it sets one that is not local (a config made for pipelines). */
-  pipelineRole?: string;
+  /** Set when the config is made for the other kind of run: it sets a non-local executor for that kind and none for
+   * this run's kind (runnable's examples/11-jobs/emulate.yaml for a pipeline, a mocked config for a job). Its
+   * executor for this run is runnable's default, local, but it is no evidence of how the run was made. */
+  otherKind?: true;
   /** Why it does not qualify (undefined: it does). */
   rejected?: string;
 }
@@ -119,19 +122,20 @@ function service(run: Run, key: string): string | undefined {
   return v && typeof v.service_name === 'string' ? v.service_name : undefined;
 }
 
-/** `kind`: a job's run is made by the config's job-executor (extensions/job_executor), a pipeline's by its pipeline-executor. */
 function describe(file: string | undefined, cfg: LoadedConfig | undefined, cwd: string, kind: Run['kind'] = 'pipeline'): ConfigCandidate {
   const storeType = cfg?.runLogStore?.type ?? 'file-system';
   const store = resolveRunLogStore(storeType, cfg?.runLogStore ? serviceKwargs(cfg.runLogStore.raw) : {}, cwd);
   const catalogType = cfg?.catalog?.type ?? 'file-system';
   const catalog = resolveCatalog(catalogType, cfg?.catalog ? serviceKwargs(cfg.catalog.raw) : {}, cwd);
   const executorKwargs = cfg?.pipelineExecutor ? serviceKwargs(cfg.pipelineExecutor.raw) : {};
+  // A job's run is made by the config's job-executor (extensions/job_executor), a pipeline's by its pipeline-executor.
+  const [own, other] = kind === 'job' ? [cfg?.jobExecutor, cfg?.pipelineExecutor] : [cfg?.pipelineExecutor, cfg?.jobExecutor];
   return {
     file,
     parallelBranches: executorKwargs.enable_parallel === true && /^chunked-/.test(store.type),
-    executor: (kind === 'job' ? cfg?.jobExecutor?.type : cfg?.pipelineExecutor?.type) ?? 'local',
-    ...(kind !== 'job' && cfg?.pipelineExecutor?.type === 'mocked' ? { patches: patchNames(executorKwargs.patches) } : {}),
-    ...(kind === 'job' && cfg?.pipelineExecutor && cfg.pipelineExecutor.type !== 'local' ? { pipelineRole: cfg.pipelineExecutor.type } : {}),
+    executor: (own?.type) ?? 'local',
+    ...(kind !== 'job' && own?.type === 'mocked' ? { patches: patchNames(executorKwargs.patches) } : {}),
+    ...(!own && other && other.type !== 'local' ? { otherKind: true as const } : {}),
     storeType: store.type,
     storeId: store.id,
     catalogType: catalog.type,
@@ -150,12 +154,8 @@ const secretsService = (c: ConfigCandidate): SecretsService => ({ type: c.secret
 /** The candidates: the configs discovery already parsed, plus the one named for the retry when discovery skipped it. */
 async function workspaceConfigs(opts: ChooseConfigOptions): Promise<ConfigCandidate[]> {
   const cwd = path.resolve(opts.cwd);
-  // A config that only sets job-executor (runnable's examples/11-jobs/emulate.yaml) changes nothing for a pipeline:
-  // it is no evidence of how a pipeline run was made, and taking it (it looks like "local") named a jobs example's
-  // emulator config for a tutorial's retry. Not a candidate for pipelines.
-  const jobsOnly = (c: LoadedConfig) => opts.run.kind === 'pipeline' && c.jobExecutor !== undefined && !c.pipelineExecutor && !c.runLogStore && !c.catalog && !c.secrets;
   const explicit = opts.explicit ? path.resolve(cwd, opts.explicit) : undefined;
-  const out = opts.configs.filter((cfg) => !jobsOnly(cfg) || cfg.file === explicit).map((cfg) => describe(cfg.file, cfg, cwd, opts.run.kind));
+  const out = opts.configs.map((cfg) => describe(cfg.file, cfg, cwd, opts.run.kind));
   if (explicit && !opts.configs.some((c) => c.file === explicit)) {
     try {
       out.unshift(describe(explicit, await loadConfigFile(explicit, gatherVariables(opts.env, opts.variables ?? {})), cwd, opts.run.kind));
@@ -226,9 +226,9 @@ export async function chooseRetryConfig(opts: ChooseConfigOptions): Promise<Retr
   // env-secrets runnable-config.yaml failed its next secret step; fixture never-called).
   const secrets = service(run, 'secrets');
   const secretsMiss = (c: ConfigCandidate) => (secrets && c.secrets !== secrets ? 1 : 0);
-  // A job's run: a config made for pipelines of another executor (a mocked or argo config) comes after the others; its
-  // job executor is runnable's default, but it is no evidence of how the job ran.
-  const rank = (c: ConfigCandidate) => [-catalogEvidence(c, run.runId), secretsMiss(c), c.parallelBranches || c.pipelineRole ? 1 : 0, c.file === undefined ? 2 : path.basename(c.file) === USER_CONFIG_FILE ? 0 : 1, c.file ?? ''] as const;
+  // A config made for the other kind of run comes after the others, runnable's defaults included (taken, emulate.yaml
+  // named a jobs example's emulator for a tutorial pipeline's retry, a mocked config a job's).
+  const rank = (c: ConfigCandidate) => [-catalogEvidence(c, run.runId), secretsMiss(c), c.otherKind ? 2 : c.parallelBranches ? 1 : 0, c.file === undefined ? 2 : path.basename(c.file) === USER_CONFIG_FILE ? 0 : 1, c.file ?? ''] as const;
   qualified.sort((a, b) => {
     const ra = rank(a), rb = rank(b);
     return ra[0] - rb[0] || ra[1] - rb[1] || ra[2] - rb[2] || ra[3] - rb[3] || (ra[4] < rb[4] ? -1 : ra[4] > rb[4] ? 1 : 0);

@@ -7,7 +7,7 @@
 // not ask: runnable does not enter them. Other services (a plugin's vault) cannot be asked from here: no warning.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { dagNodeAt, type RawDagNode } from '../runlog/dag';
+import { nodeSecrets, stepSecrets } from '../runlog/dag';
 import type { Run } from '../runlog/model';
 import type { RetrySkipPlan } from '../runlog/rules';
 import { forEachNodeIn } from './needs';
@@ -18,21 +18,16 @@ export interface SecretsService {
   location?: string;
 }
 
-function secretsOf(node: RawDagNode | undefined): string[] {
-  const v = node?.node_type === 'task' ? node.secrets : undefined;
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : [];
-}
-
 /** The steps the retry runs (re-run, then never reached) that ask for secrets, with their names. */
 export function secretsAskedFor(run: Run, skip: RetrySkipPlan): Array<{ step: string; secrets: string[] }> {
   const out: Array<{ step: string; secrets: string[] }> = [];
   for (const name of skip.rerun) {
-    const secrets = secretsOf(dagNodeAt(run, name));
+    const secrets = stepSecrets(run, name);
     if (secrets.length) out.push({ step: name, secrets });
   }
   for (const { internalName, node } of skip.notReachedNodes) {
     forEachNodeIn(node, internalName, (n, name) => {
-      const secrets = secretsOf(n);
+      const secrets = nodeSecrets(n);
       if (secrets.length) out.push({ step: name, secrets });
     });
   }

@@ -57,8 +57,13 @@ export function dagNodeAt(run: Run, internalName: string): RawDagNode | undefine
   return node;
 }
 
-/** The secrets a task asks for (its dag node's `secrets`), by the step's internal name; [] when none or unknown. */
+/** The secrets a task node asks for (its `secrets`); [] for other nodes, none or unknown. */
+export function nodeSecrets(node: RawDagNode | undefined): string[] {
+  const v = node?.node_type === 'task' ? node.secrets : undefined;
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : [];
+}
+
+/** The secrets a task asks for, by the step's internal name. */
 export function stepSecrets(run: Run, internalName: string): string[] {
-  const v = dagNodeAt(run, internalName)?.secrets;
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  return nodeSecrets(dagNodeAt(run, internalName));
 }

@@ -15,6 +15,12 @@ const TERMINAL_TYPES = new Set(['success', 'fail']);
 const COMPOSITE_TYPES = new Set(['parallel', 'map', 'conditional', 'loop']);
 
 /** Every step, depth-first in execution order (a composite before the steps of its branches). */
+/** Python task types whose command is `module.function` (runnable's `python` and `async-python` tasks). */
+export function isPythonCommand(commandType: string | null | undefined): boolean {
+  const t = commandType ?? 'python';
+  return t === 'python' || t === 'async-python';
+}
+
 export function walkSteps(run: Run): WalkedStep[] {
   const out: WalkedStep[] = [];
   const visit = (steps: Step[], branchPath: Branch[]): void => {

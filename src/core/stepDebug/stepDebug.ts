@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Attempt, ParamValue, Run, Step } from '../runlog/model';
 import { walkSteps } from '../runlog/rules';
-import { isPythonCommand } from '../retry/deadRun';
+import { isPythonCommand } from '../runlog/rules';
 import { launchFor, splitModulePath } from '../retry/launch';
 import { STEP_LAUNCHER_PY } from './launcherPy';
 import { pyDumps, PyNumber, readPyJsonFiles, type PyJson } from '../retry/pyJson';

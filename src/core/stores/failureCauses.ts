@@ -4,7 +4,7 @@
 // Never throws: a store without a catalog, a missing or unreadable log gives no cause and callers fall back to
 // runnable's message.
 import type { Attempt, Run } from '../runlog/model';
-import { findStep } from '../runlog/rules';
+import { findStep, isPythonCommand } from '../runlog/rules';
 import { stepSecrets } from '../runlog/dag';
 import { exceptionCause, executionLogCandidates, pickLogForAttempt, shellStderr, type LoggedException } from '../runlog/stepLog';
 
@@ -120,7 +120,7 @@ export class FailureCauses {
     const type = job ? run.job?.commandType : step?.commandType;
     if (type === 'shell') return (log && shellStderr(log.text)) ?? SHELL_NO_ERROR;
     if (type === 'notebook') return NOTEBOOK_NO_ERROR;
-    if ((type === 'python' || type === 'async-python') && !Object.keys(attempt.inputs).length) {
+    if (isPythonCommand(type) && !Object.keys(attempt.inputs).length) {
       return notCalledCause(job ? run.job?.command : step?.command, job ? [] : stepSecrets(run, internalName));
     }
     return undefined;
