@@ -49,23 +49,25 @@ describe('interpreter pre-flight', () => {
     assert.equal(installCommand('/v/bin/python', { prefix: '/v', pip: true }, ['cloudpathlib[s3]'], ['cloudpathlib-s3']).command, "/v/bin/python -m pip install 'cloudpathlib[s3]'");
   });
 
-  it('a hostile workspace: its json.py does not run while the interpreter is checked; its own packages are still found', async () => {
+  /** A workspace whose json.py and package `pkg` would each leave a marker file if anything ran them. */
+  function hostileWorkspace(pkg: string): { ws: string; marker: string } {
     const ws = tmp();
     const marker = path.join(ws, 'PWNED');
     fs.writeFileSync(path.join(ws, 'json.py'), `open(${JSON.stringify(marker)}, "w").write("ran")\nfrom json import *\n`);
-    fs.mkdirSync(path.join(ws, 'runnable'));
-    fs.writeFileSync(path.join(ws, 'runnable', '__init__.py'), `open(${JSON.stringify(marker)}, "w").write("imported")\n`);
+    fs.mkdirSync(path.join(ws, pkg));
+    fs.writeFileSync(path.join(ws, pkg, '__init__.py'), `open(${JSON.stringify(marker)}, "w").write("imported")\n`);
+    return { ws, marker };
+  }
+
+  it('a hostile workspace: its json.py does not run while the interpreter is checked; its own packages are still found', async () => {
+    const { ws, marker } = hostileWorkspace('runnable');
     const facts = await probeEnvironment(testPython(), { PATH: process.env.PATH }, ws);
     assert.equal(fs.existsSync(marker), false, 'nothing from the workspace ran');
     assert.equal(facts.runnable, true, 'a runnable the retry\'s folder holds is found (located, not imported)');
   });
 
   it('findModules: which top-level names the interpreter can import, the retry\'s folder first, nothing from it run', async () => {
-    const ws = tmp();
-    const marker = path.join(ws, 'PWNED');
-    fs.writeFileSync(path.join(ws, 'json.py'), `open(${JSON.stringify(marker)}, "w").write("ran")\nfrom json import *\n`);
-    fs.mkdirSync(path.join(ws, 'ploomber_engine'));
-    fs.writeFileSync(path.join(ws, 'ploomber_engine', '__init__.py'), `open(${JSON.stringify(marker)}, "w").write("imported")\n`);
+    const { ws, marker } = hostileWorkspace('ploomber_engine');
     const facts = await findModules(testPython(), { PATH: process.env.PATH }, ws, ['ploomber_engine', 'no_such_module_here', 'os']);
     assert.deepEqual(facts.found, { ploomber_engine: true, no_such_module_here: false, os: true });
     assert.equal(fs.existsSync(marker), false, 'nothing from the workspace ran');

@@ -94,26 +94,26 @@ class AsyncPythonTask(PythonTask):
         return {**super().node(nxt), "stream_end_type": self.stream_end_type}
 
 
-class ShellTask(_Task):
-    command_type = "shell"
+class _TextTask(_Task):
+    """A task whose command is the text it is given: a shell command, a notebook's path."""
 
-    def __init__(self, command, name, returns=None, catalog=None, **_):
-        super().__init__(name, returns, catalog)
+    def __init__(self, command, name, returns=None, catalog=None, secrets=None, **_):
+        super().__init__(name, returns, catalog, secrets)
         self.command = command
 
     def command_text(self):
         return self.command
 
 
-class NotebookTask(_Task):
+class ShellTask(_TextTask):
+    command_type = "shell"
+
+
+class NotebookTask(_TextTask):
     command_type = "notebook"
 
-    def __init__(self, notebook, name, returns=None, catalog=None, **_):
-        super().__init__(name, returns, catalog)
-        self.notebook = notebook
-
-    def command_text(self):
-        return self.notebook
+    def __init__(self, notebook, name, **kwargs):
+        super().__init__(notebook, name, **kwargs)
 
 
 class Stub(_Step):
