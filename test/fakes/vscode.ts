@@ -96,7 +96,7 @@ export const fake = {
   quickPicks: [] as FakeQuickPick[],
   messages: [] as { level: 'info' | 'warn' | 'error'; text: string }[],
   folders: undefined as { uri: Uri; name: string; index: number }[] | undefined,
-  quickPickAnswer: undefined as ((items: unknown[]) => unknown) | undefined,
+  quickPickAnswer: undefined as ((items: unknown[], options?: unknown) => unknown) | undefined,
   configurationChanged: new EventEmitter<{ affectsConfiguration(section: string, scope?: unknown): boolean }>(),
   foldersChanged: new EventEmitter<unknown>(),
   setFolders(paths: string[]): void {
@@ -196,7 +196,7 @@ export const window = {
     return qp as never;
   },
   /** Answers `fake.quickPickAnswer` (undefined: the user pressed Escape). */
-  async showQuickPick(items: unknown[]): Promise<unknown> { return fake.quickPickAnswer?.(items); },
+  async showQuickPick(items: unknown[], options?: unknown): Promise<unknown> { return fake.quickPickAnswer?.(items, options); },
   async showInformationMessage(text: string): Promise<undefined> { fake.messages.push({ level: 'info', text }); return undefined; },
   async showWarningMessage(text: string): Promise<undefined> { fake.messages.push({ level: 'warn', text }); return undefined; },
   async showErrorMessage(text: string): Promise<undefined> { fake.messages.push({ level: 'error', text }); return undefined; },

@@ -353,11 +353,13 @@ void test('never-called: the secrets the retry\'s steps ask for are checked agai
   const [[step, names]] = Object.entries<string[]>(c.runs['nc-secret-0002'].missing_secrets_without_env);
   const w = missing.warnings.find((x) => x.includes('secrets service'));
   assert.ok(w?.includes(`${step} (${names.join(', ')})`) && w.includes('env-secrets reads the environment'), missing.warnings.join('|'));
+  assert.deepEqual(missing.missingSecrets, [{ step, names }]);
   assert.ok(missing.firstFailed?.inputsFrom?.includes("the run's parameters"), missing.firstFailed?.inputsFrom);
   assert.ok(!missing.warnings.some((x) => /recorded inputs do not hold/.test(x)), missing.warnings.join('|'));
   // Set (as the observed retry had it): no warning.
   const set = await planRetry({ cwd, runId: 'nc-secret-0002', env: { ...env, OTHER_SECRET: 'also' }, python: PY.python });
   assert.ok(!set.warnings.some((x) => x.includes('secrets service')), set.warnings.join('|'));
+  assert.equal(set.missingSecrets, undefined);
   // nc-dotenv-0001: the dotenv config is chosen, and secrets.env has what s3 (never reached) asks for.
   const dotenv = await planRetry({ cwd, runId: 'nc-dotenv-0001', env, python: PY.python });
   assert.equal(dotenv.env.RUNNABLE_CONFIGURATION_FILE, c.runs['nc-dotenv-0001'].expected_retry_config);

@@ -209,8 +209,11 @@ export async function planRetry(opts: PlanRetryOptions): Promise<RetryPlan> {
   const onPath = [...(launch.projectOnPath ? [cwd] : []), ...(launch.scriptDir ? [launch.scriptDir] : [])];
   if (onPath.length) plan.env.PYTHONPATH = [...onPath, ...(opts.env.PYTHONPATH ? [opts.env.PYTHONPATH] : [])].join(path.delimiter);
 
-  const secretsWarning = run.kind === 'pipeline' ? await secretsNotFound(run, skip, choice.secrets, { ...opts.env, ...plan.env }, cwd) : undefined;
-  if (secretsWarning) plan.warnings.push(secretsWarning);
+  const secrets = run.kind === 'pipeline' ? await secretsNotFound(run, skip, choice.secrets, { ...opts.env, ...plan.env }, cwd) : undefined;
+  if (secrets) {
+    plan.warnings.push(secrets.warning);
+    plan.missingSecrets = secrets.missing;
+  }
 
   // Packages the steps to run (a notebook task) or the store written (S3) need beside runnable: asked of the
   // interpreter now, in its own short process (find_spec, nothing imported), while the rest is worked out.

@@ -44,8 +44,9 @@ export function dotenvNames(text: string): Set<string> {
   return names;
 }
 
-/** One warning for the secrets the retry's steps will not find, or undefined (all there, none asked, unknown service). */
-export async function secretsNotFound(run: Run, skip: RetrySkipPlan, service: SecretsService, env: Record<string, string | undefined>, cwd: string): Promise<string | undefined> {
+/** The secrets the retry's steps will not find, per step, with one warning sentence; undefined when all are there, none
+ * are asked for, or the service cannot be asked from here. */
+export async function secretsNotFound(run: Run, skip: RetrySkipPlan, service: SecretsService, env: Record<string, string | undefined>, cwd: string): Promise<{ warning: string; missing: Array<{ step: string; names: string[] }> } | undefined> {
   const asked = secretsAskedFor(run, skip);
   if (!asked.length) return undefined;
   let has: (name: string) => boolean;
@@ -69,5 +70,5 @@ export async function secretsNotFound(run: Run, skip: RetrySkipPlan, service: Se
   const missing = asked.map((a) => ({ step: a.step, names: a.secrets.filter((n) => !has(n)) })).filter((a) => a.names.length);
   if (!missing.length) return undefined;
   const steps = missing.map((m) => `${m.step} (${m.names.join(', ')})`).join(', ');
-  return `The retry's secrets service will not have every secret its steps ask for (${where}): missing for ${steps}. runnable stops such a step before calling it, with no error in the run log. ${fix} before retrying.`;
+  return { warning: `The retry's secrets service will not have every secret its steps ask for (${where}): missing for ${steps}. runnable stops such a step before calling it, with no error in the run log. ${fix} before retrying.`, missing };
 }

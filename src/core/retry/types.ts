@@ -64,6 +64,9 @@ export interface RetryPlan {
   breakpoints: RetryBreakpoint[];
   /** Things that will not stop the retry but the user should know. */
   warnings: string[];
+  /** Secrets the steps to run ask for that the retry's secrets service will not have (secretsCheck.ts), per step;
+   * their sentence is also a warning. Absent: none missing, or the service cannot be asked. */
+  missingSecrets?: Array<{ step: string; names: string[] }>;
   /** Packages the retry needs beside runnable that the interpreter cannot import (needs.ts); each also a warning. */
   missingPackages?: Array<{ module: string; install: string; command: string; effect: string }>;
   /** Whether the failed step's file differs from the git commit the run recorded (codeDrift.ts); trusted only. */

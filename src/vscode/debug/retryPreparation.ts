@@ -326,6 +326,31 @@ export class RetryPreparation {
       this.services.log.warn(`Retry ${plan.runId} started without ${missing.map((m) => m.module).join(', ')}, as asked.`);
     }
 
+    // A secret a step to run asks for that the retry's secrets service will not have: runnable would stop that step
+    // before calling it, so the debugger would never pause there. Asked before anything runs; Retry With… (set the
+    // variables for this run) is the default.
+    const secrets = plan.missingSecrets ?? [];
+    if (secrets.length) {
+      const names = [...new Set(secrets.flatMap((m) => m.names))];
+      const steps = secrets.map((m) => m.step);
+      const retryWith = 'Retry With…';
+      const anyway = 'Retry Anyway';
+      const answer = await vscode.window.showQuickPick([
+        { label: retryWith, detail: `Set ${names.join(', ')} for this retry (the answers are remembered for this run).` },
+        { label: anyway, detail: `runnable stops ${steps.join(', ')} before calling ${steps.length > 1 ? 'them' : 'it'}, as the run did; the run log keeps no error.` },
+        { label: 'Cancel', detail: 'Nothing runs; the run log stays as it is.' },
+      ], { title: `Retry ${plan.runId}: ${names.join(', ')} not found by the retry's secrets service`, ignoreFocusOut: true });
+      const secretsWarning = plan.warnings.find((w) => w.startsWith("The retry's secrets service"));
+      if (secretsWarning) missingWarnings.add(secretsWarning);
+      if (answer?.label === retryWith) {
+        const ref = { storeId: (args as { storeId?: string }).storeId ?? located.store?.descriptor.id ?? '', runId: plan.runId };
+        void vscode.commands.executeCommand(Commands.retryWith, ref);
+        return refuse(`Retry of ${plan.runId} not started: set ${names.join(', ')} in Retry With….`, undefined, true);
+      }
+      if (answer?.label !== anyway) return refuse(`Retry of ${plan.runId} cancelled: ${secretsWarning ?? ''}`, undefined, true);
+      this.services.log.warn(`Retry ${plan.runId} started without ${names.join(', ')}, as asked.`);
+    }
+
     // One toast for the plan's other warnings (each is in the Debug Console banner and the log too).
     const warnings = plan.warnings.map(String).filter((w) => !missingWarnings.has(w));
     if (warnings.length) {
