@@ -8,15 +8,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { fake, fakeDebug, memoryLogger, workspace } from '../fakes/vscode';
+import { fake, fakeDebug, workspace } from '../fakes/vscode';
+import { preparationFor, runsOf } from '../fakes/retryGlue';
 import { RetryConfigurationProvider } from '../../src/vscode/debug/configProvider';
-import { RetryPreparation } from '../../src/vscode/debug/retryPreparation';
-import { RetrySessions } from '../../src/vscode/debug/retrySessions';
 import { SESSION_KEY } from '../../src/core/retry/launchArgs';
-import { StoreRegistry } from '../../src/core/stores/storeRegistry';
 import { findModules } from '../../src/core/python/environment';
-import type { RunsService, Services } from '../../src/vscode/services';
-import type { EnvironmentChecker } from '../../src/vscode/python/environmentCheck';
 import { pythonEnv } from '../standin/standinEnv';
 
 const FIXTURE = path.resolve(__dirname, '../../../test/fixtures/runnable/notebook-steps');
@@ -36,25 +32,17 @@ describe('glue: Retry Locally with a package missing for a step ahead', () => {
 
   async function resolveWith(answer: string | undefined, token: string) {
     fake.setFolders([tmp]);
-    const registry = await StoreRegistry.discover({ cwd: tmp, env: {} });
-    const runs = {
-      descriptors: () => Promise.resolve(registry.discovery.stores),
-      store: (id: string) => registry.store(id),
-      getRun: (ref: { storeId: string; runId: string }) => registry.store(ref.storeId)!.getRun(ref.runId),
-      pickRun: async () => undefined,
-    } as unknown as RunsService;
-    const log = memoryLogger();
-    const sessions = new RetrySessions(log as never);
-    const services = { context: { workspaceState: { get: () => undefined, update: async () => undefined } }, log, runs } as unknown as Services;
+    const { runs } = await runsOf(tmp);
     const installs: string[] = [];
-    const checker = { facts: async () => ({}), ensureReady: async () => ({ ok: true }), install: (c: string) => installs.push(c) } as unknown as EnvironmentChecker;
+    const checker = { facts: async () => ({}), ensureReady: async () => ({ ok: true }), install: (c: string) => installs.push(c) };
+    const { preparation, sessions, log } = preparationFor(runs, checker);
     const picks: Array<Array<{ label: string; detail?: string }>> = [];
     fake.quickPickAnswer = (items) => {
       const rows = items as Array<{ label: string; detail?: string }>;
       picks.push(rows);
       return rows.find((r) => r.label === answer);
     };
-    const provider = new RetryConfigurationProvider(new RetryPreparation(services, checker, sessions));
+    const provider = new RetryConfigurationProvider(preparation);
     const folder = fake.folders![0] as never;
     const config = { type: 'runnable', request: 'launch', name: 'Retry', runId: RUN_ID, cwd: tmp, python: PY.python, env: { ...(PY.env.PYTHONPATH ? { PYTHONPATH: PY.env.PYTHONPATH } : {}), FIXED: '1' }, [SESSION_KEY]: token };
     const resolved = await provider.resolveDebugConfigurationWithSubstitutedVariables(folder, provider.resolveDebugConfiguration(folder, config) as never);

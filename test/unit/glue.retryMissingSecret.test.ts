@@ -8,14 +8,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { fake, fakeDebug, memoryLogger, workspace } from '../fakes/vscode';
+import { fake, fakeDebug, workspace } from '../fakes/vscode';
+import { preparationFor, runsOf } from '../fakes/retryGlue';
 import { RetryConfigurationProvider } from '../../src/vscode/debug/configProvider';
-import { RetryPreparation } from '../../src/vscode/debug/retryPreparation';
-import { RetrySessions } from '../../src/vscode/debug/retrySessions';
 import { SESSION_KEY } from '../../src/core/retry/launchArgs';
-import { StoreRegistry } from '../../src/core/stores/storeRegistry';
-import type { RunsService, Services } from '../../src/vscode/services';
-import type { EnvironmentChecker } from '../../src/vscode/python/environmentCheck';
 import { Commands } from '../../src/core/commandIds';
 import { pythonEnv } from '../standin/standinEnv';
 
@@ -39,24 +35,16 @@ describe('glue: Retry Locally with a secret missing for a step the retry runs', 
 
   async function resolveWith(answer: string | undefined, token: string) {
     fake.setFolders([tmp]);
-    const registry = await StoreRegistry.discover({ cwd: tmp, env: {} });
-    const runs = {
-      descriptors: () => Promise.resolve(registry.discovery.stores),
-      store: (id: string) => registry.store(id),
-      getRun: (ref: { storeId: string; runId: string }) => registry.store(ref.storeId)!.getRun(ref.runId),
-      pickRun: async () => undefined,
-    } as unknown as RunsService;
-    const log = memoryLogger();
-    const sessions = new RetrySessions(log as never);
-    const services = { context: { workspaceState: { get: () => undefined, update: async () => undefined } }, log, runs } as unknown as Services;
-    const checker = { facts: async () => ({}), ensureReady: async () => ({ ok: true }), install: () => undefined } as unknown as EnvironmentChecker;
+    const { runs } = await runsOf(tmp);
+    const checker = { facts: async () => ({}), ensureReady: async () => ({ ok: true }), install: () => undefined };
+    const { preparation, sessions } = preparationFor(runs, checker);
     const picks: Array<{ title?: string; rows: Array<{ label: string; detail?: string }> }> = [];
     fake.quickPickAnswer = (items, options) => {
       const rows = items as Array<{ label: string; detail?: string }>;
       picks.push({ title: (options as { title?: string } | undefined)?.title, rows });
       return rows.find((r) => r.label === answer);
     };
-    const provider = new RetryConfigurationProvider(new RetryPreparation(services, checker, sessions));
+    const provider = new RetryConfigurationProvider(preparation);
     const folder = fake.folders![0] as never;
     const config = { type: 'runnable', request: 'launch', name: 'Retry', runId: RUN_ID, cwd: tmp, python: PY.python, env: { ...(PY.env.PYTHONPATH ? { PYTHONPATH: PY.env.PYTHONPATH } : {}) }, [SESSION_KEY]: token };
     const resolved = await provider.resolveDebugConfigurationWithSubstitutedVariables(folder, provider.resolveDebugConfiguration(folder, config) as never);

@@ -8,40 +8,18 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { fake, fakeDebug, memoryLogger, workspace } from '../fakes/vscode';
+import { fake, fakeDebug, workspace } from '../fakes/vscode';
+import { preparationFor, runsOf } from '../fakes/retryGlue';
+import type { RetryPreparation } from '../../src/vscode/debug/retryPreparation';
 import { RetryConfigurationProvider } from '../../src/vscode/debug/configProvider';
-import { RetryPreparation } from '../../src/vscode/debug/retryPreparation';
-import { RetrySessions } from '../../src/vscode/debug/retrySessions';
 import { FailedRunPicker } from '../../src/vscode/commands/failedRunPicker';
 import { SESSION_KEY } from '../../src/core/retry/launchArgs';
-import { StoreRegistry } from '../../src/core/stores/storeRegistry';
-import type { RunsService, Services } from '../../src/vscode/services';
-import type { EnvironmentChecker } from '../../src/vscode/python/environmentCheck';
 
 const FIXTURE = path.resolve(__dirname, '../../../test/fixtures/runnable/ml-file-system');
 const RUN_ID = 'prod-failure-001';
 
-/** The Runs view's model as the retry sees it (RunsService), over a StoreRegistry of the folder; counts its reads. */
-async function runsOf(cwd: string, picked?: { storeId: string; runId: string }) {
-  const registry = await StoreRegistry.discover({ cwd, env: {} });
-  const reads: string[] = [];
-  const runs = {
-    descriptors: () => Promise.resolve(registry.discovery.stores),
-    store: (id: string) => registry.store(id),
-    getRun: (ref: { storeId: string; runId: string }) => { reads.push(`${ref.storeId} ${ref.runId}`); return registry.store(ref.storeId)!.getRun(ref.runId); },
-    pickRun: async () => picked,
-  } as unknown as RunsService;
-  return { registry, runs, reads };
-}
-
-function preparationFor(runs: RunsService) {
-  const log = memoryLogger();
-  const sessions = new RetrySessions(log as never);
-  const services = { context: { workspaceState: { get: () => undefined, update: async () => undefined } }, log, runs } as unknown as Services;
-  // The interpreter checks are not under test here: a refusal comes before them.
-  const checker = { facts: async () => ({}), ensureReady: async () => ({ ok: false, problem: 'not under test' }) } as unknown as EnvironmentChecker;
-  return { preparation: new RetryPreparation(services, checker, sessions), sessions, log };
-}
+// The interpreter checks are not under test here: a refusal comes before them.
+const NOT_UNDER_TEST = { facts: async () => ({}), ensureReady: async () => ({ ok: false, problem: 'not under test' }) } as never;
 
 describe('glue: retry resolver (second phase)', () => {
   let tmp = '';
@@ -63,7 +41,7 @@ describe('glue: retry resolver (second phase)', () => {
     const b = probe.registry.discovery.stores.find((d) => d.configFiles.includes(path.join(tmp, 'b.yaml')))!;
     assert.ok(b, 'discovery finds b.yaml\'s store');
     const { runs, reads } = await runsOf(tmp, { storeId: b.id, runId: RUN_ID });
-    const { preparation } = preparationFor(runs);
+    const { preparation } = preparationFor(runs, NOT_UNDER_TEST);
     const located: Awaited<ReturnType<RetryPreparation['locate']>>[] = [];
     // The provider hands the substituted configuration to the preparation; here it only locates the run.
     const recording = { toDebugpyLaunch: async (f: never, config: Record<string, unknown>) => {
@@ -88,7 +66,7 @@ describe('glue: retry resolver (second phase)', () => {
   it('a run no store of the view has: one sentence naming the stores looked in; nothing launched, the refusal recorded', async () => {
     fake.setFolders([FIXTURE]);
     const { runs } = await runsOf(FIXTURE);
-    const { preparation, sessions } = preparationFor(runs);
+    const { preparation, sessions } = preparationFor(runs, NOT_UNDER_TEST);
     const provider = new RetryConfigurationProvider(preparation);
     const config = { type: 'runnable', request: 'launch', name: 'Retry', runId: 'no-such-run-42', python: 'python3', [SESSION_KEY]: 'tok-missing' };
     const folder = fake.folders![0] as never;
@@ -104,7 +82,7 @@ describe('glue: retry resolver (second phase)', () => {
   it('attributes of the wrong type, and an untrusted workspace, are refused with a sentence before anything is read', async () => {
     fake.setFolders([FIXTURE]);
     const { runs, reads } = await runsOf(FIXTURE);
-    const { preparation, sessions } = preparationFor(runs);
+    const { preparation, sessions } = preparationFor(runs, NOT_UNDER_TEST);
     const provider = new RetryConfigurationProvider(preparation);
     const folder = fake.folders![0] as never;
     const bad = { type: 'runnable', request: 'launch', name: 'Mine', runId: RUN_ID, stopAtFailedStep: 'yes', [SESSION_KEY]: 'tok-bad' };
